@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Commands that belong to the shell itself: help, alias, source, load,
+// unload, modules, set, exit.  They use the same struct kd_command as modules;
+// each finds its shell through the one registered shell pointer below, since
+// a command gets only the session.
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+#define the_shell ((struct kd_shell *)s->shell)
+
+static int cmd_cmp(const void *a, const void *b)
+{
+	const struct kd_cmd_entry *x = a, *y = b;
+	return strcmp(x->cmd->name, y->cmd->name);
+}
+
+static void print_indented(struct kd_session *s, const char *p, size_t len)
+{
+	const char *end = p + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n)
+			kd_printf(s, "  %.*s\n", (int)n, p);
+		else
+			kd_printf(s, "\n");
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+// crash's help layout: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXAMPLES.  In a
+// command's help text, a line "EXAMPLES" starts the examples.
+static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
+{
+	kd_printf(s, "NAME\n  %s - %s\n\n", cmd->name, cmd->summary ? cmd->summary : "");
+	kd_printf(s, "SYNOPSIS\n  %s %s\n\n", cmd->name, cmd->synopsis ? cmd->synopsis : "");
+	const char *help = cmd->help ? cmd->help : "";
+	const char *ex = strncmp(help, "EXAMPLES\n", 9) == 0 ? help : strstr(help, "\nEXAMPLES\n");
+	size_t desc_len = ex ? (size_t)(ex - help) : strlen(help);
+	while (desc_len && help[desc_len - 1] == '\n')
+		desc_len--;
+	if (desc_len) {
+		kd_printf(s, "DESCRIPTION\n");
+		print_indented(s, help, desc_len);
+		kd_printf(s, "\n");
+	}
+	bool any = cmd->options && cmd->options[0].name;
+	if (any || (cmd->flags & KD_CMD_JSON))
+		kd_printf(s, "OPTIONS\n");
+	for (const struct kd_option *o = cmd->options; o && o->name; o++) {
+		char left[64];
+		bool word = strlen(o->name) > 1 && !(o->name[0] >= '0' && o->name[0] <= '9');
+		snprintf(left, sizeof(left), "%s%s%s%s", word ? "--" : "-", o->name,
+			 o->arg != KD_ARG_NONE ? " " : "",
+			 o->arg != KD_ARG_NONE ? (o->argname ? o->argname : "ARG") : "");
+		kd_printf(s, "  %-20s %s\n", left, o->help ? o->help : "");
+	}
+	if (cmd->flags & KD_CMD_JSON)
+		kd_printf(s, "  %-20s %s\n", "--json", "print one JSON document instead of text");
+	if (any || (cmd->flags & KD_CMD_JSON))
+		kd_printf(s, "\n");
+	if (ex) {
+		ex += ex[0] == '\n' ? 10 : 9;
+		kd_printf(s, "EXAMPLES\n");
+		print_indented(s, ex, strlen(ex));
+	}
+}
+
+static const struct kd_option help_opts[] = {
+	{ "D", KD_ARG_NONE, NULL, "dump file information (same as 'dumpinfo')" },
+	{ NULL },
+};
+
+static struct kd_error *help_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_shell *sh = the_shell;
+	struct kd_optval v[1];
+	int n;
+	struct kd_error *err = kd_parse_options(kd_shell_find(sh, "help"), argc, argv, v, &n);
+	if (err)
+		return err;
+	if (v[0].count) {
+		const struct kd_command *di = kd_shell_find(sh, "dumpinfo");
+		if (!di)
+			return kd_error_create(KD_ERR_NOTFOUND, "the dumpinfo module is not loaded");
+		char *dargv[] = { (char *)"dumpinfo", NULL };
+		return di->run(s, 1, dargv);
+	}
+	if (n == 0) {
+		struct kd_cmd_entry *sorted = malloc((size_t)sh->ncmds * sizeof(*sorted));
+		if (!sorted)
+			return &kd_enomem;
+		memcpy(sorted, sh->cmds, (size_t)sh->ncmds * sizeof(*sorted));
+		qsort(sorted, (size_t)sh->ncmds, sizeof(*sorted), cmd_cmp);
+		for (int i = 0; i < sh->ncmds; i++)
+			kd_printf(s, "%-12s %s\n", sorted[i].cmd->name,
+				  sorted[i].cmd->summary ? sorted[i].cmd->summary : "");
+		free(sorted);
+		kd_printf(s, "\nLine syntax: cmd args | shell pipeline, cmd > file, cmd >> file, cmd; cmd,\n"
+			     "'quotes', # comments, !shell command.  'help CMD' for one command.\n");
+		return NULL;
+	}
+	for (int i = 1; i <= n; i++) {
+		const struct kd_command *cmd = kd_shell_find(sh, argv[i]);
+		if (!cmd) {
+			const char *a = kd_alias_lookup(sh, argv[i]);
+			if (a) {
+				kd_printf(s, "%s is an alias for '%s'\n", argv[i], a);
+				continue;
+			}
+			return kd_error_create(KD_ERR_NOTFOUND, "no command named '%s'", argv[i]);
+		}
+		if (i > 1)
+			kd_printf(s, "\n");
+		print_help_page(s, cmd);
+	}
+	return NULL;
+}
+
+const char *kd_alias_lookup(struct kd_shell *sh, const char *name)
+{
+	for (int i = 0; i < sh->naliases; i++)
+		if (strcmp(sh->aliases[i].name, name) == 0)
+			return sh->aliases[i].expansion;
+	return NULL;
+}
+
+static struct kd_error *alias_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_shell *sh = the_shell;
+	if (argc == 1) {
+		for (int i = 0; i < sh->naliases; i++)
+			kd_printf(s, "%-12s %s\n", sh->aliases[i].name, sh->aliases[i].expansion);
+		return NULL;
+	}
+	if (argc == 2) {
+		const char *a = kd_alias_lookup(sh, argv[1]);
+		if (!a)
+			return kd_error_create(KD_ERR_NOTFOUND, "no alias named '%s'", argv[1]);
+		kd_printf(s, "%-12s %s\n", argv[1], a);
+		return NULL;
+	}
+	if (kd_shell_find(sh, argv[1]))
+		return kd_error_create(KD_ERR_USAGE, "'%s' is a command; an alias cannot hide it",
+				       argv[1]);
+	size_t len = 0;
+	for (int i = 2; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *exp = malloc(len + 1);
+	if (!exp)
+		return &kd_enomem;
+	exp[0] = '\0';
+	for (int i = 2; i < argc; i++) {
+		if (i > 2)
+			strcat(exp, " ");
+		strcat(exp, argv[i]);
+	}
+	for (int i = 0; i < sh->naliases; i++)
+		if (strcmp(sh->aliases[i].name, argv[1]) == 0) {
+			free(sh->aliases[i].expansion);
+			sh->aliases[i].expansion = exp;
+			return NULL;
+		}
+	struct kd_alias *na = realloc(sh->aliases, (size_t)(sh->naliases + 1) * sizeof(*na));
+	char *name = strdup(argv[1]);
+	if (!na || !name) {
+		free(exp);
+		free(name);
+		if (na)
+			sh->aliases = na;
+		return &kd_enomem;
+	}
+	sh->aliases = na;
+	sh->aliases[sh->naliases++] = (struct kd_alias){ name, exp };
+	return NULL;
+}
+
+static struct kd_error *unalias_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_shell *sh = the_shell;
+	if (argc != 2)
+		return kd_error_create(KD_ERR_USAGE, "expected one alias name");
+	for (int i = 0; i < sh->naliases; i++)
+		if (strcmp(sh->aliases[i].name, argv[1]) == 0) {
+			free(sh->aliases[i].name);
+			free(sh->aliases[i].expansion);
+			sh->aliases[i] = sh->aliases[--sh->naliases];
+			return NULL;
+		}
+	return kd_error_create(KD_ERR_NOTFOUND, "no alias named '%s'", argv[1]);
+}
+
+static struct kd_error *source_run(struct kd_session *s, int argc, char **argv)
+{
+	if (argc != 2)
+		return kd_error_create(KD_ERR_USAGE, "expected one file name");
+	fflush(kd_out(s));
+	if (!kd_shell_run_file(the_shell, argv[1], false))
+		return kd_error_create(KD_ERR_USAGE, "'%s': a command failed", argv[1]);
+	return NULL;
+}
+
+static struct kd_error *load_run(struct kd_session *s, int argc, char **argv)
+{
+	if (argc < 2)
+		return kd_error_create(KD_ERR_USAGE, "expected a module file");
+	for (int i = 1; i < argc; i++) {
+		struct kd_error *err = kd_module_load(the_shell, argv[i]);
+		if (err)
+			return err;
+		kd_printf(s, "loaded %s (%s)\n", the_shell->mods[the_shell->nmods - 1]->mod->name,
+			  argv[i]);
+	}
+	return NULL;
+}
+
+static struct kd_error *unload_run(struct kd_session *s, int argc, char **argv)
+{
+	if (argc < 2)
+		return kd_error_create(KD_ERR_USAGE, "expected a module name");
+	for (int i = 1; i < argc; i++) {
+		struct kd_error *err = kd_module_unload(the_shell, argv[i]);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+static struct kd_error *modules_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_shell *sh = the_shell;
+	if (kd_json_mode(s)) {
+		kd_json_begin_array(s, NULL);
+		for (int i = 0; i < sh->nmods; i++) {
+			const struct kd_module *m = sh->mods[i]->mod;
+			kd_json_begin_object(s, NULL);
+			kd_json_string(s, "name", m->name);
+			kd_json_string(s, "version", m->version);
+			kd_json_string(s, "path", sh->mods[i]->path);
+			kd_json_begin_array(s, "commands");
+			for (const struct kd_command *c = m->commands; c->name; c++)
+				kd_json_string(s, NULL, c->name);
+			kd_json_end_array(s);
+			kd_json_end_object(s);
+		}
+		kd_json_end_array(s);
+		return NULL;
+	}
+	kd_printf(s, "%-12s %-8s %-24s %s\n", "MODULE", "VERSION", "COMMANDS", "FILE");
+	for (int i = 0; i < sh->nmods; i++) {
+		const struct kd_module *m = sh->mods[i]->mod;
+		char cmds[256] = "";
+		for (const struct kd_command *c = m->commands; c->name; c++) {
+			if (cmds[0])
+				strncat(cmds, ",", sizeof(cmds) - strlen(cmds) - 1);
+			strncat(cmds, c->name, sizeof(cmds) - strlen(cmds) - 1);
+		}
+		kd_printf(s, "%-12s %-8s %-24s %s\n", m->name, m->version ? m->version : "-", cmds,
+			  sh->mods[i]->path);
+	}
+	return NULL;
+}
+
+static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_shell *sh = the_shell;
+	if (argc == 1) {
+		kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
+		return NULL;
+	}
+	if (strcmp(argv[1], "scroll") == 0) {
+		if (argc == 2) {
+			kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
+			return NULL;
+		}
+		if (strcmp(argv[2], "on") == 0)
+			sh->scroll = true;
+		else if (strcmp(argv[2], "off") == 0)
+			sh->scroll = false;
+		else
+			return kd_error_create(KD_ERR_USAGE, "scroll: expected on or off, not '%s'", argv[2]);
+		return NULL;
+	}
+	return kd_error_create(KD_ERR_USAGE, "unknown setting '%s'", argv[1]);
+}
+
+static struct kd_error *exit_run(struct kd_session *s, int argc, char **argv)
+{
+	kd_shell_exit_requested = true;
+	return NULL;
+}
+
+static const struct kd_command builtins[] = {
+	{ "help", "show the commands, or one command's manual page", "[-D] [command...]",
+	  "With no argument, list every command with its summary.  With command\n"
+	  "names, print each one's page: synopsis, description, options, examples.\n\n"
+	  "EXAMPLES\n  kdive> help rd\n  kdive> help -D",
+	  help_opts, KD_ARG_STRING, 0, help_run },
+	{ "alias", "define or list command aliases", "[name [command args...]]",
+	  "alias NAME TEXT makes NAME run TEXT followed by NAME's arguments.\n\n"
+	  "EXAMPLES\n  kdive> alias rp rd -p\n  kdive> rp 0x1000 4", NULL, KD_ARG_STRING, 0, alias_run },
+	{ "unalias", "remove an alias", "name", NULL, NULL, KD_ARG_STRING, 0, unalias_run },
+	{ "source", "run the commands in a file", "file",
+	  "Each line of the file is run as if typed.\n\nEXAMPLES\n  kdive> source triage.kd",
+	  NULL, KD_ARG_FILE, KD_CMD_NO_PAGER, source_run },
+	{ "load", "load a command module", "file.so...",
+	  "EXAMPLES\n  kdive> load ./mymod.so", NULL, KD_ARG_FILE, KD_CMD_NO_PAGER, load_run },
+	{ "unload", "unload a command module", "module...", NULL, NULL, KD_ARG_STRING,
+	  KD_CMD_NO_PAGER, unload_run },
+	{ "modules", "list the loaded command modules", "[--json]", NULL, NULL, KD_ARG_NONE,
+	  KD_CMD_JSON, modules_run },
+	{ "set", "show or change shell settings", "[scroll [on|off]]",
+	  "set scroll off turns the pager off.", NULL, KD_ARG_STRING, KD_CMD_NO_PAGER, set_run },
+	{ "exit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
+	{ "quit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
+	{ "q", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
+	{ NULL },
+};
+
+void kd_builtins_register(struct kd_shell *sh)
+{
+	sh->s->shell = sh;
+	for (const struct kd_command *c = builtins; c->name; c++) {
+		struct kd_error *err = kd_shell_register(sh, c, NULL);
+		if (err) {
+			fprintf(stderr, "kdive: %s\n", err->msg);
+			kd_error_destroy(err);
+		}
+	}
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session object behind <kdive/session.h>. */
+#ifndef KD_CORE_SESSION_PRIV_H
+#define KD_CORE_SESSION_PRIV_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <kdive/session.h>
+
+#include "core.h"
+#include "vmcoreinfo.h"
+
+#define KD_JSON_MAX_DEPTH 64
+
+struct kd_session {
+	struct kd_core *core;
+	struct kd_vmcoreinfo vmci;
+	char *vmci_source;
+	uint64_t page_size;
+	const char *machine_name;
+
+	FILE *out;                         // current command's output
+	bool json;                         // current command has --json
+	int json_depth;
+	bool json_need_comma[KD_JSON_MAX_DEPTH];
+	unsigned warnings;                 // warnings issued by the current command
+	volatile sig_atomic_t *interrupted; // set by the SIGINT handler
+	void *shell;                       // the shell that owns this session (built-ins)
+};
+
+/* Open a dump; vmcoreinfo_file overrides the dump's VMCOREINFO when not NULL. */
+struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
+				   struct kd_session **ret);
+/* A session with no dump (for help, tests); commands needing a dump refuse. */
+struct kd_session *kd_session_create_empty(void);
+void kd_session_destroy(struct kd_session *s);
+
+#endif

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The dispatcher: lex a line, expand aliases, check a command's prerequisites
+// from its flags (git's run_builtin idea), set up its output (file, pipe or
+// pager), run it, report its error as "cmd: message" on stderr, and check
+// that its output was written.
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lexer.h"
+#include "shell.h"
+
+bool kd_shell_exit_requested;
+
+static FILE *open_pager(void)
+{
+	const char *pager = getenv("KDIVE_PAGER");
+	if (!pager || !*pager)
+		pager = getenv("PAGER");
+	if (!pager || !*pager)
+		pager = "less";
+	if (strcmp(pager, "cat") == 0)
+		return NULL;
+	setenv("LESS", getenv("LESS") ? getenv("LESS") : "FRX", 1);
+	fflush(stdout);
+	return popen(pager, "w");
+}
+
+static void report(struct kd_shell *sh, const char *name, struct kd_error *err,
+		   const struct kd_command *cmd)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n", name, err->msg);
+	if (err->code == KD_ERR_USAGE && cmd && cmd->synopsis)
+		fprintf(stderr, "usage: %s %s\n", cmd->name, cmd->synopsis);
+	(void)sh;
+}
+
+static bool run_shell_escape(const char *text)
+{
+	fflush(stdout);
+	while (*text == ' ' || *text == '\t')
+		text++;
+	int st;
+	if (!*text) {
+		const char *shell = getenv("SHELL");
+		char *cmd = NULL;
+		if (asprintf(&cmd, "%s", shell && *shell ? shell : "/bin/sh") < 0)
+			return false;
+		st = system(cmd);
+		free(cmd);
+	} else {
+		st = system(text);
+	}
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth);
+
+static bool expand_alias(struct kd_shell *sh, struct kd_cmdline *cl, const char *expansion,
+			 int depth)
+{
+	// Rebuild the line as "expansion args..." keeping the redirection.
+	size_t len = strlen(expansion) + 1;
+	for (int i = 1; i < cl->argc; i++)
+		len += strlen(cl->argv[i]) * 4 + 3;
+	char *line = malloc(len + 1);
+	if (!line)
+		return false;
+	strcpy(line, expansion);
+	for (int i = 1; i < cl->argc; i++) {
+		strcat(line, " '");
+		// Quote the argument for re-lexing: ' becomes '\''
+		char *d = line + strlen(line);
+		for (const char *q = cl->argv[i]; *q; q++) {
+			if (*q == '\'') {
+				memcpy(d, "'\\''", 4);
+				d += 4;
+			} else {
+				*d++ = *q;
+			}
+		}
+		*d++ = '\'';
+		*d = '\0';
+	}
+	struct kd_lexed l;
+	struct kd_error *err = kd_lex(line, &l);
+	free(line);
+	if (err) {
+		report(sh, cl->argv[0], err, NULL);
+		kd_error_destroy(err);
+		return false;
+	}
+	bool ok = true;
+	for (int i = 0; i < l.n; i++) {
+		if (l.cmds[i].redir == KD_REDIR_NONE && cl->redir != KD_REDIR_NONE && i == l.n - 1) {
+			l.cmds[i].redir = cl->redir;
+			l.cmds[i].target = strdup(cl->target);
+		}
+		if (!run_one(sh, &l.cmds[i], depth + 1))
+			ok = false;
+	}
+	kd_lexed_free(&l);
+	return ok;
+}
+
+static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
+{
+	struct kd_session *s = sh->s;
+	if (cl->redir == KD_REDIR_SHELL)
+		return run_shell_escape(cl->target);
+	const char *name = cl->argv[0];
+	const char *alias = kd_alias_lookup(sh, name);
+	if (alias) {
+		if (depth > 16) {
+			fprintf(stderr, "%s: alias loop\n", name);
+			return false;
+		}
+		return expand_alias(sh, cl, alias, depth);
+	}
+	const struct kd_command *cmd = kd_shell_find(sh, name);
+	if (!cmd) {
+		fflush(stdout);
+		fprintf(stderr, "kdive: unknown command '%s' (try 'help')\n", name);
+		return false;
+	}
+
+	// --json is an output mode handled here, for every command that has it.
+	bool json = false;
+	if (cmd->flags & KD_CMD_JSON) {
+		int j = 1;
+		bool dashdash = false;
+		for (int i = 1; i < cl->argc; i++) {
+			if (!dashdash && strcmp(cl->argv[i], "--json") == 0) {
+				json = true;
+				free(cl->argv[i]);
+				continue;
+			}
+			if (strcmp(cl->argv[i], "--") == 0)
+				dashdash = true;
+			cl->argv[j++] = cl->argv[i];
+		}
+		cl->argc = j;
+		cl->argv[j] = NULL;
+	}
+	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !kd_dump_path(s)) {
+		fflush(stdout);
+		fprintf(stderr, "%s: no dump is open\n", name);
+		return false;
+	}
+	if ((cmd->flags & KD_CMD_NEEDS_VMCOREINFO) && kd_vmcoreinfo_count(s) == 0) {
+		fflush(stdout);
+		fprintf(stderr, "%s: needs VMCOREINFO (none found in the dump; use --vmcoreinfo FILE)\n",
+			name);
+		return false;
+	}
+
+	FILE *out = stdout, *pager = NULL;
+	bool is_pipe = false;
+	if (cl->redir == KD_REDIR_WRITE || cl->redir == KD_REDIR_APPEND) {
+		out = fopen(cl->target, cl->redir == KD_REDIR_WRITE ? "we" : "ae");
+		if (!out) {
+			fprintf(stderr, "%s: cannot open '%s': %s\n", name, cl->target, strerror(errno));
+			return false;
+		}
+	} else if (cl->redir == KD_REDIR_PIPE) {
+		fflush(stdout);
+		out = popen(cl->target, "w");
+		if (!out) {
+			fprintf(stderr, "%s: cannot run '%s': %s\n", name, cl->target, strerror(errno));
+			return false;
+		}
+		is_pipe = true;
+	} else if (sh->interactive && sh->scroll && !(cmd->flags & KD_CMD_NO_PAGER) &&
+		   isatty(STDOUT_FILENO)) {
+		pager = open_pager();
+		if (pager)
+			out = pager;
+	}
+
+	s->out = out;
+	s->json = json;
+	s->json_depth = 0;
+	s->warnings = 0;
+	*s->interrupted = 0;
+	struct kd_error *err = cmd->run(s, cl->argc, cl->argv);
+	bool ok = err == NULL;
+
+	errno = 0;
+	int ferr = fflush(out) != 0 || ferror(out);
+	int werrno = errno;
+	if (out != stdout) {
+		int r = (is_pipe || pager) ? pclose(out) : fclose(out);
+		if (r != 0 && !is_pipe && !pager && !ferr) {
+			ferr = 1;
+			werrno = errno;
+		}
+	} else {
+		clearerr(stdout);
+	}
+	s->out = stdout;
+	s->json = false;
+	if (err) {
+		report(sh, name, err, cmd);
+		kd_error_destroy(err);
+	}
+	// A reader that went away (head, q in less) is not an error of ours.
+	if (ferr && werrno != EPIPE && !is_pipe && !pager) {
+		fprintf(stderr, "%s: write error: %s\n", name, strerror(werrno ? werrno : EIO));
+		ok = false;
+	}
+	return ok;
+}
+
+bool kd_shell_run_line(struct kd_shell *sh, const char *line)
+{
+	struct kd_lexed l;
+	struct kd_error *err = kd_lex(line, &l);
+	if (err) {
+		fflush(stdout);
+		fprintf(stderr, "kdive: %s\n", err->msg);
+		kd_error_destroy(err);
+		sh->failures++;
+		return false;
+	}
+	bool ok = true;
+	for (int i = 0; i < l.n && !kd_shell_exit_requested; i++) {
+		if (!run_one(sh, &l.cmds[i], 0)) {
+			ok = false;
+			sh->failures++;
+			if (sh->stop_on_error)
+				break;
+		}
+	}
+	kd_lexed_free(&l);
+	return ok;
+}
+
+bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	if (!f) {
+		if (quiet_missing && errno == ENOENT)
+			return true;
+		fprintf(stderr, "kdive: cannot open '%s': %s\n", path, strerror(errno));
+		sh->failures++;
+		return false;
+	}
+	if (sh->source_depth > 16) {
+		fprintf(stderr, "kdive: '%s': source nested too deeply\n", path);
+		if (f != stdin)
+			fclose(f);
+		sh->failures++;
+		return false;
+	}
+	sh->source_depth++;
+	bool ok = true;
+	char *line = NULL;
+	size_t cap = 0;
+	while (!kd_shell_exit_requested && getline(&line, &cap, f) >= 0) {
+		if (!kd_shell_run_line(sh, line)) {
+			ok = false;
+			if (sh->stop_on_error)
+				break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	sh->source_depth--;
+	return ok;
+}

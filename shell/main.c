@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// kdive: a kernel post-mortem debugger shell.  Command line, start-up files,
+// batch and interactive modes.
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "shell.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kdive [options] [DUMP]\n"
+		"\n"
+		"Open a Linux kernel memory dump (ELF vmcore, QEMU dump-guest-memory) and\n"
+		"run commands on it, interactively or in batch.\n"
+		"\n"
+		"  -c 'CMD; CMD'        run these commands and exit\n"
+		"  -i FILE              run the commands in FILE and exit ('-' for stdin)\n"
+		"  -e                   stop at the first failing command (batch)\n"
+		"  -n                   do not read ~/.kdiverc and ./.kdiverc\n"
+		"  -s                   silent: no banner in the interactive shell\n"
+		"  --vmcoreinfo FILE    use this VMCOREINFO instead of the dump's\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        print the version\n"
+		"\n"
+		"Commands on standard input run in batch when it is not a terminal.\n"
+		"Exit status: 0 when every command succeeded, 1 otherwise.\n");
+}
+
+static volatile sig_atomic_t batch_interrupted;
+
+static void on_sigint_batch(int sig)
+{
+	(void)sig;
+	batch_interrupted = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "vmcoreinfo", required_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmds = NULL, *script = NULL, *vmcoreinfo = NULL;
+	bool stop_on_error = false, no_rc = false, silent = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+c:i:enshV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cmds = optarg; break;
+		case 'i': script = optarg; break;
+		case 'e': stop_on_error = true; break;
+		case 'n': no_rc = true; break;
+		case 's': silent = true; break;
+		case 'I': vmcoreinfo = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "kdive: expected one dump file, got %d arguments\n", argc - optind);
+		usage(stderr);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN); // a closed pipe is an EPIPE write error, handled per command
+
+	struct kd_session *s = NULL;
+	if (optind < argc) {
+		struct kd_error *err = kd_session_create(argv[optind], vmcoreinfo, &s);
+		if (err) {
+			fprintf(stderr, "kdive: %s\n", err->msg);
+			kd_error_destroy(err);
+			return 1;
+		}
+	} else {
+		s = kd_session_create_empty();
+		if (!s) {
+			fprintf(stderr, "kdive: out of memory\n");
+			return 1;
+		}
+	}
+
+	struct kd_shell sh = { .s = s, .scroll = true, .stop_on_error = stop_on_error };
+	bool batch = cmds || script || !isatty(STDIN_FILENO);
+	sh.interactive = !batch;
+	kd_builtins_register(&sh);
+	kd_module_load_default(&sh);
+
+	if (batch) {
+		struct sigaction sa = { .sa_handler = on_sigint_batch };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		s->interrupted = &batch_interrupted;
+	}
+	if (!s->core && !(cmds || script) && sh.interactive)
+		fprintf(stderr, "kdive: no dump given; only shell commands work (see 'kdive --help')\n");
+
+	if (!no_rc) {
+		const char *home = getenv("HOME");
+		char *rc = NULL;
+		if (home && asprintf(&rc, "%s/.kdiverc", home) >= 0) {
+			kd_shell_run_file(&sh, rc, true);
+			free(rc);
+		}
+		if (!home || strcmp(home, ".") != 0)
+			kd_shell_run_file(&sh, ".kdiverc", true);
+	}
+
+	if (cmds)
+		kd_shell_run_line(&sh, cmds);
+	if (script && !kd_shell_exit_requested && !(stop_on_error && sh.failures))
+		kd_shell_run_file(&sh, script, false);
+	if (!cmds && !script) {
+		if (sh.interactive) {
+			if (!silent && s->core && kd_shell_find(&sh, "sys"))
+				kd_shell_run_line(&sh, "sys");
+			kd_repl(&sh);
+		} else {
+			kd_shell_run_file(&sh, "-", false);
+		}
+	}
+	int status = sh.failures ? 1 : 0;
+	kd_module_unload_all(&sh);
+	for (int i = 0; i < sh.naliases; i++) {
+		free(sh.aliases[i].name);
+		free(sh.aliases[i].expansion);
+	}
+	free(sh.aliases);
+	free(sh.cmds);
+	fflush(stdout);
+	kd_session_destroy(s);
+	return status;
+}

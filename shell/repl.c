@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The interactive shell: readline prompt, history in ~/.kdive_history, and
+// completion of command names, aliases and each command's options (from its
+// option table), and file names where a command takes a file.
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "shell.h"
+
+static struct kd_shell *cur; // readline's completion callbacks take no context
+
+static char *dup_match(const char *s)
+{
+	return strdup(s);
+}
+
+static char *complete_command(const char *text, int state)
+{
+	static int i, j;
+	size_t len = strlen(text);
+	if (!state)
+		i = j = 0;
+	while (i < cur->ncmds) {
+		const char *n = cur->cmds[i++].cmd->name;
+		if (strncmp(n, text, len) == 0)
+			return dup_match(n);
+	}
+	while (j < cur->naliases) {
+		const char *n = cur->aliases[j++].name;
+		if (strncmp(n, text, len) == 0)
+			return dup_match(n);
+	}
+	return NULL;
+}
+
+static const struct kd_command *opt_cmd;
+
+static char *complete_option(const char *text, int state)
+{
+	static int i;
+	static bool json_done;
+	size_t len = strlen(text);
+	if (!state) {
+		i = 0;
+		json_done = false;
+	}
+	char buf[128];
+	while (opt_cmd->options && opt_cmd->options[i].name) {
+		const char *n = opt_cmd->options[i++].name;
+		bool word = strlen(n) > 1 && !(n[0] >= '0' && n[0] <= '9');
+		snprintf(buf, sizeof(buf), "%s%s", word ? "--" : "-", n);
+		if (strncmp(buf, text, len) == 0)
+			return dup_match(buf);
+	}
+	if (!json_done && (opt_cmd->flags & KD_CMD_JSON)) {
+		json_done = true;
+		if (strncmp("--json", text, len) == 0)
+			return dup_match("--json");
+	}
+	return NULL;
+}
+
+static char **kd_complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	// Find the current command's first word: after the last ';' before start.
+	int b = start;
+	while (b > 0 && rl_line_buffer[b - 1] != ';')
+		b--;
+	while (rl_line_buffer[b] == ' ' || rl_line_buffer[b] == '\t')
+		b++;
+	if (b >= start)
+		return rl_completion_matches(text, complete_command);
+	// A '|' or '>' before us: the rest is the shell's business (files).
+	for (int k = b; k < start; k++)
+		if (rl_line_buffer[k] == '|' || rl_line_buffer[k] == '>') {
+			rl_attempted_completion_over = 0;
+			return NULL;
+		}
+	char name[64];
+	int n = 0;
+	while (b + n < start && n < 63 && rl_line_buffer[b + n] != ' ' && rl_line_buffer[b + n] != '\t') {
+		name[n] = rl_line_buffer[b + n];
+		n++;
+	}
+	name[n] = '\0';
+	const struct kd_command *cmd = kd_shell_find(cur, name);
+	if (!cmd)
+		return NULL;
+	if (text[0] == '-') {
+		opt_cmd = cmd;
+		return rl_completion_matches(text, complete_option);
+	}
+	if (cmd->operand == KD_ARG_FILE)
+		rl_attempted_completion_over = 0; // readline's file name completion
+	return NULL;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+// Ctrl-C at the prompt: drop the line being typed and show a fresh prompt.
+static int on_signal_event(void)
+{
+	if (interrupted && RL_ISSTATE(RL_STATE_READCMD)) {
+		interrupted = 0;
+		rl_replace_line("", 0);
+		rl_crlf();
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return 0;
+}
+
+void kd_repl(struct kd_shell *sh)
+{
+	cur = sh;
+	sh->s->interrupted = &interrupted;
+	struct sigaction sa = { .sa_handler = on_sigint };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+
+	rl_readline_name = "kdive";
+	rl_attempted_completion_function = kd_complete;
+	rl_catch_signals = 0;
+	rl_signal_event_hook = on_signal_event;
+	using_history();
+	char *hist = NULL;
+	const char *home = getenv("HOME");
+	if (home && asprintf(&hist, "%s/.kdive_history", home) >= 0)
+		read_history(hist);
+	stifle_history(1000);
+
+	while (!kd_shell_exit_requested) {
+		interrupted = 0;
+		char *line = readline("kdive> ");
+		if (!line) {
+			putchar('\n');
+			break;
+		}
+		const char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p) {
+			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+			if (!last || strcmp(last->line, line) != 0)
+				add_history(line);
+			kd_shell_run_line(sh, line);
+		}
+		free(line);
+	}
+	if (hist) {
+		write_history(hist);
+		free(hist);
+	}
+}

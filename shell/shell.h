@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The shell: command registry, module loader, dispatcher, REPL and batch. */
+#ifndef KD_SHELL_SHELL_H
+#define KD_SHELL_SHELL_H
+
+#include <stdbool.h>
+
+#include <kdive/module.h>
+
+#include "core/session_priv.h"
+
+struct kd_loaded_module {
+	char *path;
+	void *handle;                  // NULL for the built-in table
+	const struct kd_module *mod;
+};
+
+struct kd_cmd_entry {
+	const struct kd_command *cmd;
+	struct kd_loaded_module *owner;  // NULL for built-ins
+};
+
+struct kd_alias {
+	char *name;
+	char *expansion;
+};
+
+struct kd_shell {
+	struct kd_session *s;
+	struct kd_cmd_entry *cmds;
+	int ncmds;
+	struct kd_loaded_module **mods;
+	int nmods;
+	struct kd_alias *aliases;
+	int naliases;
+	bool interactive;  // prompt, pager, readline
+	bool scroll;       // pager on (set scroll on|off)
+	bool stop_on_error; // -e
+	int source_depth;
+	int failures;       // commands that failed in this run
+};
+
+/* Registry and modules (module.c). */
+struct kd_error *kd_shell_register(struct kd_shell *sh, const struct kd_command *cmd,
+				   struct kd_loaded_module *owner);
+const struct kd_command *kd_shell_find(struct kd_shell *sh, const char *name);
+struct kd_error *kd_module_load(struct kd_shell *sh, const char *path);
+struct kd_error *kd_module_unload(struct kd_shell *sh, const char *name);
+void kd_module_load_dir(struct kd_shell *sh, const char *dir);
+void kd_module_load_default(struct kd_shell *sh);
+void kd_module_unload_all(struct kd_shell *sh);
+
+/* Built-in commands (builtins.c). */
+void kd_builtins_register(struct kd_shell *sh);
+const char *kd_alias_lookup(struct kd_shell *sh, const char *name);
+
+/* Dispatch (dispatch.c): run one input line; returns false if any command failed. */
+bool kd_shell_run_line(struct kd_shell *sh, const char *line);
+/* Run every line of a file (source, -i, rc files).  Returns false on failure. */
+bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing);
+/* Set when a command asked the shell to exit. */
+extern bool kd_shell_exit_requested;
+
+/* REPL (repl.c). */
+void kd_repl(struct kd_shell *sh);
+
+#endif

@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# sys on the real QEMU dump agrees with what the guest recorded about itself.
+. "$KDIVE_SRCDIR/tests/lib.sh"
+. "$KDIVE_SRCDIR/tests/real/fixture.sh"
+
+run_kd -c sys "$FIX/vmcore.elf"
+expect_eq "sys exits 0" 0 "$rc"
+expect_eq "sys prints nothing on stderr" "" "$(cat "$TMP/err")"
+release=$(sed -n 's/^ *KERNEL: //p' "$TMP/out")
+expect_eq "KERNEL is the guest's uname -r" "$(truth uname_r)" "$release"
+expect_eq "RELEASE is the guest's osrelease" "$(truth osrelease)" "$(sed -n 's/^ *RELEASE: //p' "$TMP/out")"
+expect_eq "CPUS is the guest's CPU count" "$(truth nr_cpus)" "$(sed -n 's/^ *CPUS: //p' "$TMP/out")"
+expect_eq "PAGE SIZE is the guest's page size" "$(truth pagesize)" "$(sed -n 's/^ *PAGE SIZE: //p' "$TMP/out")"
+expect_eq "MACHINE" "x86_64" "$(sed -n 's/^ *MACHINE: //p' "$TMP/out")"
+check "DUMPFILE names the file and the QEMU ELF format" \
+	grep -q "DUMPFILE: $FIX/vmcore.elf  \[ELF64 vmcore (QEMU dump-guest-memory)\]" "$TMP/out"
+# MemTotal excludes reserved memory, so the dump holds at least that much.
+memtotal_kb=$(truth meminfo | awk '/^MemTotal:/ { print $2 }')
+run_kd -c 'sys --json' "$FIX/vmcore.elf"
+check "sys --json is one valid JSON document" sh -c "jq -e . '$TMP/out' >/dev/null"
+expect_eq "sys --json release" "$(truth uname_r)" "$(jq -r .release "$TMP/out")"
+expect_eq "sys --json cpus" "$(truth nr_cpus)" "$(jq -r .cpus "$TMP/out")"
+mem=$(jq -r .memory_bytes "$TMP/out")
+check "dump memory ($mem bytes) >= guest MemTotal ($memtotal_kb kB)" [ "$mem" -ge $((memtotal_kb * 1024)) ]
+expect_eq "BUILD-ID from VMCOREINFO matches the guest's" \
+	"$(truth vmcoreinfo_sysfs | sed -n 's/^BUILD-ID=//p' | head -n 1)" "$(jq -r .build_id "$TMP/out")"
+
+# dumpinfo: the notes and VMCOREINFO the guest exported.
+run_kd -c 'dumpinfo --json' "$FIX/vmcore.elf"
+expect_eq "dumpinfo --json exits 0" 0 "$rc"
+expect_eq "dumpinfo: one NT_PRSTATUS per guest CPU" "$(truth nr_cpus)" \
+	"$(jq '[.notes[] | select(.type_name == "NT_PRSTATUS")] | length' "$TMP/out")"
+expect_eq "dumpinfo: VMCOREINFO OSRELEASE" "$(truth uname_r)" "$(jq -r .vmcoreinfo.OSRELEASE "$TMP/out")"
+# Every SYMBOL() the guest's own VMCOREINFO lists (when it recorded the text)
+# is in the dump's note with the same value.
+truth vmcoreinfo_sysfs | grep '^SYMBOL(' | head -n 20 >"$TMP/sym_truth"
+if [ -s "$TMP/sym_truth" ]; then
+	jq -r '.vmcoreinfo | to_entries[] | "\(.key)=\(.value)"' "$TMP/out" | grep '^SYMBOL(' >"$TMP/sym_dump"
+	check "VMCOREINFO SYMBOL() values equal the guest's /sys/kernel/vmcoreinfo text" \
+		sh -c "grep -vxF -f '$TMP/sym_dump' '$TMP/sym_truth' | { ! grep -q .; }"
+fi
+run_kd -c 'help -D' "$FIX/vmcore.elf"
+check "help -D shows the dump's format" grep -q 'FORMAT: ELF64 vmcore' "$TMP/out"
+done_testing

@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The batch shell without a dump: -c, -i, stdin, -e, exit status, errors,
+# redirection, pipes, aliases, source, start-up files, ! escapes, modules.
+. "$KDIVE_SRCDIR/tests/lib.sh"
+MODS=$KDIVE_BUILDDIR/tests/modules/.libs
+
+run_kd -c help
+expect_eq "help exits 0" 0 "$rc"
+check "help lists the rd module's command" grep -q '^rd  *read memory$' "$TMP/out"
+check "help lists built-ins" grep -q '^source ' "$TMP/out"
+
+run_kd -c 'help rd'
+check "help rd has crash's sections" sh -c "grep -q '^NAME' '$TMP/out' && grep -q '^SYNOPSIS' '$TMP/out' && grep -q '^OPTIONS' '$TMP/out' && grep -q '^EXAMPLES' '$TMP/out'"
+
+run_kd -c nosuch
+expect_eq "unknown command: exit 1" 1 "$rc"
+expect_eq "unknown command: message" "kdive: unknown command 'nosuch' (try 'help')" "$(cat "$TMP/err")"
+
+run_kd -c 'nosuch; help > /dev/null; alias'
+expect_eq "a failure in -c: later commands still run, exit 1" "1 0" "$rc $(wc -c <"$TMP/out")"
+run_kd -e -c 'nosuch; help'
+expect_eq "-e stops at the first failure" "1 0" "$rc $(wc -c <"$TMP/out")"
+
+run_kd -c "help 'x"
+expect_eq "lexer error: exit 1 and message" "1 kdive: unterminated ' quote" "$rc $(cat "$TMP/err")"
+
+run_kd -c 'rd -p 0'
+expect_eq "a dump command without a dump" "1 rd: no dump is open" "$rc $(cat "$TMP/err")"
+
+printf 'alias hh help\n# a comment\n\nhh rd | head -n 2\n' >"$TMP/script"
+rc=0
+"$KDIVE" -n <"$TMP/script" >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "commands on stdin run in batch" 0 "$rc"
+expect_eq "stdin batch: alias and pipe output, no prompt" "NAME
+  rd - read memory" "$(cat "$TMP/out")"
+run_kd -i "$TMP/script"
+expect_eq "-i FILE runs the file" "NAME
+  rd - read memory" "$(cat "$TMP/out")"
+run_kd -c "source $TMP/script"
+expect_eq "source FILE runs the file" "NAME
+  rd - read memory" "$(cat "$TMP/out")"
+run_kd -i "$TMP/nonexistent"
+expect_eq "-i with a missing file fails" 1 "$rc"
+
+run_kd -c "help > $TMP/h1; help sys >> $TMP/h1"
+check "> and >> write the file" sh -c "grep -q '^rd ' '$TMP/h1' && grep -q '^  sys - ' '$TMP/h1'"
+expect_eq "redirected output leaves stdout empty" "" "$(cat "$TMP/out")"
+run_kd -c "help > $TMP/no/such/dir/file"
+expect_eq "redirect to an impossible file fails" 1 "$rc"
+run_kd -c 'help | grep -c "^rd "'
+expect_eq "pipe to a shell pipeline" 1 "$(cat "$TMP/out")"
+run_kd -c 'help | true'
+expect_eq "a pipe reader that ignores its input: not an error" 0 "$rc"
+run_kd -c '!echo from-the-shell'
+expect_eq "! runs a shell command" "from-the-shell" "$(cat "$TMP/out")"
+run_kd -c '!false'
+expect_eq "a failing ! command fails" 1 "$rc"
+
+run_kd -c 'alias rp rd -p; alias rp'
+expect_eq "alias defines and shows" "rp           rd -p" "$(cat "$TMP/out")"
+run_kd -c 'alias help x'
+expect_eq "alias cannot hide a command" 1 "$rc"
+
+# Start-up files: ~/.kdiverc then ./.kdiverc; -n skips both.
+mkdir -p "$TMP/home" "$TMP/cwd"
+echo 'alias fromhome help' >"$TMP/home/.kdiverc"
+echo 'alias fromcwd help' >"$TMP/cwd/.kdiverc"
+out=$(cd "$TMP/cwd" && HOME=$TMP/home "$KDIVE" -c 'alias' 2>&1)
+expect_eq "~/.kdiverc and ./.kdiverc are read" "fromhome     help
+fromcwd      help" "$out"
+out=$(cd "$TMP/cwd" && HOME=$TMP/home "$KDIVE" -n -c 'alias' 2>&1)
+expect_eq "-n skips the start-up files" "" "$out"
+
+# Modules: listing, loading, refusing, unloading.
+run_kd -c 'modules --json'
+expect_eq "modules --json lists the built modules" "dumpinfo rd sys" "$(jq -r '[.[].name] | join(" ")' "$TMP/out")"
+run_kd -c "load $MODS/good.so; hello -u world; unload good; hello"
+expect_eq "load, run, unload a module" "1" "$rc"
+check "the loaded module's command ran" grep -q '^HELLO from a module world$' "$TMP/out"
+check "after unload the command is gone" grep -q "^kdive: unknown command 'hello'" "$TMP/err"
+run_kd -c "load $MODS/abi_mismatch.so; help > /dev/null"
+check "ABI mismatch refused with a clear message" grep -q "^load: module '.*abi_mismatch.so' was built for module ABI 2, this kdive has ABI 1$" "$TMP/err"
+run_kd -c "load $MODS/no_descriptor.so"
+check "a non-module refused" grep -q "is not a kdive module (no kd_module_info descriptor)$" "$TMP/err"
+mkdir -p "$TMP/mods"
+cp "$MODS/good.so" "$MODS/abi_mismatch.so" "$TMP/mods/"
+rc=0
+KDIVE_MODULE_PATH=$TMP/mods "$KDIVE" -n -c 'hello from path' >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "KDIVE_MODULE_PATH modules load at start (bad ones reported, shell goes on)" \
+	"0 hello from a module from path" "$rc $(cat "$TMP/out")"
+check "...and the refused ones are reported" grep -q "abi_mismatch.so' was built for module ABI 2" "$TMP/err"
+
+run_kd --version
+check "--version" grep -q '^kdive ' "$TMP/out"
+run_kd --bogus
+expect_eq "unknown command-line option: exit 1" 1 "$rc"
+run_kd a b
+expect_eq "two dump arguments: exit 1" 1 "$rc"
+done_testing

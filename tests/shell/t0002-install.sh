@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make install puts the binary, modules, headers and kdive.pc in place; an
+# out-of-tree module builds with `pkg-config --cflags kdive` and loads.
+. "$KDIVE_SRCDIR/tests/lib.sh"
+DEST=$TMP/dest
+${MAKE:-make} -s -C "$KDIVE_BUILDDIR" install DESTDIR="$DEST" >"$TMP/install.log" 2>&1
+expect_eq "make install DESTDIR=... succeeds" 0 "$?"
+prefix=$(sed -n 's/^prefix=//p' "$KDIVE_BUILDDIR/kdive.pc")
+P=$DEST$prefix
+check "binary installed" test -x "$P/bin/kdive"
+check "headers installed" test -f "$P/include/kdive/module.h"
+check "kdive.pc installed" test -f "$P/lib/pkgconfig/kdive.pc"
+check "modules installed as .so in lib/kdive/commands" test -f "$P/lib/kdive/commands/rd.so"
+check "no .la files next to the modules" sh -c "! ls '$P'/lib/kdive/commands/*.la 2>/dev/null | grep -q ."
+
+cflags=$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --define-variable=prefix="$P" --cflags kdive)
+expect_eq "pkg-config --cflags kdive points at the installed headers" "-I$P/include" "$(echo $cflags)"
+${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -shared -fPIC $cflags \
+	-o "$TMP/hello.so" "$KDIVE_SRCDIR/tests/modules/good.c" 2>"$TMP/cc.log"
+expect_eq "an out-of-tree module compiles against the installed headers alone" 0 "$?"
+show "$TMP/cc.log"
+rc=0
+KDIVE_MODULE_PATH=$P/lib/kdive/commands "$P/bin/kdive" -n -c "load $TMP/hello.so; hello out of tree; modules" \
+	>"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "installed kdive loads it" 0 "$rc"
+check "its command runs" grep -q '^hello from a module out of tree$' "$TMP/out"
+check "the installed modules are listed" grep -q "^rd .*$P/lib/kdive/commands/rd.so" "$TMP/out"
+show "$TMP/err"
+done_testing
