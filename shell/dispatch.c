@@ -187,7 +187,15 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	s->json_depth = 0;
 	s->warnings = 0;
 	*s->interrupted = 0;
-	struct kd_error *err = cmd->run(s, cl->argc, cl->argv);
+	// Commands may permute their argv (kd_parse_options does); give them a
+	// copy of the pointer array so the lexer can still free every word.
+	char **av = malloc((size_t)(cl->argc + 1) * sizeof(*av));
+	struct kd_error *err = &kd_enomem;
+	if (av) {
+		memcpy(av, cl->argv, (size_t)(cl->argc + 1) * sizeof(*av));
+		err = cmd->run(s, cl->argc, av);
+		free(av);
+	}
 	bool ok = err == NULL;
 
 	errno = 0;
