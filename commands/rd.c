@@ -108,7 +108,7 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "virtual addresses need page-table translation, which is not available yet; use -p for a physical address");
 	uint64_t addr, count = 1;
-	err = kd_parse_u64(argv[1], true, &addr);
+	err = kd_parse_address(s, argv[1], &addr);
 	if (err)
 		return err;
 	if (nargs == 2) {

@@ -116,6 +116,13 @@ KD_API void kd_json_null(struct kd_session *s, const char *key);
 /* ---- helpers ---------------------------------------------------------------- */
 
 /**
+ * Parse an address operand: a hexadecimal number ("ffffffff81000000",
+ * "0x1000") or, once the symbol table is loaded, a symbol with an optional
+ * offset ("init_task", "schedule+0x10").  KD_ERR_USAGE or KD_ERR_NOTFOUND.
+ */
+KD_API struct kd_error *kd_parse_address(struct kd_session *s, const char *str, uint64_t *ret);
+
+/**
  * Parse a number the way crash does: hex by default for addresses
  * ("ffffffff81000000", "0x1000"), decimal with a "0d" or with hex_default false.
  */

@@ -63,6 +63,34 @@ struct kd_session *kd_session_create_empty(void)
 	return s;
 }
 
+/*
+ * The layers above the core, in order: address translation (arch/), the
+ * symbol table (kallsyms in the dump), types (BTF in the dump), then the
+ * arch's second stage, which may use symbols (page_offset_base...).  Each is
+ * optional: a failure is one warning, and the commands that need the layer
+ * say so when run.
+ */
+static const struct {
+	const char *what;
+	struct kd_error *(*init)(struct kd_session *s);
+} layers[] = {
+	{ "address translation", kd_arch_init },
+	{ "symbols", kd_symbols_init },
+	{ "types", kd_types_init },
+	{ "address translation", kd_arch_post_symbols },
+};
+
+static void init_layers(struct kd_session *s)
+{
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
+		struct kd_error *err = layers[i].init(s);
+		if (err) {
+			kd_warn(s, "%s: %s", layers[i].what, err->msg);
+			kd_error_destroy(err);
+		}
+	}
+}
+
 struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
 				   struct kd_session **ret)
 {
@@ -102,6 +130,7 @@ struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file
 		kd_warn(s, "%s", perr->msg);
 	}
 	kd_error_destroy(perr);
+	init_layers(s);
 	*ret = s;
 	return NULL;
 fail:
@@ -113,6 +142,9 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
+	kd_types_fini(s);
+	kd_symbols_fini(s);
+	kd_arch_fini(s);
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);
 	free(s->vmci_source);

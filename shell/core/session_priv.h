@@ -28,7 +28,26 @@ struct kd_session {
 	unsigned warnings;                 // warnings issued by the current command
 	volatile sig_atomic_t *interrupted; // set by the SIGINT handler
 	void *shell;                       // the shell that owns this session (built-ins)
+
+	// Layers above the core; each file owns its own state type.
+	const struct kd_arch_ops *arch;    // arch/arch.h
+	void *arch_state;
+	struct kd_symtab *symtab;          // shell/core/symtab.h
+	struct kd_types *types;            // shell/core/types.h
 };
+
+/*
+ * Layer hooks, called by kd_session_create() in this order (see session.c);
+ * an error becomes one warning.  The fini hooks accept a session whose init
+ * failed or never ran.
+ */
+struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
+struct kd_error *kd_symbols_init(struct kd_session *s);       // shell/core/symtab.c
+struct kd_error *kd_types_init(struct kd_session *s);         // shell/core/types.c
+struct kd_error *kd_arch_post_symbols(struct kd_session *s);  // arch/arch.c
+void kd_types_fini(struct kd_session *s);
+void kd_symbols_fini(struct kd_session *s);
+void kd_arch_fini(struct kd_session *s);
 
 /* Open a dump; vmcoreinfo_file overrides the dump's VMCOREINFO when not NULL. */
 struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
