@@ -64,6 +64,31 @@ KD_API const struct kd_note *kd_note_get(const struct kd_session *s, size_t i);
  */
 KD_API struct kd_error *kd_read_phys(struct kd_session *s, uint64_t paddr, void *buf, size_t len);
 
+/* ---- virtual memory ------------------------------------------------------ */
+
+/** Which address space a virtual address belongs to. */
+enum kd_as_kind {
+	KD_AS_KERNEL = 0, /**< the kernel's page tables (init_top_pgt / swapper_pg_dir) */
+	KD_AS_USER,       /**< a process: pgd is the physical address of its top table */
+};
+struct kd_as {
+	enum kd_as_kind kind;
+	uint64_t pgd;     /**< KD_AS_USER: physical address of the top-level table (CR3) */
+};
+
+/**
+ * Translate a virtual address; *pagesize_ret (may be NULL) gets the size of
+ * the page that maps it.  Unmapped: KD_ERR_FAULT naming the address and the
+ * level where the walk stopped.  as NULL means the kernel.
+ */
+KD_API struct kd_error *kd_translate(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				     uint64_t *pa_ret, uint64_t *pagesize_ret);
+/** Read virtual memory (page by page through kd_translate and kd_read_phys). */
+KD_API struct kd_error *kd_read_virt(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				     void *buf, size_t len);
+/** kd_read_virt() in the kernel's address space. */
+KD_API struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, size_t len);
+
 /* ---- VMCOREINFO ---------------------------------------------------------- */
 
 /** The raw value of a VMCOREINFO key ("OSRELEASE", "SYMBOL(init_task)"), or NULL. */
