@@ -1,0 +1,930 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * kdive-guest: the static helper that runs inside the fixture guest made by
+ * scripts/mkvmcore. One binary, several personalities chosen by the name it
+ * is run as (symlinks in /bin of the initramfs), so that each process gets a
+ * distinct, recognisable comm:
+ *
+ *   kdive-init     pid 1 after /init: writes the kmsg markers, starts the
+ *                  processes below, forks the recorder, then idles.
+ *   kdive-marker   maps known data (anonymous and tmpfs-backed pages), starts
+ *                  two named threads and pauses.
+ *   kdive-sleeper  pauses; started as "kdive-sleeper alpha beta gamma" with
+ *                  KDIVE_ENV=marker in its environment.
+ *   kdive-zparent  forks a child that renames itself kdive-zombie and exits;
+ *                  the parent never waits, so the child stays a zombie.
+ *
+ * The recorder (a fork of kdive-init renamed kdive-truth) writes the ground
+ * truth to /dev/ttyS1 in the format described in tests/real/README-fixtures.md.
+ * It excludes itself from the task list; kdive-init writes the final
+ * "#### kdive-truth done" line only after it has reaped the recorder, so the
+ * tasks recorded are the tasks present when the host takes the dump (apart
+ * from kernel threads that come and go).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	ANON_PAGES = 16,
+	FILE_PAGES = 4,
+	ZOMBIE_EXIT_CODE = 7,
+	WAIT_SECONDS = 120,
+};
+
+// Word w (0-based, 8 bytes, native little-endian) of page p of each region:
+//   anon: 0x6b64697661000000 | p << 16 | w     ("kdiva" in the top 5 bytes)
+//   file: 0x6b64697666000000 | p << 16 | w     ("kdivf")
+static const uint64_t ANON_TAG = 0x6b64697661000000ULL;
+static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
+#define ANON_PATTERN "0x6b64697661000000|page<<16|word"
+#define FILE_PATTERN "0x6b64697666000000|page<<16|word"
+
+#define RUNDIR "/run/kdive"
+#define MARKER_INFO RUNDIR "/marker.info"
+#define ZOMBIE_INFO RUNDIR "/zombie.info"
+#define MARKER_FILE RUNDIR "/marker.dat"
+#define TRUTH_TTY "/dev/ttyS1"
+
+// Texts written to /dev/kmsg by kdive-init, in order. A leading "<N>" is a
+// priority prefix consumed by the kernel, not part of the text; the
+// "markers" truth section lists the texts without it.
+static const char *const kmsg_markers[] = {
+	"kdive-marker: hello from the guest 1",
+	"kdive-marker: hello from the guest 2",
+	"kdive-marker: hello from the guest 3",
+	"<3>kdive-marker: error level line 4",
+	"LONG",	// built at run time: marker 5, 300 characters
+	"kdive-marker: control byte \x01 in line 6",
+	"<14>kdive-marker: hello from the guest 7 (user.info)",
+};
+enum { NR_MARKERS = sizeof(kmsg_markers) / sizeof(kmsg_markers[0]) };
+
+static const char *const well_known_syms[] = {
+	"init_task", "jiffies", "jiffies_64", "linux_banner", "init_top_pgt",
+	"swapper_pg_dir", "page_offset_base", "vmemmap_base", "vmalloc_base",
+	"prb", "printk_rb_static", "init_mm", "_stext", "_etext", "_text",
+	"__start_BTF", "__stop_BTF", "kallsyms_names", "kallsyms_num_syms",
+	"kallsyms_token_table", "kallsyms_token_index", "kallsyms_offsets",
+	"kallsyms_relative_base", "kallsyms_markers", "schedule", "__schedule",
+	"do_exit", "panic", "start_kernel", "modules", "runqueues",
+	"__per_cpu_offset", "mem_section", "node_data", "phys_base",
+	"init_uts_ns", "_end", "_sdata", "_edata", "__bss_start",
+	"vmcoreinfo_data", "vmcoreinfo_note", "log_buf_len",
+	"init_pid_ns", "pid_max", "nr_cpu_ids", "cpu_online_mask",
+	"__cpu_online_mask", "saved_command_line", "totalram_pages",
+	"_totalram_pages", "max_pfn", "slab_caches",
+};
+enum { NR_WELL_KNOWN = sizeof(well_known_syms) / sizeof(well_known_syms[0]) };
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kdive-guest: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static pid_t gettid_(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static void __attribute__((noreturn)) sleep_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static void marker_text(int i, char *buf, size_t len)
+{
+	if (strcmp(kmsg_markers[i], "LONG") == 0) {
+		static const char fill[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+		size_t n;
+
+		n = (size_t)snprintf(buf, len, "kdive-marker: long line 5 ");
+		while (n < 300 && n + 1 < len) {
+			buf[n] = fill[n % (sizeof(fill) - 1)];
+			n++;
+		}
+		buf[n] = 0;
+		return;
+	}
+	snprintf(buf, len, "%s", kmsg_markers[i]);
+}
+
+// The text as it is stored in the log: without a "<N>" priority prefix.
+static const char *marker_log_text(const char *s)
+{
+	if (s[0] == '<') {
+		const char *p = s + 1;
+
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (*p == '>' && p > s + 1)
+			return p + 1;
+	}
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* kdive-marker                                                        */
+
+struct thr {
+	const char *name;
+	pid_t tid;
+};
+
+static pthread_mutex_t thr_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t thr_cond = PTHREAD_COND_INITIALIZER;
+static int thr_ready;
+
+static void *thr_main(void *arg)
+{
+	struct thr *t = arg;
+
+	prctl(PR_SET_NAME, (unsigned long)t->name, 0, 0, 0);
+	pthread_mutex_lock(&thr_lock);
+	t->tid = gettid_();
+	thr_ready++;
+	pthread_cond_broadcast(&thr_cond);
+	pthread_mutex_unlock(&thr_lock);
+	sleep_forever();
+	return NULL;
+}
+
+static void fill(void *base, long pagesize, int pages, uint64_t tag)
+{
+	for (int p = 0; p < pages; p++) {
+		uint64_t *w = (uint64_t *)((char *)base + (long)p * pagesize);
+
+		for (long i = 0; i < pagesize / 8; i++)
+			w[i] = tag | (uint64_t)p << 16 | (uint64_t)i;
+	}
+}
+
+static void write_file_atomic(const char *path, const char *text)
+{
+	char tmp[256];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd))
+		die("cannot write %s: %s", tmp, strerror(errno));
+	if (rename(tmp, path))
+		die("cannot rename %s: %s", tmp, strerror(errno));
+}
+
+static int marker_main(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	static struct thr thr[2] = { { "kdive-thr1", 0 }, { "kdive-thr2", 0 } };
+	pthread_t th;
+	char info[1024];
+	void *anon, *file;
+	int fd;
+
+	mkdir(RUNDIR, 0755);
+	anon = mmap(NULL, ANON_PAGES * ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED)
+		die("mmap anon: %s", strerror(errno));
+	madvise(anon, ANON_PAGES * ps, MADV_NOHUGEPAGE);
+	fill(anon, ps, ANON_PAGES, ANON_TAG);
+
+	fd = open(MARKER_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, FILE_PAGES * ps))
+		die("%s: %s", MARKER_FILE, strerror(errno));
+	file = mmap(NULL, FILE_PAGES * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (file == MAP_FAILED)
+		die("mmap file: %s", strerror(errno));
+	fill(file, ps, FILE_PAGES, FILE_TAG);
+
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&th, NULL, thr_main, &thr[i]))
+			die("pthread_create failed");
+	pthread_mutex_lock(&thr_lock);
+	while (thr_ready < 2)
+		pthread_cond_wait(&thr_cond, &thr_lock);
+	pthread_mutex_unlock(&thr_lock);
+
+	snprintf(info, sizeof(info),
+		 "pid=%d\ncomm=kdive-marker\n"
+		 "anon_addr=0x%lx\nanon_pages=%d\nanon_pattern=%s\n"
+		 "file_addr=0x%lx\nfile_pages=%d\nfile_path=%s\nfile_pattern=%s\n"
+		 "thread1_tid=%d\nthread1_comm=%s\nthread2_tid=%d\nthread2_comm=%s\n"
+		 "tids=%d,%d,%d\n",
+		 getpid(), (unsigned long)anon, ANON_PAGES, ANON_PATTERN,
+		 (unsigned long)file, FILE_PAGES, MARKER_FILE, FILE_PATTERN,
+		 thr[0].tid, thr[0].name, thr[1].tid, thr[1].name,
+		 getpid(), thr[0].tid, thr[1].tid);
+	write_file_atomic(MARKER_INFO, info);
+	sleep_forever();
+}
+
+/* ------------------------------------------------------------------ */
+/* kdive-zparent                                                       */
+
+static int zparent_main(void)
+{
+	char info[256];
+	pid_t pid;
+
+	mkdir(RUNDIR, 0755);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_NAME, (unsigned long)"kdive-zombie", 0, 0, 0);
+		_exit(ZOMBIE_EXIT_CODE);
+	}
+	snprintf(info, sizeof(info),
+		 "zombie_pid=%d\nzombie_ppid=%d\nzombie_comm=kdive-zombie\n"
+		 "zombie_parent_comm=kdive-zparent\nzombie_exit_code=%d\n",
+		 pid, getpid(), ZOMBIE_EXIT_CODE);
+	write_file_atomic(ZOMBIE_INFO, info);
+	// Never wait: SIGCHLD keeps its default action, the child stays a zombie.
+	sleep_forever();
+}
+
+/* ------------------------------------------------------------------ */
+/* recorder                                                            */
+
+static FILE *out;
+
+static void begin(const char *name)
+{
+	fprintf(out, "#### begin %s\n", name);
+}
+
+static void end(const char *name)
+{
+	fprintf(out, "#### end %s\n", name);
+	fflush(out);
+}
+
+static char *read_whole(const char *path, size_t *lenp)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap + 1);
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				die("out of memory");
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = 0;
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+static void put_text(const char *buf, size_t len)
+{
+	fwrite(buf, 1, len, out);
+	if (len && buf[len - 1] != '\n')
+		fputc('\n', out);
+}
+
+static void cat_section(const char *name, const char *path)
+{
+	size_t len;
+	char *buf = read_whole(path, &len);
+
+	begin(name);
+	if (buf)
+		put_text(buf, len);
+	else
+		fprintf(stderr, "kdive-truth: cannot read %s: %s\n", path, strerror(errno));
+	free(buf);
+	end(name);
+}
+
+static void cpuinfo_sections(void)
+{
+	char *buf = read_whole("/proc/cpuinfo", NULL);
+	char *flags = NULL, *p;
+	int la57 = 0;
+
+	if (buf) {
+		for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n")) {
+			if (strncmp(p, "flags", 5) == 0 && strchr(p, ':')) {
+				flags = strchr(p, ':') + 1;
+				while (*flags == ' ')
+					flags++;
+				break;
+			}
+		}
+	}
+	begin("cpuinfo_flags");
+	if (flags) {
+		char tmp[16];
+
+		fprintf(out, "%s\n", flags);
+		for (p = flags; *p;) {
+			size_t n = strcspn(p, " ");
+
+			if (n < sizeof(tmp)) {
+				memcpy(tmp, p, n);
+				tmp[n] = 0;
+				if (strcmp(tmp, "la57") == 0)
+					la57 = 1;
+			}
+			p += n;
+			p += strspn(p, " ");
+		}
+	}
+	end("cpuinfo_flags");
+	begin("la57");
+	fprintf(out, "%d\n", la57);
+	end("la57");
+	free(buf);
+}
+
+struct task_line {
+	long pid;
+	char *text;
+};
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct task_line *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int numeric(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static void tasks_section(void)
+{
+	struct task_line *v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir("/proc"), *td;
+	struct dirent *e, *te;
+	pid_t self = getpid();
+
+	while (d && (e = readdir(d))) {
+		char path[300];
+
+		if (!numeric(e->d_name) || atol(e->d_name) == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", e->d_name);
+		td = opendir(path);
+		while (td && (te = readdir(td))) {
+			char spath[600], *buf, *l, *r, state;
+			long ppid;
+
+			if (!numeric(te->d_name))
+				continue;
+			snprintf(spath, sizeof(spath), "%s/%s/stat", path, te->d_name);
+			buf = read_whole(spath, NULL);
+			if (!buf)
+				continue;
+			// "tid (comm) S ppid ..."; comm may hold spaces and ')'.
+			l = strchr(buf, '(');
+			r = strrchr(buf, ')');
+			if (l && r && r > l && sscanf(r + 1, " %c %ld", &state, &ppid) == 2) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 256;
+					v = realloc(v, cap * sizeof(*v));
+					if (!v)
+						die("out of memory");
+				}
+				*r = 0;
+				v[n].pid = atol(te->d_name);
+				if (asprintf(&v[n].text, "%s %ld %s %c %s", te->d_name, ppid,
+					     e->d_name, state, l + 1) < 0)
+					die("out of memory");
+				n++;
+			}
+			free(buf);
+		}
+		if (td)
+			closedir(td);
+	}
+	if (d)
+		closedir(d);
+	qsort(v, n, sizeof(*v), cmp_task);
+	begin("tasks");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n", v[i].text);
+		free(v[i].text);
+	}
+	end("tasks");
+	free(v);
+}
+
+static unsigned long info_ul(const char *info, const char *key)
+{
+	const char *p = info;
+	size_t kl = strlen(key);
+
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+			return strtoul(p + kl + 1, NULL, 0);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static int pread_u64(int fd, off_t off, uint64_t *v)
+{
+	return pread(fd, v, 8, off) == 8 ? 0 : -1;
+}
+
+static void pagemap_lines(pid_t pid, unsigned long addr, int pages, const char *kind)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char path[64];
+	int pm, kf, kc;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pm = open(path, O_RDONLY);
+	kf = open("/proc/kpageflags", O_RDONLY);
+	kc = open("/proc/kpagecount", O_RDONLY);
+	for (int i = 0; i < pages; i++) {
+		unsigned long va = addr + (unsigned long)i * ps;
+		uint64_t e = 0, flags, count;
+		uint64_t pfn;
+		int present;
+
+		if (pm < 0 || pread_u64(pm, (off_t)(va / ps) * 8, &e)) {
+			fprintf(out, "0x%lx - - - - - - %s\n", va, kind);
+			continue;
+		}
+		present = (int)(e >> 63 & 1);
+		pfn = e & ((1ULL << 55) - 1);
+		fprintf(out, "0x%lx 0x%016" PRIx64 " %d %d 0x%" PRIx64, va, e, present,
+			(int)(e >> 62 & 1), present ? pfn : 0);
+		if (present && pfn && kf >= 0 && !pread_u64(kf, (off_t)pfn * 8, &flags))
+			fprintf(out, " 0x%016" PRIx64, flags);
+		else
+			fprintf(out, " -");
+		if (present && pfn && kc >= 0 && !pread_u64(kc, (off_t)pfn * 8, &count))
+			fprintf(out, " %" PRIu64, count);
+		else
+			fprintf(out, " -");
+		fprintf(out, " %s\n", kind);
+	}
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	if (kc >= 0)
+		close(kc);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void kallsyms_sections(void)
+{
+	char *buf = read_whole("/proc/kallsyms", NULL), *line, *next;
+	char **core = NULL, *found[NR_WELL_KNOWN] = { 0 };
+	size_t n = 0, cap = 0;
+	char cmd[] = "sha256sum", hex[128] = "";
+	int to[2], from[2];
+	pid_t pid;
+
+	for (line = buf; line && *line; line = next) {
+		char *sp1, *sp2;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		else
+			next = line + strlen(line);
+		// Core lines are "address type name"; module lines add "\t[mod]".
+		if (strchr(line, '\t') || strchr(line, '['))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			core = realloc(core, cap * sizeof(*core));
+			if (!core)
+				die("out of memory");
+		}
+		core[n++] = line;
+		sp1 = strchr(line, ' ');
+		sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+		if (!sp2)
+			continue;
+		for (int i = 0; i < NR_WELL_KNOWN; i++)
+			if (!found[i] && strcmp(sp2 + 1, well_known_syms[i]) == 0)
+				found[i] = line;
+	}
+
+	begin("kallsyms");
+	for (int i = 0; i < NR_WELL_KNOWN; i++) {
+		char addr[32], type;
+
+		if (found[i] && sscanf(found[i], "%31s %c", addr, &type) == 2)
+			fprintf(out, "%s %s %c\n", well_known_syms[i], addr, type);
+	}
+	end("kallsyms");
+
+	// sha256 of the core lines sorted bytewise (LC_ALL=C sort), "\n"-ended.
+	qsort(core, n, sizeof(*core), cmp_str);
+	if (pipe(to) || pipe(from))
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
+		execl("/bin/sha256sum", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	{
+		// The digest is 64 bytes and only comes at EOF: no deadlock.
+		FILE *w = fdopen(to[1], "w");
+
+		for (size_t i = 0; i < n; i++)
+			fprintf(w, "%s\n", core[i]);
+		fclose(w);
+	}
+	{
+		ssize_t r = read(from[0], hex, sizeof(hex) - 1);
+
+		hex[r > 0 ? r : 0] = 0;
+		hex[strcspn(hex, " \n")] = 0;
+	}
+	close(from[0]);
+	waitpid(pid, NULL, 0);
+	begin("kallsyms_core");
+	fprintf(out, "count %zu\nsha256 %s\n", n, hex);
+	end("kallsyms_core");
+	free(core);
+	free(buf);
+}
+
+// The VMCOREINFO note text, from /proc/kcore's PT_NOTE (the kernel copies
+// vmcoreinfo_data there; it is the same text as the note at the physical
+// address /sys/kernel/vmcoreinfo gives).
+static void kcore_vmcoreinfo(void)
+{
+	int fd = open("/proc/kcore", O_RDONLY);
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto fail;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		char *notes;
+		size_t off = 0;
+
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) != sizeof(ph))
+			goto fail;
+		if (ph.p_type != PT_NOTE)
+			continue;
+		notes = malloc(ph.p_filesz);
+		if (!notes || pread(fd, notes, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz) {
+			free(notes);
+			goto fail;
+		}
+		while (off + sizeof(Elf64_Nhdr) <= ph.p_filesz) {
+			Elf64_Nhdr *nh = (Elf64_Nhdr *)(notes + off);
+			size_t name_off = off + sizeof(*nh);
+			size_t desc_off = name_off + ((nh->n_namesz + 3) & ~3u);
+			size_t next = desc_off + ((nh->n_descsz + 3) & ~3u);
+
+			if (next > ph.p_filesz)
+				break;
+			if (nh->n_namesz == 11 && memcmp(notes + name_off, "VMCOREINFO", 11) == 0) {
+				size_t len = strnlen(notes + desc_off, nh->n_descsz);
+
+				put_text(notes + desc_off, len);
+				free(notes);
+				close(fd);
+				return;
+			}
+			off = next;
+		}
+		free(notes);
+	}
+fail:
+	fprintf(stderr, "kdive-truth: no VMCOREINFO note in /proc/kcore\n");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void kmsg_section(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	static char rec[16384];
+
+	begin("kmsg");
+	while (fd >= 0) {
+		ssize_t n = read(fd, rec, sizeof(rec));
+
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue;	// a record was overwritten: go on
+		if (n <= 0)
+			break;
+		put_text(rec, (size_t)n);
+	}
+	if (fd >= 0)
+		close(fd);
+	end("kmsg");
+}
+
+static void run_section(const char *name, const char *prog)
+{
+	pid_t pid;
+
+	begin(name);
+	fflush(out);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		execl(prog, strrchr(prog, '/') + 1, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	end(name);
+}
+
+struct pids {
+	pid_t marker, sleeper, zparent;
+};
+
+static int record_truth(const struct pids *pids)
+{
+	char *minfo = read_whole(MARKER_INFO, NULL), *zinfo = read_whole(ZOMBIE_INFO, NULL);
+	char path[64], buf[400];
+	struct utsname u;
+
+	prctl(PR_SET_NAME, (unsigned long)"kdive-truth", 0, 0, 0);
+	fprintf(out, "#### kdive-truth 1\n");
+
+	uname(&u);
+	begin("uname_r");
+	fprintf(out, "%s\n", u.release);
+	end("uname_r");
+	cat_section("osrelease", "/proc/sys/kernel/osrelease");
+	cat_section("cmdline", "/proc/cmdline");
+	begin("pagesize");
+	fprintf(out, "%ld\n", sysconf(_SC_PAGESIZE));
+	end("pagesize");
+	begin("nr_cpus");
+	fprintf(out, "%ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	end("nr_cpus");
+	cpuinfo_sections();
+	cat_section("iomem", "/proc/iomem");
+	cat_section("meminfo", "/proc/meminfo");
+	cat_section("buddyinfo", "/proc/buddyinfo");
+	cat_section("zoneinfo", "/proc/zoneinfo");
+	cat_section("slabinfo", "/proc/slabinfo");
+
+	begin("marker");
+	if (minfo)
+		put_text(minfo, strlen(minfo));
+	fprintf(out, "sleeper_pid=%d\nsleeper_argv=kdive-sleeper alpha beta gamma\n"
+		"sleeper_env=KDIVE_ENV=marker\n", pids->sleeper);
+	if (zinfo)
+		put_text(zinfo, strlen(zinfo));
+	end("marker");
+	snprintf(path, sizeof(path), "/proc/%d/maps", pids->marker);
+	cat_section("marker_maps", path);
+	snprintf(path, sizeof(path), "/proc/%d/status", pids->marker);
+	cat_section("marker_status", path);
+	begin("pagemap");
+	pagemap_lines(pids->marker, info_ul(minfo, "anon_addr"), ANON_PAGES, "anon");
+	pagemap_lines(pids->marker, info_ul(minfo, "file_addr"), FILE_PAGES, "file");
+	end("pagemap");
+
+	kallsyms_sections();
+	cat_section("modules", "/proc/modules");
+	begin("vmcoreinfo_sysfs");
+	{
+		char *s = read_whole("/sys/kernel/vmcoreinfo", NULL);
+
+		if (s)
+			put_text(s, strlen(s));
+		free(s);
+	}
+	kcore_vmcoreinfo();
+	end("vmcoreinfo_sysfs");
+	kmsg_section();
+	run_section("dmesg", "/bin/dmesg");
+	begin("markers");
+	for (int i = 0; i < NR_MARKERS; i++) {
+		marker_text(i, buf, sizeof(buf));
+		fprintf(out, "%s\n", marker_log_text(buf));
+	}
+	end("markers");
+	// Last, so that every helper child above has been reaped already.
+	tasks_section();
+	fflush(out);
+	free(minfo);
+	free(zinfo);
+	return ferror(out) ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* kdive-init                                                          */
+
+static pid_t spawn(const char *path, char *const argv[], char *const envp[])
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execve(path, argv, envp);
+		fprintf(stderr, "kdive-init: exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_file(const char *path)
+{
+	for (int i = 0; i < WAIT_SECONDS * 10; i++) {
+		if (access(path, R_OK) == 0)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+static char proc_state(pid_t pid)
+{
+	char path[64], *buf, *r, st = '?';
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	buf = read_whole(path, NULL);
+	if (buf && (r = strrchr(buf, ')')))
+		sscanf(r + 1, " %c", &st);
+	free(buf);
+	return st;
+}
+
+static int open_truth_tty(void)
+{
+	struct termios t;
+	int fd = open(TRUTH_TTY, O_WRONLY | O_NOCTTY);
+
+	if (fd < 0)
+		die("open %s: %s", TRUTH_TTY, strerror(errno));
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		cfsetispeed(&t, B115200);
+		cfsetospeed(&t, B115200);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
+
+static void truth_fail(int fd, const char *why)
+{
+	dprintf(fd, "\n#### kdive-truth failed: %s\n", why);
+	fprintf(stderr, "kdive-init: FAILED: %s\n", why);
+	sleep_forever();
+}
+
+static int init_main(void)
+{
+	static char *env[] = { "PATH=/bin", NULL };
+	static char *senv[] = { "PATH=/bin", "KDIVE_ENV=marker", NULL };
+	static char *marker_argv[] = { "kdive-marker", NULL };
+	static char *sleeper_argv[] = { "kdive-sleeper", "alpha", "beta", "gamma", NULL };
+	static char *zparent_argv[] = { "kdive-zparent", NULL };
+	struct pids pids;
+	char buf[400], zpath[64];
+	int tty = open_truth_tty(), kmsg, status;
+	pid_t rec;
+
+	kmsg = open("/dev/kmsg", O_WRONLY);
+	for (int i = 0; i < NR_MARKERS && kmsg >= 0; i++) {
+		marker_text(i, buf, sizeof(buf));
+		// The newline makes the record final at once: without it printk
+		// keeps the record open for a continuation, and readers of
+		// /dev/kmsg and syslog do not see it until the next message.
+		strcat(buf, "\n");
+		if (write(kmsg, buf, strlen(buf)) < 0)
+			fprintf(stderr, "kdive-init: kmsg write: %s\n", strerror(errno));
+	}
+	if (kmsg >= 0)
+		close(kmsg);
+
+	mkdir(RUNDIR, 0755);
+	pids.marker = spawn("/bin/kdive-marker", marker_argv, env);
+	pids.sleeper = spawn("/bin/kdive-sleeper", sleeper_argv, senv);
+	pids.zparent = spawn("/bin/kdive-zparent", zparent_argv, env);
+	if (wait_file(MARKER_INFO) || wait_file(ZOMBIE_INFO))
+		truth_fail(tty, "marker processes did not start");
+	{
+		char *z = read_whole(ZOMBIE_INFO, NULL);
+		pid_t zpid = (pid_t)info_ul(z, "zombie_pid");
+		int i;
+
+		free(z);
+		snprintf(zpath, sizeof(zpath), "%d", zpid);
+		for (i = 0; i < WAIT_SECONDS * 10 && proc_state(zpid) != 'Z'; i++)
+			usleep(100000);
+		if (proc_state(zpid) != 'Z')
+			truth_fail(tty, "the zombie is not a zombie");
+	}
+	fprintf(stderr, "kdive-init: marker=%d sleeper=%d zparent=%d zombie=%s; recording\n",
+		pids.marker, pids.sleeper, pids.zparent, zpath);
+
+	fflush(NULL);
+	rec = fork();
+	if (rec < 0)
+		die("fork: %s", strerror(errno));
+	if (rec == 0) {
+		out = fdopen(tty, "w");
+		if (!out)
+			_exit(1);
+		_exit(record_truth(&pids));
+	}
+	if (waitpid(rec, &status, 0) != rec || !WIFEXITED(status) || WEXITSTATUS(status))
+		truth_fail(tty, "the recorder failed");
+	dprintf(tty, "#### kdive-truth done\n");
+	fprintf(stderr, "kdive-init: ready\n");
+	// Idle; reap only our own children if they ever exit (they should not).
+	for (;;)
+		if (waitpid(-1, NULL, 0) < 0)
+			pause();
+}
+
+int main(int argc, char **argv)
+{
+	const char *me = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+	if (strcmp(me, "kdive-guest") == 0 && argc > 1)
+		me = argv[1];
+	if (strcmp(me, "kdive-init") == 0)
+		return init_main();
+	if (strcmp(me, "kdive-marker") == 0)
+		return marker_main();
+	if (strcmp(me, "kdive-sleeper") == 0)
+		sleep_forever();
+	if (strcmp(me, "kdive-zparent") == 0)
+		return zparent_main();
+	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent\n");
+	return 2;
+}
