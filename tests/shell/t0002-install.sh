@@ -27,4 +27,10 @@ expect_eq "installed kdive loads it" 0 "$rc"
 check "its command runs" grep -q '^hello from a module out of tree$' "$TMP/out"
 check "the installed modules are listed" grep -q "^rd .*$P/lib/kdive/commands/rd.so" "$TMP/out"
 show "$TMP/err"
+# Every KD_API function a header declares is exported by the binary, so any
+# module may call it (the linker drops unreferenced library objects otherwise).
+sed -n 's/^KD_API [^(]*[ *]\(kd_[a-z0-9_]*\)(.*/\1/p' "$KDIVE_SRCDIR"/include/kdive/*.h | sort -u >"$TMP/api"
+nm -D --defined-only "$KDIVE" | awk '{ print $3 }' | sort -u >"$TMP/exported"
+missing=$(comm -23 "$TMP/api" "$TMP/exported" | tr '\n' ' ')
+expect_eq "every KD_API function ($(wc -l <"$TMP/api") of them) is exported by kdive" "" "$missing"
 done_testing
