@@ -186,7 +186,6 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	s->json = json;
 	s->json_depth = 0;
 	s->warnings = 0;
-	*s->interrupted = 0;
 	// Commands may permute their argv (kd_parse_options does); give them a
 	// copy of the pointer array so the lexer can still free every word.
 	char **av = malloc((size_t)(cl->argc + 1) * sizeof(*av));
@@ -242,6 +241,11 @@ bool kd_shell_run_line(struct kd_shell *sh, const char *line)
 			sh->failures++;
 			if (sh->stop_on_error)
 				break;
+		}
+		// Ctrl-C in batch mode stops the whole run, not just one command.
+		if (!sh->interactive && *sh->s->interrupted) {
+			kd_shell_exit_requested = true;
+			break;
 		}
 	}
 	kd_lexed_free(&l);

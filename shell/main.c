@@ -126,7 +126,9 @@ int main(int argc, char **argv)
 			kd_shell_run_file(&sh, "-", false);
 		}
 	}
-	int status = sh.failures ? 1 : 0;
+	// Batch runs report failures in the exit status; an interactive session
+	// has shown its errors already and ends normally.
+	int status = sh.failures && !sh.interactive ? 1 : 0;
 	kd_module_unload_all(&sh);
 	for (int i = 0; i < sh.naliases; i++) {
 		free(sh.aliases[i].name);

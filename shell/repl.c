@@ -115,8 +115,10 @@ static int on_signal_event(void)
 {
 	if (interrupted && RL_ISSTATE(RL_STATE_READCMD)) {
 		interrupted = 0;
-		rl_replace_line("", 0);
+		// Like bash: leave the abandoned line on screen, marked ^C.
+		fputs("^C", rl_outstream ? rl_outstream : stdout);
 		rl_crlf();
+		rl_replace_line("", 0);
 		rl_on_new_line();
 		rl_redisplay();
 	}
