@@ -42,4 +42,13 @@ if [ -s "$TMP/sym_truth" ]; then
 fi
 run_kd -c 'help -D' "$FIX/vmcore.elf"
 check "help -D shows the dump's format" grep -q 'FORMAT: ELF64 vmcore' "$TMP/out"
+
+# --vmcoreinfo FILE replaces the dump's VMCOREINFO (here: the guest's own
+# text with another release name).
+truth vmcoreinfo_sysfs | sed -n '2,$p' | sed 's/^OSRELEASE=.*/OSRELEASE=kdive-test-release/' >"$TMP/vmci"
+run_kd --vmcoreinfo "$TMP/vmci" -c 'sys; dumpinfo' "$FIX/vmcore.elf"
+expect_eq "--vmcoreinfo FILE: sys shows its OSRELEASE" "kdive-test-release" "$(sed -n 's/^ *KERNEL: //p' "$TMP/out")"
+check "--vmcoreinfo FILE: dumpinfo names the source" grep -q "^VMCOREINFO (--vmcoreinfo $TMP/vmci, " "$TMP/out"
+run_kd --vmcoreinfo "$TMP/nonexistent" -c sys "$FIX/vmcore.elf"
+expect_eq "--vmcoreinfo with a missing file: exit 1" 1 "$rc"
 done_testing
