@@ -4,6 +4,7 @@
 // pager), run it, report its error as "cmd: message" on stderr, and check
 // that its output was written.
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,94 @@
 #include "shell.h"
 
 bool kd_shell_exit_requested;
+
+/*
+ * Containing a command that crashes or will not stop.  While a command runs,
+ * cur_env points at a sigjmp_buf in run_one().  SIGSEGV, SIGBUS, SIGFPE and
+ * SIGILL (on an alternate stack, so a stack overflow is caught too) jump
+ * back there and the command fails with an error naming the signal and the
+ * faulting address.  Ctrl-C sets the interrupt flag that cooperative
+ * commands poll (kd_check_interrupt); a second Ctrl-C while the same command
+ * still runs abandons it the same way.
+ * Limits: the abandoned command's memory and open files leak, and if it
+ * crashed inside malloc or stdio, or corrupted memory before crashing, the
+ * process may be left inconsistent.  kdive says so and goes on; restart it
+ * if later commands misbehave.  Faults outside commands are not caught.
+ */
+static sigjmp_buf *volatile cur_env;
+static volatile sig_atomic_t caught_sig;
+static void *volatile caught_addr;
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	sigjmp_buf *env = cur_env;
+	if (!env) {
+		signal(sig, SIG_DFL); // not in a command: crash as usual
+		raise(sig);
+		return;
+	}
+	cur_env = NULL;
+	caught_sig = sig;
+	caught_addr = si ? si->si_addr : NULL;
+	siglongjmp(*env, 1);
+}
+
+void kd_shell_sigint(volatile sig_atomic_t *flag)
+{
+	sigjmp_buf *env = cur_env;
+	if (env && *flag) {
+		cur_env = NULL;
+		caught_sig = SIGINT;
+		caught_addr = NULL;
+		siglongjmp(*env, 1);
+	}
+	*flag = 1;
+}
+
+void kd_shell_install_fault_handlers(void)
+{
+	static char altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	sigaltstack(&ss, NULL);
+	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
+	sigemptyset(&sa.sa_mask);
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static const char *owner_name(struct kd_shell *sh, const struct kd_command *cmd)
+{
+	for (int i = 0; i < sh->ncmds; i++)
+		if (sh->cmds[i].cmd == cmd)
+			return sh->cmds[i].owner ? sh->cmds[i].owner->mod->name : "the shell";
+	return "?";
+}
+
+// Run cmd with its crash containment; see above.
+static struct kd_error *run_contained(struct kd_shell *sh, const struct kd_command *cmd, int argc,
+				      char **argv)
+{
+	sigjmp_buf env;
+	sigjmp_buf *volatile saved = cur_env;
+	struct kd_error *volatile err = NULL;
+	if (sigsetjmp(env, 1) == 0) {
+		cur_env = &env;
+		err = cmd->run(sh->s, argc, argv);
+		cur_env = saved;
+		return err;
+	}
+	cur_env = saved;
+	fflush(sh->s->out);
+	if (caught_sig == SIGINT)
+		return kd_error_create(KD_ERR_INTERRUPTED,
+				       "interrupted: abandoned after a second Ctrl-C (module '%s' may have leaked memory)",
+				       owner_name(sh, cmd));
+	return kd_error_addr(KD_ERR_FAULT, (uint64_t)(uintptr_t)caught_addr,
+			     "crashed with %s at address %p in module '%s'; the command was abandoned and kdive goes on (restart it if later commands misbehave)",
+			     strsignal(caught_sig), caught_addr, owner_name(sh, cmd));
+}
 
 static FILE *open_pager(void)
 {
@@ -192,7 +281,7 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	struct kd_error *err = &kd_enomem;
 	if (av) {
 		memcpy(av, cl->argv, (size_t)(cl->argc + 1) * sizeof(*av));
-		err = cmd->run(s, cl->argc, av);
+		err = run_contained(sh, cmd, cl->argc, av);
 		free(av);
 	}
 	bool ok = err == NULL;

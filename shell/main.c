@@ -37,7 +37,7 @@ static volatile sig_atomic_t batch_interrupted;
 static void on_sigint_batch(int sig)
 {
 	(void)sig;
-	batch_interrupted = 1;
+	kd_shell_sigint(&batch_interrupted);
 }
 
 int main(int argc, char **argv)
@@ -70,6 +70,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN); // a closed pipe is an EPIPE write error, handled per command
+	kd_shell_install_fault_handlers();
 
 	struct kd_session *s = NULL;
 	if (optind < argc) {

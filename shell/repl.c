@@ -107,7 +107,7 @@ static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	kd_shell_sigint(&interrupted);
 }
 
 // Ctrl-C at the prompt: drop the line being typed and show a fresh prompt.

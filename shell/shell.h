@@ -3,6 +3,7 @@
 #ifndef KD_SHELL_SHELL_H
 #define KD_SHELL_SHELL_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include <kdive/module.h>
@@ -58,6 +59,11 @@ const char *kd_alias_lookup(struct kd_shell *sh, const char *name);
 bool kd_shell_run_line(struct kd_shell *sh, const char *line);
 /* Run every line of a file (source, -i, rc files).  Returns false on failure. */
 bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing);
+/* Crash containment (dispatch.c): install the SIGSEGV/SIGBUS/SIGFPE/SIGILL
+ * handlers; SIGINT handlers call kd_shell_sigint(flag), which sets *flag or,
+ * on a second Ctrl-C during one command, abandons that command. */
+void kd_shell_install_fault_handlers(void);
+void kd_shell_sigint(volatile sig_atomic_t *flag);
 /* Set when a command asked the shell to exit. */
 extern bool kd_shell_exit_requested;
 
