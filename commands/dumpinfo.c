@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // dumpinfo: what the dump file holds: format, physical segments, ELF notes,
-// per-CPU registers and VMCOREINFO (crash's "help -D").
+// per-CPU registers and VMCOREINFO (crash's "help -D"); -c and the `cache`
+// command show and size the page cache of decoded pages.
 #include <elf.h>
 #include <inttypes.h>
 #include <string.h>
@@ -45,10 +46,52 @@ static bool x86_64_prstatus(struct kd_session *s, const struct kd_note *n, uint3
 	return true;
 }
 
+static const struct kd_command commands[3];
+
+static void print_cache(struct kd_session *s)
+{
+	struct kd_cache_info ci;
+	kd_dump_cache_info(s, &ci);
+	if (kd_json_mode(s)) {
+		kd_json_begin_object(s, NULL);
+		kd_json_bool(s, "live", ci.live);
+		kd_json_u64(s, "capacity_pages", ci.capacity);
+		kd_json_u64(s, "used_pages", ci.used);
+		kd_json_u64(s, "hits", ci.hits);
+		kd_json_u64(s, "misses", ci.misses);
+		kd_json_u64(s, "decompressions", ci.decompressions);
+		kd_json_u64(s, "evictions", ci.evictions);
+		kd_json_end_object(s);
+		return;
+	}
+	kd_printf(s, "PAGE CACHE%s\n", ci.live ? " (off: live dump, never cached)" : "");
+	kd_printf(s, "      CAPACITY: %zu pages\n", ci.capacity);
+	kd_printf(s, "          USED: %zu pages\n", ci.used);
+	kd_printf(s, "          HITS: %" PRIu64 "\n", ci.hits);
+	kd_printf(s, "        MISSES: %" PRIu64 "\n", ci.misses);
+	kd_printf(s, "DECOMPRESSIONS: %" PRIu64 "\n", ci.decompressions);
+	kd_printf(s, "     EVICTIONS: %" PRIu64 "\n", ci.evictions);
+}
+
+enum { D_C, D_NOPT };
+static const struct kd_option dumpinfo_opts[] = {
+	[D_C] = { "c", KD_ARG_NONE, NULL, "only the page cache's counters" },
+	[D_NOPT] = { NULL },
+};
+
 static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv)
 {
-	if (argc > 1)
+	struct kd_optval ov[D_NOPT];
+	int nargs;
+	struct kd_error *perr = kd_parse_options(&commands[0], argc, argv, ov, &nargs);
+	if (perr)
+		return perr;
+	if (nargs > 0)
 		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	if (ov[D_C].count) {
+		print_cache(s);
+		return NULL;
+	}
 	size_t nr = kd_phys_range_count(s), nn = kd_note_count(s), nv = kd_vmcoreinfo_count(s);
 	if (kd_json_mode(s)) {
 		kd_json_begin_object(s, NULL);
@@ -59,6 +102,22 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 		kd_json_u64(s, "cpus", kd_dump_nr_cpus(s));
 		kd_json_u64(s, "page_size", kd_page_size(s));
 		kd_json_u64(s, "memory_bytes", kd_phys_total(s));
+		kd_json_begin_array(s, "files");
+		for (size_t i = 0; i < kd_dump_file_count(s); i++)
+			kd_json_string(s, NULL, kd_dump_file_path(s, i));
+		kd_json_end_array(s);
+		kd_json_begin_object(s, "header");
+		const char *det = kd_dump_format_detail(s);
+		while (det && *det) {
+			const char *eq = strchr(det, '='), *nl = strchr(det, '\n');
+			if (!eq || !nl || eq > nl)
+				break;
+			char key[64];
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - det), det);
+			kd_json_string_n(s, key, eq + 1, (size_t)(nl - eq - 1));
+			det = nl + 1;
+		}
+		kd_json_end_object(s);
 		kd_json_begin_array(s, "segments");
 		for (size_t i = 0; i < nr; i++) {
 			const struct kd_phys_range *r = kd_phys_range_get(s, i);
@@ -102,11 +161,24 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 		return NULL;
 	}
 	kd_printf(s, "DUMP FILE: %s\n", kd_dump_path(s));
+	for (size_t i = 1; i < kd_dump_file_count(s); i++)
+		kd_printf(s, "     PART: %s\n", kd_dump_file_path(s, i));
 	kd_printf(s, "   FORMAT: %s\n", kd_dump_format_desc(s));
 	kd_printf(s, "  MACHINE: %s\n", kd_dump_machine_name(s));
 	kd_printf(s, "     CPUS: %u\n", kd_dump_nr_cpus(s));
 	kd_printf(s, "PAGE SIZE: %" PRIu64 "\n", kd_page_size(s));
 	kd_printf(s, "   MEMORY: 0x%" PRIx64 " bytes in %zu segments\n\n", kd_phys_total(s), nr);
+	const char *det = kd_dump_format_detail(s);
+	if (det) {
+		kd_printf(s, "HEADER\n");
+		while (*det) {
+			const char *nl = strchr(det, '\n');
+			int n = nl ? (int)(nl - det) : (int)strlen(det);
+			kd_printf(s, "  %.*s\n", n, det);
+			det += n + (nl ? 1 : 0);
+		}
+		kd_printf(s, "\n");
+	}
 	kd_printf(s, "SEGMENTS\n  %-16s %-16s %-16s %-16s %s\n", "PHYS START", "PHYS END",
 		  "FILE OFFSET", "FILE SIZE", "VADDR");
 	for (size_t i = 0; i < nr; i++) {
@@ -136,21 +208,71 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 	return NULL;
 }
 
-static const struct kd_command commands[] = {
+enum { C_S, C_NOPT };
+static const struct kd_option cache_opts[] = {
+	[C_S] = { "s", KD_ARG_INT, "PAGES", "resize the cache to PAGES pages (0: off); drops its contents" },
+	[C_NOPT] = { NULL },
+};
+
+static struct kd_error *cache_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_optval ov[C_NOPT];
+	int nargs;
+	struct kd_error *err = kd_parse_options(&commands[1], argc, argv, ov, &nargs);
+	if (err)
+		return err;
+	if (nargs > 0)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	if (ov[C_S].count) {
+		uint64_t n;
+		err = kd_parse_u64(ov[C_S].arg, false, &n);
+		if (err)
+			return err;
+		err = kd_dump_set_cache(s, (size_t)n);
+		if (err)
+			return err;
+	}
+	print_cache(s);
+	return NULL;
+}
+
+static const struct kd_command commands[3] = {
 	{
 		.name = "dumpinfo",
 		.summary = "the dump file's format, segments, notes and VMCOREINFO",
-		.synopsis = "[--json]",
+		.synopsis = "[-c] [--json]",
+		.options = dumpinfo_opts,
 		.help = "Show what the dump file itself holds: its format, the physical memory\n"
 			"segments and where they lie in the file, the ELF notes (with each CPU's\n"
 			"pid, RIP and RSP from NT_PRSTATUS on x86_64), and every VMCOREINFO entry.\n"
+			"kdump-compressed dumps also show their header fields (version, byte\n"
+			"order, compression, dump level, split parts, flattened records).\n"
+			"-c shows the page cache's counters instead (see 'help cache').\n"
 			"'help -D' runs the same.\n\n"
 			"EXAMPLES\n"
 			"  kdive> dumpinfo\n"
 			"  kdive> dumpinfo | grep SYMBOL\n"
-			"  kdive> dumpinfo --json > info.json",
+			"  kdive> dumpinfo --json > info.json\n"
+			"  kdive> dumpinfo -c",
 		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
 		.run = dumpinfo_run,
+	},
+	{
+		.name = "cache",
+		.summary = "show or resize the page cache of decoded dump pages",
+		.synopsis = "[-s PAGES] [--json]",
+		.help = "Show the page cache's counters: capacity and pages held, hits, misses,\n"
+			"pages decompressed by the format and evictions.  All formats share one\n"
+			"LRU cache of decoded pages; its size is $KDIVE_CACHE_PAGES (default\n"
+			"1024 pages) or 'cache -s PAGES'.  Live dumps (/proc/kcore) are never\n"
+			"cached.  'dumpinfo -c' prints the same.\n\n"
+			"EXAMPLES\n"
+			"  kdive> cache\n"
+			"  kdive> cache -s 4096\n"
+			"  kdive> cache --json",
+		.options = cache_opts,
+		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.run = cache_run,
 	},
 	{ NULL },
 };

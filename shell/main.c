@@ -14,10 +14,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kdive [options] [DUMP]\n"
+		"usage: kdive [options] [DUMP [PART...]]\n"
 		"\n"
-		"Open a Linux kernel memory dump (ELF vmcore, QEMU dump-guest-memory) and\n"
-		"run commands on it, interactively or in batch.\n"
+		"Open a Linux kernel memory dump (ELF vmcore, QEMU dump-guest-memory,\n"
+		"kdump-compressed, flattened, /proc/kcore) and run commands on it,\n"
+		"interactively or in batch.  The parts of a makedumpfile --split dump\n"
+		"are given together.  Without a dump, the live /proc/kcore is opened\n"
+		"when it is readable.\n"
 		"\n"
 		"  -c 'CMD; CMD'        run these commands and exit\n"
 		"  -i FILE              run the commands in FILE and exit ('-' for stdin)\n"
@@ -64,23 +67,31 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 1;
 		}
 	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "kdive: expected one dump file, got %d arguments\n", argc - optind);
-		usage(stderr);
-		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN); // a closed pipe is an EPIPE write error, handled per command
 	kd_shell_install_fault_handlers();
 
 	struct kd_session *s = NULL;
 	if (optind < argc) {
-		struct kd_error *err = kd_session_create(argv[optind], vmcoreinfo, &s);
+		struct kd_error *err = kd_session_create_multi((const char *const *)argv + optind,
+							       (size_t)(argc - optind), vmcoreinfo, &s);
 		if (err) {
 			fprintf(stderr, "kdive: %s\n", err->msg);
 			kd_error_destroy(err);
 			return 1;
 		}
-	} else {
+	} else if (access("/proc/kcore", R_OK) == 0) {
+		// No dump: the running kernel, when we may read it.
+		struct kd_error *err = kd_session_create("/proc/kcore", vmcoreinfo, &s);
+		if (err) {
+			fprintf(stderr, "kdive: no dump given and /proc/kcore cannot be opened: %s\n", err->msg);
+			kd_error_destroy(err);
+			s = NULL;
+		}
+	}
+	if (!s && optind >= argc && !(cmds || script) && isatty(STDIN_FILENO) && access("/proc/kcore", F_OK) == 0 &&
+	    access("/proc/kcore", R_OK) != 0)
+		fprintf(stderr, "kdive: no dump given; reading the live kernel (/proc/kcore) needs root (CAP_SYS_RAWIO)\n");
+	if (!s) {
 		s = kd_session_create_empty();
 		if (!s) {
 			fprintf(stderr, "kdive: out of memory\n");

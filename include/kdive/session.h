@@ -33,6 +33,25 @@ KD_API unsigned kd_dump_nr_cpus(const struct kd_session *s);
 /** Page size of the dumped kernel (VMCOREINFO PAGESIZE, else 4096). */
 KD_API uint64_t kd_page_size(const struct kd_session *s);
 
+/** Number of files the dump is made of (parts of a split dump), and the i-th path. */
+KD_API size_t kd_dump_file_count(const struct kd_session *s);
+KD_API const char *kd_dump_file_path(const struct kd_session *s, size_t i);
+/** Format-specific header fields as "key=value" lines, or NULL. */
+KD_API const char *kd_dump_format_detail(const struct kd_session *s);
+
+/** The page cache of decoded pages, shared by all formats. */
+struct kd_cache_info {
+	uint64_t hits, misses;
+	uint64_t decompressions; /**< pages the format decoded (zlib, lzo, snappy, zstd) */
+	uint64_t evictions;
+	size_t capacity;         /**< pages */
+	size_t used;
+	bool live;               /**< a live dump (/proc/kcore): never cached */
+};
+KD_API void kd_dump_cache_info(const struct kd_session *s, struct kd_cache_info *ret);
+/** Resize the page cache (0 disables it); drops what it holds. */
+KD_API struct kd_error *kd_dump_set_cache(struct kd_session *s, size_t npages);
+
 /** One physical memory range of the dump. */
 struct kd_phys_range {
 	uint64_t start;     /**< first physical address */

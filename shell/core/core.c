@@ -5,22 +5,55 @@
 
 #include "core.h"
 
+// Tried in order; kcore before elf (both are ELF cores).
 static const struct kd_format_ops *const formats[] = {
+	&kd_format_kdump,
+	&kd_format_kcore,
 	&kd_format_elf,
 };
 
-struct kd_error *kd_core_open(const char *path, struct kd_core **ret)
+#define PROBE_LEN 65536
+
+struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, struct kd_core **ret)
 {
+	if (!npaths)
+		return kd_error_create(KD_ERR_USAGE, "no dump file given");
 	struct kd_core *c = calloc(1, sizeof(*c));
 	if (!c)
 		return &kd_enomem;
-	struct kd_error *err = kd_file_open(path, &c->file);
-	if (err) {
-		free(c);
-		return err;
+	struct kd_error *err = NULL;
+	unsigned char *hdr = NULL;
+	c->files = calloc(npaths, sizeof(*c->files));
+	if (!c->files) {
+		err = &kd_enomem;
+		goto fail;
 	}
-	unsigned char hdr[4096];
-	size_t hlen = c->file->size < sizeof(hdr) ? (size_t)c->file->size : sizeof(hdr);
+	for (size_t i = 0; i < npaths; i++) {
+		err = kd_file_open(paths[i], &c->files[i]);
+		if (err)
+			goto fail;
+		c->nfiles++;
+		struct kd_file *f = c->files[i];
+		unsigned char magic[32];
+		if (f->size >= sizeof(magic)) {
+			err = kd_file_pread(f, magic, sizeof(magic), 0);
+			if (err)
+				goto fail;
+			if (kd_file_is_flattened(magic, sizeof(magic))) {
+				err = kd_file_flatten(f);
+				if (err)
+					goto fail;
+			}
+		}
+	}
+	c->file = c->files[0];
+	const char *path = paths[0];
+	hdr = malloc(PROBE_LEN);
+	if (!hdr) {
+		err = &kd_enomem;
+		goto fail;
+	}
+	size_t hlen = c->file->size < PROBE_LEN ? (size_t)c->file->size : PROBE_LEN;
 	if (hlen == 0) {
 		err = kd_error_create(KD_ERR_CORRUPT, "'%s' is empty", path);
 		goto fail;
@@ -36,7 +69,14 @@ struct kd_error *kd_core_open(const char *path, struct kd_core **ret)
 	}
 	if (!c->fmt) {
 		err = kd_error_create(KD_ERR_UNSUPPORTED,
-				      "'%s' is not a kernel dump kdive can read (unknown format)", path);
+				      "'%s' is not a kernel dump kdive can read (unknown format%s)", path,
+				      c->file->flat ? " inside the flattened stream" : "");
+		goto fail;
+	}
+	if (npaths > 1 && c->fmt != &kd_format_kdump) {
+		err = kd_error_create(KD_ERR_USAGE,
+				      "'%s' is a %s dump: only kdump-compressed dumps come in several parts (makedumpfile --split)",
+				      path, c->fmt->name);
 		goto fail;
 	}
 	err = c->fmt->open(c);
@@ -45,11 +85,18 @@ struct kd_error *kd_core_open(const char *path, struct kd_core **ret)
 		goto fail;
 	}
 	kd_core_sort_ranges(c);
+	free(hdr);
 	*ret = c;
 	return NULL;
 fail:
+	free(hdr);
 	kd_core_close(c);
 	return err;
+}
+
+struct kd_error *kd_core_open(const char *path, struct kd_core **ret)
+{
+	return kd_core_open_multi(&path, 1, ret);
 }
 
 void kd_core_close(struct kd_core *c)
@@ -58,12 +105,17 @@ void kd_core_close(struct kd_core *c)
 		return;
 	if (c->fmt && c->fmt->close)
 		c->fmt->close(c);
-	kd_file_close(c->file);
+	for (size_t i = 0; i < c->nfiles; i++)
+		kd_file_close(c->files[i]);
+	free(c->files);
+	kd_cache_destroy(c->cache);
 	free(c->ranges);
 	free(c->notes);
 	free(c->notes_buf);
 	free(c->vmcoreinfo);
 	free(c->format_desc);
+	free(c->format_detail);
+	free(c->scratch);
 	free(c);
 }
 
@@ -105,20 +157,99 @@ const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t
 	return NULL;
 }
 
+// The cache is made on first use, once the page size is known; size_t -1
+// in cache_pages means "not chosen yet" (take kd_cache_default_pages()).
+static bool cache_usable(struct kd_core *c, uint64_t page_size)
+{
+	if (c->fmt->flags & KD_FMT_LIVE)
+		return false;
+	if (!c->cache) {
+		size_t n = c->cache_pages_set ? c->cache_pages : kd_cache_default_pages();
+		struct kd_error *err = kd_cache_create(n, (size_t)page_size, &c->cache);
+		if (err) {
+			kd_error_destroy(err);
+			return false;
+		}
+		c->cache_page_size = page_size;
+	}
+	return c->cache_page_size == page_size;
+}
+
 struct kd_error *kd_core_read_phys(struct kd_core *c, uint64_t paddr, void *buf, size_t len,
 				   uint64_t page_size)
 {
+	if (c->page_size)
+		page_size = c->page_size;
+	// Plain formats: one big pread for large reads, and always for live
+	// memory (no copy of it may outlive the command).
+	if (c->fmt->read && (!c->fmt->read_page || (c->fmt->flags & KD_FMT_LIVE) || len > page_size))
+		return c->fmt->read(c, paddr, buf, len);
 	char *p = buf;
+	bool use_cache = cache_usable(c, page_size);
 	while (len) {
-		uint64_t in_page = page_size - (paddr & (page_size - 1));
-		size_t n = len < in_page ? len : (size_t)in_page;
-		struct kd_error *err = c->fmt->read(c, paddr, p, n);
-		if (err)
-			return err;
+		uint64_t pfn = paddr / page_size, in = paddr % page_size;
+		size_t n = len < page_size - in ? len : (size_t)(page_size - in);
+		const unsigned char *page = use_cache ? kd_cache_lookup(c->cache, pfn) : NULL;
+		if (!page) {
+			unsigned char *slot = use_cache ? kd_cache_slot(c->cache, pfn) : NULL;
+			if (!slot) {
+				if (!c->scratch || c->scratch_size != page_size) {
+					free(c->scratch);
+					c->scratch_size = 0;
+					c->scratch = malloc((size_t)page_size);
+					if (!c->scratch)
+						return &kd_enomem;
+					c->scratch_size = page_size;
+				}
+			}
+			unsigned char *dst = slot ? slot : c->scratch;
+			struct kd_error *err = c->fmt->read_page(c, pfn, dst);
+			if (err) {
+				if (slot)
+					kd_cache_abort(c->cache);
+				// A page the format cannot give whole (an ELF segment
+				// ending inside it): read just the bytes asked for.
+				if (!c->fmt->read)
+					return err;
+				kd_error_destroy(err);
+				err = c->fmt->read(c, paddr, p, n);
+				if (err)
+					return err;
+				goto next;
+			}
+			if (slot)
+				kd_cache_commit(c->cache);
+			page = dst;
+		}
+		memcpy(p, page + in, n);
+next:
 		p += n;
 		paddr += n;
 		len -= n;
 	}
+	return NULL;
+}
+
+void kd_core_cache_stats(const struct kd_core *c, struct kd_cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (c && c->cache)
+		kd_cache_get_stats(c->cache, st);
+	else if (c)
+		st->capacity = c->cache_pages_set ? c->cache_pages : kd_cache_default_pages();
+	if (c)
+		st->decompressions = c->decompressions;
+}
+
+struct kd_error *kd_core_set_cache(struct kd_core *c, size_t npages)
+{
+	if (npages > (1u << 24))
+		return kd_error_create(KD_ERR_USAGE, "cache size %zu pages is too large (at most %u)",
+				       npages, 1u << 24);
+	c->cache_pages = npages;
+	c->cache_pages_set = true;
+	if (c->cache)
+		return kd_cache_resize(c->cache, npages);
 	return NULL;
 }
 

@@ -14,17 +14,66 @@
 #include <kdive/error.h>
 #include <kdive/session.h>
 
-/* A read-only file with bounds-checked positional reads. */
+/*
+ * One piece of a flattened file (makedumpfile -F): the bytes at logical
+ * offset off..off+size of the rebuilt file are at file position pos.
+ */
+struct kd_flat_seg {
+	uint64_t off;
+	uint64_t size;
+	uint64_t pos;
+};
+
+/*
+ * A read-only file with bounds-checked positional reads.  A flattened file
+ * is read in place through its segment map: size is then the rebuilt
+ * (logical) size and offsets are logical; holes read as zero.
+ */
 struct kd_file {
 	int fd;
 	uint64_t size;
 	char *path;
+	uint64_t raw_size;          // the file's own size
+	struct kd_flat_seg *flat;   // NULL unless flattened; sorted, disjoint
+	size_t nflat;
+	size_t nflat_records;       // records in the stream (before merging)
 };
 
 struct kd_error *kd_file_open(const char *path, struct kd_file **ret);
 void kd_file_close(struct kd_file *f);
 /* Read exactly len bytes at off; past the end is KD_ERR_CORRUPT ("truncated"). */
 struct kd_error *kd_file_pread(struct kd_file *f, void *buf, size_t len, uint64_t off);
+/* True if hdr starts with makedumpfile's flattened-format signature. */
+bool kd_file_is_flattened(const void *hdr, size_t len);
+/*
+ * Index a flattened file's (offset, size) records once; afterwards
+ * kd_file_pread() reads the rebuilt stream in place.  No temporary file.
+ */
+struct kd_error *kd_file_flatten(struct kd_file *f);
+
+/*
+ * The page cache: an LRU of decoded pages keyed by pfn, shared by all
+ * formats (shell/core/cache.c).  Disabled for KD_FMT_LIVE dumps.
+ */
+struct kd_cache_stats {
+	uint64_t hits, misses, decompressions, evictions;
+	size_t capacity, used;
+};
+struct kd_cache;
+struct kd_error *kd_cache_create(size_t npages, size_t page_size, struct kd_cache **ret);
+void kd_cache_destroy(struct kd_cache *cache);
+/* The cached page for pfn or NULL; a hit moves it to the front. */
+const void *kd_cache_lookup(struct kd_cache *cache, uint64_t pfn);
+/* A buffer to fill for pfn (evicting the least recently used page); call
+ * kd_cache_commit() when it is filled, kd_cache_abort() on failure. */
+void *kd_cache_slot(struct kd_cache *cache, uint64_t pfn);
+void kd_cache_commit(struct kd_cache *cache);
+void kd_cache_abort(struct kd_cache *cache);
+/* Drop everything and resize (0 disables). */
+struct kd_error *kd_cache_resize(struct kd_cache *cache, size_t npages);
+void kd_cache_get_stats(const struct kd_cache *cache, struct kd_cache_stats *st);
+/* Default size: $KDIVE_CACHE_PAGES, else 1024 pages. */
+size_t kd_cache_default_pages(void);
 
 struct kd_core;
 
@@ -38,14 +87,34 @@ struct kd_format_ops {
 	bool (*probe)(const void *hdr, size_t len);
 	/* Parse headers; fill ranges, notes, vmcoreinfo, machine. */
 	struct kd_error *(*open)(struct kd_core *c);
-	/* Read len bytes at paddr; the range never crosses a page boundary. */
+	/*
+	 * Optional, for formats whose data is stored plainly (ELF, kcore): read
+	 * len bytes at paddr, any length; the core uses it for large reads (one
+	 * big pread), for live dumps and where read_page cannot serve a page.
+	 */
 	struct kd_error *(*read)(struct kd_core *c, uint64_t paddr, void *buf, size_t len);
+	/*
+	 * Optional: decode one whole page (pfn, core page size) into buf.  The
+	 * core caches the result.  Errors name the page's physical address.
+	 */
+	struct kd_error *(*read_page)(struct kd_core *c, uint64_t pfn, void *buf);
 	void (*close)(struct kd_core *c);
 	unsigned flags;
 };
 
 struct kd_core {
-	struct kd_file *file;
+	struct kd_file *file;       // files[0]
+	struct kd_file **files;     // all parts of a split dump, in command-line order
+	size_t nfiles;
+	uint64_t page_size;         // set by the backend if it knows, else 4096
+	struct kd_cache *cache;
+	size_t cache_pages;         // chosen size (cache_pages_set), else the default
+	bool cache_pages_set;
+	uint64_t cache_page_size;
+	unsigned char *scratch;     // one page when there is no cache
+	uint64_t scratch_size;
+	uint64_t decompressions;    // pages the backend decoded (for the cache stats)
+	char *format_detail;        // optional extra lines for dumpinfo (backend-owned text)
 	const struct kd_format_ops *fmt;
 	void *priv;                 // the backend's state
 	char *format_desc;          // set by open()
@@ -62,6 +131,8 @@ struct kd_core {
 };
 
 struct kd_error *kd_core_open(const char *path, struct kd_core **ret);
+/* Open a dump made of several files (makedumpfile --split parts). */
+struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, struct kd_core **ret);
 void kd_core_close(struct kd_core *c);
 struct kd_error *kd_core_read_phys(struct kd_core *c, uint64_t paddr, void *buf, size_t len,
 				   uint64_t page_size);
@@ -75,6 +146,13 @@ const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t
  * returned in *warn_ret (may be NULL). */
 struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, bool big_endian);
 
+/* Statistics of the page cache (zeros when there is none). */
+void kd_core_cache_stats(const struct kd_core *c, struct kd_cache_stats *st);
+/* Resize the page cache (0 disables it). */
+struct kd_error *kd_core_set_cache(struct kd_core *c, size_t npages);
+
 extern const struct kd_format_ops kd_format_elf;
+extern const struct kd_format_ops kd_format_kdump;
+extern const struct kd_format_ops kd_format_kcore;
 
 #endif

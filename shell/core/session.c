@@ -94,10 +94,16 @@ static void init_layers(struct kd_session *s)
 struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
 				   struct kd_session **ret)
 {
+	return kd_session_create_multi(&path, 1, vmcoreinfo_file, ret);
+}
+
+struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths,
+					 const char *vmcoreinfo_file, struct kd_session **ret)
+{
 	struct kd_session *s = kd_session_create_empty();
 	if (!s)
 		return &kd_enomem;
-	struct kd_error *err = kd_core_open(path, &s->core);
+	struct kd_error *err = kd_core_open_multi(paths, npaths, &s->core);
 	if (err)
 		goto fail;
 	s->machine_name = machine_name(s->core->e_machine);
@@ -130,6 +136,11 @@ struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file
 		kd_warn(s, "%s", perr->msg);
 	}
 	kd_error_destroy(perr);
+	if (s->core->page_size && s->core->page_size != s->page_size) {
+		kd_warn(s, "the dump's block size %llu differs from VMCOREINFO PAGESIZE %llu; using the dump's",
+			(unsigned long long)s->core->page_size, (unsigned long long)s->page_size);
+		s->page_size = s->core->page_size;
+	}
 	init_layers(s);
 	*ret = s;
 	return NULL;
@@ -224,6 +235,39 @@ struct kd_error *kd_read_phys(struct kd_session *s, uint64_t paddr, void *buf, s
 		return kd_error_addr(KD_ERR_FAULT, paddr, "physical range at 0x%llx wraps around",
 				     (unsigned long long)paddr);
 	return kd_core_read_phys(s->core, paddr, buf, len, s->page_size);
+}
+
+size_t kd_dump_file_count(const struct kd_session *s)
+{
+	return s->core ? s->core->nfiles : 0;
+}
+
+const char *kd_dump_file_path(const struct kd_session *s, size_t i)
+{
+	return s->core && i < s->core->nfiles ? s->core->files[i]->path : NULL;
+}
+
+const char *kd_dump_format_detail(const struct kd_session *s)
+{
+	return s->core ? s->core->format_detail : NULL;
+}
+
+void kd_dump_cache_info(const struct kd_session *s, struct kd_cache_info *ret)
+{
+	struct kd_cache_stats st;
+	kd_core_cache_stats(s->core, &st);
+	*ret = (struct kd_cache_info){
+		.hits = st.hits, .misses = st.misses, .decompressions = st.decompressions,
+		.evictions = st.evictions, .capacity = st.capacity, .used = st.used,
+		.live = s->core && (s->core->fmt->flags & KD_FMT_LIVE),
+	};
+}
+
+struct kd_error *kd_dump_set_cache(struct kd_session *s, size_t npages)
+{
+	if (!s->core)
+		return kd_error_create(KD_ERR_USAGE, "no dump is open");
+	return kd_core_set_cache(s->core, npages);
 }
 
 /* ---- vmcoreinfo ---- */

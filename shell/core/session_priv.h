@@ -52,6 +52,9 @@ void kd_arch_fini(struct kd_session *s);
 /* Open a dump; vmcoreinfo_file overrides the dump's VMCOREINFO when not NULL. */
 struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
 				   struct kd_session **ret);
+/* Open a dump made of several files (the parts of a makedumpfile --split set). */
+struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths,
+					 const char *vmcoreinfo_file, struct kd_session **ret);
 /* A session with no dump (for help, tests); commands needing a dump refuse. */
 struct kd_session *kd_session_create_empty(void);
 void kd_session_destroy(struct kd_session *s);

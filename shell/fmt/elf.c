@@ -1,12 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// ELF vmcores: kdump's /proc/vmcore copies, QEMU dump-guest-memory, and
-// makedumpfile -E.  Layout per the System V gABI and the kernel's
-// fs/proc/vmcore.c: PT_LOAD segments map physical memory (p_paddr), bytes past
-// p_filesz up to p_memsz read as zero; PT_NOTE segments hold NT_PRSTATUS per
-// CPU, QEMU's per-CPU state and the VMCOREINFO note.  Headers are read with
-// libelf; every offset is checked against the file size before use.
+// ELF vmcores: kdump's /proc/vmcore copies, QEMU dump-guest-memory,
+// makedumpfile -E, and the live /proc/kcore.  Layout per the System V gABI
+// and the kernel's fs/proc/vmcore.c: PT_LOAD segments map physical memory
+// (p_paddr); PT_NOTE segments hold NT_PRSTATUS per CPU, QEMU's per-CPU state
+// and the VMCOREINFO note.  Headers are read with libelf; every offset is
+// checked against the file size before use.
+//
+// Bytes past p_filesz up to p_memsz: the gABI says they read as zero, but
+// in a vmcore only makedumpfile -E writes such segments, and there they are
+// the pages it excluded (makedumpfile.c, write_elf_pages_cyclic: a run of
+// excluded pages at the end of a segment is cut from p_filesz).  So kdive
+// reports them as excluded (KD_ERR_NODATA), never as zeros.  Shorter runs of
+// excluded pages inside a segment are written by -E as zero-filled pages
+// and cannot be told apart from real zeros.
+//
+// /proc/kcore (fs/proc/kcore.c): one PT_LOAD per kclist entry, p_vaddr the
+// kernel virtual address; p_paddr is __pa() for KCORE_RAM, __pa_symbol() for
+// KCORE_TEXT and -1 for vmalloc, modules and vmemmap.  Physical reads go
+// through the RAM segments; memory changes under us, so nothing is cached
+// (KD_FMT_LIVE).  VMCOREINFO is a PT_NOTE since 4.19; before that
+// /sys/kernel/vmcoreinfo gives the physical address of the note.
+#include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +38,75 @@ static bool elf_probe(const void *hdr, size_t len)
 	return len >= EI_NIDENT && memcmp(hdr, ELFMAG, SELFMAG) == 0;
 }
 
+// kcore: a little-endian or big-endian ELF64 core with a PT_LOAD whose
+// p_paddr is -1 (vmalloc is always in the kclist); a vmcore never has one.
+static bool kcore_probe(const void *hdr, size_t len)
+{
+	const unsigned char *h = hdr;
+	if (len < sizeof(Elf64_Ehdr) || memcmp(h, ELFMAG, SELFMAG) != 0 || h[EI_CLASS] != ELFCLASS64)
+		return false;
+	bool be = h[EI_DATA] == ELFDATA2MSB;
+	Elf64_Ehdr eh;
+	memcpy(&eh, h, sizeof(eh));
+	uint64_t phoff = eh.e_phoff;
+	uint16_t phnum = eh.e_phnum, type = eh.e_type;
+	if (be) {
+		phoff = __builtin_bswap64(phoff);
+		phnum = __builtin_bswap16(phnum);
+		type = __builtin_bswap16(type);
+	}
+	if (type != ET_CORE)
+		return false;
+	for (uint16_t i = 0; i < phnum; i++) {
+		if (phoff > len || (uint64_t)(i + 1) * sizeof(Elf64_Phdr) > len - phoff)
+			break;
+		Elf64_Phdr ph;
+		memcpy(&ph, h + phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+		uint32_t pt = be ? __builtin_bswap32(ph.p_type) : ph.p_type;
+		if (pt == PT_LOAD && ph.p_paddr == (Elf64_Addr)-1)
+			return true;
+	}
+	return false;
+}
+
+// kcore's text segment aliases part of a RAM segment: keep the larger of two
+// overlapping ranges so the range table stays disjoint.
+static void drop_overlaps(struct kd_core *c)
+{
+	kd_core_sort_ranges(c);
+	size_t out = 0;
+	for (size_t i = 0; i < c->nranges; i++) {
+		struct kd_phys_range *r = &c->ranges[i];
+		if (out) {
+			struct kd_phys_range *last = &c->ranges[out - 1];
+			if (r->start - last->start < last->size) {
+				if (r->size > last->size)
+					*last = *r;
+				continue;
+			}
+		}
+		c->ranges[out++] = *r;
+	}
+	c->nranges = out;
+}
+
+// Pre-4.19 kernels: /sys/kernel/vmcoreinfo is "PADDR SIZE" of the note in
+// physical memory; read it through kcore's RAM segments.
+static struct kd_error *kcore_sysfs_vmcoreinfo(struct kd_core *c, unsigned char **notes, size_t *len);
+
+static struct kd_error *elf_open_common(struct kd_core *c, bool kcore);
+
 static struct kd_error *elf_open(struct kd_core *c)
+{
+	return elf_open_common(c, false);
+}
+
+static struct kd_error *kcore_open(struct kd_core *c)
+{
+	return elf_open_common(c, true);
+}
+
+static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 {
 	const struct kd_file *f = c->file;
 	unsigned char ident[EI_NIDENT];
@@ -121,6 +206,8 @@ static struct kd_error *elf_open(struct kd_core *c)
 		free(notes);
 		return kd_error_create(KD_ERR_CORRUPT, "no PT_LOAD segments with memory");
 	}
+	if (kcore)
+		drop_overlaps(c);
 	if (notes) {
 		err = kd_core_parse_notes(c, notes, notes_len, c->big_endian);
 		if (err)
@@ -141,10 +228,36 @@ static struct kd_error *elf_open(struct kd_core *c)
 			c->vmcoreinfo_len = n->descsz;
 		}
 	}
-	const char *what = qemu ? " (QEMU dump-guest-memory)" : "";
+	if (kcore && !c->vmcoreinfo) {
+		unsigned char *vn = NULL;
+		size_t vlen = 0;
+		if (!kcore_sysfs_vmcoreinfo(c, &vn, &vlen) && vn) {
+			// a single VMCOREINFO note: take its descriptor
+			const unsigned char *q = vn;
+			uint32_t namesz, descsz;
+			memcpy(&namesz, q, 4);
+			memcpy(&descsz, q + 4, 4);
+			size_t doff = 12 + (((size_t)namesz + 3) & ~(size_t)3);
+			if (vlen >= 12 && doff <= vlen && descsz <= vlen - doff) {
+				c->vmcoreinfo = malloc(descsz + 1);
+				if (c->vmcoreinfo) {
+					memcpy(c->vmcoreinfo, q + doff, descsz);
+					c->vmcoreinfo_len = descsz;
+				}
+			}
+		}
+		free(vn);
+	}
+	bool filtered = false;
+	for (size_t i = 0; i < c->nranges; i++)
+		if (c->ranges[i].file_size < c->ranges[i].size)
+			filtered = true;
+	const char *what = filtered ? " (filtered: makedumpfile -E)" : qemu ? " (QEMU dump-guest-memory)" : "";
 	if (eh.e_flags & 1) // makedumpfile's DUMP_ELF_INCOMPLETE
 		what = " (incomplete: makedumpfile ran out of space)";
-	if (asprintf(&c->format_desc, "ELF64 vmcore%s", what) < 0) {
+	if (kcore)
+		what = " (live /proc/kcore: memory changes while it is read)";
+	if (asprintf(&c->format_desc, "ELF64 %s%s", kcore ? "kcore" : "vmcore", what) < 0) {
 		c->format_desc = NULL;
 		return &kd_enomem;
 	}
@@ -165,6 +278,11 @@ static struct kd_error *elf_read(struct kd_core *c, uint64_t paddr, void *buf, s
 		size_t from_file = 0;
 		if (off < r->file_size)
 			from_file = n <= r->file_size - off ? n : (size_t)(r->file_size - off);
+		else
+			return kd_error_addr(KD_ERR_NODATA, paddr,
+					     "physical address 0x%llx was excluded from the dump (ELF segment at 0x%llx holds only 0x%llx of its 0x%llx bytes)",
+					     (unsigned long long)paddr, (unsigned long long)r->start,
+					     (unsigned long long)r->file_size, (unsigned long long)r->size);
 		if (from_file) {
 			struct kd_error *err = kd_file_pread(c->file, p, from_file, r->file_off + off);
 			if (err) {
@@ -174,11 +292,45 @@ static struct kd_error *elf_read(struct kd_core *c, uint64_t paddr, void *buf, s
 						     (unsigned long long)paddr);
 			}
 		}
-		memset(p + from_file, 0, n - from_file); // p_filesz < p_memsz: zero fill
-		p += n;
-		paddr += n;
-		len -= n;
+		p += from_file;
+		paddr += from_file;
+		len -= from_file;
 	}
+	return NULL;
+}
+
+// A whole page for the cache, when one segment holds all of it in the file.
+static struct kd_error *elf_read_page(struct kd_core *c, uint64_t pfn, void *buf)
+{
+	uint64_t ps = c->page_size ? c->page_size : 4096;
+	uint64_t pa = pfn * ps;
+	const struct kd_phys_range *r = kd_core_find_range(c, pa);
+	if (!r || r->file_size < ps || pa - r->start > r->file_size - ps)
+		return kd_error_addr(KD_ERR_FAULT, pa, "page at 0x%llx is not whole in one segment",
+				     (unsigned long long)pa);
+	return elf_read(c, pa, buf, (size_t)ps);
+}
+
+static struct kd_error *kcore_sysfs_vmcoreinfo(struct kd_core *c, unsigned char **notes, size_t *len)
+{
+	FILE *f = fopen("/sys/kernel/vmcoreinfo", "re");
+	if (!f)
+		return kd_error_os(errno, "cannot open /sys/kernel/vmcoreinfo");
+	unsigned long long pa = 0, size = 0;
+	int n = fscanf(f, "%llx %llx", &pa, &size);
+	fclose(f);
+	if (n != 2 || size == 0 || size > (1u << 20))
+		return kd_error_create(KD_ERR_CORRUPT, "cannot parse /sys/kernel/vmcoreinfo");
+	unsigned char *b = malloc(size);
+	if (!b)
+		return &kd_enomem;
+	struct kd_error *err = elf_read(c, pa, b, (size_t)size);
+	if (err) {
+		free(b);
+		return err;
+	}
+	*notes = b;
+	*len = (size_t)size;
 	return NULL;
 }
 
@@ -198,5 +350,15 @@ const struct kd_format_ops kd_format_elf = {
 	.probe = elf_probe,
 	.open = elf_open,
 	.read = elf_read,
+	.read_page = elf_read_page,
 	.close = elf_close,
+};
+
+const struct kd_format_ops kd_format_kcore = {
+	.name = "kcore",
+	.probe = kcore_probe,
+	.open = kcore_open,
+	.read = elf_read,
+	.close = elf_close,
+	.flags = KD_FMT_LIVE,
 };
