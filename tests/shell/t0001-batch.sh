@@ -25,8 +25,12 @@ expect_eq "-e stops at the first failure" "1 0" "$rc $(wc -c <"$TMP/out")"
 run_kd -c "help 'x"
 expect_eq "lexer error: exit 1 and message" "1 kdive: unterminated ' quote" "$rc $(cat "$TMP/err")"
 
-run_kd -c 'rd -p 0'
-expect_eq "a dump command without a dump" "1 rd: no dump is open" "$rc $(cat "$TMP/err")"
+if [ -r /proc/kcore ]; then
+	ok "a dump command without a dump # SKIP this host has a readable /proc/kcore, which kdive opens"
+else
+	run_kd -c 'rd -p 0'
+	expect_eq "a dump command without a dump" "1 rd: no dump is open" "$rc $(cat "$TMP/err")"
+fi
 
 printf 'alias hh help\n# a comment\n\nhh rd | head -n 2\n' >"$TMP/script"
 rc=0
