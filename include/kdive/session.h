@@ -108,6 +108,20 @@ KD_API struct kd_error *kd_read_virt(struct kd_session *s, const struct kd_as *a
 /** kd_read_virt() in the kernel's address space. */
 KD_API struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, size_t len);
 
+/* ---- the current context --------------------------------------------------- */
+
+/**
+ * Set the current task context (crash's "set"): the task_struct address and
+ * the task's user address space (NULL when it has no user memory).  rd -u,
+ * vtop -u and dis -u read user addresses through it.
+ */
+KD_API void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_as *user_as);
+/**
+ * The current context: false when none is set.  *user_as_ret (may be NULL)
+ * gets kind KD_AS_KERNEL when the task has no user memory.
+ */
+KD_API bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struct kd_as *user_as_ret);
+
 /* ---- VMCOREINFO ---------------------------------------------------------- */
 
 /** The raw value of a VMCOREINFO key ("OSRELEASE", "SYMBOL(init_task)"), or NULL. */

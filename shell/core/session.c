@@ -270,6 +270,26 @@ struct kd_error *kd_dump_set_cache(struct kd_session *s, size_t npages)
 	return kd_core_set_cache(s->core, npages);
 }
 
+/* ---- context ---- */
+
+void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_as *user_as)
+{
+	s->ctx_set = true;
+	s->ctx_task = task;
+	s->ctx_as = user_as ? *user_as : (struct kd_as){ .kind = KD_AS_KERNEL };
+}
+
+bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struct kd_as *user_as_ret)
+{
+	if (!s->ctx_set)
+		return false;
+	if (task_ret)
+		*task_ret = s->ctx_task;
+	if (user_as_ret)
+		*user_as_ret = s->ctx_as;
+	return true;
+}
+
 /* ---- vmcoreinfo ---- */
 
 const char *kd_vmcoreinfo_get(const struct kd_session *s, const char *key)

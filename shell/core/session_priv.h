@@ -29,6 +29,11 @@ struct kd_session {
 	volatile sig_atomic_t *interrupted; // set by the SIGINT handler
 	void *shell;                       // the shell that owns this session (built-ins)
 
+	// The current task context (kd_context_set); set by the ps module.
+	bool ctx_set;
+	uint64_t ctx_task;
+	struct kd_as ctx_as;
+
 	// Layers above the core; each file owns its own state type.
 	const struct kd_arch_ops *arch;    // arch/arch.h
 	void *arch_state;
