@@ -266,11 +266,11 @@ static struct kd_error *modules_run(struct kd_session *s, int argc, char **argv)
 static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
 {
 	struct kd_shell *sh = the_shell;
-	if (argc == 1) {
+	if (argc == 1 && !kd_shell_find(sh, "context")) {
 		kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
 		return NULL;
 	}
-	if (strcmp(argv[1], "scroll") == 0) {
+	if (argc > 1 && strcmp(argv[1], "scroll") == 0) {
 		if (argc == 2) {
 			kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
 			return NULL;
@@ -282,6 +282,13 @@ static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
 		else
 			return kd_error_create(KD_ERR_USAGE, "scroll: expected on or off, not '%s'", argv[2]);
 		return NULL;
+	}
+	// Anything else is crash's "set PID | TASK | -c CPU": the task context,
+	// which the ps module's "context" command owns.
+	const struct kd_command *c = kd_shell_find(sh, "context");
+	if (c) {
+		argv[0] = (char *)"context";
+		return c->run(s, argc, argv);
 	}
 	return kd_error_create(KD_ERR_USAGE, "unknown setting '%s'", argv[1]);
 }
@@ -311,8 +318,9 @@ static const struct kd_command builtins[] = {
 	  KD_CMD_NO_PAGER, unload_run },
 	{ "modules", "list the loaded command modules", "[--json]", NULL, NULL, KD_ARG_NONE,
 	  KD_CMD_JSON, modules_run },
-	{ "set", "show or change shell settings", "[scroll [on|off]]",
-	  "set scroll off turns the pager off.", NULL, KD_ARG_STRING, KD_CMD_NO_PAGER, set_run },
+	{ "set", "set the task context, or shell settings", "[pid | task | -c cpu] | scroll [on|off]",
+	  "set PID, set TASK or set -c CPU sets the current task context (see\n'help context'); set alone shows it.  set scroll off turns the pager off.\n\n"
+	  "EXAMPLES\n  kdive> set 1\n  kdive> set scroll off", NULL, KD_ARG_PID, KD_CMD_NO_PAGER | KD_CMD_JSON, set_run },
 	{ "exit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
 	{ "quit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
 	{ "q", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
