@@ -93,6 +93,15 @@ KD_API uint32_t kd_type_strip(struct kd_session *s, uint32_t id);
  */
 KD_API char *kd_type_name(struct kd_session *s, uint32_t id, const char *var);
 
+/** Called with each name; return non-zero to stop. */
+typedef int kd_type_name_fn(const char *name, void *arg);
+/**
+ * Completion: the distinct names of structs, unions, enums and typedefs that
+ * start with prefix, in byte order (the index is built on first use).
+ */
+KD_API struct kd_error *kd_type_complete(struct kd_session *s, const char *prefix,
+					 kd_type_name_fn *fn, void *arg);
+
 /** The size in bytes of a named type. */
 KD_API struct kd_error *kd_type_size(struct kd_session *s, const char *type, uint64_t *size_ret);
 /**

@@ -106,6 +106,8 @@ struct kd_types {
 	uint32_t percpu_sec;    // the .data..percpu DATASEC, 0 none, UINT32_MAX not looked up
 	struct synth_array *synth; // ids nids + i
 	size_t nsynth;
+	const char **sorted;    // names of structs, unions, enums, typedefs; NULL until completion
+	size_t nsorted;
 };
 
 static uint32_t hash_str(const char *s)
@@ -250,6 +252,7 @@ static void types_free(struct kd_types *t)
 	free(t->names);
 	free(t->enumerators);
 	free(t->synth);
+	free(t->sorted);
 	free(t);
 }
 
@@ -658,6 +661,47 @@ static uint32_t strip(const struct kd_types *t, uint32_t id)
 uint32_t kd_type_strip(struct kd_session *s, uint32_t id)
 {
 	return s->types ? strip(s->types, id) : id;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct kd_error *kd_type_complete(struct kd_session *s, const char *prefix, kd_type_name_fn *fn,
+				  void *arg)
+{
+	struct kd_types *t = s->types;
+	if (!t)
+		return no_types(s);
+	if (!t->sorted) {
+		const char **v = malloc(t->nids * sizeof(*v));
+		if (!v)
+			return &kd_enomem;
+		size_t n = 0;
+		for (uint32_t id = 1; id < t->nids; id++) {
+			const struct btf_type *bt = btf__type_by_id(t->btf, id);
+			int k = btf_kind(bt);
+			if (bt->name_off && (k == BTF_KIND_STRUCT || k == BTF_KIND_UNION || k == BTF_KIND_ENUM ||
+					     k == BTF_KIND_ENUM64 || k == BTF_KIND_TYPEDEF))
+				v[n++] = tname(t, bt);
+		}
+		qsort(v, n, sizeof(*v), cmp_str);
+		t->sorted = v;
+		t->nsorted = n;
+	}
+	size_t plen = strlen(prefix), lo = 0, hi = t->nsorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strncmp(t->sorted[mid], prefix, plen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < t->nsorted && strncmp(t->sorted[i], prefix, plen) == 0; i++)
+		if ((i == lo || strcmp(t->sorted[i], t->sorted[i - 1]) != 0) && fn(t->sorted[i], arg))
+			break;
+	return NULL;
 }
 
 /* ---- C names ---------------------------------------------------------------- */
@@ -1278,6 +1322,7 @@ struct kd_error *kd_read_member(struct kd_session *s, const char *t, const char 
 struct kd_error *kd_read_member_u64(struct kd_session *s, const char *t, const char *p, uint64_t a, uint64_t *r) { return no_libbpf(); }
 struct kd_error *kd_read_member_string(struct kd_session *s, const char *t, const char *p, uint64_t a, char *b, size_t l) { return no_libbpf(); }
 struct kd_error *kd_symbol_type(struct kd_session *s, const char *n, uint32_t *r, bool *i) { return no_libbpf(); }
+struct kd_error *kd_type_complete(struct kd_session *s, const char *p, kd_type_name_fn *fn, void *arg) { return no_libbpf(); }
 bool kd_symbol_is_percpu(struct kd_session *s, const char *n) { (void)s; (void)n; return false; }
 
 #endif
