@@ -299,15 +299,16 @@ struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kalls
 	err = decode_names(&nb, n, tok, true, &d);
 	if (err || (d.long_seen && !markers_agree(l, read, read_arg, &d, n))) {
 		struct decoded d1;
-		if (decode_names(&nb, n, tok, false, &d1) == NULL) {
-			if (markers_agree(l, read, read_arg, &d1, n)) {
-				decoded_free(&d);
-				kd_error_destroy(err);
-				err = NULL;
-				d = d1;
-			} else {
-				decoded_free(&d1);
-			}
+		struct kd_error *err1 = decode_names(&nb, n, tok, false, &d1);
+		if (err1) {
+			kd_error_destroy(err1);
+		} else if (markers_agree(l, read, read_arg, &d1, n)) {
+			decoded_free(&d);
+			kd_error_destroy(err);
+			err = NULL;
+			d = d1;
+		} else {
+			decoded_free(&d1);
 		}
 	}
 	if (err)
