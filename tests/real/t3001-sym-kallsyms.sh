@@ -92,7 +92,8 @@ else
 	size=$(truth modules | awk '$1 == "loop" { print $2 }')
 	expect_eq "sym -m loop exits 0" 0 "$rc"
 	check "sym -m loop lists symbols tagged [loop]" grep -q ' \[loop\]$' "$TMP/out"
-	outside=$(perl -ne 'my $a = hex((split)[0]); print if $a < '$((base))' || $a >= '$((base + size)) 2>/dev/null "$TMP/out")
+	outside=$(perl -ne 'BEGIN { $b = hex(shift); $e = $b + shift } my $a = hex((split)[0]);
+		print if $a < $b || $a >= $e' "$base" "$size" "$TMP/out" 2>/dev/null)
 	expect_eq "sym -m loop: every symbol inside the module ($base, $size bytes)" "" "$outside"
 	run_kd -c "sym $(printf '%x' $((base + 16)))" "$D"
 	check "an address in a module names a module symbol" grep -q '\[loop\]$' "$TMP/out"
