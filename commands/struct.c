@@ -91,7 +91,7 @@ static void print_value(struct kd_session *s, const char *key, uint32_t id, cons
 			size_t len, uint64_t bit, uint32_t bit_size, int ind, int depth);
 
 static void print_members(struct kd_session *s, uint32_t id, const unsigned char *buf, size_t len,
-			  uint64_t bit, int ind, int depth, bool flatten_json)
+			  uint64_t bit, int ind, int depth)
 {
 	struct kd_type_info in;
 	kd_type_get(s, kd_type_strip(s, id), &in);
@@ -108,7 +108,7 @@ static void print_members(struct kd_session *s, uint32_t id, const unsigned char
 			kd_type_get(s, kd_type_strip(s, m.type), &mi);
 			if (!*m.name && (mi.kind == KD_TYPE_STRUCT || mi.kind == KD_TYPE_UNION)) {
 				// Anonymous members' names are the parent's in C.
-				print_members(s, m.type, buf, len, bit + m.bit_offset, ind, depth + 1, true);
+				print_members(s, m.type, buf, len, bit + m.bit_offset, ind, depth + 1);
 				continue;
 			}
 			print_value(s, m.name, m.type, buf, len, bit + m.bit_offset, m.bit_size, ind, depth + 1);
@@ -120,7 +120,6 @@ static void print_members(struct kd_session *s, uint32_t id, const unsigned char
 		print_value(s, NULL, m.type, buf, len, bit + m.bit_offset, m.bit_size, ind + 2, depth + 1);
 		kd_printf(s, "%s\n", i + 1 < in.nmembers ? "," : "");
 	}
-	(void)flatten_json;
 }
 
 static void print_value(struct kd_session *s, const char *key, uint32_t id, const unsigned char *buf,
@@ -246,12 +245,12 @@ static void print_value(struct kd_session *s, const char *key, uint32_t id, cons
 	case KD_TYPE_UNION:
 		if (json) {
 			kd_json_begin_object(s, key);
-			print_members(s, sid, buf, len, bit, ind, depth, true);
+			print_members(s, sid, buf, len, bit, ind, depth);
 			kd_json_end_object(s);
 			return;
 		}
 		kd_printf(s, "{\n");
-		print_members(s, sid, buf, len, bit, ind, depth, false);
+		print_members(s, sid, buf, len, bit, ind, depth);
 		indent(s, ind);
 		kd_printf(s, "}");
 		return;
@@ -541,7 +540,7 @@ static struct kd_error *read_object(struct kd_session *s, uint64_t addr, uint64_
 
 /* Print the selected members of the object at addr (crash: "  pid = 0,"). */
 static struct kd_error *print_selected(struct kd_session *s, uint32_t id, const struct spec *sp,
-				       uint64_t addr, const unsigned char *obj, size_t objlen)
+				       const unsigned char *obj, size_t objlen)
 {
 	bool json = kd_json_mode(s);
 	for (int i = 0; i < sp->nmembers; i++) {
@@ -557,7 +556,6 @@ static struct kd_error *print_selected(struct kd_session *s, uint32_t id, const 
 		print_value(s, NULL, m.type, obj, objlen, m.bit_offset, m.bit_size, 2, 0);
 		kd_printf(s, ",\n");
 	}
-	(void)addr;
 	return NULL;
 }
 
@@ -578,13 +576,13 @@ static struct kd_error *print_object(struct kd_session *s, uint32_t id, const st
 		kd_json_hex(s, "address", addr);
 		kd_json_begin_object(s, "value");
 		if (sp->nmembers)
-			err = print_selected(s, id, sp, addr, obj, (size_t)in.size);
+			err = print_selected(s, id, sp, obj, (size_t)in.size);
 		else
-			print_members(s, id, obj, (size_t)in.size, 0, 0, 0, true);
+			print_members(s, id, obj, (size_t)in.size, 0, 0, 0);
 		kd_json_end_object(s);
 		kd_json_end_object(s);
 	} else if (sp->nmembers) {
-		err = print_selected(s, id, sp, addr, obj, (size_t)in.size);
+		err = print_selected(s, id, sp, obj, (size_t)in.size);
 	} else {
 		kd_printf(s, "%s ", name);
 		print_value(s, NULL, id, obj, (size_t)in.size, 0, 0, 0, 0);

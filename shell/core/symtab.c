@@ -476,24 +476,21 @@ static struct kd_error *read_system_map(struct filesyms *f)
 	if (!fp)
 		return kd_error_os(errno, "cannot open '%s'", f->path);
 	char line[1024];
-	unsigned lineno = 0, bad = 0;
+	unsigned lineno = 0;
 	struct kd_error *err = NULL;
 	while (!err && fgets(line, sizeof(line), fp)) {
 		lineno++;
 		char *end;
 		errno = 0;
 		uint64_t addr = strtoull(line, &end, 16);
-		if (end == line || *end != ' ' || !end[1] || end[2] != ' ') {
-			bad++;
-			continue;
-		}
+		if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
+			continue; // not "ADDRESS TYPE NAME": skipped, as nm's other lines
+
 		char type = end[1];
 		char *name = end + 3;
 		size_t len = strcspn(name, " \t\r\n");
-		if (!len) {
-			bad++;
+		if (!len)
 			continue;
-		}
 		err = add_sym(f->t, name, len, type, addr, 0, 0);
 	}
 	fclose(fp);

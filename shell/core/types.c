@@ -293,7 +293,6 @@ static struct kd_error *btf_from_memory(struct kd_session *s, struct btf **ret, 
  */
 static struct kd_error *check_against_vmcoreinfo(struct kd_session *s, const char *what)
 {
-	size_t checked = 0;
 	for (size_t i = 0; i < kd_vmcoreinfo_count(s); i++) {
 		const char *key, *val;
 		kd_vmcoreinfo_entry(s, i, &key, &val);
@@ -336,9 +335,7 @@ static struct kd_error *check_against_vmcoreinfo(struct kd_session *s, const cha
 					       "%s does not describe this dump's kernel: %s is %" PRIu64
 					       " in it, %lld in VMCOREINFO",
 					       what, key, got, want);
-		checked++;
 	}
-	(void)checked;
 	return NULL;
 }
 
