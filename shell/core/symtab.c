@@ -127,6 +127,19 @@ static struct kd_error *hash_grow(struct kd_symtab *t, size_t want)
 	return NULL;
 }
 
+/* Room for n more symbols, so that a known count costs no regrowth. */
+static struct kd_error *reserve(struct kd_symtab *t, size_t n)
+{
+	if (t->n + n > t->cap) {
+		struct sym *s = realloc(t->syms, (t->n + n) * sizeof(*s));
+		if (!s)
+			return &kd_enomem;
+		t->syms = s;
+		t->cap = t->n + n;
+	}
+	return (t->n + n) * 2 > t->hcap ? hash_grow(t, t->n + n) : NULL;
+}
+
 static struct kd_error *add_sym(struct kd_symtab *t, const char *name, size_t len, char type,
 				uint64_t addr, uint64_t size, uint32_t mod)
 {
@@ -296,6 +309,15 @@ static struct kd_error *read_kernel_cb(void *arg, uint64_t va, void *buf, size_t
 	return kd_read_kernel(arg, va, buf, len);
 }
 
+/* A read whose failure someone else reports: true when it failed. */
+static bool kd_read_kernel_quiet(struct kd_session *s, uint64_t va, void *buf, size_t len)
+{
+	struct kd_error *err = kd_read_kernel(s, va, buf, len);
+	bool failed = err != NULL;
+	kd_error_destroy(err);
+	return failed;
+}
+
 static struct kd_error *add_kallsyms_cb(void *arg, const char *name, size_t len, char type,
 					uint64_t addr)
 {
@@ -330,6 +352,9 @@ static struct kd_error *load_kallsyms(struct kd_session *s, struct kd_symtab *t)
 		.stext = vmci_symbol(s, "_stext"),
 	};
 	struct kd_kallsyms_info info;
+	uint32_t n;
+	if (l.num_syms && !kd_read_kernel_quiet(s, l.num_syms, &n, sizeof(n)) && n < 10000000)
+		reserve(t, n + n / 8); // the decoder reports a failure to read it
 	struct kd_error *err = kd_kallsyms_decode(&l, read_kernel_cb, s, add_kallsyms_cb, t, &info);
 	if (err)
 		return kd_error_prefix(err, "kallsyms");
