@@ -37,7 +37,6 @@ enum {
 static const uint64_t START_KERNEL_MAP = 0xffffffff80000000ull; // __START_KERNEL_map
 static const uint64_t MODULES_END = 0xffffffffff000000ull;
 static const uint64_t FIXADDR_TOP_END = 0xffffffffff800000ull; // FIXADDR_TOP + PAGE_SIZE
-static const uint64_t VSYSCALL_ADDR = 0xffffffffff600000ull;
 static const uint64_t CPU_ENTRY_AREA_BASE = 0xfffffe0000000000ull; // -4 << P4D_SHIFT
 static const uint64_t ESPFIX_BASE = 0xffffff0000000000ull;         // -2 << P4D_SHIFT
 static const uint64_t EFI_VA_END = 0xffffffef00000000ull;           // -68 GiB
@@ -390,10 +389,9 @@ static void build_regions(struct x86_64 *x)
 		   START_KERNEL_MAP + x->p.kernel_image_size - 1, "KERNELOFFSET", false);
 	add_region(x, "modules", "module mapping space", START_KERNEL_MAP + x->p.kernel_image_size,
 		   MODULES_END - 1, "KERNEL_IMAGE_SIZE", false);
-	add_region(x, "fixmap", "kernel-internal fixmap range (up to FIXADDR_TOP), vsyscall page",
+	add_region(x, "fixmap", "kernel-internal fixmap range (up to FIXADDR_TOP); vsyscall page at ffffffffff600000",
 		   MODULES_END, FIXADDR_TOP_END - 1, "fixed", false);
 	add_region(x, "top hole", "unused hole", FIXADDR_TOP_END, UINT64_MAX, "fixed", true);
-	(void)VSYSCALL_ADDR;
 	qsort(x->regions, x->nregions, sizeof(x->regions[0]), region_cmp);
 	// Derived bases may overlap a neighbour's nominal extent: clip.
 	for (size_t i = 0; i + 1 < x->nregions; i++)

@@ -196,7 +196,7 @@ static void print_fields(struct kd_session *s, uint64_t va, const struct kd_vm_i
 		snprintf(line4 + l4, sizeof(line4) - l4, " %*s", width, hex);
 		snprintf(line5 + l5, sizeof(line5) - l5, " %*s", width, i == 0 && info->va_bits < 64 ? "" : dec);
 	}
-	kd_printf(s, "  bits  %s\n        %s\n        %s\n  hex   %s\n  index %s\n", line2, line1, line3,
+	kd_printf(s, "  bits    %s\n          %s\n          %s\n  hex     %s\n  decimal %s\n", line2, line1, line3,
 		  line4, line5);
 }
 
@@ -216,6 +216,15 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 		     "  address).\n\n",
 		  info->levels, info->va_bits, info->levels, offbits, info->va_bits, info->va_bits - 1);
 	print_fields(s, va, info, w);
+	const struct kd_walk_level *leaf = last_level(w);
+	if (leaf && leaf->state == KD_WALK_PAGE && leaf->page_size > 4096) {
+		char sb2[16];
+		unsigned ob = (unsigned)__builtin_ctzll(leaf->page_size);
+		kd_printf(s, "\n  This address is in a %s page: the walk ends at the %s, and the bits\n"
+			     "  below it (%u..0) are all offset: %#" PRIx64 ".\n",
+			  size_name(leaf->page_size, sb2, sizeof(sb2)), leaf->name, ob - 1,
+			  va & (leaf->page_size - 1));
+	}
 	kd_printf(s, "\n");
 	char pb[32];
 	if ((int64_t)info->phys_base < 0)
@@ -239,11 +248,11 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 			kd_printf(s, "            that table is not in the dump: the walk cannot go on\n");
 			break;
 		}
-		kd_printf(s, "            value = %#018" PRIx64 "  %s\n", l->entry,
+		kd_printf(s, "            value = 0x%016" PRIx64 "  %s\n", l->entry,
 			  kd_pte_flags(s, l->entry, flags, sizeof(flags)));
 		switch (l->state) {
 		case KD_WALK_TABLE:
-			kd_printf(s, "            next  = value & %#018" PRIx64 " = %#" PRIx64 "  (the %s table)\n",
+			kd_printf(s, "            next  = value & 0x%016" PRIx64 " = %#" PRIx64 "  (the %s table)\n",
 				  info->entry_addr_mask, l->next,
 				  i + 1 < info->levels && info->level_names[i + 1] ? info->level_names[i + 1] : "next");
 			break;
@@ -251,7 +260,7 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 			if (l->page_size > 4096)
 				kd_printf(s, "            PSE is set: this %s entry maps a whole %s page; the walk stops\n",
 					  l->name, size_name(l->page_size, sb, sizeof(sb)));
-			kd_printf(s, "            frame = value & %#018" PRIx64 " = %#" PRIx64 "\n",
+			kd_printf(s, "            frame = value & 0x%016" PRIx64 " = %#" PRIx64 "\n",
 				  info->entry_addr_mask & ~(l->page_size - 1), l->next);
 			kd_printf(s, "\n  physical  = frame + (va & %#" PRIx64 ") = %#" PRIx64 " + %#" PRIx64
 				     " = %#" PRIx64 "\n",
