@@ -25,6 +25,9 @@ static void usage(FILE *f)
 		"  -n                   do not read ~/.kdiverc and ./.kdiverc\n"
 		"  -s                   silent: no banner in the interactive shell\n"
 		"  --vmcoreinfo FILE    use this VMCOREINFO instead of the dump's\n"
+		"  --system-map FILE    add the symbols of this System.map (checked against the dump)\n"
+		"  --vmlinux FILE       add the symbols and types of this vmlinux (checked)\n"
+		"  --btf FILE           take types from this BTF file (raw, or an ELF with .BTF)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print the version\n"
 		"\n"
@@ -46,9 +49,13 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "vmcoreinfo", required_argument, NULL, 'I' },
+		{ "system-map", required_argument, NULL, 'M' },
+		{ "vmlinux", required_argument, NULL, 'L' },
+		{ "btf", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmds = NULL, *script = NULL, *vmcoreinfo = NULL;
+	const char *cmds = NULL, *script = NULL;
+	struct kd_session_opts opts = { 0 };
 	bool stop_on_error = false, no_rc = false, silent = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+c:i:enshV", longopts, NULL)) != -1) {
@@ -58,7 +65,10 @@ int main(int argc, char **argv)
 		case 'e': stop_on_error = true; break;
 		case 'n': no_rc = true; break;
 		case 's': silent = true; break;
-		case 'I': vmcoreinfo = optarg; break;
+		case 'I': opts.vmcoreinfo = optarg; break;
+		case 'M': opts.system_map = optarg; break;
+		case 'L': opts.vmlinux = optarg; break;
+		case 'B': opts.btf = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 1;
@@ -74,7 +84,7 @@ int main(int argc, char **argv)
 
 	struct kd_session *s = NULL;
 	if (optind < argc) {
-		struct kd_error *err = kd_session_create(argv[optind], vmcoreinfo, &s);
+		struct kd_error *err = kd_session_create(argv[optind], &opts, &s);
 		if (err) {
 			fprintf(stderr, "kdive: %s\n", err->msg);
 			kd_error_destroy(err);

@@ -10,6 +10,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
 #include "shell.h"
 
 static struct kd_shell *cur; // readline's completion callbacks take no context
@@ -65,6 +68,54 @@ static char *complete_option(const char *text, int state)
 	return NULL;
 }
 
+/* Symbols (KD_ARG_ADDR, KD_ARG_SYMBOL) and type names (KD_ARG_TYPE). */
+enum { MAX_NAME_MATCHES = 10000 };
+static char **name_matches;
+static size_t n_name_matches;
+
+static int collect_name(const char *name, void *arg)
+{
+	(void)arg;
+	char *d = strdup(name);
+	if (d)
+		name_matches[n_name_matches++] = d;
+	return n_name_matches >= MAX_NAME_MATCHES;
+}
+
+static int collect_symbol(const struct kd_symbol *sym, void *arg)
+{
+	return collect_name(sym->name, arg);
+}
+
+static char *complete_name(const char *text, int state, bool types)
+{
+	static size_t i;
+	if (!state) {
+		// Matches not handed to readline yet belong to us.
+		for (; i < n_name_matches; i++)
+			free(name_matches[i]);
+		free(name_matches);
+		name_matches = calloc(MAX_NAME_MATCHES, sizeof(*name_matches));
+		n_name_matches = i = 0;
+		if (!name_matches)
+			return NULL;
+		struct kd_error *err = types ? kd_type_complete(cur->s, text, collect_name, NULL)
+					     : kd_symbol_complete(cur->s, text, collect_symbol, NULL);
+		kd_error_destroy(err);
+	}
+	return i < n_name_matches ? name_matches[i++] : NULL;
+}
+
+static char *complete_symbol(const char *text, int state)
+{
+	return complete_name(text, state, false);
+}
+
+static char *complete_type(const char *text, int state)
+{
+	return complete_name(text, state, true);
+}
+
 static char **kd_complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -99,6 +150,10 @@ static char **kd_complete(const char *text, int start, int end)
 	}
 	if (cmd->operand == KD_ARG_FILE)
 		rl_attempted_completion_over = 0; // readline's file name completion
+	if ((cmd->operand == KD_ARG_ADDR || cmd->operand == KD_ARG_SYMBOL) && kd_symbols_available(cur->s))
+		return rl_completion_matches(text, complete_symbol);
+	if (cmd->operand == KD_ARG_TYPE && kd_types_available(cur->s))
+		return rl_completion_matches(text, complete_type);
 	return NULL;
 }
 

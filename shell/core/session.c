@@ -80,24 +80,41 @@ static const struct {
 	{ "address translation", kd_arch_post_symbols },
 };
 
-static void init_layers(struct kd_session *s)
+static struct kd_error *init_layers(struct kd_session *s)
 {
 	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
 		struct kd_error *err = layers[i].init(s);
+		if (err && err->code == KD_ERR_USAGE)
+			return err;
 		if (err) {
 			kd_warn(s, "%s: %s", layers[i].what, err->msg);
 			kd_error_destroy(err);
 		}
 	}
+	return NULL;
 }
 
-struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
+static struct kd_error *copy_opts(struct kd_session *s, const struct kd_session_opts *o)
+{
+	const char *const src[] = { o->vmcoreinfo, o->system_map, o->vmlinux, o->btf };
+	const char **dst[] = { &s->opts.vmcoreinfo, &s->opts.system_map, &s->opts.vmlinux, &s->opts.btf };
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		if (src[i] && !(*dst[i] = strdup(src[i])))
+			return &kd_enomem;
+	return NULL;
+}
+
+struct kd_error *kd_session_create(const char *path, const struct kd_session_opts *opts,
 				   struct kd_session **ret)
 {
 	struct kd_session *s = kd_session_create_empty();
 	if (!s)
 		return &kd_enomem;
-	struct kd_error *err = kd_core_open(path, &s->core);
+	struct kd_error *err = opts ? copy_opts(s, opts) : NULL;
+	if (err)
+		goto fail;
+	const char *vmcoreinfo_file = s->opts.vmcoreinfo;
+	err = kd_core_open(path, &s->core);
 	if (err)
 		goto fail;
 	s->machine_name = machine_name(s->core->e_machine);
@@ -130,7 +147,9 @@ struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file
 		kd_warn(s, "%s", perr->msg);
 	}
 	kd_error_destroy(perr);
-	init_layers(s);
+	err = init_layers(s);
+	if (err)
+		goto fail;
 	*ret = s;
 	return NULL;
 fail:
@@ -148,6 +167,10 @@ void kd_session_destroy(struct kd_session *s)
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);
 	free(s->vmci_source);
+	free((char *)s->opts.vmcoreinfo);
+	free((char *)s->opts.system_map);
+	free((char *)s->opts.vmlinux);
+	free((char *)s->opts.btf);
 	free(s);
 }
 

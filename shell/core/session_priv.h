@@ -14,9 +14,18 @@
 
 #define KD_JSON_MAX_DEPTH 64
 
+/* Files given on the command line that change how a dump is read. */
+struct kd_session_opts {
+	const char *vmcoreinfo;  /* --vmcoreinfo FILE: replaces the dump's VMCOREINFO */
+	const char *system_map;  /* --system-map FILE: symbols to merge */
+	const char *vmlinux;     /* --vmlinux FILE: symbols (.symtab) and types (.BTF) */
+	const char *btf;         /* --btf FILE: types (raw BTF or an ELF with .BTF) */
+};
+
 struct kd_session {
 	struct kd_core *core;
 	struct kd_vmcoreinfo vmci;
+	struct kd_session_opts opts;       // copies, owned
 	char *vmci_source;
 	uint64_t page_size;
 	const char *machine_name;
@@ -38,7 +47,9 @@ struct kd_session {
 
 /*
  * Layer hooks, called by kd_session_create() in this order (see session.c);
- * an error becomes one warning.  The fini hooks accept a session whose init
+ * an error becomes one warning, except KD_ERR_USAGE (a file given on the
+ * command line is unusable, e.g. a System.map of another build), which fails
+ * the session.  The fini hooks accept a session whose init
  * failed or never ran.
  */
 struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
@@ -49,8 +60,8 @@ void kd_types_fini(struct kd_session *s);
 void kd_symbols_fini(struct kd_session *s);
 void kd_arch_fini(struct kd_session *s);
 
-/* Open a dump; vmcoreinfo_file overrides the dump's VMCOREINFO when not NULL. */
-struct kd_error *kd_session_create(const char *path, const char *vmcoreinfo_file,
+/* Open a dump; opts (may be NULL) names extra files. */
+struct kd_error *kd_session_create(const char *path, const struct kd_session_opts *opts,
 				   struct kd_session **ret);
 /* A session with no dump (for help, tests); commands needing a dump refuse. */
 struct kd_session *kd_session_create_empty(void);
