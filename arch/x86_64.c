@@ -56,6 +56,7 @@ struct x86_64 {
 	uint64_t addr_mask;      // PTE_ADDR_MASK without the SME bit
 	uint64_t ktext_start, ktext_end; // kernel-text fast path [start, end)
 	const char *bases_source;
+	uint64_t pt_bases[3];    // page_offset, vmalloc, vmemmap from the page tables
 	struct kd_vm_region regions[24];
 	size_t nregions;
 	char text_desc[96];
@@ -421,6 +422,9 @@ static void x86_64_info(void *state, struct kd_vm_info *r)
 	r->kernel_offset = x->p.kernel_offset;
 	r->page_offset = x->p.page_offset;
 	r->bases_source = x->bases_source;
+	r->pt_page_offset = x->pt_bases[0];
+	r->pt_vmalloc_base = x->pt_bases[1];
+	r->pt_vmemmap_base = x->pt_bases[2];
 	r->root_shared_offset = 256 * 8; // entries 256-511: the kernel half
 	r->root_table_size = 4096;
 	r->entry_addr_mask = x->addr_mask;
@@ -566,8 +570,9 @@ static void derive_bases(struct kd_session *s, struct x86_64 *x)
 			src = "dump segments";
 		}
 	}
+	uint64_t ptpo = derive_page_offset(x);
 	if (!po)
-		po = derive_page_offset(x);
+		po = ptpo;
 	if (!po) {
 		kd_x86_64_set_bases(x, 0, 0, 0, NULL);
 		return;
@@ -575,6 +580,9 @@ static void derive_bases(struct kd_session *s, struct x86_64 *x)
 	uint64_t dm_end = po + (x->p.phys_end + (1ull << 30) - 1) / (1ull << 30) * (1ull << 30);
 	uint64_t vm = first_gib_after(x, dm_end);
 	uint64_t vmm = vm ? first_gib_after(x, vm + (x->p.la57 ? 12800 * TB : 32 * TB)) : 0;
+	x->pt_bases[0] = ptpo;
+	x->pt_bases[1] = ptpo == po ? vm : 0;
+	x->pt_bases[2] = ptpo == po ? vmm : 0;
 	kd_x86_64_set_bases(x, po, vm, vmm, src);
 }
 
@@ -656,6 +664,10 @@ static struct kd_error *x86_64_post_symbols(struct kd_session *s, void *state)
 		if (err)
 			return kd_error_prefix(err, "reading %s", names[i]);
 	}
+	for (int i = 0; i < 3; i++)
+		if (x->pt_bases[i] && x->pt_bases[i] != val[i])
+			kd_warn(s, "%s is %#" PRIx64 " but the page tables suggest %#" PRIx64 "; using the variable",
+				names[i], val[i], x->pt_bases[i]);
 	kd_x86_64_set_bases(x, val[0], val[1], val[2], "symbols");
 #else
 	(void)s;

@@ -194,6 +194,11 @@ static struct kd_error *layout_run(struct kd_session *s, int argc, char **argv)
 		kd_json_hex(s, "phys_base", info.phys_base);
 		kd_json_hex(s, "kernel_root", info.kernel_root);
 		kd_json_string(s, "bases_source", src);
+		kd_json_begin_object(s, "page_table_bases");
+		kd_json_hex(s, "page_offset_base", info.pt_page_offset);
+		kd_json_hex(s, "vmalloc_base", info.pt_vmalloc_base);
+		kd_json_hex(s, "vmemmap_base", info.pt_vmemmap_base);
+		kd_json_end_object(s);
 		kd_json_begin_array(s, "regions");
 		for (size_t i = 0; i < n; i++) {
 			kd_json_begin_object(s, NULL);

@@ -156,6 +156,8 @@ struct kd_vm_info {
 	uint64_t kernel_offset;    /**< KASLR offset of the kernel text (KERNELOFFSET) */
 	uint64_t page_offset;      /**< direct-map base, 0 if unknown */
 	const char *bases_source;  /**< how the direct-map/vmalloc/vmemmap bases were found */
+	/** The same three bases as derived from the page tables alone (0 = not found). */
+	uint64_t pt_page_offset, pt_vmalloc_base, pt_vmemmap_base;
 	/**
 	 * Bytes from this offset to the end of a top-level table are shared by
 	 * every process (the kernel half on x86_64); 0 if not so.

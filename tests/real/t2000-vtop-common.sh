@@ -88,6 +88,8 @@ for b in page_offset_base:'direct map' vmalloc_base:vmalloc vmemmap_base:vmemmap
 	want=$(var "$v")
 	got=$(jq -r --arg r "$r" '.regions[] | select(.name == $r) | .start | ltrimstr("0x")' "$TMP/layout.json")
 	expect_eq "layout: $r starts at $v's value" "$want" "$got"
+	got=$(jq -r --arg v "$v" '.page_table_bases[$v] | ltrimstr("0x")' "$TMP/layout.json")
+	expect_eq "layout: $v derived from the page tables alone equals the variable" "$want" "$got"
 done
 expect_eq "layout: paging levels" "$((la57 ? 5 : 4))" "$(jq .levels "$TMP/layout.json")"
 kt=$(jq -r '.regions[] | select(.name == "kernel text") | .start' "$TMP/layout.json")
