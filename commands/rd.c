@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // rd: read memory, in crash's layout: address, then 16 bytes per line as
-// 8/16/32/64-bit values, then the ASCII translation.
+// 8/16/32/64-bit values, then the ASCII translation.  Addresses are kernel
+// virtual by default, physical with -p, user virtual with -u --pgd ROOT.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 #include <kdive/module.h>
 
-enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_NOPT };
+enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_U, O_PGD, O_NOPT };
 
 static const struct kd_option rd_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "the address is physical" },
@@ -20,11 +21,27 @@ static const struct kd_option rd_opts[] = {
 	[O_X] = { "x", KD_ARG_NONE, NULL, "no ASCII translation" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "signed decimal" },
 	[O_UD] = { "D", KD_ARG_NONE, NULL, "unsigned decimal" },
+	[O_U] = { "u", KD_ARG_NONE, NULL, "user virtual address (needs --pgd)" },
+	[O_PGD] = { "pgd", KD_ARG_ADDR, "PADDR", "-u: the process's page-table root (physical, or CR3)" },
 	[O_NOPT] = { NULL },
 };
 
 static const struct kd_command commands[2];
 #define rd_cmd commands[0]
+
+// Where the address lives: physical, kernel virtual or a process's.
+struct space {
+	bool phys;
+	struct kd_as as;
+};
+
+static struct kd_error *rd_read(struct kd_session *s, const struct space *sp, uint64_t addr, void *buf,
+				size_t len)
+{
+	if (sp->phys)
+		return kd_read_phys(s, addr, buf, len);
+	return kd_read_virt(s, &sp->as, addr, buf, len);
+}
 
 static uint64_t get_val(const unsigned char *p, unsigned size)
 {
@@ -46,7 +63,8 @@ static int64_t sign_extend(uint64_t v, unsigned size)
 }
 
 // rd -a: a string, 60 characters a line as crash prints it.
-static struct kd_error *rd_string(struct kd_session *s, uint64_t addr, uint64_t count, bool have_count)
+static struct kd_error *rd_string(struct kd_session *s, const struct space *sp, uint64_t addr,
+				  uint64_t count, bool have_count)
 {
 	uint64_t max = have_count ? count : 4096;
 	unsigned char buf[60];
@@ -66,7 +84,7 @@ static struct kd_error *rd_string(struct kd_session *s, uint64_t addr, uint64_t 
 		// before an unreadable page still prints.
 		size_t got = 0;
 		for (; got < n; got++) {
-			err = kd_read_phys(s, addr + done + got, buf + got, 1);
+			err = rd_read(s, sp, addr + done + got, buf + got, 1);
 			if (err)
 				break;
 			if (!have_count && buf[got] == '\0')
@@ -76,7 +94,7 @@ static struct kd_error *rd_string(struct kd_session *s, uint64_t addr, uint64_t 
 			if (json) {
 				fwrite(buf, 1, got, mem);
 			} else {
-				kd_printf(s, "%8" PRIx64 ":  ", addr + done);
+				kd_printf(s, sp->phys ? "%8" PRIx64 ":  " : "%16" PRIx64 ":  ", addr + done);
 				for (size_t i = 0; i < got; i++)
 					kd_printf(s, "%c", buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '.');
 				kd_printf(s, "\n");
@@ -104,9 +122,21 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 		return err;
 	if (nargs < 1 || nargs > 2)
 		return kd_error_create(KD_ERR_USAGE, "expected an address and an optional count");
-	if (!v[O_P].count)
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "virtual addresses need page-table translation, which is not available yet; use -p for a physical address");
+	struct space sp = { .phys = v[O_P].count > 0, .as = { .kind = KD_AS_KERNEL } };
+	if (v[O_P].count && (v[O_U].count || v[O_PGD].count))
+		return kd_error_create(KD_ERR_USAGE, "-p and -u are mutually exclusive");
+	if (v[O_PGD].count && !v[O_U].count)
+		return kd_error_create(KD_ERR_USAGE, "--pgd goes with -u");
+	if (v[O_U].count) {
+		if (!v[O_PGD].count)
+			return kd_error_create(KD_ERR_USAGE,
+					       "-u needs the process's page-table root: --pgd PADDR (there is no "
+					       "current process context yet; vtop --roots lists the roots)");
+		err = kd_parse_address(s, v[O_PGD].arg, &sp.as.pgd);
+		if (err)
+			return err;
+		sp.as.kind = KD_AS_USER;
+	}
 	uint64_t addr, count = 1;
 	err = kd_parse_address(s, argv[1], &addr);
 	if (err)
@@ -119,7 +149,7 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 			return kd_error_create(KD_ERR_USAGE, "count must be at least 1");
 	}
 	if (v[O_A].count)
-		return rd_string(s, addr, count, nargs == 2);
+		return rd_string(s, &sp, addr, count, nargs == 2);
 
 	unsigned size = 8;
 	int nsize = 0;
@@ -142,7 +172,8 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 	if (json) {
 		kd_json_begin_object(s, NULL);
 		kd_json_hex(s, "address", addr);
-		kd_json_bool(s, "physical", true);
+		kd_json_bool(s, "physical", sp.phys);
+		kd_json_string(s, "address_space", sp.phys ? "physical" : sp.as.kind == KD_AS_USER ? "user" : "kernel");
 		kd_json_u64(s, "unit", size);
 		kd_json_begin_array(s, "values");
 	}
@@ -156,7 +187,7 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 		uint64_t left = count - i;
 		unsigned n = left < per_line ? (unsigned)left : per_line;
 		uint64_t a = addr + i * size;
-		err = kd_read_phys(s, a, line, (size_t)n * size);
+		err = rd_read(s, &sp, a, line, (size_t)n * size);
 		if (err)
 			break;
 		if (json) {
@@ -171,7 +202,7 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 			}
 			continue;
 		}
-		kd_printf(s, "%8" PRIx64 ":  ", a);
+		kd_printf(s, sp.phys ? "%8" PRIx64 ":  " : "%16" PRIx64 ":  ", a);
 		for (unsigned k = 0; k < per_line; k++) {
 			if (k >= n) {
 				if (ascii)
@@ -203,19 +234,26 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 static const struct kd_command commands[2] = { {
 	.name = "rd",
 	.summary = "read memory",
-	.synopsis = "-p [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
+	.synopsis = "[-p | -u --pgd PADDR] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
 	.help = "Display memory at an address: count values (default 1) of the chosen\n"
 		"size, 16 bytes a line with the ASCII translation, as crash does.  The\n"
-		"address is hexadecimal (0x optional); count is decimal.  With -p the\n"
-		"address is physical.  A page missing from the dump stops the output with\n"
-		"an error naming its address.\n\n"
+		"address is hexadecimal (0x optional); count is decimal.  The address is\n"
+		"kernel virtual (translated through the kernel's page tables); with -p it\n"
+		"is physical; with -u it is a user address of the process whose page-table\n"
+		"root --pgd gives (a physical address or CR3 value: crash's -u uses \"the\n"
+		"current context\", which kdive does not have yet; vtop --roots finds the\n"
+		"roots).  An unmapped address stops the output with an error saying where\n"
+		"the page-table walk stopped; a page missing from the dump, with an error\n"
+		"naming its physical address.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
 		"      1000:  0000000000000000 0000000000000000   ................\n"
 		"      1010:  0000000000000000 0000000000000000   ................\n"
 		"  kdive> rd -p -32 1000 8\n"
 		"  kdive> rd -p -a 0x1c00000\n"
-		"  kdive> rd -p 0x1000 512 --json",
+		"  kdive> rd -p 0x1000 512 --json\n"
+		"  kdive> rd -a linux_banner\n"
+		"  kdive> rd -u --pgd 1fd9c000 7ffd12340000 4",
 	.options = rd_opts,
 	.operand = KD_ARG_ADDR,
 	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,

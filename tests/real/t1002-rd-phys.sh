@@ -62,7 +62,7 @@ expect_eq "read running off the end: prints the readable line" 1 "$(wc -l <"$TMP
 expect_eq "read running off the end: names the first missing address" \
 	"rd: physical address 0x20000000 is not in the dump" "$(cat "$TMP/err")"
 run_kd -c 'rd 0xffffffff81000000' "$D"
-check "rd without -p: clear error" grep -q '^rd: virtual addresses need page-table translation' "$TMP/err"
+check "rd without -p: a kernel virtual address (here unmapped: KASLR moved the kernel)" grep -q '^rd: 0xffffffff81000000 is not mapped: PMD entry' "$TMP/err"
 run_kd -c 'rd -p -q 0' "$D"
 check "unknown option: error and usage" sh -c "grep -q \"^rd: unknown option '-q'\" '$TMP/err' && grep -q '^usage: rd ' '$TMP/err'"
 

@@ -27,7 +27,7 @@ check "the banner shows the release" sh -c "$(declare -f T pane); sock='$sock'; 
 T send-keys -t kd 'dumpi' Tab
 check "Tab completes a command name" wait_for "kdive> dumpinfo"
 T send-keys -t kd C-u 'rd -' Tab Tab
-check "Tab Tab lists a command's options" wait_for "--json  -16"
+check "Tab Tab lists a command's options" wait_for "--json  --pgd"
 T send-keys -t kd C-u 'rd -p 0x10 4'
 wait_for "kdive> rd -p 0x10 4" >/dev/null # typed text not yet read is flushed by ^C
 T send-keys -t kd C-c

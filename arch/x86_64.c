@@ -1,0 +1,698 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// x86_64 address translation from VMCOREINFO alone: 4- and 5-level paging,
+// 1 GiB / 2 MiB / 4 KiB pages, the kernel-text and direct-map fast paths,
+// entry decoding for vtop, and the kernel virtual memory map for `layout`.
+//
+// Sources: the Intel SDM vol. 3 ch. 4 (paging); the kernel's
+// arch/x86/include/asm/pgtable_types.h (_PAGE_BIT_*), pgtable_64.h (swap
+// entry encoding), pgtable_64_types.h and page_64_types.h (layout constants),
+// arch/x86/mm/kaslr.c (how the three bases are randomised) and
+// Documentation/arch/x86/x86_64/mm.rst; VMCOREINFO as written by
+// arch/x86/kernel/vmcore_info_64.c.
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "core/session_priv.h"
+
+// Entry bits (pgtable_types.h).
+enum {
+	PTE_PRESENT = 1u << 0,
+	PTE_RW = 1u << 1,
+	PTE_USER = 1u << 2,
+	PTE_PWT = 1u << 3,
+	PTE_PCD = 1u << 4,
+	PTE_ACCESSED = 1u << 5,
+	PTE_DIRTY = 1u << 6,
+	PTE_PSE = 1u << 7,
+	PTE_GLOBAL = 1u << 8,
+	PTE_PROTNONE = PTE_GLOBAL, // on a not-present entry (pgtable_types.h)
+};
+#define PTE_NX (1ull << 63)
+// Bits 12..51 of an entry hold the physical address (__PHYSICAL_MASK_SHIFT 52).
+#define PTE_ADDR_MASK 0x000ffffffffff000ull
+
+static const uint64_t START_KERNEL_MAP = 0xffffffff80000000ull; // __START_KERNEL_map
+static const uint64_t MODULES_END = 0xffffffffff000000ull;
+static const uint64_t FIXADDR_TOP_END = 0xffffffffff800000ull; // FIXADDR_TOP + PAGE_SIZE
+static const uint64_t CPU_ENTRY_AREA_BASE = 0xfffffe0000000000ull; // -4 << P4D_SHIFT
+static const uint64_t ESPFIX_BASE = 0xffffff0000000000ull;         // -2 << P4D_SHIFT
+static const uint64_t EFI_VA_END = 0xffffffef00000000ull;           // -68 GiB
+static const uint64_t EFI_VA_START = 0xffffffff00000000ull;         // -4 GiB
+#define TB (1ull << 40)
+
+static const uint64_t x86_64_page_sizes[] = { 1ull << 12, 1ull << 21, 1ull << 30, 0 };
+
+struct x86_64 {
+	struct kd_x86_64_params p;
+	kd_phys_read_fn *read;
+	void *arg;
+	unsigned levels;
+	unsigned va_bits;
+	const unsigned *shifts;
+	const char *const *names;
+	uint64_t addr_mask;      // PTE_ADDR_MASK without the SME bit
+	uint64_t ktext_start, ktext_end; // kernel-text fast path [start, end)
+	const char *bases_source;
+	uint64_t pt_bases[3];    // page_offset, vmalloc, vmemmap from the page tables
+	struct kd_vm_region regions[24];
+	size_t nregions;
+	char text_desc[96];
+};
+
+static const unsigned shifts4[] = { 39, 30, 21, 12 };
+static const unsigned shifts5[] = { 48, 39, 30, 21, 12 };
+static const char *const names4[] = { "PGD", "PUD", "PMD", "PTE" };
+static const char *const names5[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+static uint64_t sign_extend(const struct x86_64 *x, uint64_t va)
+{
+	unsigned b = x->va_bits;
+	if (va & (1ull << (b - 1)))
+		return va | ~((1ull << b) - 1);
+	return va & ((1ull << b) - 1);
+}
+
+static bool canonical(const struct x86_64 *x, uint64_t va)
+{
+	return sign_extend(x, va) == va;
+}
+
+static uint64_t as_root(const struct x86_64 *x, const struct kd_as *as)
+{
+	if (!as || as->kind == KD_AS_KERNEL)
+		return x->p.kernel_root;
+	// A CR3 value: bits 0-11 are PCID/flags, 63 is "no flush".
+	return as->pgd & x->addr_mask;
+}
+
+/* ---- the walk ---------------------------------------------------------------- */
+
+// The walk's result, for translate().
+struct xlat {
+	enum kd_walk_state state;
+	uint64_t pa, size;
+	const char *level;
+	unsigned index;
+	uint64_t entry, entry_addr, table;
+	struct kd_error *read_err;
+};
+
+static struct kd_error *walk_core(struct x86_64 *x, const struct kd_as *as, uint64_t va,
+				  kd_walk_fn *cb, void *arg, struct xlat *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (!canonical(x, va))
+		return kd_error_addr(KD_ERR_FAULT, va,
+				     "0x%" PRIx64 " is not a canonical address (%u-bit virtual addresses)",
+				     va, x->va_bits);
+	uint64_t table = as_root(x, as);
+	for (unsigned d = 0; d < x->levels; d++) {
+		unsigned shift = x->shifts[d];
+		struct kd_walk_level l = {
+			.name = x->names[d],
+			.depth = d,
+			.va_hi = shift + 8,
+			.va_lo = shift,
+			.table = table,
+			.index = (unsigned)((va >> shift) & 511),
+		};
+		l.entry_addr = table + 8ull * l.index;
+		uint64_t raw;
+		struct kd_error *err = x->read(x->arg, l.entry_addr, &raw, sizeof(raw));
+		res->level = l.name;
+		res->index = l.index;
+		res->entry_addr = l.entry_addr;
+		res->table = table;
+		if (err) {
+			l.state = KD_WALK_UNREADABLE;
+			res->state = l.state;
+			res->read_err = err;
+			return cb ? cb(&l, arg) : NULL;
+		}
+		l.entry = raw & ~x->p.sme_mask;
+		res->entry = l.entry;
+		bool leaf = d == x->levels - 1 || ((l.entry & PTE_PSE) && (shift == 30 || shift == 21));
+		if (!(l.entry & PTE_PRESENT)) {
+			l.state = KD_WALK_NOT_PRESENT;
+		} else if (leaf) {
+			l.state = KD_WALK_PAGE;
+			l.page_size = 1ull << shift;
+			l.next = l.entry & x->addr_mask & ~(l.page_size - 1);
+			l.pa = l.next + (va & (l.page_size - 1));
+			res->pa = l.pa;
+			res->size = l.page_size;
+		} else {
+			l.state = KD_WALK_TABLE;
+			l.next = l.entry & x->addr_mask;
+		}
+		res->state = l.state;
+		if (cb) {
+			err = cb(&l, arg);
+			if (err)
+				return err;
+		}
+		if (l.state != KD_WALK_TABLE)
+			return NULL;
+		table = l.next;
+	}
+	return NULL; // not reached: the last level is always a leaf
+}
+
+static bool fast_path(struct x86_64 *x, const struct kd_as *as, uint64_t va, uint64_t *pa,
+		      uint64_t *size)
+{
+	if (as && as->kind != KD_AS_KERNEL)
+		return false;
+	// Kernel text: __pa_symbol(), va - __START_KERNEL_map + phys_base (page_64.h).
+	if (va >= x->ktext_start && va < x->ktext_end) {
+		*pa = va - START_KERNEL_MAP + x->p.phys_base;
+		*size = 4096;
+		return true;
+	}
+	// Direct map: __pa(), va - PAGE_OFFSET.
+	if (x->p.page_offset && va >= x->p.page_offset && va - x->p.page_offset < x->p.phys_end) {
+		*pa = va - x->p.page_offset;
+		*size = 4096;
+		return true;
+	}
+	return false;
+}
+
+static struct kd_error *x86_64_translate(void *state, const struct kd_as *as, uint64_t va,
+					 enum kd_xlat_mode mode, uint64_t *pa_ret,
+					 uint64_t *pagesize_ret)
+{
+	struct x86_64 *x = state;
+	uint64_t pa, size;
+	if (mode != KD_XLAT_WALK && fast_path(x, as, va, &pa, &size)) {
+		*pa_ret = pa;
+		if (pagesize_ret)
+			*pagesize_ret = size;
+		return NULL;
+	}
+	if (mode == KD_XLAT_FAST)
+		return kd_error_create(KD_ERR_NOTFOUND, "no fast path for 0x%" PRIx64, va);
+	struct xlat r;
+	struct kd_error *err = walk_core(x, as, va, NULL, NULL, &r);
+	if (err)
+		return err;
+	switch (r.state) {
+	case KD_WALK_PAGE:
+		*pa_ret = r.pa;
+		if (pagesize_ret)
+			*pagesize_ret = r.size;
+		return NULL;
+	case KD_WALK_UNREADABLE:
+		err = kd_error_prefix(r.read_err,
+				      "0x%" PRIx64 ": cannot read the %s table at physical 0x%" PRIx64,
+				      va, r.level, r.table);
+		err->has_addr = true;
+		err->addr = va;
+		return err;
+	default: {
+		uint64_t type, off;
+		if (kd_arch_x86_64.pte_swap(r.entry, &type, &off))
+			return kd_error_addr(KD_ERR_FAULT, va,
+					     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
+					     " is a swap entry (type %" PRIu64 ", offset 0x%" PRIx64 ")",
+					     va, r.level, r.index, r.entry_addr, type, off);
+		return kd_error_addr(KD_ERR_FAULT, va,
+				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
+				     " is not present",
+				     va, r.level, r.index, r.entry_addr);
+	}
+	}
+}
+
+static struct kd_error *x86_64_walk(void *state, const struct kd_as *as, uint64_t va, kd_walk_fn *cb,
+				    void *arg)
+{
+	struct xlat r;
+	struct kd_error *err = walk_core(state, as, va, cb, arg, &r);
+	kd_error_destroy(r.read_err);
+	return err;
+}
+
+// The first mapped page at or after va (and below end) under one table.
+static struct kd_error *next_rec(struct x86_64 *x, uint64_t table, unsigned d, uint64_t prefix,
+				 uint64_t from, uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
+				 uint64_t *size_ret)
+{
+	uint64_t ent[512];
+	struct kd_error *err = x->read(x->arg, table, ent, sizeof(ent));
+	if (err) {
+		// An unreadable table maps nothing we can show.
+		kd_error_destroy(err);
+		return kd_error_create(KD_ERR_NOTFOUND, "no mapping");
+	}
+	unsigned shift = x->shifts[d];
+	uint64_t span = 1ull << shift;
+	unsigned first = from > prefix ? (unsigned)((from >> shift) & 511) : 0;
+	for (unsigned i = first; i < 512; i++) {
+		uint64_t va = d == 0 ? sign_extend(x, (uint64_t)i << shift) : prefix + (uint64_t)i * span;
+		if (end && va >= end)
+			break;
+		if (va + (span - 1) < from)
+			continue;
+		uint64_t e = ent[i] & ~x->p.sme_mask;
+		if (!(e & PTE_PRESENT))
+			continue;
+		bool leaf = d == x->levels - 1 || ((e & PTE_PSE) && (shift == 30 || shift == 21));
+		if (leaf) {
+			*va_ret = va;
+			*pa_ret = e & x->addr_mask & ~(span - 1);
+			*size_ret = span;
+			return NULL;
+		}
+		err = next_rec(x, e & x->addr_mask, d + 1, va, from > va ? from : va, end, va_ret,
+			       pa_ret, size_ret);
+		if (!err || err->code != KD_ERR_NOTFOUND)
+			return err;
+		kd_error_destroy(err);
+	}
+	return kd_error_create(KD_ERR_NOTFOUND, "no mapping");
+}
+
+static struct kd_error *x86_64_next_mapped(void *state, const struct kd_as *as, uint64_t va,
+					   uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
+					   uint64_t *size_ret)
+{
+	struct x86_64 *x = state;
+	if (!canonical(x, va))
+		va = sign_extend(x, 1ull << (x->va_bits - 1)); // skip the hole
+	struct kd_error *err = next_rec(x, as_root(x, as), 0, 0, va, end, va_ret, pa_ret, size_ret);
+	if (err && err->code == KD_ERR_NOTFOUND) {
+		kd_error_destroy(err);
+		return kd_error_create(KD_ERR_NOTFOUND, "nothing mapped at or above 0x%" PRIx64, va);
+	}
+	return err;
+}
+
+/* ---- decoding entries ----------------------------------------------------------- */
+
+static void x86_64_pte_flags(uint64_t e, char *buf, size_t size)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} flags[] = {
+		{ PTE_PRESENT, "PRESENT" }, { PTE_RW, "RW" },         { PTE_USER, "USER" },
+		{ PTE_PWT, "PWT" },         { PTE_PCD, "PCD" },       { PTE_ACCESSED, "ACCESSED" },
+		{ PTE_DIRTY, "DIRTY" },     { PTE_PSE, "PSE" },       { PTE_GLOBAL, "GLOBAL" },
+		{ PTE_NX, "NX" },
+	};
+	size_t n = 0;
+	if (size)
+		buf[0] = '\0';
+	if (!e) {
+		snprintf(buf, size, "no mapping");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!(e & flags[i].bit))
+			continue;
+		const char *name = flags[i].name;
+		// Bit 8 of a not-present entry is PROTNONE, bit 7 means PSE only if present.
+		if (flags[i].bit == PTE_GLOBAL && !(e & PTE_PRESENT))
+			name = "PROTNONE";
+		if (flags[i].bit == PTE_PSE && !(e & PTE_PRESENT))
+			continue;
+		int w = snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? "|" : "", name);
+		if (w > 0)
+			n += (size_t)w;
+	}
+}
+
+// pgtable_64.h: a not-present, non-PROTNONE, non-zero entry is a swap entry,
+// type in bits 59-63, the offset inverted in bits 9-58 (the L1TF mitigation).
+static bool x86_64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
+{
+	if (!e || (e & (PTE_PRESENT | PTE_PROTNONE)))
+		return false;
+	*type = e >> 59;
+	*off = (~e << 5) >> 14;
+	return true;
+}
+
+/* ---- layout ------------------------------------------------------------------------ */
+
+static void add_region(struct x86_64 *x, const char *name, const char *desc, uint64_t start,
+		       uint64_t last, const char *base, bool hole)
+{
+	if (x->nregions >= sizeof(x->regions) / sizeof(x->regions[0]) || last < start)
+		return;
+	x->regions[x->nregions++] = (struct kd_vm_region){
+		.name = name, .desc = desc, .start = start, .last = last, .base = base, .hole = hole,
+	};
+}
+
+static int region_cmp(const void *a, const void *b)
+{
+	const struct kd_vm_region *ra = a, *rb = b;
+	return ra->start < rb->start ? -1 : ra->start > rb->start;
+}
+
+static void build_regions(struct x86_64 *x)
+{
+	bool l5 = x->p.la57;
+	const char *src = x->bases_source ? x->bases_source : "unknown";
+	x->nregions = 0;
+	uint64_t user_top = 1ull << (x->va_bits - 1);
+	add_region(x, "user", "user-space virtual memory", 0, user_top - 4096 - 1, "fixed", false);
+	add_region(x, "non-canonical", "non-canonical addresses (the sign-extension hole)", user_top,
+		   sign_extend(x, user_top) - 1, "fixed", true);
+	uint64_t guard = sign_extend(x, user_top);
+	uint64_t ldt = l5 ? 0xff10000000000000ull : 0xffff880000000000ull;
+	add_region(x, "guard hole", "guard hole, also reserved for a hypervisor", guard, ldt - 1,
+		   "fixed", true);
+	add_region(x, "LDT remap", "LDT remap for PTI", ldt, ldt + (l5 ? (1ull << 48) : (1ull << 39)) - 1,
+		   "fixed", false);
+	if (x->p.page_offset)
+		add_region(x, "direct map", "direct mapping of all physical memory (page_offset_base)",
+			   x->p.page_offset, x->p.page_offset + x->p.phys_end - 1, src, false);
+	if (x->p.vmalloc_base)
+		add_region(x, "vmalloc", "vmalloc/ioremap space (vmalloc_base)", x->p.vmalloc_base,
+			   x->p.vmalloc_base + (l5 ? 12800 * TB : 32 * TB) - 1, src, false);
+	if (x->p.vmemmap_base)
+		add_region(x, "vmemmap", "virtual memory map: struct page array (vmemmap_base)",
+			   x->p.vmemmap_base, x->p.vmemmap_base + (l5 ? 512 * TB : TB) - 1, src, false);
+	add_region(x, "cpu_entry_area", "cpu_entry_area mapping", CPU_ENTRY_AREA_BASE,
+		   CPU_ENTRY_AREA_BASE + (1ull << 39) - 1, "fixed", false);
+	add_region(x, "espfix", "%esp fixup stacks", ESPFIX_BASE, ESPFIX_BASE + (1ull << 39) - 1,
+		   "fixed", false);
+	add_region(x, "EFI", "EFI region mapping space", EFI_VA_END, EFI_VA_START - 1, "fixed", false);
+	snprintf(x->text_desc, sizeof(x->text_desc),
+		 "kernel text mapping, physical = va - %016" PRIx64 " + phys_base", START_KERNEL_MAP);
+	add_region(x, "kernel text", x->text_desc, START_KERNEL_MAP,
+		   START_KERNEL_MAP + x->p.kernel_image_size - 1, "KERNELOFFSET", false);
+	add_region(x, "modules", "module mapping space", START_KERNEL_MAP + x->p.kernel_image_size,
+		   MODULES_END - 1, "KERNEL_IMAGE_SIZE", false);
+	add_region(x, "fixmap", "kernel-internal fixmap range (up to FIXADDR_TOP); vsyscall page at ffffffffff600000",
+		   MODULES_END, FIXADDR_TOP_END - 1, "fixed", false);
+	add_region(x, "top hole", "unused hole", FIXADDR_TOP_END, UINT64_MAX, "fixed", true);
+	qsort(x->regions, x->nregions, sizeof(x->regions[0]), region_cmp);
+	// Derived bases may overlap a neighbour's nominal extent: clip.
+	for (size_t i = 0; i + 1 < x->nregions; i++)
+		if (x->regions[i].last >= x->regions[i + 1].start)
+			x->regions[i].last = x->regions[i + 1].start - 1;
+}
+
+static size_t x86_64_regions(void *state, const struct kd_vm_region **ret)
+{
+	struct x86_64 *x = state;
+	*ret = x->regions;
+	return x->nregions;
+}
+
+static void x86_64_info(void *state, struct kd_vm_info *r)
+{
+	struct x86_64 *x = state;
+	memset(r, 0, sizeof(*r));
+	r->arch = "x86_64";
+	r->levels = x->levels;
+	r->va_bits = x->va_bits;
+	r->kernel_root = x->p.kernel_root;
+	r->kernel_root_va = x->p.kernel_root_va;
+	r->kernel_root_name = "init_top_pgt";
+	r->user_end = (1ull << (x->va_bits - 1)) - 4096;
+	r->phys_base = x->p.phys_base;
+	r->kernel_offset = x->p.kernel_offset;
+	r->page_offset = x->p.page_offset;
+	r->bases_source = x->bases_source;
+	r->pt_page_offset = x->pt_bases[0];
+	r->pt_vmalloc_base = x->pt_bases[1];
+	r->pt_vmemmap_base = x->pt_bases[2];
+	r->root_shared_offset = 256 * 8; // entries 256-511: the kernel half
+	r->root_table_size = 4096;
+	r->entry_addr_mask = x->addr_mask;
+	for (unsigned i = 0; i < x->levels; i++)
+		r->level_names[i] = x->names[i];
+}
+
+/* ---- set-up ------------------------------------------------------------------------- */
+
+void kd_x86_64_set_bases(void *state, uint64_t page_offset, uint64_t vmalloc_base,
+			 uint64_t vmemmap_base, const char *where)
+{
+	struct x86_64 *x = state;
+	x->p.page_offset = page_offset;
+	x->p.vmalloc_base = vmalloc_base;
+	x->p.vmemmap_base = vmemmap_base;
+	x->bases_source = where;
+	build_regions(x);
+}
+
+// The kernel image's linear extent: from _stext (2 MiB aligned) to the first
+// 2 MiB slot that the page tables do not map linearly.  Only this range takes
+// the kernel-text fast path.
+static void find_ktext(struct x86_64 *x)
+{
+	x->ktext_start = x->ktext_end = 0;
+	if (!x->p.stext || x->p.stext < START_KERNEL_MAP)
+		return;
+	uint64_t start = x->p.stext & ~((1ull << 21) - 1);
+	uint64_t limit = START_KERNEL_MAP + x->p.kernel_image_size;
+	uint64_t va = start;
+	for (; va < limit; va += 1ull << 21) {
+		struct xlat r;
+		struct kd_error *err = walk_core(x, NULL, va, NULL, NULL, &r);
+		kd_error_destroy(r.read_err);
+		if (err) {
+			kd_error_destroy(err);
+			break;
+		}
+		if (r.state != KD_WALK_PAGE || r.pa != va - START_KERNEL_MAP + x->p.phys_base)
+			break;
+	}
+	x->ktext_start = start;
+	x->ktext_end = va;
+}
+
+struct kd_error *kd_x86_64_create(const struct kd_x86_64_params *p, kd_phys_read_fn *read,
+				  void *arg, void **state_ret)
+{
+	struct x86_64 *x = calloc(1, sizeof(*x));
+	if (!x)
+		return &kd_enomem;
+	x->p = *p;
+	x->read = read;
+	x->arg = arg;
+	x->levels = p->la57 ? 5 : 4;
+	x->va_bits = p->la57 ? 57 : 48;
+	x->shifts = p->la57 ? shifts5 : shifts4;
+	x->names = p->la57 ? names5 : names4;
+	x->addr_mask = PTE_ADDR_MASK & ~p->sme_mask;
+	if (!x->p.kernel_image_size)
+		x->p.kernel_image_size = 1ull << 30;
+	if (!x->p.max_physmem_bits)
+		x->p.max_physmem_bits = p->la57 ? 52 : 46;
+	if (!x->p.phys_end)
+		x->p.phys_end = 1ull << x->p.max_physmem_bits;
+	x->bases_source = x->p.page_offset ? "given" : NULL;
+	find_ktext(x);
+	build_regions(x);
+	*state_ret = x;
+	return NULL;
+}
+
+/* ---- from a session ------------------------------------------------------------------- */
+
+static struct kd_error *session_read(void *arg, uint64_t pa, void *buf, size_t len)
+{
+	return kd_read_phys(arg, pa, buf, len);
+}
+
+static struct kd_error *vmci_number(struct kd_session *s, const char *key, bool required,
+				    uint64_t *ret)
+{
+	struct kd_error *err = kd_vmcoreinfo_number(s, key, ret);
+	if (err && !required && err->code == KD_ERR_NOTFOUND) {
+		kd_error_destroy(err);
+		err = NULL;
+	}
+	return err;
+}
+
+// Where is the direct map?  The kernel maps physical 0 at page_offset_base,
+// which KASLR aligns to 1 GiB (PUD_SIZE, arch/x86/mm/kaslr.c): find the
+// lowest 1 GiB-aligned kernel address whose walk gives physical 0.
+static uint64_t derive_page_offset(struct x86_64 *x)
+{
+	uint64_t va = sign_extend(x, 1ull << (x->va_bits - 1));
+	for (int guard = 0; guard < 100000; guard++) {
+		uint64_t mva, mpa, msize;
+		struct kd_error *err = x86_64_next_mapped(x, NULL, va, START_KERNEL_MAP, &mva, &mpa, &msize);
+		if (err) {
+			kd_error_destroy(err);
+			return 0;
+		}
+		uint64_t base = mva & ~((1ull << 30) - 1);
+		if (base == mva && mpa == 0)
+			return base;
+		// Skip to the next 1 GiB boundary.
+		va = base + (1ull << 30);
+		if (va < base)
+			return 0;
+	}
+	return 0;
+}
+
+// vmalloc and vmemmap come after the direct map in that order, each 1 GiB
+// aligned (kaslr.c); the first mapping after each region's start lies in
+// its first gigabyte (vmalloc allocates bottom-up; vmemmap starts with the
+// struct page of pfn 0).
+static uint64_t first_gib_after(struct x86_64 *x, uint64_t from)
+{
+	uint64_t mva, mpa, msize;
+	struct kd_error *err = x86_64_next_mapped(x, NULL, from, CPU_ENTRY_AREA_BASE, &mva, &mpa, &msize);
+	if (err) {
+		kd_error_destroy(err);
+		return 0;
+	}
+	return (mva < from ? from : mva) & ~((1ull << 30) - 1);
+}
+
+static void derive_bases(struct kd_session *s, struct x86_64 *x)
+{
+	// (a) A dump whose segments carry virtual addresses (kdump's
+	// /proc/vmcore) gives the direct map directly: vaddr - paddr of a
+	// segment below the kernel-text mapping.
+	uint64_t po = 0;
+	const char *src = "page tables";
+	for (size_t i = 0; i < kd_phys_range_count(s); i++) {
+		const struct kd_phys_range *r = kd_phys_range_get(s, i);
+		if (r->vaddr >= sign_extend(x, 1ull << (x->va_bits - 1)) && r->vaddr < START_KERNEL_MAP &&
+		    r->vaddr >= r->start) {
+			po = r->vaddr - r->start;
+			src = "dump segments";
+		}
+	}
+	uint64_t ptpo = derive_page_offset(x);
+	if (!po)
+		po = ptpo;
+	if (!po) {
+		kd_x86_64_set_bases(x, 0, 0, 0, NULL);
+		return;
+	}
+	uint64_t dm_end = po + (x->p.phys_end + (1ull << 30) - 1) / (1ull << 30) * (1ull << 30);
+	uint64_t vm = first_gib_after(x, dm_end);
+	uint64_t vmm = vm ? first_gib_after(x, vm + (x->p.la57 ? 12800 * TB : 32 * TB)) : 0;
+	x->pt_bases[0] = ptpo;
+	x->pt_bases[1] = ptpo == po ? vm : 0;
+	x->pt_bases[2] = ptpo == po ? vmm : 0;
+	kd_x86_64_set_bases(x, po, vm, vmm, src);
+}
+
+static struct kd_error *x86_64_init(struct kd_session *s, void **state_ret)
+{
+	struct kd_x86_64_params p = { 0 };
+	uint64_t l5 = 0, root_va = 0, image = 0, physbits = 0;
+	struct kd_error *err;
+	if (!kd_vmcoreinfo_count(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "no VMCOREINFO: cannot find the page tables (use --vmcoreinfo FILE)");
+	if ((err = vmci_number(s, "NUMBER(phys_base)", true, &p.phys_base)) ||
+	    (err = vmci_number(s, "NUMBER(pgtable_l5_enabled)", false, &l5)) ||
+	    (err = vmci_number(s, "KERNELOFFSET", false, &p.kernel_offset)) ||
+	    (err = vmci_number(s, "NUMBER(sme_mask)", false, &p.sme_mask)) ||
+	    (err = vmci_number(s, "NUMBER(KERNEL_IMAGE_SIZE)", false, &image)) ||
+	    (err = vmci_number(s, "NUMBER(MAX_PHYSMEM_BITS)", false, &physbits)) ||
+	    (err = vmci_number(s, "SYMBOL(_stext)", false, &p.stext)) ||
+	    (err = vmci_number(s, "SIZE(page)", false, &p.struct_page_size)))
+		return err;
+	// init_top_pgt since 4.13; swapper_pg_dir is the generic alias.
+	if (kd_vmcoreinfo_get(s, "SYMBOL(init_top_pgt)"))
+		err = vmci_number(s, "SYMBOL(init_top_pgt)", true, &root_va);
+	else
+		err = vmci_number(s, "SYMBOL(swapper_pg_dir)", true, &root_va);
+	if (err)
+		return kd_error_prefix(err, "cannot find the kernel page tables");
+	if (root_va < START_KERNEL_MAP)
+		return kd_error_create(KD_ERR_CORRUPT,
+				       "kernel page table address 0x%" PRIx64 " is outside the kernel text mapping",
+				       root_va);
+	if (image && (image > (1ull << 31) || image & 0xfffff))
+		return kd_error_create(KD_ERR_CORRUPT, "implausible KERNEL_IMAGE_SIZE 0x%" PRIx64, image);
+	if (physbits && (physbits < 32 || physbits > 52))
+		return kd_error_create(KD_ERR_CORRUPT, "implausible MAX_PHYSMEM_BITS %" PRIu64, physbits);
+	p.la57 = l5 != 0;
+	p.kernel_root_va = root_va;
+	p.kernel_root = root_va - START_KERNEL_MAP + p.phys_base;
+	p.kernel_image_size = image;
+	p.max_physmem_bits = (unsigned)physbits;
+	// The direct map covers physical memory up to the end of the last range.
+	for (size_t i = 0; i < kd_phys_range_count(s); i++) {
+		const struct kd_phys_range *r = kd_phys_range_get(s, i);
+		if (r->start + r->size > p.phys_end)
+			p.phys_end = r->start + r->size;
+	}
+	void *state;
+	err = kd_x86_64_create(&p, session_read, s, &state);
+	if (err)
+		return err;
+	derive_bases(s, state);
+	*state_ret = state;
+	return NULL;
+}
+
+#if defined(__has_include)
+#if __has_include(<kdive/symbols.h>)
+#include <kdive/symbols.h>
+#define KD_HAVE_SYMBOLS 1
+#endif
+#endif
+
+// With a symbol table, the three bases are read from their variables
+// (arch/x86/kernel/head64.c) through the kernel-text mapping.
+static struct kd_error *x86_64_post_symbols(struct kd_session *s, void *state)
+{
+#ifdef KD_HAVE_SYMBOLS
+	struct x86_64 *x = state;
+	static const char *const names[] = { "page_offset_base", "vmalloc_base", "vmemmap_base" };
+	uint64_t val[3];
+	for (int i = 0; i < 3; i++) {
+		uint64_t addr;
+		struct kd_error *err = kd_symbol_address(s, names[i], &addr);
+		if (err) {
+			kd_error_destroy(err);
+			return NULL; // keep what the page tables said
+		}
+		err = kd_read_kernel(s, addr, &val[i], sizeof(val[i]));
+		if (err)
+			return kd_error_prefix(err, "reading %s", names[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		if (x->pt_bases[i] && x->pt_bases[i] != val[i])
+			kd_warn(s, "%s is %#" PRIx64 " but the page tables suggest %#" PRIx64 "; using the variable",
+				names[i], val[i], x->pt_bases[i]);
+	kd_x86_64_set_bases(x, val[0], val[1], val[2], "symbols");
+#else
+	(void)s;
+	(void)state;
+#endif
+	return NULL;
+}
+
+static void x86_64_fini(void *state)
+{
+	free(state);
+}
+
+const struct kd_arch_ops kd_arch_x86_64 = {
+	.name = "x86_64",
+	.e_machine = 62, // EM_X86_64
+	.page_sizes = x86_64_page_sizes,
+	.init = x86_64_init,
+	.post_symbols = x86_64_post_symbols,
+	.translate = x86_64_translate,
+	.walk = x86_64_walk,
+	.pte_flags = x86_64_pte_flags,
+	.pte_swap = x86_64_pte_swap,
+	.regions = x86_64_regions,
+	.info = x86_64_info,
+	.next_mapped = x86_64_next_mapped,
+	.fini = x86_64_fini,
+};
