@@ -21,7 +21,7 @@ static const struct kd_option rd_opts[] = {
 	[O_X] = { "x", KD_ARG_NONE, NULL, "no ASCII translation" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "signed decimal" },
 	[O_UD] = { "D", KD_ARG_NONE, NULL, "unsigned decimal" },
-	[O_U] = { "u", KD_ARG_NONE, NULL, "user virtual address (needs --pgd)" },
+	[O_U] = { "u", KD_ARG_NONE, NULL, "user virtual address in the current context (set PID) or --pgd" },
 	[O_PGD] = { "pgd", KD_ARG_ADDR, "PADDR", "-u: the process's page-table root (physical, or CR3)" },
 	[O_NOPT] = { NULL },
 };
@@ -128,14 +128,22 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 	if (v[O_PGD].count && !v[O_U].count)
 		return kd_error_create(KD_ERR_USAGE, "--pgd goes with -u");
 	if (v[O_U].count) {
-		if (!v[O_PGD].count)
-			return kd_error_create(KD_ERR_USAGE,
-					       "-u needs the process's page-table root: --pgd PADDR (there is no "
-					       "current process context yet; vtop --roots lists the roots)");
-		err = kd_parse_address(s, v[O_PGD].arg, &sp.as.pgd);
-		if (err)
-			return err;
-		sp.as.kind = KD_AS_USER;
+		if (v[O_PGD].count) {
+			err = kd_parse_address(s, v[O_PGD].arg, &sp.as.pgd);
+			if (err)
+				return err;
+			sp.as.kind = KD_AS_USER;
+		} else {
+			// The current context's process (set PID).
+			uint64_t task;
+			if (!kd_context_get(s, &task, &sp.as))
+				return kd_error_create(KD_ERR_USAGE,
+						       "-u: no current context; choose a process with 'set PID' or give --pgd PADDR");
+			if (sp.as.kind != KD_AS_USER)
+				return kd_error_create(KD_ERR_USAGE,
+						       "-u: the current context (task 0x%" PRIx64 ") is a kernel thread without user memory",
+						       task);
+		}
 	}
 	uint64_t addr, count = 1;
 	err = kd_parse_address(s, argv[1], &addr);

@@ -15,9 +15,9 @@
 enum { O_C, O_K, O_U, O_PGD, O_V, O_CHECK, O_ROOTS, O_NOPT };
 
 static const struct kd_option vtop_opts[] = {
-	[O_C] = { "c", KD_ARG_PID, "PID", "in the address space of process PID (needs the task list)" },
+	[O_C] = { "c", KD_ARG_PID, "PID", "in the address space of process PID" },
 	[O_K] = { "k", KD_ARG_NONE, NULL, "the addresses are kernel virtual" },
-	[O_U] = { "u", KD_ARG_NONE, NULL, "the addresses are user virtual (needs --pgd)" },
+	[O_U] = { "u", KD_ARG_NONE, NULL, "the addresses are user virtual (the current context, -c PID or --pgd)" },
 	[O_PGD] = { "pgd", KD_ARG_ADDR, "PADDR",
 		    "the page-table root: physical address of a process's top table, or a CR3 value" },
 	[O_V] = { "v", KD_ARG_NONE, NULL, "teaching mode: explain every step of the walk" },
@@ -569,10 +569,23 @@ static struct kd_error *vtop_run(struct kd_session *s, int argc, char **argv)
 	if (!c.info.arch)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no address translation for this dump (see the warning at start-up)");
-	if (v[O_C].count)
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "-c PID needs the task list, which kdive cannot read yet; give the process's "
-				       "page-table root with -u --pgd PADDR (vtop --roots lists them)");
+	if (v[O_C].count) {
+		uint64_t pid, task;
+		if ((err = kd_parse_u64(v[O_C].arg, false, &pid)) ||
+		    (err = kd_task_find_pid(s, (int64_t)pid, &task, &c.user)))
+			return err;
+		if (c.user.kind != KD_AS_USER)
+			return kd_error_create(KD_ERR_USAGE, "-c %" PRIu64 ": a kernel thread has no user address space", pid);
+		c.have_user = true;
+	} else if (!v[O_PGD].count) {
+		// The current context's process, when it has user memory.
+		uint64_t task;
+		struct kd_as as;
+		if (kd_context_get(s, &task, &as) && as.kind == KD_AS_USER) {
+			c.user = as;
+			c.have_user = true;
+		}
+	}
 	if (v[O_K].count && v[O_U].count)
 		return kd_error_create(KD_ERR_USAGE, "-u and -k are mutually exclusive");
 	if (v[O_PGD].count) {
@@ -584,8 +597,8 @@ static struct kd_error *vtop_run(struct kd_session *s, int argc, char **argv)
 	}
 	if (v[O_U].count && !c.have_user)
 		return kd_error_create(KD_ERR_USAGE,
-				       "-u needs the page-table root: --pgd PADDR (there is no current process "
-				       "context yet; vtop --roots lists the roots in the dump)");
+				       "-u needs a process: the current context has no user memory; use 'set PID', "
+				       "-c PID or --pgd PADDR (vtop --roots lists the roots in the dump)");
 	c.force_user = v[O_U].count > 0;
 	c.force_kernel = v[O_K].count > 0;
 	if (v[O_ROOTS].count)

@@ -217,6 +217,16 @@ KD_API void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_
  */
 KD_API bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struct kd_as *user_as_ret);
 
+/**
+ * Find a task (process or thread) by pid through the dump's types; *as_ret
+ * (may be NULL) gets its user address space (kind KD_AS_KERNEL for a kernel
+ * thread).  KD_ERR_NOTFOUND when no task has that pid.
+ */
+KD_API struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
+					 struct kd_as *as_ret);
+/** The user address space of the task at task_struct address task. */
+KD_API struct kd_error *kd_task_user_as(struct kd_session *s, uint64_t task, struct kd_as *as_ret);
+
 /* ---- VMCOREINFO ---------------------------------------------------------- */
 
 /** The raw value of a VMCOREINFO key ("OSRELEASE", "SYMBOL(init_task)"), or NULL. */

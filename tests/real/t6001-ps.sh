@@ -46,6 +46,12 @@ check "ps text: idle tasks of every CPU" sh -c "[ \$(grep -c 'swapper/' '$TMP/ou
 active=$(grep -c '^>' "$TMP/out")
 expect_eq "ps: one active task ('>') per CPU" "$(truth nr_cpus)" "$active"
 
+# VSZ and RSS as the guest's kernel reported them in /proc/PID/status.
+mpid=$(truth marker | sed -n 's/^pid=//p')
+run_kd -c "ps --json $mpid" "$D"
+expect_eq "ps: the marker's VSZ is its VmSize" "$(truth marker_status | awk '/^VmSize:/ { print $2 }')" "$(jq '.[0].vsz_kb' "$TMP/out")"
+expect_eq "ps: the marker's RSS is its VmRSS" "$(truth marker_status | awk '/^VmRSS:/ { print $2 }')" "$(jq '.[0].rss_kb' "$TMP/out")"
+
 pid=$(truth marker | sed -n 's/^sleeper_pid=//p')
 run_kd -c "ps -a $pid" "$D"
 check "ps -a: the sleeper's argv from its own stack" grep -q "^ARG: $(truth marker | sed -n 's/^sleeper_argv=//p')$" "$TMP/out"
