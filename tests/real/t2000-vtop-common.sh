@@ -131,8 +131,8 @@ check "rd of an unmapped kernel address: 'not mapped' and the level" \
 	grep -Eq '^rd: 0xffffffffbffff000 is not mapped: (PGD|P4D|PUD|PMD|PTE) entry [0-9]+ at physical 0x[0-9a-f]+ is not present$' "$TMP/err"
 run_kd -c 'vtop 0xffffffffbffff000' "$D"
 check "vtop of an unmapped address: (not mapped)" grep -qx 'ffffffffbffff000  (not mapped)' "$TMP/out"
-run_kd -c 'vtop -c 1 0xffffffffbffff000' "$D"
-check "vtop -c PID: needs the task list" grep -q 'needs the task list' "$TMP/err"
+run_kd -c 'vtop -c 2 0x400000' "$D"
+check "vtop -c PID of a kernel thread: no user address space" grep -q 'a kernel thread has no user address space' "$TMP/err"
 run_kd -c "vtop $(truth marker | sed -n 's/^anon_addr=//p')" "$D"
 check "vtop of a user address without a root: asks for -u --pgd" grep -q 'give its page-table root with -u --pgd' "$TMP/err"
 
@@ -157,6 +157,15 @@ a3=$(hex "0x$anon + 3 * 4096")
 run_kd -c "rd -u --pgd $root -64 -x $a3 2" "$D"
 expect_eq "rd -u reads the marker's anon pattern" "6b64697661030000 6b64697661030001" \
 	"$(sed 's/^ *[0-9a-f]*: *//' "$TMP/out" | xargs)"
-run_kd -c "rd -u 0x$a3" "$D"
-check "rd -u without --pgd: explains" grep -q '^rd: -u needs the process.s page-table root' "$TMP/err"
+# With the task list: -c PID, and the context set by 'set PID'.
+mpid=$(truth marker | sed -n 's/^pid=//p')
+run_kd -c "vtop -c $mpid --json $(awk '{ printf "%s ", $1 }' "$TMP/pm")" "$D"
+jq -r '.[] | "\(.virtual | ltrimstr("0x")) \(.physical | ltrimstr("0x"))"' "$TMP/out" >"$TMP/upm"
+expect_eq "vtop -c PID of all present marker pages equals the guest's pagemap pfns" \
+	"$(cat "$TMP/pm")" "$(cat "$TMP/upm")"
+run_kd -c "set $mpid > /dev/null; rd -u -64 -x $a3 2" "$D"
+expect_eq "set PID; rd -u reads the marker's anon pattern" "6b64697661030000 6b64697661030001" \
+	"$(sed 's/^ *[0-9a-f]*: *//' "$TMP/out" | xargs)"
+run_kd -c "set 2 > /dev/null; rd -u 0x$a3" "$D"
+check "rd -u in a kernel thread's context: explains" grep -q '^rd: -u: the current context .* is a kernel thread' "$TMP/err"
 done_testing
