@@ -11,9 +11,9 @@ sock=$TMP/tmux.sock
 T() { tmux -S "$sock" "$@"; }
 mkdir -p "$TMP/home"
 pane() { T capture-pane -t kd -p -S -200; }
-# wait_for TEXT: poll the screen for up to 10 s.
+# wait_for TEXT: poll the screen for up to 30 s (CI machines can be loaded).
 wait_for() {
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		pane | grep -qF -- "$1" && return 0
 		sleep 0.1
 	done
@@ -49,6 +49,7 @@ check "q leaves kdive with status 0" wait_for "kdive-exited-0"
 check "history is saved to ~/.kdive_history" grep -qx 'rd -p 0x10 2' "$TMP/home/.kdive_history"
 check "the abandoned line is not in the history" sh -c "! grep -q '^rd -p 0x10 4' '$TMP/home/.kdive_history'"
 T kill-server 2>/dev/null
+sock=$TMP/tmux2.sock # a fresh server: the old one may still be shutting down
 
 # The pager: on a terminal, output goes through $KDIVE_PAGER.
 cat >"$TMP/pager" <<EOP
@@ -62,6 +63,7 @@ T new-session -d -s kd -x 150 -y 50 \
 wait_for "kdive>" >/dev/null
 T send-keys -t kd 'sys' Enter
 check "output goes through \$KDIVE_PAGER on a terminal" wait_for "PAGER-START"
+wait_for "kdive>" >/dev/null
 T send-keys -t kd 'set scroll off' Enter 'rd -p 0x10 1' Enter
 wait_for "      10:" >/dev/null
 check "set scroll off: no pager" sh -c "$(declare -f T pane); sock='$sock'; [ \$(pane | grep -c PAGER-START) -eq 1 ]"
