@@ -89,13 +89,6 @@ static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 		K("OFFSET(atomic_long_t.counter)", off_counter),
 #undef K
 	};
-	if (!kd_vmcoreinfo_get(s, "SYMBOL(prb)")) {
-		if (kd_vmcoreinfo_get(s, "SYMBOL(log_buf)"))
-			return kd_error_create(KD_ERR_UNSUPPORTED,
-					       "this kernel has the pre-5.10 log_buf, not supported yet");
-		return kd_error_create(KD_ERR_NOTFOUND,
-				       "VMCOREINFO has no SYMBOL(prb): cannot find the kernel log");
-	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		struct kd_error *err = need(s, keys[i].key, (uint64_t *)((char *)l + keys[i].off));
 		if (err)
@@ -202,7 +195,12 @@ static bool block_text(const struct ring *r, uint64_t begin, uint64_t next, uint
 	start += 8; // skip the block's id word
 	uint64_t avail = end - start;
 	*text = r->data + start;
-	*len = (size_t)(text_len < avail ? text_len : avail); // truncated records
+	*len = (size_t)(text_len < avail ? text_len : avail);
+	// A truncated record (text_len beyond its block): the block ends in the
+	// zero padding that aligns blocks to a word; do not print it.
+	if (text_len > avail)
+		while (*len && (*text)[*len - 1] == '\0')
+			(*len)--;
 	return true;
 }
 
@@ -219,28 +217,75 @@ static void put_escaped(struct kd_session *s, const unsigned char *p, size_t n, 
 	}
 }
 
-static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
+// One record, whatever the buffer's format.
+struct rec {
+	uint64_t seq, ts_nsec;
+	unsigned level, facility;
+	bool has_caller;
+	uint32_t caller;
+	const unsigned char *text;
+	size_t len;
+	const char *subsys, *device;
+	size_t sublen, devlen;
+};
+
+struct out_opts {
+	bool no_ts, level, caller, devinfo, json;
+};
+
+static void emit(struct kd_session *s, const struct out_opts *o, const struct rec *r)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
-	if (err)
-		return err;
-	if (nargs)
-		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
-	if (v[O_TT].count)
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "-T needs the wall-clock time of the dump, which kdive cannot find yet");
+	char cbuf[16] = "";
+	if (r->has_caller)
+		snprintf(cbuf, sizeof(cbuf), "%c%u", r->caller & 0x80000000u ? 'C' : 'T',
+			 r->caller & 0x7fffffffu);
+	if (o->json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_u64(s, "seq", r->seq);
+		kd_json_u64(s, "ts_nsec", r->ts_nsec);
+		kd_json_u64(s, "level", r->level);
+		kd_json_u64(s, "facility", r->facility);
+		if (r->has_caller)
+			kd_json_string(s, "caller", cbuf);
+		kd_json_string_n(s, "text", r->len ? (const char *)r->text : "", r->len);
+		if (r->sublen)
+			kd_json_string_n(s, "subsystem", r->subsys, r->sublen);
+		if (r->devlen)
+			kd_json_string_n(s, "device", r->device, r->devlen);
+		kd_json_end_object(s);
+		return;
+	}
+	int col = 0;
+	if (!o->no_ts)
+		col += kd_printf(s, "[%5" PRIu64 ".%06" PRIu64 "] ", r->ts_nsec / 1000000000,
+				 (r->ts_nsec % 1000000000) / 1000);
+	if (o->caller && r->has_caller)
+		col += kd_printf(s, "[%7s] ", cbuf);
+	if (o->level)
+		col += kd_printf(s, "<%u>", r->level);
+	put_escaped(s, r->text, r->len, col);
+	kd_printf(s, "\n");
+	if (o->devinfo && r->sublen) {
+		kd_printf(s, "%*sSUBSYSTEM=", col, "");
+		put_escaped(s, (const unsigned char *)r->subsys, r->sublen, col);
+		kd_printf(s, "\n");
+	}
+	if (o->devinfo && r->devlen) {
+		kd_printf(s, "%*sDEVICE=", col, "");
+		put_escaped(s, (const unsigned char *)r->device, r->devlen, col);
+		kd_printf(s, "\n");
+	}
+}
+
+static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts *o)
+{
 	struct layout l;
+	struct kd_error *err;
 	if ((err = get_layout(s, &l)))
 		return err;
 	struct ring r;
 	if ((err = read_ring(s, &l, &r)))
 		return err;
-
-	bool json = kd_json_mode(s);
-	if (json)
-		kd_json_begin_array(s, NULL);
 	uint64_t n = 0;
 	// Walk tail to head; at most count descriptors, so a corrupted id can't loop.
 	for (uint64_t id = r.tail_id;; id = (id + 1) & DESC_ID_MASK) {
@@ -254,68 +299,211 @@ static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
 		bool last = id == r.head_id;
 		if ((sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
 			const unsigned char *lpos = d + l.off_text_blk_lpos;
-			uint64_t ts = u64_at(info + l.off_ts_nsec);
-			uint64_t seq = u64_at(info + l.off_seq);
 			uint16_t text_len = u16_at(info + l.off_text_len);
-			unsigned level = info[l.off_text_len + 3] >> 5;
-			unsigned facility = info[l.off_text_len + 2];
-			uint32_t caller = u32_at(info + l.off_caller_id);
-			const unsigned char *text = NULL;
-			size_t len;
-			if (!block_text(&r, u64_at(lpos + l.off_lpos_begin), u64_at(lpos + l.off_lpos_next),
-					text_len, &text, &len))
-				len = 0; // inconsistent block: print the record without text
 			const unsigned char *dev = info + l.off_dev_info;
-			const char *subsys = (const char *)dev + l.off_subsystem;
-			const char *device = (const char *)dev + l.off_device;
-			size_t sublen = strnlen(subsys, l.len_subsystem), devlen = strnlen(device, l.len_device);
-			char cbuf[16];
-			snprintf(cbuf, sizeof(cbuf), "%c%u", caller & 0x80000000u ? 'C' : 'T',
-				 caller & 0x7fffffffu);
-			if (json) {
-				kd_json_begin_object(s, NULL);
-				kd_json_u64(s, "seq", seq);
-				kd_json_u64(s, "ts_nsec", ts);
-				kd_json_u64(s, "level", level);
-				kd_json_u64(s, "facility", facility);
-				kd_json_string(s, "caller", cbuf);
-				kd_json_string_n(s, "text", (const char *)(text ? text : (const unsigned char *)""), len);
-				if (sublen)
-					kd_json_string_n(s, "subsystem", subsys, sublen);
-				if (devlen)
-					kd_json_string_n(s, "device", device, devlen);
-				kd_json_end_object(s);
-			} else {
-				int col = 0;
-				if (!v[O_T].count)
-					col += kd_printf(s, "[%5" PRIu64 ".%06" PRIu64 "] ", ts / 1000000000,
-							 (ts % 1000000000) / 1000);
-				if (v[O_C].count)
-					col += kd_printf(s, "[%7s] ", cbuf);
-				if (v[O_M].count)
-					col += kd_printf(s, "<%u>", level);
-				put_escaped(s, text, len, col);
-				kd_printf(s, "\n");
-				if (v[O_D].count && sublen) {
-					kd_printf(s, "%*sSUBSYSTEM=", col, "");
-					put_escaped(s, (const unsigned char *)subsys, sublen, col);
-					kd_printf(s, "\n");
-				}
-				if (v[O_D].count && devlen) {
-					kd_printf(s, "%*sDEVICE=", col, "");
-					put_escaped(s, (const unsigned char *)device, devlen, col);
-					kd_printf(s, "\n");
-				}
-			}
+			struct rec rec = {
+				.seq = u64_at(info + l.off_seq),
+				.ts_nsec = u64_at(info + l.off_ts_nsec),
+				.level = info[l.off_text_len + 3] >> 5,
+				.facility = info[l.off_text_len + 2],
+				.has_caller = true,
+				.caller = u32_at(info + l.off_caller_id),
+				.subsys = (const char *)dev + l.off_subsystem,
+				.device = (const char *)dev + l.off_device,
+			};
+			rec.sublen = strnlen(rec.subsys, l.len_subsystem);
+			rec.devlen = strnlen(rec.device, l.len_device);
+			if (!block_text(&r, u64_at(lpos + l.off_lpos_begin), u64_at(lpos + l.off_lpos_next),
+					text_len, &rec.text, &rec.len))
+				rec.len = 0; // inconsistent block: print the record without text
+			emit(s, o, &rec);
 		}
 		if (last)
 			break;
 		if ((err = kd_check_interrupt(s)))
 			break;
 	}
-	if (json)
-		kd_json_end_array(s);
 	ring_free(&r);
+	return err;
+}
+
+// Read a kernel variable of 4 or 8 bytes named by VMCOREINFO SYMBOL(name).
+static struct kd_error *read_var(struct kd_session *s, const char *name, size_t size, uint64_t *ret)
+{
+	char key[96];
+	uint64_t addr, v = 0;
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	struct kd_error *err = kd_vmcoreinfo_number(s, key, &addr);
+	if (!err)
+		err = kd_read_kernel(s, addr, &v, size);
+	if (err)
+		return kd_error_prefix(err, "reading %s", name);
+	*ret = v;
+	return NULL;
+}
+
+// Linux 3.5 to 5.9: log_buf holds variable-length records, struct
+// printk_log (named "log" before 3.11) followed by the text and the
+// dictionary ("KEY=value\0..."), each padded to the record's alignment; a
+// header with len 0 means "continue at the start of the buffer"
+// (kernel/printk/printk.c of those versions, log_from_idx/log_next).
+static struct kd_error *log_varlen(struct kd_session *s, const struct out_opts *o)
+{
+	uint64_t buf_addr, buf_len, first, next, hsize, o_ts, o_len, o_text, o_dict, o_caller = 0;
+	struct kd_error *err;
+	const char *sz = kd_vmcoreinfo_get(s, "SIZE(printk_log)") ? "printk_log" : "log";
+	char key[64];
+#define NEED(k, var) do { snprintf(key, sizeof(key), k, sz); \
+	if ((err = kd_vmcoreinfo_number(s, key, &(var)))) \
+		return kd_error_prefix(err, "the kernel log buffer is not described"); } while (0)
+	NEED("SIZE(%s)", hsize);
+	NEED("OFFSET(%s.ts_nsec)", o_ts);
+	NEED("OFFSET(%s.len)", o_len);
+	NEED("OFFSET(%s.text_len)", o_text);
+	NEED("OFFSET(%s.dict_len)", o_dict);
+#undef NEED
+	snprintf(key, sizeof(key), "OFFSET(%s.caller_id)", sz);
+	struct kd_error *cerr = kd_vmcoreinfo_number(s, key, &o_caller); // CONFIG_PRINTK_CALLER, 5.1+
+	bool has_caller = cerr == NULL;
+	kd_error_destroy(cerr);
+	if ((err = read_var(s, "log_buf", 8, &buf_addr)) || (err = read_var(s, "log_buf_len", 4, &buf_len)) ||
+	    (err = read_var(s, "log_first_idx", 4, &first)) || (err = read_var(s, "log_next_idx", 4, &next)))
+		return err;
+	if (hsize < 16 || hsize > 64 || o_ts + 8 > hsize || o_len + 2 > hsize || o_text + 2 > hsize ||
+	    o_dict + 4 > hsize || (has_caller && o_caller + 4 > hsize) || buf_len == 0 ||
+	    buf_len > (1u << 31) || first >= buf_len || next > buf_len)
+		return kd_error_create(KD_ERR_CORRUPT, "the kernel log buffer's description is inconsistent");
+	unsigned char *buf = malloc(buf_len);
+	if (!buf)
+		return &kd_enomem;
+	if ((err = kd_read_kernel(s, buf_addr, buf, buf_len))) {
+		free(buf);
+		return kd_error_prefix(err, "reading log_buf");
+	}
+	uint64_t idx = first, seq = 0;
+	for (uint64_t n = 0; idx != next && n < buf_len / 8 + 2; n++) {
+		if (idx + hsize > buf_len) {
+			err = kd_error_create(KD_ERR_CORRUPT, "log_buf record at index %" PRIu64 " runs past the buffer", idx);
+			break;
+		}
+		const unsigned char *h = buf + idx;
+		uint16_t len = u16_at(h + o_len);
+		if (len == 0) { // wrap marker
+			idx = 0;
+			continue;
+		}
+		uint16_t tlen = u16_at(h + o_text), dlen = u16_at(h + o_dict);
+		if (len < hsize || idx + len > buf_len || hsize + (uint64_t)tlen + dlen > len) {
+			err = kd_error_create(KD_ERR_CORRUPT, "log_buf record at index %" PRIu64 " has a bad length", idx);
+			break;
+		}
+		struct rec rec = {
+			.seq = seq++,
+			.ts_nsec = u64_at(h + o_ts),
+			.level = h[o_dict + 3] >> 5,
+			.facility = h[o_dict + 2],
+			.has_caller = has_caller,
+			.caller = has_caller ? u32_at(h + o_caller) : 0,
+			.text = h + hsize,
+			.len = tlen,
+		};
+		// The dictionary: "SUBSYSTEM=x\0DEVICE=y"
+		const char *dict = (const char *)h + hsize + tlen;
+		for (size_t i = 0; i < dlen;) {
+			size_t l = strnlen(dict + i, dlen - i);
+			if (l > 10 && !strncmp(dict + i, "SUBSYSTEM=", 10)) {
+				rec.subsys = dict + i + 10;
+				rec.sublen = l - 10;
+			} else if (l > 7 && !strncmp(dict + i, "DEVICE=", 7)) {
+				rec.device = dict + i + 7;
+				rec.devlen = l - 7;
+			}
+			i += l + 1;
+		}
+		emit(s, o, &rec);
+		idx += len;
+		if ((err = kd_check_interrupt(s)))
+			break;
+	}
+	free(buf);
+	return err;
+}
+
+// Before 3.5: a plain ring of characters; log_end counts every character
+// ever written, the last log_buf_len of them are in the buffer.
+static struct kd_error *log_plain(struct kd_session *s, const struct out_opts *o)
+{
+	uint64_t buf_addr, buf_len, end;
+	struct kd_error *err;
+	if ((err = read_var(s, "log_buf", 8, &buf_addr)) || (err = read_var(s, "log_buf_len", 4, &buf_len)) ||
+	    (err = read_var(s, "log_end", 4, &end)))
+		return err;
+	if (buf_len == 0 || buf_len > (1u << 31) || (buf_len & (buf_len - 1)))
+		return kd_error_create(KD_ERR_CORRUPT, "log_buf_len %" PRIu64 " is not a power of two", buf_len);
+	unsigned char *buf = malloc(buf_len), *text = malloc(buf_len);
+	if (!buf || !text) {
+		free(buf);
+		free(text);
+		return &kd_enomem;
+	}
+	if ((err = kd_read_kernel(s, buf_addr, buf, buf_len)))
+		goto out;
+	uint64_t n = end < buf_len ? end : buf_len;
+	for (uint64_t i = 0; i < n; i++)
+		text[i] = buf[(end - n + i) & (buf_len - 1)];
+	// One record per line; no timestamps or levels in this format beyond
+	// what the text itself holds.
+	uint64_t start = 0, seq = 0;
+	for (uint64_t i = 0; i <= n; i++) {
+		if (i == n || text[i] == '\n') {
+			if (i > start || i < n) {
+				struct rec rec = { .seq = seq++, .text = text + start, .len = (size_t)(i - start) };
+				struct out_opts po = *o;
+				po.no_ts = true;
+				po.level = false;
+				emit(s, &po, &rec);
+			}
+			start = i + 1;
+		}
+	}
+out:
+	free(buf);
+	free(text);
+	return err;
+}
+
+static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
+{
+	struct kd_optval v[O_NOPT];
+	int nargs;
+	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
+	if (err)
+		return err;
+	if (nargs)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	if (v[O_TT].count)
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "-T needs the wall-clock time of the dump, which kdive cannot find yet");
+	struct out_opts o = {
+		.no_ts = v[O_T].count, .level = v[O_M].count, .caller = v[O_C].count,
+		.devinfo = v[O_D].count, .json = kd_json_mode(s),
+	};
+	// Which buffer this kernel has, by what VMCOREINFO describes.
+	struct kd_error *(*fn)(struct kd_session *, const struct out_opts *);
+	if (kd_vmcoreinfo_get(s, "SYMBOL(prb)"))
+		fn = log_lockless;
+	else if (kd_vmcoreinfo_get(s, "SYMBOL(log_first_idx)"))
+		fn = log_varlen;
+	else if (kd_vmcoreinfo_get(s, "SYMBOL(log_end)"))
+		fn = log_plain;
+	else
+		return kd_error_create(KD_ERR_NOTFOUND,
+				       "VMCOREINFO describes no kernel log buffer (no SYMBOL(prb), log_first_idx or log_end)");
+	if (o.json)
+		kd_json_begin_array(s, NULL);
+	err = fn(s, &o);
+	if (o.json)
+		kd_json_end_array(s);
 	return err;
 }
 
@@ -327,8 +515,10 @@ static const struct kd_command commands[2] = {
 		.help = "Print the kernel message buffer as dmesg and crash do: a timestamp in\n"
 			"seconds since boot, then the text; lines of a multi-line message are\n"
 			"indented to the text column; bytes that are not printable ASCII are\n"
-			"shown as \\xNN as /dev/kmsg does (tabs are kept, as dmesg shows them).  Works from VMCOREINFO alone on\n"
-			"Linux 5.10 and later (the lockless ring buffer).\n\n"
+			"shown as \\xNN as /dev/kmsg does (tabs are kept, as dmesg shows them).\n"
+			"Works from VMCOREINFO alone: the lockless ring buffer (Linux 5.10+), the\n"
+			"variable-length log_buf records (3.5 to 5.9) and the plain character\n"
+			"buffer before that, whichever VMCOREINFO describes.\n\n"
 			"EXAMPLES\n"
 			"  kdive> log | tail -n 3\n"
 			"  kdive> log -m -c | grep '<3>'\n"
