@@ -2,6 +2,7 @@
 // The interactive shell: readline prompt, history in ~/.kdive_history, and
 // completion of command names, aliases and each command's options (from its
 // option table), and file names where a command takes a file.
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,46 @@ static char *complete_type(const char *text, int state)
 	return complete_name(text, state, true);
 }
 
+/* Pids and command names (KD_ARG_PID), from the dump's task list. */
+struct pid_collect {
+	const char *text;
+	size_t len;
+};
+
+static int collect_task(uint64_t task, int64_t pid, const char *comm, void *arg)
+{
+	(void)task;
+	struct pid_collect *c = arg;
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%" PRId64, pid);
+	if (!strncmp(buf, c->text, c->len))
+		collect_name(buf, NULL);
+	if (comm[0] && !strncmp(comm, c->text, c->len) && n_name_matches < MAX_NAME_MATCHES) {
+		for (size_t k = 0; k < n_name_matches; k++)
+			if (!strcmp(name_matches[k], comm))
+				return 0;
+		collect_name(comm, NULL);
+	}
+	return n_name_matches >= MAX_NAME_MATCHES;
+}
+
+static char *complete_pid(const char *text, int state)
+{
+	static size_t i;
+	if (!state) {
+		for (; i < n_name_matches; i++)
+			free(name_matches[i]);
+		free(name_matches);
+		name_matches = calloc(MAX_NAME_MATCHES, sizeof(*name_matches));
+		n_name_matches = i = 0;
+		if (!name_matches)
+			return NULL;
+		struct pid_collect c = { text, strlen(text) };
+		kd_error_destroy(kd_task_foreach(cur->s, collect_task, &c));
+	}
+	return i < n_name_matches ? name_matches[i++] : NULL;
+}
+
 static char **kd_complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -152,6 +193,8 @@ static char **kd_complete(const char *text, int start, int end)
 		rl_attempted_completion_over = 0; // readline's file name completion
 	if ((cmd->operand == KD_ARG_ADDR || cmd->operand == KD_ARG_SYMBOL) && kd_symbols_available(cur->s))
 		return rl_completion_matches(text, complete_symbol);
+	if (cmd->operand == KD_ARG_PID && kd_symbols_available(cur->s) && kd_types_available(cur->s))
+		return rl_completion_matches(text, complete_pid);
 	if (cmd->operand == KD_ARG_TYPE && kd_types_available(cur->s))
 		return rl_completion_matches(text, complete_type);
 	return NULL;

@@ -224,6 +224,10 @@ KD_API bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struc
  */
 KD_API struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
 					 struct kd_as *as_ret);
+/** Called for each task; return nonzero to stop (negative: as an error). */
+typedef int kd_task_fn(uint64_t task, int64_t pid, const char *comm, void *arg);
+/** Every task (each process, then its threads) in list order, bounded. */
+KD_API struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg);
 /** The user address space of the task at task_struct address task. */
 KD_API struct kd_error *kd_task_user_as(struct kd_session *s, uint64_t task, struct kd_as *as_ret);
 

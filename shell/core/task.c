@@ -56,61 +56,89 @@ struct kd_error *kd_task_user_as(struct kd_session *s, uint64_t task, struct kd_
 	return NULL;
 }
 
-struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
-				  struct kd_as *as_ret)
+struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg)
 {
-	uint64_t init_task, off_tasks, off_signal = 0, off_head = 0, off_node = 0, off_group = 0;
+	uint64_t init_task, off_tasks, off_signal = 0, off_head = 0, off_node = 0, off_group = 0, off_comm;
 	struct kd_error *err = kd_symbol_address(s, "init_task", &init_task);
 	if (err)
-		return kd_error_prefix(err, "finding pid %" PRId64, pid);
-	if (!member_off(s, "task_struct", "tasks", &off_tasks))
-		return kd_error_create(KD_ERR_NOTFOUND, "the dump's types have no task_struct.tasks");
+		return err;
+	if (!member_off(s, "task_struct", "tasks", &off_tasks) ||
+	    !member_off(s, "task_struct", "comm", &off_comm))
+		return kd_error_create(KD_ERR_NOTFOUND, "the dump's types have no task_struct.tasks or .comm");
 	bool by_signal = member_off(s, "task_struct", "signal", &off_signal) &&
 			 member_off(s, "signal_struct", "thread_head", &off_head) &&
 			 member_off(s, "task_struct", "thread_node", &off_node);
 	bool by_group = !by_signal && member_off(s, "task_struct", "thread_group", &off_group);
 	uint64_t proc = init_task;
 	for (unsigned long n = 0; n < MAX_WALK; n++) {
-		// Each thread of proc.
-		int64_t p;
-		if ((err = pid_of(s, proc, &p)))
-			return err;
-		uint64_t found = p == pid ? proc : 0;
-		if (!found && (by_signal || by_group)) {
-			uint64_t head, node, sig;
-			if (by_signal) {
-				if ((err = rd64(s, proc + off_signal, &sig)))
-					return err;
-				head = sig + off_head;
-			} else {
-				head = proc + off_group;
-			}
-			if (by_signal && !sig)
-				head = 0;
-			if (head && (err = rd64(s, head, &node)))
+		// The process, then its other threads.
+		uint64_t head = 0, node = 0, t = proc;
+		if (by_signal) {
+			uint64_t sig;
+			if ((err = rd64(s, proc + off_signal, &sig)))
 				return err;
-			for (unsigned long k = 0; head && node != head && k < MAX_WALK && !found; k++) {
-				uint64_t t = node - (by_signal ? off_node : off_group);
-				if ((err = pid_of(s, t, &p)))
+			head = sig ? sig + off_head : 0;
+		} else if (by_group) {
+			head = proc + off_group;
+		}
+		if (head && (err = rd64(s, head, &node)))
+			return err;
+		for (unsigned long k = 0; k < MAX_WALK; k++) {
+			int64_t pid;
+			char comm[17] = "";
+			if ((err = pid_of(s, t, &pid)) || (err = kd_read_kernel(s, t + off_comm, comm, 16)))
+				return err;
+			int r = fn(t, pid, comm, arg);
+			if (r)
+				return r < 0 ? kd_error_create(KD_ERR_INTERRUPTED, "stopped") : NULL;
+			// next thread other than the process itself
+			for (;;) {
+				if (!head || node == head)
+					goto next_proc;
+				t = node - (by_signal ? off_node : off_group);
+				if ((err = rd64(s, node, &node)))
 					return err;
-				if (p == pid)
-					found = t;
-				else if ((err = rd64(s, node, &node)))
-					return err;
+				if (t != proc)
+					break;
 			}
 		}
-		if (found) {
-			*task_ret = found;
-			return as_ret ? kd_task_user_as(s, found, as_ret) : NULL;
-		}
+next_proc:;
 		uint64_t next;
 		if ((err = rd64(s, proc + off_tasks, &next)))
 			return err;
 		proc = next - off_tasks;
 		if (proc == init_task)
-			break;
+			return NULL;
 		if ((err = kd_check_interrupt(s)))
 			return err;
 	}
-	return kd_error_create(KD_ERR_NOTFOUND, "no task with pid %" PRId64, pid);
+	return kd_error_create(KD_ERR_CORRUPT, "the task list does not end (corrupted?)");
+}
+
+struct find_arg {
+	int64_t pid;
+	uint64_t task;
+};
+
+static int find_cb(uint64_t task, int64_t pid, const char *comm, void *arg)
+{
+	(void)comm;
+	struct find_arg *f = arg;
+	if (pid != f->pid)
+		return 0;
+	f->task = task;
+	return 1;
+}
+
+struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
+				  struct kd_as *as_ret)
+{
+	struct find_arg f = { pid, 0 };
+	struct kd_error *err = kd_task_foreach(s, find_cb, &f);
+	if (err)
+		return kd_error_prefix(err, "finding pid %" PRId64, pid);
+	if (!f.task)
+		return kd_error_create(KD_ERR_NOTFOUND, "no task with pid %" PRId64, pid);
+	*task_ret = f.task;
+	return as_ret ? kd_task_user_as(s, f.task, as_ret) : NULL;
 }
