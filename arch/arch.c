@@ -33,12 +33,15 @@ struct kd_error *kd_translate(struct kd_session *s, const struct kd_as *as, uint
 	uint64_t phys_base;
 	if ((!as || as->kind == KD_AS_KERNEL) && va >= X86_64_START_KERNEL_MAP &&
 	    va - X86_64_START_KERNEL_MAP < X86_64_KTEXT_SIZE &&
-	    kd_vmcoreinfo_get(s, "NUMBER(phys_base)") &&
-	    !kd_vmcoreinfo_number(s, "NUMBER(phys_base)", &phys_base)) {
-		*pa_ret = va - X86_64_START_KERNEL_MAP + phys_base;
-		if (pagesize_ret)
-			*pagesize_ret = s->page_size;
-		return NULL;
+	    kd_vmcoreinfo_get(s, "NUMBER(phys_base)")) {
+		struct kd_error *err = kd_vmcoreinfo_number(s, "NUMBER(phys_base)", &phys_base);
+		if (!err) {
+			*pa_ret = va - X86_64_START_KERNEL_MAP + phys_base;
+			if (pagesize_ret)
+				*pagesize_ret = s->page_size;
+			return NULL;
+		}
+		kd_error_destroy(err); // unparsable: as if absent
 	}
 	return kd_error_addr(KD_ERR_FAULT, va, "cannot translate 0x%" PRIx64 ": page tables not supported yet", va);
 }
