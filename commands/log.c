@@ -94,15 +94,24 @@ static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 		if (err)
 			return err;
 	}
-	// Sanity: everything we index with must lie inside the structures.
-	if (l->off_desc_ring + l->off_tail_id + 8 > l->rb_size ||
-	    l->off_text_ring + l->off_data + 8 > l->rb_size ||
-	    l->off_state_var + 8 > l->desc_size || l->off_text_blk_lpos + 16 > l->desc_size ||
+	// Sanity: everything we index with must lie inside the structures (and
+	// the buffers we read them into).  Bounding every number first keeps
+	// the sums below from overflowing.
+	for (size_t i = 1; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (*(uint64_t *)((char *)l + keys[i].off) > 4096)
+			return kd_error_create(KD_ERR_CORRUPT, "VMCOREINFO's %s is implausible",
+					       keys[i].key);
+	uint64_t dr = l->off_desc_ring, tr = l->off_text_ring, dc = l->off_counter;
+	if (dr + l->off_count_bits + 4 > l->rb_size || dr + l->off_descs + 8 > l->rb_size ||
+	    dr + l->off_infos + 8 > l->rb_size || dr + l->off_head_id + dc + 8 > l->rb_size ||
+	    dr + l->off_tail_id + dc + 8 > l->rb_size || tr + l->off_size_bits + 4 > l->rb_size ||
+	    tr + l->off_data + 8 > l->rb_size || l->off_state_var + dc + 8 > l->desc_size ||
+	    l->off_text_blk_lpos + 16 > l->desc_size || l->off_lpos_begin + 8 > 16 ||
+	    l->off_lpos_next + 8 > 16 || l->off_seq + 8 > l->info_size ||
 	    l->off_caller_id + 4 > l->info_size || l->off_ts_nsec + 8 > l->info_size ||
 	    l->off_text_len + 4 > l->info_size || l->off_dev_info + l->devinfo_size > l->info_size ||
 	    l->off_subsystem + l->len_subsystem > l->devinfo_size ||
-	    l->off_device + l->len_device > l->devinfo_size || l->rb_size > 4096 ||
-	    l->desc_size > 4096 || l->info_size > 4096)
+	    l->off_device + l->len_device > l->devinfo_size || l->desc_size == 0 || l->info_size == 0)
 		return kd_error_create(KD_ERR_CORRUPT, "VMCOREINFO's printk layout is inconsistent");
 	return NULL;
 }
@@ -155,6 +164,18 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 	r->tail_id = u64_at(dr + l->off_tail_id + l->off_counter) & DESC_ID_MASK;
 	uint64_t descs = u64_at(dr + l->off_descs), infos = u64_at(dr + l->off_infos);
 	uint64_t data = u64_at(tr + l->off_data);
+	// Corrupted sizes must not make us allocate gigabytes: the rings cannot
+	// be larger than the dump's memory, and each must end in the dump.
+	uint64_t total = r->count * (l->desc_size + l->info_size) + r->data_size;
+	unsigned char probe;
+	if (total > kd_phys_total(s))
+		return kd_error_create(KD_ERR_CORRUPT,
+				       "printk ring buffer at 0x%" PRIx64 " claims %" PRIu64 " bytes, more than the dump's memory (count_bits %u, size_bits %u)",
+				       rb, total, count_bits, size_bits);
+	if ((err = kd_read_kernel(s, descs + r->count * l->desc_size - 1, &probe, 1)) ||
+	    (err = kd_read_kernel(s, infos + r->count * l->info_size - 1, &probe, 1)) ||
+	    (err = kd_read_kernel(s, data + r->data_size - 1, &probe, 1)))
+		return kd_error_prefix(err, "reading the printk ring buffer");
 	r->descs = malloc(r->count * l->desc_size);
 	r->infos = malloc(r->count * l->info_size);
 	r->data = malloc(r->data_size);

@@ -165,6 +165,10 @@ static bool cache_usable(struct kd_core *c, uint64_t page_size)
 		return false;
 	if (!c->cache) {
 		size_t n = c->cache_pages_set ? c->cache_pages : kd_cache_default_pages();
+		// The page size comes from the dump (kdump block_size may say
+		// 1 MiB): keep the default cache within 64 MiB whatever it says.
+		if (!c->cache_pages_set && n > (64u << 20) / page_size)
+			n = (64u << 20) / page_size ? (size_t)((64u << 20) / page_size) : 1;
 		struct kd_error *err = kd_cache_create(n, (size_t)page_size, &c->cache);
 		if (err) {
 			kd_error_destroy(err);

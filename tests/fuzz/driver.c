@@ -108,5 +108,9 @@ int main(int argc, char **argv)
 	}
 	printf("%lu executions in %.1f s\n", execs, seconds);
 	free(buf);
+	for (int i = 0; i < argc - 1; i++)
+		free(seeds[i]);
+	free(seeds);
+	free(lens);
 	return 0;
 }

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A seconds-long fuzz smoke of each parser target (tests/fuzz/fuzz_*.c) with
 # the standalone mutating driver: seeds from tests/fuzz/seeds/TARGET/ plus a
-# synthetic ELF vmcore made by tests/fuzz/mkelf.  Nothing may crash (the
+# synthetic ELF vmcore made by tests/fuzz/mkelf and the kdump, flattened
+# and ring-buffer seeds made by tests/fuzz/mkseeds; then the regression
+# inputs under tests/fuzz/regress/.  Nothing may crash (the
 # sanitizer build turns memory errors into failures).  KDIVE_FUZZ_SECONDS
 # sets the time per target (default 2).  Real fuzzing: scripts/fuzz.
 . "$KDIVE_SRCDIR/tests/lib.sh"
@@ -10,14 +12,37 @@ F=$KDIVE_BUILDDIR/tests/fuzz
 S=$KDIVE_SRCDIR/tests/fuzz/seeds
 "$F/mkelf" "$TMP/mini.elf" "$S/vmcoreinfo/x86_64-6.1"
 check "mkelf writes a synthetic ELF vmcore kdive opens" sh -c "'$KDIVE' -n -c 'sys' '$TMP/mini.elf' | grep -q 'KERNEL: 6.1'"
-for t in lexer vmcoreinfo options elf; do
+"$F/mkseeds" "$TMP" "$S/vmcoreinfo/x86_64-6.1"
+check "mkseeds writes a kdump dump kdive opens" sh -c "'$KDIVE' -n -c 'sys; rd -p 0x3000 2' '$TMP/mini.kdump' | grep -q 'KERNEL: 6.1'"
+check "...and its flattened form reads the same" sh -c "'$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.kdump' > '$TMP/a' && '$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.flat' > '$TMP/b' && cmp -s '$TMP/a' '$TMP/b' && [ -s '$TMP/a' ]"
+for t in lexer vmcoreinfo options elf kdump flat log; do
 	seeds=("$S/$t"/*)
-	[ "$t" = elf ] && seeds=("$TMP/mini.elf")
+	case $t in
+	elf) seeds=("$TMP/mini.elf") ;;
+	kdump) seeds=("$TMP/mini.kdump") ;;
+	flat) seeds=("$TMP/mini.flat") ;;
+	log) seeds=("$TMP/ring.mem") ;;
+	esac
 	if "$F/fuzz_$t" "${seeds[@]}" >"$TMP/$t.out" 2>&1; then
 		ok "fuzz smoke: $t ($(cat "$TMP/$t.out"))"
 	else
 		not_ok "fuzz smoke: $t"
 		tail -n 20 "$TMP/$t.out" | show
 	fi
+done
+# Inputs that once crashed, hung or leaked (tests/fuzz/regress/TARGET/*):
+# each is replayed once through its target (KDIVE_FUZZ_SECONDS=0).
+for d in "$KDIVE_SRCDIR"/tests/fuzz/regress/*/; do
+	[ -d "$d" ] || continue
+	t=$(basename "$d")
+	for input in "$d"*; do
+		# a sanitizer build refuses allocations libFuzzer would call an OOM
+		if timeout 60 env KDIVE_FUZZ_SECONDS=0 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=1024" "$F/fuzz_$t" "$input" >"$TMP/regress.out" 2>&1; then
+			ok "fuzz regression: $t/$(basename "$input")"
+		else
+			not_ok "fuzz regression: $t/$(basename "$input")"
+			tail -n 20 "$TMP/regress.out" | show
+		fi
+	done
 done
 done_testing

@@ -1,0 +1,273 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The corrupted-dump suite: copies of the real fixture's dumps are truncated
+# at many offsets and damaged in their headers, notes, VMCOREINFO, bitmaps,
+# page descriptors, compressed pages, flattened records and, in a sparse
+# copy of the ELF dump, the printk ring buffer's pointers (NULL, wild,
+# pointing at themselves).  For every case kdive runs every command the build
+# has (see cmds_for) and must:
+#   - exit 0 or 1 (never a signal, never the 10 s timeout),
+#   - print only one-line "kdive: ...", "cmd: ..." or "warning: ..." messages
+#     on stderr (no sanitizer report, no stray output),
+#   - when it opened the dump, run the commands after a failing one (the
+#     last one prints a marker).
+# Corruption is done in place through tests/corrupt/kdmangle with an undo
+# log, so each dump is copied once.  Deterministic: KDIVE_CORRUPT_SEED
+# (default 9) picks every offset and byte; a failure names the seed and the
+# case, and KDIVE_CORRUPT_CASE=N runs that case alone (with its output).
+# KDIVE_CORRUPT_SCALE multiplies the number of random cases (default 1).
+. "$KDIVE_SRCDIR/tests/lib.sh"
+. "$KDIVE_SRCDIR/tests/real/fixture.sh"
+M=$KDIVE_BUILDDIR/tests/corrupt/kdmangle
+SEED=${KDIVE_CORRUPT_SEED:-9}
+SCALE=${KDIVE_CORRUPT_SCALE:-1}
+ONLY=${KDIVE_CORRUPT_CASE:-}
+# Sanitizer reports must not hide behind exit status 1.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+
+# The command line for each command `help` lists.  A new command runs bare
+# until it gets a line here (with arguments that make it read the dump).
+cmds_for() {
+	case $1 in
+	sys) echo "sys; sys --json" ;;
+	dumpinfo) echo "dumpinfo; dumpinfo --json" ;;
+	log) echo "log; log -m -c -d; log --json" ;;
+	rd) echo "rd -p 0x1000 64; rd -p $RDADDR 32; rd -p 0x9f000 16; rd -p 0x1fffffc0 16" ;;
+	cache) echo "cache; cache -s 0; rd -p 0x2000 2; cache -s 64" ;;
+	# guesses for the commands that land later; fix them when they do
+	vtop) echo "vtop ffffffff81000000; vtop 0" ;;
+	sym) echo "sym init_task; sym ffffffff81000000" ;;
+	struct) echo "struct task_struct init_task" ;;
+	p) echo "p jiffies; p init_task.comm" ;;
+	ps) echo "ps" ;;
+	dis) echo "dis schedule 8" ;;
+	# shell built-ins: they do not read the dump
+	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
+	*) echo "$1" ;;
+	esac
+}
+COMMANDS=$("$KDIVE" -n -c help 2>/dev/null | awk 'NF && /^[a-z]/ { print $1 } /^$/ { exit }')
+script() {
+	local c line=""
+	for c in $COMMANDS; do
+		c=$(cmds_for "$c")
+		[ -n "$c" ] && line="$line$c; "
+	done
+	echo "${line}alias kdcorrupt_end help; alias"
+}
+
+ncase=0
+group_n=0
+group_bad=0
+declare -a group_msgs=()
+
+# run_case DESCRIPTION FILE... : one kdive run, checked.
+run_case() {
+	ncase=$((ncase + 1))
+	[ -n "$ONLY" ] && [ "$ONLY" != "$ncase" ] && return 0
+	group_n=$((group_n + 1))
+	local desc=$1
+	shift
+	local rc=0 why=""
+	timeout -k 2 10 "$KDIVE" -n -c "$(script)" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		why="exit status $rc"
+		[ "$rc" -eq 124 ] && why="timeout (10 s)"
+		[ "$rc" -eq 86 ] && why="sanitizer report"
+		[ "$rc" -gt 128 ] && [ "$rc" -ne 124 ] && why="killed by signal $((rc - 128))"
+	elif grep -qvE '^[A-Za-z_][A-Za-z0-9_-]*: .' "$TMP/err"; then
+		why="unexpected stderr: $(grep -vE '^[A-Za-z_][A-Za-z0-9_-]*: .' "$TMP/err" | head -n 1)"
+	elif grep -q '^kdive: ' "$TMP/err" && ! grep -q kdcorrupt_end "$TMP/out"; then
+		[ -s "$TMP/out" ] && why="refused the dump but printed output"
+	elif ! grep -q kdcorrupt_end "$TMP/out"; then
+		why="the commands after a failing one did not run"
+	fi
+	if [ -n "$ONLY" ]; then
+		echo "# case $ncase: $desc"
+		show "$TMP/out" | tail -n 40
+		show "$TMP/err"
+	fi
+	if [ -n "$why" ]; then
+		group_bad=$((group_bad + 1))
+		group_msgs+=("case $ncase (seed $SEED, rerun: KDIVE_CORRUPT_SEED=$SEED KDIVE_CORRUPT_CASE=$ncase): $desc: $why")
+		cp "$TMP/err" "$TMP/last-bad-err"
+	fi
+}
+
+end_group() {
+	if [ "$group_bad" -eq 0 ]; then
+		[ "$group_n" -gt 0 ] && ok "$1: $group_n cases"
+	else
+		not_ok "$1: $group_bad of $group_n cases failed"
+		printf '#   %s\n' "${group_msgs[@]:0:5}"
+		show "$TMP/last-bad-err" | head -n 20
+	fi
+	group_n=0
+	group_bad=0
+	group_msgs=()
+}
+
+# A number from the case's own stream: rnd CASE SALT MOD
+rnd() { echo $(((($SEED * 1000003 + $1 * 7919 + $2 * 104729) * 2654435761 % 4294967291) % $3)); }
+
+# flip_cases GROUP FILE REGION COUNT FLIPS [EXTRA FILES]: COUNT cases, each
+# xoring FLIPS random bytes of REGION of FILE (offsets from kdmangle regions).
+flip_cases() {
+	local group=$1 file=$2 reg=$3 count=$4 flips=$5
+	shift 5
+	local lines off len i k
+	lines=$(grep "^$reg " "$TMP/regions-$(basename "$file")")
+	[ -n "$lines" ] || { not_ok "$group: no region '$reg' found in $(basename "$file")"; return; }
+	local nl
+	nl=$(echo "$lines" | wc -l)
+	for ((i = 0; i < count * SCALE; i++)); do
+		k=$(rnd "$ncase" 1 "$nl")
+		read -r _ off len <<<"$(echo "$lines" | sed -n "$((k + 1))p")"
+		RDADDR=$(printf '0x%x' $(($(rnd "$ncase" 2 131072) * 4096)))
+		"$M" flip "$file" "$off" "$len" "$((SEED * 1000000 + ncase))" "$flips" "$TMP/undo"
+		run_case "$flips bytes flipped in $reg (offset $off, length $len) of $(basename "$file")" "$file" "$@"
+		"$M" undo "$file" "$TMP/undo"
+	done
+}
+
+# trunc_cases GROUP SRC OFFSETS...: the dump cut at each offset.
+trunc_cases() {
+	local group=$1 src=$2 off
+	shift 2
+	for off in "$@"; do
+		head -c "$off" "$src" >"$TMP/cut"
+		RDADDR=0x100000
+		run_case "$(basename "$src") truncated to $off bytes" "$TMP/cut"
+	done
+	rm -f "$TMP/cut"
+}
+
+# Offsets around every region's edges plus random ones in the file.
+edges() { # REGIONS_FILE SIZE NRANDOM
+	awk '{ print $2 - 1; print $2; print $2 + 1; print $2 + int($3 / 2); print $2 + $3 - 1; print $2 + $3 }' "$1"
+	local i
+	for ((i = 0; i < $3 * SCALE; i++)); do rnd "$i" 3 "$2"; done
+}
+trunc_list() { edges "$@" | awk -v max="$2" '$1 >= 0 && $1 < max' | sort -n -u | head -n 80; }
+
+# ---- the dumps, copied once ----
+for f in vmcore.kdump-zlib vmcore.flat vmcore.split.1 vmcore.split.2 vmcore.kdump-lzo; do
+	cp "$FIX/$f" "$TMP/$f"
+	chmod u+w "$TMP/$f"
+	"$M" regions "$TMP/$f" >"$TMP/regions-$f"
+done
+"$M" sparse "$FIX/vmcore.elf" "$TMP/vmcore.elf"
+"$M" regions "$TMP/vmcore.elf" >"$TMP/regions-vmcore.elf"
+RDADDR=0x100000
+run_case "the pristine sparse ELF copy" "$TMP/vmcore.elf"
+end_group "the pristine copies open and every command runs"
+check "the sparse ELF copy holds the kernel log" grep -q '^\[ ' "$TMP/out"
+
+# ---- kdump-compressed (zlib) ----
+K=$TMP/vmcore.kdump-zlib
+flip_cases kdump "$K" header 12 1
+flip_cases kdump "$K" header 8 6
+flip_cases kdump "$K" subhdr 12 1
+flip_cases kdump "$K" subhdr 6 5
+flip_cases kdump "$K" bitmap1 10 3
+flip_cases kdump "$K" bitmap2 14 3
+flip_cases kdump "$K" bitmap2 4 200
+flip_cases kdump "$K" descs 16 4
+flip_cases kdump "$K" descs 4 400
+flip_cases kdump "$K" pages 10 20
+flip_cases kdump "$K" vmcoreinfo 20 1
+flip_cases kdump "$K" vmcoreinfo 8 8
+flip_cases kdump "$K" notes 12 2
+end_group "kdump-zlib: bytes flipped in the header, sub-header, bitmaps, descriptors, pages, VMCOREINFO, notes"
+
+# One page's descriptor and compressed data, then reading exactly that page.
+for ((i = 0; i < 24 * SCALE; i++)); do
+	read -r pfn desc data size <<<"$("$M" page "$K" "$((SEED * 1000 + i))")"
+	RDADDR=$(printf '0x%x' $((pfn * 4096)))
+	if ((i % 2)); then
+		"$M" flip "$K" "$desc" 24 "$((SEED * 1000 + i))" 2 "$TMP/undo"
+		what="descriptor"
+	else
+		"$M" flip "$K" "$data" "$size" "$((SEED * 1000 + i))" 3 "$TMP/undo"
+		what="compressed data"
+	fi
+	run_case "pfn $pfn's $what damaged, rd -p $RDADDR" "$K"
+	"$M" undo "$K" "$TMP/undo"
+done
+end_group "kdump-zlib: a page's descriptor or compressed data damaged, that page read"
+
+trunc_cases kdump "$FIX/vmcore.kdump-zlib" $(trunc_list "$TMP/regions-vmcore.kdump-zlib" "$(stat -c %s "$K")" 12)
+end_group "kdump-zlib: truncated at the edges of every structure and at random offsets"
+
+# ---- lzo pages ----
+flip_cases lzo "$TMP/vmcore.kdump-lzo" pages 8 20
+flip_cases lzo "$TMP/vmcore.kdump-lzo" descs 6 40
+end_group "kdump-lzo: pages and descriptors damaged"
+
+# ---- split set ----
+flip_cases split "$TMP/vmcore.split.2" header 8 2 "$TMP/vmcore.split.1"
+flip_cases split "$TMP/vmcore.split.2" subhdr 8 2 "$TMP/vmcore.split.1"
+flip_cases split "$TMP/vmcore.split.1" subhdr 6 2 "$TMP/vmcore.split.2"
+flip_cases split "$TMP/vmcore.split.2" bitmap2 6 20 "$TMP/vmcore.split.1"
+RDADDR=0x100000
+for off in 0 4096 8192 45056 100000 1000000 4000000; do
+	head -c "$off" "$FIX/vmcore.split.2" >"$TMP/cut"
+	run_case "split part 2 truncated to $off bytes" "$TMP/vmcore.split.1" "$TMP/cut"
+done
+run_case "split part 1 given twice" "$TMP/vmcore.split.1" "$TMP/vmcore.split.1"
+run_case "split parts in reverse order" "$TMP/vmcore.split.2" "$TMP/vmcore.split.1"
+end_group "kdump split set: one part damaged, truncated, repeated"
+
+# ---- flattened ----
+L=$TMP/vmcore.flat
+flip_cases flat "$L" header 10 1
+flip_cases flat "$L" rechdr 30 1
+flip_cases flat "$L" rechdr 10 4
+flip_cases flat "$L" recdata 8 8
+end_group "flattened: header, record headers and record data damaged"
+trunc_cases flat "$FIX/vmcore.flat" $(trunc_list "$TMP/regions-vmcore.flat" "$(stat -c %s "$L")" 12 | head -n 40)
+end_group "flattened: truncated at record edges and random offsets"
+
+# ---- ELF (sparse copy: headers, notes and the printk ring buffer) ----
+E=$TMP/vmcore.elf
+flip_cases elf "$E" ehdr 16 1
+flip_cases elf "$E" ehdr 6 4
+flip_cases elf "$E" phdrs 20 1
+flip_cases elf "$E" phdrs 6 6
+flip_cases elf "$E" notes 16 2
+flip_cases elf "$E" vmcoreinfo 24 1
+flip_cases elf "$E" vmcoreinfo 8 10
+end_group "ELF: header, program headers, notes, VMCOREINFO damaged"
+RDADDR=0x100000
+for off in 0 1 4 16 63 64 65 191 192 200 359 360 361 1000 2016 2020 4000 5295 5296 65536 1048576; do
+	head -c "$off" "$E" >"$TMP/cut"
+	run_case "vmcore.elf truncated to $off bytes" "$TMP/cut"
+done
+end_group "ELF: truncated in and after the headers"
+
+flip_cases ring "$E" rbptrs 16 1
+flip_cases ring "$E" rbptrs 8 4
+flip_cases ring "$E" descs 16 30
+flip_cases ring "$E" infos 12 60
+flip_cases ring "$E" textdata 8 200
+# Pointers set to NULL, to wild addresses, to themselves (cycles).
+prbptr=$(awk '$1 == "prbptr" { print $2 }' "$TMP/regions-vmcore.elf")
+rbptrs=$(awk '$1 == "rbptrs" { print $2 }' "$TMP/regions-vmcore.elf")
+rbva=$(od -An -tx8 -j "$prbptr" -N 8 "$E" | tr -d ' ')
+RDADDR=0x100000
+for target in "prb:$prbptr" "descs:$((rbptrs + 8))" "infos:$((rbptrs + 16))" "head_id:$((rbptrs + 24))" \
+	"tail_id:$((rbptrs + 32))" "count_bits:$rbptrs"; do
+	name=${target%%:*} off=${target#*:}
+	for v in 0 "$rbva" ffffffffffffffff ffffffff80000000 7fffffffffff 3fffffffffffffff \
+		"$(printf %x $((0x$rbva + 1)))" "$(printf %x $((0x$rbva - 8)))"; do
+		"$M" put "$E" "$off" "$v" "$TMP/undo"
+		run_case "ring buffer's $name set to 0x$v" "$E"
+		"$M" undo "$E" "$TMP/undo"
+	done
+done
+end_group "ELF: the printk ring buffer's pointers, ids and sizes damaged (NULL, wild, cycles)"
+
+echo "# $ncase corrupted-dump cases (seed $SEED)"
+[ -n "$KDIVE_CORRUPT_COUNT_FILE" ] && echo "$ncase" >"$KDIVE_CORRUPT_COUNT_FILE"
+done_testing
