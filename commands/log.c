@@ -18,13 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <kdive/module.h>
+#include <kdive/symbols.h>
+#include <kdive/types.h>
 
 enum { O_T, O_TT, O_M, O_C, O_D, O_NOPT };
 static const struct kd_option log_opts[] = {
 	[O_T] = { "t", KD_ARG_NONE, NULL, "no timestamps" },
-	[O_TT] = { "T", KD_ARG_NONE, NULL, "wall-clock timestamps (needs the crash time in the dump)" },
+	[O_TT] = { "T", KD_ARG_NONE, NULL, "wall-clock timestamps (from the kernel's timekeeper; local time zone)" },
 	[O_M] = { "m", KD_ARG_NONE, NULL, "show each message's level as <N>" },
 	[O_C] = { "c", KD_ARG_NONE, NULL, "show the caller: [Tpid] thread or [Ccpu] CPU" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "show device info (SUBSYSTEM=, DEVICE=) below a message" },
@@ -252,6 +255,8 @@ struct rec {
 
 struct out_opts {
 	bool no_ts, level, caller, devinfo, json;
+	bool wall;            // -T: wall-clock time, boot_wall_ns + timestamp
+	int64_t boot_wall_ns;
 };
 
 static void emit(struct kd_session *s, const struct out_opts *o, const struct rec *r)
@@ -277,9 +282,17 @@ static void emit(struct kd_session *s, const struct out_opts *o, const struct re
 		return;
 	}
 	int col = 0;
-	if (!o->no_ts)
+	if (!o->no_ts && o->wall) {
+		time_t t = (time_t)((o->boot_wall_ns + (int64_t)r->ts_nsec) / 1000000000);
+		struct tm tm;
+		char buf[64] = "?";
+		if (localtime_r(&t, &tm))
+			strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
+		col += kd_printf(s, "[%s] ", buf);
+	} else if (!o->no_ts) {
 		col += kd_printf(s, "[%5" PRIu64 ".%06" PRIu64 "] ", r->ts_nsec / 1000000000,
 				 (r->ts_nsec % 1000000000) / 1000);
+	}
 	if (o->caller && r->has_caller)
 		col += kd_printf(s, "[%7s] ", cbuf);
 	if (o->level)
@@ -493,6 +506,30 @@ out:
 	return err;
 }
 
+// The wall-clock time of boot, for -T: the timekeeper's realtime and
+// monotonic clocks at its last update (kernel/time/timekeeping.c keeps a
+// copy of the timekeeper in shadow_timekeeper; struct tk_read_base has
+// base, the monotonic time, and since 4.10 base_real, the realtime).  Log
+// timestamps are local_clock(), which follows the monotonic clock closely
+// (as dmesg -T and crash log -T assume).
+static struct kd_error *boot_wall_time(struct kd_session *s, int64_t *ret)
+{
+	uint64_t tk, base, real, sec;
+	struct kd_error *err = kd_symbol_address(s, "shadow_timekeeper", &tk);
+	if (!err)
+		err = kd_read_member_u64(s, "timekeeper", "tkr_mono.base", tk, &base);
+	if (err)
+		return kd_error_prefix(err, "-T needs the kernel's timekeeper");
+	if (!kd_read_member_u64(s, "timekeeper", "tkr_mono.base_real", tk, &real)) {
+		*ret = (int64_t)(real - base);
+		return NULL;
+	}
+	if ((err = kd_read_member_u64(s, "timekeeper", "xtime_sec", tk, &sec)))
+		return kd_error_prefix(err, "-T needs the kernel's timekeeper");
+	*ret = (int64_t)(sec * 1000000000) - (int64_t)base;
+	return NULL;
+}
+
 static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
 {
 	struct kd_optval v[O_NOPT];
@@ -502,13 +539,12 @@ static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
 		return err;
 	if (nargs)
 		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
-	if (v[O_TT].count)
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "-T needs the wall-clock time of the dump, which kdive cannot find yet");
 	struct out_opts o = {
 		.no_ts = v[O_T].count, .level = v[O_M].count, .caller = v[O_C].count,
-		.devinfo = v[O_D].count, .json = kd_json_mode(s),
+		.devinfo = v[O_D].count, .json = kd_json_mode(s), .wall = v[O_TT].count > 0,
 	};
+	if (o.wall && (err = boot_wall_time(s, &o.boot_wall_ns)))
+		return err;
 	// Which buffer this kernel has, by what VMCOREINFO describes.
 	struct kd_error *(*fn)(struct kd_session *, const struct out_opts *);
 	if (kd_vmcoreinfo_get(s, "SYMBOL(prb)"))

@@ -59,8 +59,19 @@ run_kd -c 'log -m -c -t' "$D"
 check "log -m -c -t: caller and level, no timestamp" grep -q '^\[     T0\] <5>Linux version ' "$TMP/out"
 run_kd -c 'log -d' "$D"
 check "log -d: device info indented under its message" grep -q '^               SUBSYSTEM=' "$TMP/out"
-run_kd -c 'log -T' "$D"
-expect_eq "log -T without a wall clock: clear error" "1" "$rc"
+# -T: wall-clock time from the kernel's timekeeper.  The guest's clock came
+# from QEMU's RTC (the host's UTC time); the markers were logged a few
+# seconds before the dump was made (info: made_at, host time).
+rc=0
+TZ=UTC "$KDIVE" -n -c 'log -T' "$D" >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "log -T exits 0" 0 "$rc"
+line=$(grep -F "] $(truth markers | tail -n 1)" "$TMP/out")
+when=$(echo "$line" | sed -n 's/^\[\(.*\)\] .*/\1/p')
+made=$(date -u -d "$(sed -n 's/^made_at=//p' "$FIX/info")" +%s)
+got=$(date -u -d "$when" +%s 2>/dev/null || echo 0)
+check "log -T: the last marker's wall time ($when) is within 2 minutes before the dump was made" \
+	test $((made - got)) -ge 0 -a $((made - got)) -le 120
+check "log -T: dmesg -T's layout" grep -qE '^\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}\] Linux version' "$TMP/out"
 run_kd -c 'log extra' "$D"
 expect_eq "log with an argument: usage error" "1" "$rc"
 done_testing
