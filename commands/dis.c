@@ -143,20 +143,23 @@ static size_t src_read_upto(struct source *src, uint64_t addr, unsigned char *bu
 	return done;
 }
 
+// "sym+off", and " [module]" for a module's symbol.
 static void sym_text(struct kd_session *s, uint64_t addr, char *buf, size_t len)
 {
-	const char *name;
+	struct kd_symbol sym;
 	uint64_t off;
-	struct kd_error *err = kd_symbol_lookup_addr(s, addr, &name, &off);
+	struct kd_error *err = kd_symbol_at(s, addr, &sym, &off);
 	if (err) {
 		kd_error_destroy(err);
 		buf[0] = '\0';
 		return;
 	}
+	char offs[32] = "", mod[80] = "";
 	if (off)
-		snprintf(buf, len, "%s+%" PRIu64, name, off);
-	else
-		snprintf(buf, len, "%s", name);
+		snprintf(offs, sizeof(offs), "+%" PRIu64, off);
+	if (sym.module)
+		snprintf(mod, sizeof(mod), " [%s]", sym.module);
+	snprintf(buf, len, "%s%s%s", sym.name, offs, mod);
 }
 
 // The address an instruction refers to: a branch/call immediate or a

@@ -95,6 +95,10 @@ run_kd -c 'dis -i schedule 3' "$D"
 check "dis -i: Intel syntax" grep -qP '\tpush   rbp$' "$TMP/out"
 run_kd -c "dis --file $V schedule 1" "$D"
 check "dis --file: the file's bytes (call __fentry__ before ftrace patched it)" grep -q 'call   0x[0-9a-f]* <__fentry__>' "$TMP/out"
+# Module code: the guest's /proc/modules gives the dummy module's address.
+mbase=$(truth modules | awk '$1 == "dummy" { print $NF }')
+run_kd -c "dis $mbase 2" "$D"
+check "dis of module code names the module: <sym [dummy]>" grep -qE '^0x[0-9a-f]{16} <[a-z_]+ \[dummy\]>:' "$TMP/out"
 run_kd -c 'dis 0xffffc90000000000' "$D"
 expect_eq "dis of an unmapped address: exit 1" 1 "$rc"
 check "...naming the address" grep -q '^dis: .*0xffffc90000000000.* not mapped' "$TMP/err"
