@@ -16,6 +16,8 @@ for s in sys rd log ps all noarg; do
 done
 expect_eq "sys on /proc/kcore: KERNEL is the guest's uname -r" "$(truth uname_r)" \
 	"$(truth kcore_sys | sed -n 's/^ *KERNEL: //p')"
+expect_eq "sys on /proc/kcore: CPUS is the guest's CPU count" "$(truth nr_cpus)" \
+	"$(truth kcore_sys | sed -n 's/^ *CPUS: //p')"
 check "sys on /proc/kcore names the live kcore format" sh -c "'$KDIVE_SRCDIR/scripts/truth' '$TRUTH' kcore_sys | grep -q 'DUMPFILE: /proc/kcore  \[ELF64 kcore (live'"
 expect_eq "no dump argument: /proc/kcore is opened (KERNEL)" "$(truth uname_r)" \
 	"$(truth kcore_noarg | sed -n 's/^ *KERNEL: //p')"
