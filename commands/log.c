@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // log: the kernel log from the lockless printk ring buffer (Linux 5.10+),
 // found from VMCOREINFO alone: SYMBOL(prb) and the SIZE/OFFSET entries that
-// log_buf_vmcoreinfo_setup() (kernel/printk/printk.c) exports.  The layout
+// log_buf_vmcoreinfo_setup() (kernel/printk/printk.c) exports (or, when they
+// are missing, the same numbers from the dump's BTF).  The layout
 // and the descriptor state machine are those of
 // kernel/printk/printk_ringbuffer.{h,c}:
 //   - a descriptor's state_var is an atomic_long: the top 2 bits are the
@@ -47,9 +48,65 @@ struct layout {
 	uint64_t off_size_bits, off_data, off_counter;
 };
 
+// Without the SIZE/OFFSET/LENGTH entries (VMCOREINFO derived from the CPU
+// state, or given with --vmcoreinfo and trimmed), the same numbers come from
+// the dump's BTF: SIZE(t) is the size of struct t (or typedef t), OFFSET(t.m)
+// the offset of m in it, LENGTH(printk_info_X) the length of
+// dev_printk_info.X (log_buf_vmcoreinfo_setup(), kernel/printk/printk.c).
+static struct kd_error *from_btf(struct kd_session *s, const char *key, uint64_t *ret)
+{
+	char name[128];
+	const char *open = strchr(key, '('), *close = strrchr(key, ')');
+	if (!kd_types_available(s) || !open || !close || close <= open ||
+	    (size_t)(close - open) >= 90)
+		return kd_error_create(KD_ERR_NOTFOUND, "no BTF");
+	char inner[100];
+	memcpy(inner, open + 1, (size_t)(close - open - 1));
+	inner[close - open - 1] = '\0';
+	bool length = strncmp(key, "LENGTH(", 7) == 0;
+	char *path = NULL;
+	if (length) {
+		if (strncmp(inner, "printk_info_", 12) != 0)
+			return kd_error_create(KD_ERR_NOTFOUND, "no BTF for %s", key);
+		memmove(inner + 16, inner + 12, strlen(inner + 12) + 1);
+		memcpy(inner, "dev_printk_info", 16);
+		path = inner + 16;
+	} else if (strncmp(key, "OFFSET(", 7) == 0) {
+		char *dot = strchr(inner, '.');
+		if (!dot)
+			return kd_error_create(KD_ERR_NOTFOUND, "no BTF for %s", key);
+		*dot = '\0';
+		path = dot + 1;
+	}
+	struct kd_error *err = NULL;
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), i == 0 ? "struct %s" : "%s", inner);
+		kd_error_destroy(err);
+		if (!path) {
+			err = kd_type_size(s, name, ret);
+		} else {
+			struct kd_member_info m;
+			err = kd_type_member(s, name, path, &m);
+			if (!err)
+				*ret = length ? m.nelems : m.offset;
+		}
+		if (!err)
+			return NULL;
+	}
+	return err;
+}
+
 static struct kd_error *need(struct kd_session *s, const char *key, uint64_t *ret)
 {
 	struct kd_error *err = kd_vmcoreinfo_number(s, key, ret);
+	if (err && err->code == KD_ERR_NOTFOUND && strncmp(key, "SYMBOL(", 7) != 0) {
+		struct kd_error *berr = from_btf(s, key, ret);
+		if (!berr) {
+			kd_error_destroy(err);
+			return NULL;
+		}
+		kd_error_destroy(berr);
+	}
 	if (err)
 		return kd_error_prefix(err, "the printk ring buffer is not described");
 	return NULL;

@@ -706,6 +706,82 @@ static void run_section(const char *name, const char *prog)
 	end(name);
 }
 
+/*
+ * Only in fixtures made with mkvmcore --with-kdive: run the kdive build the
+ * host copied to /kdive on the live /proc/kcore, and record its stdout,
+ * stderr and exit code (sections NAME, NAME_err, NAME_rc).  The jiffies
+ * value from /proc/timer_list before and after bounds what kdive read.
+ */
+#define KDIVE_BIN "/kdive/bin/kdive"
+
+static void timer_list_jiffies(const char *name)
+{
+	char *s = read_whole("/proc/timer_list", NULL), *p = s;
+
+	begin(name);
+	while (p && (p = strstr(p, "jiffies: "))) {
+		if (p == s || p[-1] == '\n') {
+			fprintf(out, "%llu\n", strtoull(p + 9, NULL, 10));
+			break;
+		}
+		p++;
+	}
+	free(s);
+	end(name);
+}
+
+static void kdive_section(const char *name, const char *cmds, int with_dump)
+{
+	static const char ofile[] = "/tmp/kdive.out", efile[] = "/tmp/kdive.err";
+	char *const envp[] = { "PATH=/bin", "HOME=/tmp", "TERM=dumb",
+			       "KDIVE_MODULE_PATH=/kdive/commands", NULL };
+	char sec[64];
+	int status = 0;
+	pid_t pid;
+
+	fflush(out);
+	pid = fork();
+	if (pid == 0) {
+		int o = open(ofile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(efile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int n = open("/dev/null", O_RDONLY);
+
+		if (o < 0 || e < 0 || n < 0)
+			_exit(126);
+		dup2(n, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		if (with_dump)
+			execle(KDIVE_BIN, "kdive", "-n", "-c", cmds, "/proc/kcore", (char *)NULL, envp);
+		else
+			execle(KDIVE_BIN, "kdive", "-n", "-c", cmds, (char *)NULL, envp);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = 127 << 8;
+	cat_section(name, ofile);
+	snprintf(sec, sizeof(sec), "%s_err", name);
+	cat_section(sec, efile);
+	snprintf(sec, sizeof(sec), "%s_rc", name);
+	begin(sec);
+	fprintf(out, "%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	end(sec);
+}
+
+static void kcore_sections(void)
+{
+	if (access(KDIVE_BIN, X_OK) != 0)
+		return;
+	timer_list_jiffies("kcore_jiffies_before");
+	kdive_section("kcore_sys", "sys", 1);
+	kdive_section("kcore_rd", "rd -64 jiffies 1", 1);
+	kdive_section("kcore_log", "log | tail -n 3", 1);
+	kdive_section("kcore_ps", "ps | head", 1);
+	kdive_section("kcore_all", "sys; rd -64 jiffies 1; log | tail -n 3; ps | head", 1);
+	timer_list_jiffies("kcore_jiffies_after");
+	kdive_section("kcore_noarg", "sys; rd -64 jiffies 1", 0);
+}
+
 struct pids {
 	pid_t marker, sleeper, zparent;
 };
@@ -775,6 +851,7 @@ static int record_truth(const struct pids *pids)
 		fprintf(out, "%s\n", marker_log_text(buf));
 	}
 	end("markers");
+	kcore_sections();
 	// Last, so that every helper child above has been reaped already.
 	tasks_section();
 	fflush(out);

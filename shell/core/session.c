@@ -51,6 +51,15 @@ static const char *machine_name(unsigned e_machine)
 	}
 }
 
+// QEMU's per-CPU state notes carry CR3 and CR4: what deriving needs.
+static bool has_qemu_cpu_state(const struct kd_session *s)
+{
+	for (size_t i = 0; i < s->core->nnotes; i++)
+		if (strcmp(s->core->notes[i].name, "QEMU") == 0)
+			return true;
+	return false;
+}
+
 struct kd_session *kd_session_create_empty(void)
 {
 	struct kd_session *s = calloc(1, sizeof(*s));
@@ -141,6 +150,25 @@ struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths
 		if (err)
 			goto fail;
 		s->vmci_source = strdup("dump note");
+	} else if (s->core->e_machine == EM_X86_64 && has_qemu_cpu_state(s)) {
+		// No VMCOREINFO (QEMU dump-guest-memory without -device
+		// vmcoreinfo): derive what the layers need, as crash does.
+		char *text = NULL;
+		struct kd_error *derr = kd_vmcoreinfo_derive(s, &text);
+		if (!derr) {
+			derr = kd_vmcoreinfo_parse(&s->vmci, text, strlen(text));
+			free(text);
+		}
+		if (derr) {
+			kd_warn(s, "no VMCOREINFO in the dump, and %s", derr->msg);
+			kd_error_destroy(derr);
+		} else {
+			s->vmci_source = strdup("derived from CPU state and page tables");
+			kd_warn(s, "the dump has no VMCOREINFO: derived it from the CPU state and page tables "
+				"(KERNELOFFSET=%s, phys_base=%s, kallsyms found in the kernel image)",
+				kd_vmcoreinfo_lookup(&s->vmci, "KERNELOFFSET"),
+				kd_vmcoreinfo_lookup(&s->vmci, "NUMBER(phys_base)"));
+		}
 	}
 	uint64_t ps;
 	struct kd_error *perr = kd_vmcoreinfo_value_number(&s->vmci, "PAGESIZE", &ps);

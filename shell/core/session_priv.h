@@ -65,6 +65,12 @@ void kd_types_fini(struct kd_session *s);
 void kd_symbols_fini(struct kd_session *s);
 void kd_arch_fini(struct kd_session *s);
 
+/*
+ * VMCOREINFO text derived from the CPU state and page tables, for x86_64
+ * dumps that carry none (shell/core/derive.c); malloc'ed.
+ */
+struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret);
+
 /* Open a dump; opts (may be NULL) names extra files. */
 struct kd_error *kd_session_create(const char *path, const struct kd_session_opts *opts,
 				   struct kd_session **ret);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/core.h"
 
@@ -227,6 +228,13 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 			memcpy(c->vmcoreinfo, n->desc, n->descsz);
 			c->vmcoreinfo_len = n->descsz;
 		}
+	}
+	// /proc/kcore has one NT_PRSTATUS (the reading task's): the machine
+	// is the one we run on, so count its online CPUs.
+	if (kcore) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > 0 && n <= 65536)
+			c->nr_cpus = (unsigned)n;
 	}
 	if (kcore && !c->vmcoreinfo) {
 		unsigned char *vn = NULL;
