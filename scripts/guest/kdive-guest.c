@@ -13,6 +13,10 @@
  *                  KDIVE_ENV=marker in its environment.
  *   kdive-zparent  forks a child that renames itself kdive-zombie and exits;
  *                  the parent never waits, so the child stays a zombie.
+ *   kdive-crowd    only when the initramfs has /lib/kdive/tasks (mkvmcore
+ *                  --tasks N): kdive-init starts N sleeping tasks for the
+ *                  scale benchmarks, as processes of up to CROWD_PER_PROC
+ *                  threads each, before it records the truth.
  *
  * The recorder (a fork of kdive-init renamed kdive-truth) writes the ground
  * truth to /dev/ttyS1 in the format described in tests/real/README-fixtures.md.
@@ -50,6 +54,7 @@ enum {
 	FILE_PAGES = 4,
 	ZOMBIE_EXIT_CODE = 7,
 	WAIT_SECONDS = 120,
+	CROWD_PER_PROC = 100,
 };
 
 // Word w (0-based, 8 bytes, native little-endian) of page p of each region:
@@ -65,6 +70,7 @@ static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
 #define ZOMBIE_INFO RUNDIR "/zombie.info"
 #define MARKER_FILE RUNDIR "/marker.dat"
 #define TRUTH_TTY "/dev/ttyS1"
+#define CROWD_CONF "/lib/kdive/tasks"
 
 // Texts written to /dev/kmsg by kdive-init, in order. A leading "<N>" is a
 // priority prefix consumed by the kernel, not part of the text; the
@@ -245,6 +251,36 @@ static int marker_main(void)
 		 thr[0].tid, thr[0].name, thr[1].tid, thr[1].name,
 		 getpid(), thr[0].tid, thr[1].tid);
 	write_file_atomic(MARKER_INFO, info);
+	sleep_forever();
+}
+
+/* ------------------------------------------------------------------ */
+/* kdive-crowd                                                         */
+
+static void *crowd_thread(void *arg)
+{
+	(void)arg;
+	sleep_forever();
+	return NULL;
+}
+
+// "kdive-crowd N": this process and N - 1 threads, all asleep; writes
+// RUNDIR/crowd.PID once they all exist.
+static int crowd_main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 1;
+	pthread_attr_t attr;
+	pthread_t th;
+	char path[64];
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 16384);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&th, &attr, crowd_thread, NULL))
+			die("kdive-crowd: pthread_create failed after %d threads", i);
+	snprintf(path, sizeof(path), RUNDIR "/crowd.%d", getpid());
+	write_file_atomic(path, "ready\n");
 	sleep_forever();
 }
 
@@ -922,6 +958,44 @@ static void truth_fail(int fd, const char *why)
 	sleep_forever();
 }
 
+// mkvmcore --tasks N: N more sleeping tasks (kdive-crowd processes and their
+// threads), all started before the truth is recorded.
+static void start_crowd(int tty, char *const env[])
+{
+	char *conf = read_whole(CROWD_CONF, NULL), path[64], num[16];
+	long n = conf ? atol(conf) : 0, max;
+	char *argv[] = { "kdive-crowd", num, NULL };
+	pid_t *pids;
+	int np = 0;
+	FILE *f;
+
+	free(conf);
+	if (n <= 0)
+		return;
+	// threads-max defaults to a fraction of RAM (about 4000 at 512 MiB).
+	f = fopen("/proc/sys/kernel/threads-max", "r+");
+	if (f && fscanf(f, "%ld", &max) == 1 && max < n + 4096) {
+		rewind(f);
+		fprintf(f, "%ld\n", n + 4096);
+	}
+	if (f)
+		fclose(f);
+	pids = calloc((size_t)(n + CROWD_PER_PROC - 1) / CROWD_PER_PROC, sizeof(*pids));
+	if (!pids)
+		die("out of memory");
+	for (long left = n; left > 0; left -= CROWD_PER_PROC) {
+		snprintf(num, sizeof(num), "%ld", left < CROWD_PER_PROC ? left : CROWD_PER_PROC);
+		pids[np++] = spawn("/bin/kdive-crowd", argv, env);
+	}
+	for (int i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), RUNDIR "/crowd.%d", pids[i]);
+		if (wait_file(path))
+			truth_fail(tty, "the kdive-crowd tasks did not start");
+	}
+	fprintf(stderr, "kdive-init: %ld crowd tasks in %d processes\n", n, np);
+	free(pids);
+}
+
 static int init_main(void)
 {
 	static char *env[] = { "PATH=/bin", NULL };
@@ -951,6 +1025,7 @@ static int init_main(void)
 	pids.marker = spawn("/bin/kdive-marker", marker_argv, env);
 	pids.sleeper = spawn("/bin/kdive-sleeper", sleeper_argv, senv);
 	pids.zparent = spawn("/bin/kdive-zparent", zparent_argv, env);
+	start_crowd(tty, env);
 	if (wait_file(MARKER_INFO) || wait_file(ZOMBIE_INFO))
 		truth_fail(tty, "marker processes did not start");
 	{
@@ -1002,6 +1077,8 @@ int main(int argc, char **argv)
 		sleep_forever();
 	if (strcmp(me, "kdive-zparent") == 0)
 		return zparent_main();
-	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent\n");
+	if (strcmp(me, "kdive-crowd") == 0)
+		return crowd_main(argc, argv);
+	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd\n");
 	return 2;
 }
