@@ -88,23 +88,35 @@ static int collect_symbol(const struct kd_symbol *sym, void *arg)
 	return collect_name(sym->name, arg);
 }
 
+// The next match to hand to readline; readline frees the ones it got.
+static size_t name_next;
+
+// Start a new list of matches: free the ones readline never took.
+static bool matches_reset(void)
+{
+	for (; name_next < n_name_matches; name_next++)
+		free(name_matches[name_next]);
+	free(name_matches);
+	name_matches = calloc(MAX_NAME_MATCHES, sizeof(*name_matches));
+	n_name_matches = name_next = 0;
+	return name_matches != NULL;
+}
+
+static char *next_match(void)
+{
+	return name_next < n_name_matches ? name_matches[name_next++] : NULL;
+}
+
 static char *complete_name(const char *text, int state, bool types)
 {
-	static size_t i;
 	if (!state) {
-		// Matches not handed to readline yet belong to us.
-		for (; i < n_name_matches; i++)
-			free(name_matches[i]);
-		free(name_matches);
-		name_matches = calloc(MAX_NAME_MATCHES, sizeof(*name_matches));
-		n_name_matches = i = 0;
-		if (!name_matches)
+		if (!matches_reset())
 			return NULL;
 		struct kd_error *err = types ? kd_type_complete(cur->s, text, collect_name, NULL)
 					     : kd_symbol_complete(cur->s, text, collect_symbol, NULL);
 		kd_error_destroy(err);
 	}
-	return i < n_name_matches ? name_matches[i++] : NULL;
+	return next_match();
 }
 
 static char *complete_symbol(const char *text, int state)
@@ -142,19 +154,13 @@ static int collect_task(uint64_t task, int64_t pid, const char *comm, void *arg)
 
 static char *complete_pid(const char *text, int state)
 {
-	static size_t i;
 	if (!state) {
-		for (; i < n_name_matches; i++)
-			free(name_matches[i]);
-		free(name_matches);
-		name_matches = calloc(MAX_NAME_MATCHES, sizeof(*name_matches));
-		n_name_matches = i = 0;
-		if (!name_matches)
+		if (!matches_reset())
 			return NULL;
 		struct pid_collect c = { text, strlen(text) };
 		kd_error_destroy(kd_task_foreach(cur->s, collect_task, &c));
 	}
-	return i < n_name_matches ? name_matches[i++] : NULL;
+	return next_match();
 }
 
 static char **kd_complete(const char *text, int start, int end)

@@ -36,6 +36,11 @@ check_fixture() { # LABEL DUMP-FILES...
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 check_fixture "kaslr elf" "$FIX/vmcore.elf"
 check_fixture "kaslr qemu kdump (flattened)" "$FIX/vmcore.qemu-kdump-zlib"
+# makedumpfile's forms (-d 31 drops user pages; task_structs are kernel memory).
+for f in kdump-zlib kdump-lzo kdump-raw flat elf-filtered; do
+	check_fixture "kaslr $f" "$FIX/vmcore.$f"
+done
+check_fixture "kaslr split set" "$FIX/vmcore.split.1" "$FIX/vmcore.split.2"
 D=$FIX/vmcore.elf
 
 run_kd -c ps "$D"

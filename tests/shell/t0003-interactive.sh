@@ -28,6 +28,12 @@ T send-keys -t kd 'dumpi' Tab
 check "Tab completes a command name" wait_for "kdive> dumpinfo"
 T send-keys -t kd C-u 'rd -' Tab Tab
 check "Tab Tab lists a command's options" wait_for "--json  --pgd"
+T send-keys -t kd C-u 'ps kdive-ma' Tab
+check "Tab completes a task's command name from the dump" wait_for "kdive> ps kdive-marker"
+T send-keys -t kd C-u 'set 9' Tab Tab
+check "Tab Tab lists the pids that start with what was typed" wait_for "94  95  96"
+T send-keys -t kd C-u 'dis schedule_timeout' Tab Tab
+check "Tab Tab lists symbols for an address operand" wait_for "schedule_timeout_idle"
 T send-keys -t kd C-u 'rd -p 0x10 4'
 wait_for "kdive> rd -p 0x10 4" >/dev/null # typed text not yet read is flushed by ^C
 T send-keys -t kd C-c
