@@ -503,8 +503,9 @@ static struct kd_error *find_tagged(struct kd_session *s, const char *kw, const 
 			// A typedef of a struct (e.g. "pgd_t") is fine too.
 			struct kd_error *e2 = kd_type_find(s, name, id);
 			struct kd_type_info in;
-			if (!e2 && !kd_type_get(s, kd_type_strip(s, *id), &in) &&
-			    (in.kind == KD_TYPE_STRUCT || in.kind == KD_TYPE_UNION)) {
+			if (!e2)
+				e2 = kd_type_get(s, kd_type_strip(s, *id), &in);
+			if (!e2 && (in.kind == KD_TYPE_STRUCT || in.kind == KD_TYPE_UNION)) {
 				kd_error_destroy(err);
 				*id = kd_type_strip(s, *id);
 				return NULL;
