@@ -97,6 +97,14 @@ static struct kd_error *read_u64(struct kd_session *s, uint64_t addr, uint64_t *
 	return kd_read_kernel(s, addr, v, 8);
 }
 
+// True when err is NULL; an error is dropped (where a failure only means "unknown").
+static bool ok(struct kd_error *err)
+{
+	bool none = err == NULL;
+	kd_error_destroy(err);
+	return none;
+}
+
 static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -187,8 +195,12 @@ static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 	}
 	l->ncpus = kd_dump_nr_cpus(s);
 	uint64_t ids, v = 0;
-	if (!kd_symbol_address(s, "nr_cpu_ids", &ids) && !kd_read_kernel(s, ids, &v, 4) && v && v < 65536)
+	struct kd_error *e2 = kd_symbol_address(s, "nr_cpu_ids", &ids);
+	if (!e2)
+		e2 = kd_read_kernel(s, ids, &v, 4);
+	if (!e2 && v && v < 65536)
 		l->ncpus = (unsigned)(v & 0xffffffff);
+	kd_error_destroy(e2);
 	uint64_t tr;
 	err = kd_symbol_address(s, "_totalram_pages", &tr);
 	if (!err)
@@ -211,14 +223,14 @@ static uint64_t mm_rss_pages(struct kd_session *s, const struct layout *l, uint6
 			continue;
 		uint64_t base = mm + l->mm_rss_stat.m.offset + (uint64_t)idx[k] * l->rss_stride;
 		int64_t v = 0;
-		if (kd_read_kernel(s, base + l->pc_count, &v, 8) == NULL && l->rss_percpu) {
+		if (ok(kd_read_kernel(s, base + l->pc_count, &v, 8)) && l->rss_percpu) {
 			// percpu_counter: the shared count plus each CPU's delta.
 			uint64_t pcp = 0;
 			struct kd_error *err = read_u64(s, base + l->pc_counters, &pcp);
 			for (unsigned cpu = 0; !err && pcp && cpu < l->ncpus; cpu++) {
 				uint64_t off;
 				int32_t d = 0;
-				if (!kd_percpu_offset(s, cpu, &off) && !kd_read_kernel(s, pcp + off, &d, 4))
+				if (ok(kd_percpu_offset(s, cpu, &off)) && ok(kd_read_kernel(s, pcp + off, &d, 4)))
 					v += d;
 			}
 			kd_error_destroy(err);
@@ -253,7 +265,7 @@ static struct kd_error *read_task(struct kd_session *s, const struct layout *l, 
 	t->parent_addr = extract(s, l->real_parent.ok ? &l->real_parent : &l->parent, buf, n);
 	if (t->mm) {
 		uint64_t tv = 0;
-		if (l->mm_total_vm.ok && !kd_read_kernel(s, t->mm + l->mm_total_vm.m.offset, &tv, 8))
+		if (l->mm_total_vm.ok && ok(kd_read_kernel(s, t->mm + l->mm_total_vm.m.offset, &tv, 8)))
 			t->vsz_kb = tv * (kd_page_size(s) / 1024);
 		t->rss_kb = mm_rss_pages(s, l, t->mm) * (kd_page_size(s) / 1024);
 	}
@@ -441,7 +453,7 @@ static struct kd_error *collect(struct kd_session *s, const struct layout *l, st
 			}
 			if (idle && !find_addr(tl, idle)) {
 				struct task t;
-				if (!read_task(s, l, idle, buf, &t)) {
+				if (ok(read_task(s, l, idle, buf, &t))) {
 					t.idle_task = true;
 					t.cpu = cpu;
 					push(tl, &t);
@@ -831,7 +843,7 @@ static struct kd_error *context_run(struct kd_session *s, int argc, char **argv)
 	}
 	if (pick->mm && l.mm_pgd.ok) {
 		uint64_t pgd, pa;
-		if (!read_u64(s, pick->mm + l.mm_pgd.m.offset, &pgd) && !kd_translate(s, NULL, pgd, &pa, NULL)) {
+		if (ok(read_u64(s, pick->mm + l.mm_pgd.m.offset, &pgd)) && ok(kd_translate(s, NULL, pgd, &pa, NULL))) {
 			struct kd_as as = { .kind = KD_AS_USER, .pgd = pa };
 			kd_context_set(s, pick->addr, &as);
 		} else {
@@ -902,7 +914,7 @@ static struct kd_error *ps_init(struct kd_session *s)
 		err = kd_type_member(s, "rq", "curr", &m);
 	if (!err)
 		err = read_u64(s, rq + off + m.offset, &curr);
-	if (!err && !kd_task_user_as(s, curr, &as))
+	if (!err && ok(kd_task_user_as(s, curr, &as)))
 		kd_context_set(s, curr, &as);
 	kd_error_destroy(err);
 	return NULL;

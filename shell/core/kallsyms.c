@@ -167,6 +167,8 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 			}
 			if (d->len + t->len + 1 > d->cap) {
 				size_t cap = d->cap * 2;
+				while (d->len + t->len + 1 > cap) // a token longer than the arena
+					cap *= 2;
 				char *nt = realloc(d->text, cap);
 				if (!nt) {
 					err = &kd_enomem;
