@@ -288,6 +288,28 @@ static const char *state_name(const struct task *t, bool crash_style)
 	return crash_style ? crash_names[idx] : proc_names[idx];
 }
 
+/*
+ * Brent's cycle detection for a list that should come back to its head: true
+ * when addr was seen before (a loop that misses the head), after about
+ * twice the length of the tail and the loop.
+ */
+struct cycle {
+	uint64_t mark;
+	unsigned long lam, power;
+};
+
+static bool cycle_step(struct cycle *c, uint64_t addr)
+{
+	if (c->power && addr == c->mark)
+		return true;
+	if (++c->lam >= c->power) {
+		c->mark = addr;
+		c->power = c->power ? c->power * 2 : 1;
+		c->lam = 0;
+	}
+	return false;
+}
+
 struct tasklist {
 	struct task *v;
 	size_t n, cap;
@@ -295,6 +317,8 @@ struct tasklist {
 
 static struct kd_error *push(struct tasklist *tl, const struct task *t)
 {
+	if (tl->n >= MAX_TASKS)
+		return kd_error_create(KD_ERR_CORRUPT, "more than %d tasks (a corrupted list?)", MAX_TASKS);
 	if (tl->n == tl->cap) {
 		size_t cap = tl->cap ? tl->cap * 2 : 256;
 		struct task *nv = realloc(tl->v, cap * sizeof(*nv));
@@ -322,8 +346,9 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 		uint64_t head = sig + l->sig_thread_head.m.offset, node;
 		if ((err = read_u64(s, head, &node)))
 			return kd_error_prefix(err, "reading the threads of pid %" PRId64, t.pid);
+		struct cycle c = { 0 };
 		for (unsigned k = 0; node != head; k++) {
-			if (k > MAX_THREADS)
+			if (k > MAX_THREADS || cycle_step(&c, node))
 				return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)", t.pid);
 			uint64_t th = node - l->thread_node.m.offset;
 			if (th != addr) {
@@ -338,8 +363,9 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 		uint64_t head = addr + l->thread_group.m.offset, node;
 		if ((err = read_u64(s, head, &node)))
 			return err;
+		struct cycle c = { 0 };
 		for (unsigned k = 0; node != head; k++) {
-			if (k > MAX_THREADS)
+			if (k > MAX_THREADS || cycle_step(&c, node))
 				return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)", t.pid);
 			struct task tt;
 			if ((err = read_task(s, l, node - l->thread_group.m.offset, buf, &tt)) ||
@@ -394,8 +420,9 @@ static struct kd_error *collect(struct kd_session *s, const struct layout *l, st
 	uint64_t head = l->init_task + l->tasks.m.offset, node = 0;
 	if (!err)
 		err = read_u64(s, head, &node);
+	struct cycle seen = { 0 };
 	for (size_t k = 0; !err && node != head; k++) {
-		if (k > MAX_TASKS) {
+		if (k > MAX_TASKS || cycle_step(&seen, node)) {
 			err = kd_error_create(KD_ERR_CORRUPT, "the task list does not end (corrupted?)");
 			break;
 		}

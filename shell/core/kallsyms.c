@@ -21,7 +21,9 @@
 
 #include "symtab.h"
 
-enum { MAX_SYMS = 10 * 1000 * 1000, CHUNK = 64 * 1024 };
+// MAX_NAME: the type letter and a name of KSYM_NAME_LEN (512 since 6.1),
+// with room to spare; longer expansions come from corrupted tokens.
+enum { MAX_SYMS = 10 * 1000 * 1000, CHUNK = 64 * 1024, MAX_NAME = 1024 };
 
 /* A growing window on kallsyms_names, read in chunks as the walk needs it. */
 struct names_buf {
@@ -128,6 +130,11 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 {
 	memset(d, 0, sizeof(*d));
 	d->names_big = big;
+	// Every entry takes at least its length byte: n bytes of names must be
+	// there before n decides how much to allocate.
+	struct kd_error *err = names_need(nb, n);
+	if (err)
+		return err;
 	d->start = malloc(((size_t)n + 1) * sizeof(*d->start));
 	d->names_off = malloc(((size_t)n + 1) * sizeof(*d->names_off));
 	d->cap = (size_t)n * 32 + 64;
@@ -137,7 +144,6 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 		return &kd_enomem;
 	}
 	size_t off = 0;
-	struct kd_error *err;
 	for (uint32_t i = 0; i < n; i++) {
 		d->names_off[i] = (uint32_t)off;
 		if ((err = names_need(nb, off + 2)) != NULL)
@@ -153,8 +159,16 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 		d->start[i] = (uint32_t)d->len;
 		for (size_t k = 0; k < len; k++) {
 			const struct token *t = &tok[nb->data[off + k]];
+			if (d->len - d->start[i] + t->len > MAX_NAME) {
+				err = kd_error_create(KD_ERR_CORRUPT,
+						      "kallsyms name %u is longer than %d characters", i,
+						      MAX_NAME);
+				goto fail;
+			}
 			if (d->len + t->len + 1 > d->cap) {
 				size_t cap = d->cap * 2;
+				while (d->len + t->len + 1 > cap) // a token longer than the arena
+					cap *= 2;
 				char *nt = realloc(d->text, cap);
 				if (!nt) {
 					err = &kd_enomem;

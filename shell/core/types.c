@@ -120,10 +120,16 @@ static uint32_t hash_str(const char *s)
 	return h;
 }
 
+/* A name from the string section; "" for an offset outside it (corrupted BTF). */
+static const char *str_at(const struct kd_types *t, uint32_t off)
+{
+	const char *n = btf__name_by_offset(t->btf, off);
+	return n ? n : "";
+}
+
 static const char *tname(const struct kd_types *t, const struct btf_type *bt)
 {
-	const char *n = btf__name_by_offset(t->btf, bt->name_off);
-	return n ? n : "";
+	return str_at(t, bt->name_off);
 }
 
 static bool indexed_kind(int k)
@@ -199,7 +205,7 @@ static struct kd_error *build_enum_index(struct kd_types *t)
 			continue;
 		for (uint32_t k = 0; k < btf_vlen(bt); k++) {
 			uint32_t noff = btf_is_enum(bt) ? btf_enum(bt)[k].name_off : btf_enum64(bt)[k].name_off;
-			size_t i = hash_str(btf__name_by_offset(t->btf, noff)) & (cap - 1);
+			size_t i = hash_str(str_at(t, noff)) & (cap - 1);
 			while (h[i])
 				i = (i + 1) & (cap - 1);
 			h[i] = (uint64_t)id << 32 | (k + 1);
@@ -215,11 +221,11 @@ static void enum_entry(const struct kd_types *t, const struct btf_type *bt, uint
 {
 	if (btf_is_enum(bt)) {
 		const struct btf_enum *e = &btf_enum(bt)[k];
-		*name = btf__name_by_offset(t->btf, e->name_off);
+		*name = str_at(t, e->name_off);
 		*val = btf_kflag(bt) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
 	} else {
 		const struct btf_enum64 *e = &btf_enum64(bt)[k];
-		*name = btf__name_by_offset(t->btf, e->name_off);
+		*name = str_at(t, e->name_off);
 		*val = (int64_t)btf_enum64_value(e);
 	}
 }
@@ -553,11 +559,21 @@ static enum kd_type_kind kind_of(int k)
 	}
 }
 
+/*
+ * A synthetic array type (ids after BTF's own), or NULL.  libbpf does not
+ * check every type reference, so a corrupted BTF may name an id past its
+ * last type: that is no type at all (void), not a synthetic one.
+ */
+static const struct synth_array *synth_of(const struct kd_types *t, uint32_t id)
+{
+	return id >= t->nids && id - t->nids < t->nsynth ? &t->synth[id - t->nids] : NULL;
+}
+
 static uint64_t type_size(const struct kd_types *t, uint32_t id)
 {
 	if (id >= t->nids) {
-		const struct synth_array *a = &t->synth[id - t->nids];
-		return type_size(t, a->elem) * a->nelems;
+		const struct synth_array *a = synth_of(t, id);
+		return a ? type_size(t, a->elem) * a->nelems : 0;
 	}
 	int64_t sz = btf__resolve_size(t->btf, id);
 	return sz > 0 ? (uint64_t)sz : 0;
@@ -568,8 +584,8 @@ static void get_info(const struct kd_types *t, uint32_t id, struct kd_type_info 
 	memset(r, 0, sizeof(*r));
 	r->id = id;
 	r->name = "";
-	if (id >= t->nids) {
-		const struct synth_array *a = &t->synth[id - t->nids];
+	const struct synth_array *a = synth_of(t, id);
+	if (a) {
 		r->kind = KD_TYPE_ARRAY;
 		r->target = a->elem;
 		r->nelems = a->nelems;
@@ -841,7 +857,7 @@ static void member_info(const struct kd_types *t, const struct btf_type *bt, uin
 	struct kd_type_info in;
 	get_info(t, strip(t, m->type), &in);
 	*r = (struct kd_member_info){
-		.name = btf__name_by_offset(t->btf, m->name_off),
+		.name = str_at(t, m->name_off),
 		.type = m->type,
 		.offset = bit / 8,
 		.bit_offset = bit,
@@ -862,7 +878,7 @@ static bool find_member(const struct kd_types *t, uint32_t id, const char *name,
 		return false;
 	for (uint32_t i = 0; i < btf_vlen(bt); i++) {
 		const struct btf_member *m = &btf_members(bt)[i];
-		const char *mn = btf__name_by_offset(t->btf, m->name_off);
+		const char *mn = str_at(t, m->name_off);
 		if (mn && *mn) {
 			if (strncmp(mn, name, len) == 0 && mn[len] == '\0') {
 				member_info(t, bt, i, base_bits, r);

@@ -3,7 +3,8 @@
 # A seconds-long fuzz smoke of each parser target (tests/fuzz/fuzz_*.c) with
 # the standalone mutating driver: seeds from tests/fuzz/seeds/TARGET/ plus a
 # synthetic ELF vmcore made by tests/fuzz/mkelf and the kdump, flattened
-# and ring-buffer seeds made by tests/fuzz/mkseeds; then the regression
+# and ring-buffer seeds made by tests/fuzz/mkseeds and the page-table,
+# kallsyms, BTF and task-list seeds made by tests/fuzz/mkseeds_mem; then the regression
 # inputs under tests/fuzz/regress/.  Nothing may crash (the
 # sanitizer build turns memory errors into failures).  KDIVE_FUZZ_SECONDS
 # sets the time per target (default 2).  Real fuzzing: scripts/fuzz.
@@ -15,13 +16,21 @@ check "mkelf writes a synthetic ELF vmcore kdive opens" sh -c "'$KDIVE' -n -c 's
 "$F/mkseeds" "$TMP" "$S/vmcoreinfo/x86_64-6.1"
 check "mkseeds writes a kdump dump kdive opens" sh -c "'$KDIVE' -n -c 'sys; rd -p 0x3000 2' '$TMP/mini.kdump' | grep -q 'KERNEL: 6.1'"
 check "...and its flattened form reads the same" sh -c "'$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.kdump' > '$TMP/a' && '$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.flat' > '$TMP/b' && cmp -s '$TMP/a' '$TMP/b' && [ -s '$TMP/a' ]"
-for t in lexer vmcoreinfo options elf kdump flat log; do
+"$F/mkseeds_mem" "$TMP"
+[ -x "$F/fuzz_tasks" ] && check "mkseeds_mem's task list reads back with ps" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_TASKS_SHOW=1 '$F/fuzz_tasks' '$TMP/tasks.in' | grep -q worker-thr"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks; do
+	if [ ! -x "$F/fuzz_$t" ]; then
+		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
+		continue
+	fi
 	seeds=("$S/$t"/*)
 	case $t in
 	elf) seeds=("$TMP/mini.elf") ;;
 	kdump) seeds=("$TMP/mini.kdump") ;;
 	flat) seeds=("$TMP/mini.flat") ;;
 	log) seeds=("$TMP/ring.mem") ;;
+	pgtable) seeds=("$TMP/pgtable-4.in" "$TMP/pgtable-5.in") ;;
+	kallsyms | btf | tasks) seeds=("$TMP/$t.in") ;;
 	esac
 	if "$F/fuzz_$t" "${seeds[@]}" >"$TMP/$t.out" 2>&1; then
 		ok "fuzz smoke: $t ($(cat "$TMP/$t.out"))"
@@ -35,6 +44,7 @@ done
 for d in "$KDIVE_SRCDIR"/tests/fuzz/regress/*/; do
 	[ -d "$d" ] || continue
 	t=$(basename "$d")
+	[ -x "$F/fuzz_$t" ] || continue
 	for input in "$d"*; do
 		# a sanitizer build refuses allocations libFuzzer would call an OOM
 		if timeout 60 env KDIVE_FUZZ_SECONDS=0 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=1024" "$F/fuzz_$t" "$input" >"$TMP/regress.out" 2>&1; then
