@@ -288,27 +288,6 @@ static const char *state_name(const struct task *t, bool crash_style)
 	return crash_style ? crash_names[idx] : proc_names[idx];
 }
 
-/*
- * Brent's cycle detection for a list that should come back to its head: true
- * when addr was seen before (a loop that misses the head), after about
- * twice the length of the tail and the loop.
- */
-struct cycle {
-	uint64_t mark;
-	unsigned long lam, power;
-};
-
-static bool cycle_step(struct cycle *c, uint64_t addr)
-{
-	if (c->power && addr == c->mark)
-		return true;
-	if (++c->lam >= c->power) {
-		c->mark = addr;
-		c->power = c->power ? c->power * 2 : 1;
-		c->lam = 0;
-	}
-	return false;
-}
 
 struct tasklist {
 	struct task *v;
@@ -346,9 +325,9 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 		uint64_t head = sig + l->sig_thread_head.m.offset, node;
 		if ((err = read_u64(s, head, &node)))
 			return kd_error_prefix(err, "reading the threads of pid %" PRId64, t.pid);
-		struct cycle c = { 0 };
+		struct kd_cycle c = { 0 };
 		for (unsigned k = 0; node != head; k++) {
-			if (k > MAX_THREADS || cycle_step(&c, node))
+			if (k > MAX_THREADS || kd_cycle_step(&c, node))
 				return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)", t.pid);
 			uint64_t th = node - l->thread_node.m.offset;
 			if (th != addr) {
@@ -363,9 +342,9 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 		uint64_t head = addr + l->thread_group.m.offset, node;
 		if ((err = read_u64(s, head, &node)))
 			return err;
-		struct cycle c = { 0 };
+		struct kd_cycle c = { 0 };
 		for (unsigned k = 0; node != head; k++) {
-			if (k > MAX_THREADS || cycle_step(&c, node))
+			if (k > MAX_THREADS || kd_cycle_step(&c, node))
 				return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)", t.pid);
 			struct task tt;
 			if ((err = read_task(s, l, node - l->thread_group.m.offset, buf, &tt)) ||
@@ -420,9 +399,9 @@ static struct kd_error *collect(struct kd_session *s, const struct layout *l, st
 	uint64_t head = l->init_task + l->tasks.m.offset, node = 0;
 	if (!err)
 		err = read_u64(s, head, &node);
-	struct cycle seen = { 0 };
+	struct kd_cycle seen = { 0 };
 	for (size_t k = 0; !err && node != head; k++) {
-		if (k > MAX_TASKS || cycle_step(&seen, node)) {
+		if (k > MAX_TASKS || kd_cycle_step(&seen, node)) {
 			err = kd_error_create(KD_ERR_CORRUPT, "the task list does not end (corrupted?)");
 			break;
 		}

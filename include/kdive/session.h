@@ -8,6 +8,7 @@
 #ifndef KDIVE_SESSION_H
 #define KDIVE_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -281,6 +282,29 @@ KD_API void kd_json_bool(struct kd_session *s, const char *key, bool val);
 KD_API void kd_json_null(struct kd_session *s, const char *key);
 
 /* ---- helpers ---------------------------------------------------------------- */
+
+/**
+ * Cycle detection for walks of lists read from the dump (Brent's method):
+ * zero-initialize, call kd_cycle_step() with each node's address; it returns
+ * true once an address comes back (a loop that misses the list's head),
+ * after at most about twice the length of the tail and the loop.
+ */
+struct kd_cycle {
+	uint64_t mark;
+	unsigned long lam, power;
+};
+
+static inline bool kd_cycle_step(struct kd_cycle *c, uint64_t addr)
+{
+	if (c->power && addr == c->mark)
+		return true;
+	if (++c->lam >= c->power) {
+		c->mark = addr;
+		c->power = c->power ? c->power * 2 : 1;
+		c->lam = 0;
+	}
+	return false;
+}
 
 /**
  * Parse an address operand: a hexadecimal number ("ffffffff81000000",

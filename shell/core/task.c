@@ -14,28 +14,6 @@
 
 enum { MAX_WALK = 1 << 22 };
 
-/*
- * Brent's cycle detection on a list that should come back to its head: a
- * corrupted next pointer may close a loop that never passes the head again.
- * step() is true when addr was seen before, after at most about twice the
- * length of the tail and the loop.
- */
-struct cycle {
-	uint64_t mark;
-	unsigned long lam, power;
-};
-
-static bool cycle_step(struct cycle *c, uint64_t addr)
-{
-	if (c->power && addr == c->mark)
-		return true;
-	if (++c->lam >= c->power) {
-		c->mark = addr;
-		c->power = c->power ? c->power * 2 : 1;
-		c->lam = 0;
-	}
-	return false;
-}
 
 static struct kd_error *rd64(struct kd_session *s, uint64_t addr, uint64_t *v)
 {
@@ -96,7 +74,7 @@ struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg
 	// Every walk is bounded: MAX_WALK tasks in all, and a loop that misses
 	// its head ends as soon as it is seen.
 	unsigned long steps = 0;
-	struct cycle procs = { 0 };
+	struct kd_cycle procs = { 0 };
 	for (unsigned long n = 0; n < MAX_WALK; n++) {
 		// The process, then its other threads.
 		uint64_t head = 0, node = 0, t = proc;
@@ -110,7 +88,7 @@ struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg
 		}
 		if (head && (err = rd64(s, head, &node)))
 			return err;
-		struct cycle threads = { 0 };
+		struct kd_cycle threads = { 0 };
 		for (unsigned long k = 0; k < MAX_WALK; k++) {
 			int64_t pid;
 			char comm[17] = "";
@@ -123,7 +101,7 @@ struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg
 			for (;;) {
 				if (!head || node == head)
 					goto next_proc;
-				if (++steps > MAX_WALK || cycle_step(&threads, node))
+				if (++steps > MAX_WALK || kd_cycle_step(&threads, node))
 					return kd_error_create(KD_ERR_CORRUPT,
 							       "the thread list of pid %" PRId64
 							       " does not end (corrupted?)", pid);
@@ -141,7 +119,7 @@ next_proc:;
 		proc = next - off_tasks;
 		if (proc == init_task)
 			return NULL;
-		if (++steps > MAX_WALK || cycle_step(&procs, proc))
+		if (++steps > MAX_WALK || kd_cycle_step(&procs, proc))
 			break;
 		if ((err = kd_check_interrupt(s)))
 			return err;
