@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dwarf.h"
+#include "dwarf_btf.h"
 
 #if defined(HAVE_LIBDW) && defined(HAVE_LIBBPF)
 
@@ -417,11 +417,11 @@ static void fill_enum(struct cv *c, uint32_t id, Dwarf_Die *die)
 			} else {
 				if (dwarf_formudata(&a, &uv) != 0)
 					continue;
+				// gcc writes 225 as data1 even in a signed enum: a
+				// dataN is negative only when it is as wide as the enum.
 				int bits = form == DW_FORM_data1 ? 8 : form == DW_FORM_data2 ? 16 :
 					   form == DW_FORM_data4 ? 32 : 64;
-				if (bits > size * 8)
-					bits = size * 8;
-				if (sign == 1 && bits < 64 && (uv >> (bits - 1)) & 1)
+				if (sign == 1 && bits == size * 8 && bits < 64 && (uv >> (bits - 1)) & 1)
 					uv |= ~0ull << bits; // sign-extend a negative value
 				sub->val = (int64_t)uv;
 				sub->is_unsigned = sign != 1;

@@ -16,7 +16,7 @@
 #include <kdive/types.h>
 
 #include "config.h"
-#include "dwarf.h"
+#include "dwarf_btf.h"
 #include "session_priv.h"
 #include "symtab.h"
 #include "types.h"

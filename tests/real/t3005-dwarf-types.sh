@@ -67,6 +67,25 @@ else
 	diff "$TMP/want" "$TMP/got" | cut -c 1-300 | head -n 10 | show
 fi
 
+# Enums: every enumerator's value (whatis NAME prints the enum unless a
+# variable or function has the name: then the outputs differ, as DWARF types
+# all global variables and BTF has the functions; those are left out).
+awk '/^\[[0-9]+\] ENUM(64)? / && $3 != "\047(anon)\047" { n = $3; gsub("\047", "", n); print n }' \
+	"$TMP/raw" | sort | uniq -c | awk '$1 == 1 { print "whatis " $2 }' >"$TMP/ecmds"
+enums() { # one line per enum: "enum NAME{|  A = 0,|...|SIZE: 4|"
+	awk '/^enum [^ ]+ \{$/ { inb = 1; buf = "" } inb { buf = buf $0 "|" } /^SIZE:/ && inb { print buf; inb = 0 }' "$1" |
+		sed 's/ {/{/' | sort -t '{' -k 1,1
+}
+run_kd -i "$TMP/ecmds" "$D"
+enums "$TMP/out" >"$TMP/e.btf"
+run_kd --vmlinux "$V" --types dwarf -i "$TMP/ecmds" "$D"
+enums "$TMP/out" >"$TMP/e.dwarf"
+join -t '{' -o 1.1,1.2,2.2 "$TMP/e.btf" "$TMP/e.dwarf" >"$TMP/e.both"
+nenums=$(wc -l <"$TMP/e.both")
+check "over a thousand enums to compare ($nenums of $(wc -l <"$TMP/ecmds"))" [ "$nenums" -gt 1000 ]
+expect_eq "their enumerators and sizes equal the BTF's (negative, 225 as data1 in a signed enum...)" "" \
+	"$(awk -F '{' '$2 != $3 { print $1 }' "$TMP/e.both" | head -n 5 | tr '\n' ' ')"
+
 # The structs commands rely on, one by one (a failure above names them here).
 for t in task_struct mm_struct page list_head printk_info printk_ringbuffer rq sched_entity file \
 	inode super_block dentry module cred pid vm_area_struct; do

@@ -3,8 +3,8 @@
  * Types from the DWARF of a debug vmlinux (shell/core/dwarf.c), converted to
  * an in-memory BTF so that the types layer (types.c) works unchanged.
  */
-#ifndef KD_CORE_DWARF_H
-#define KD_CORE_DWARF_H
+#ifndef KD_CORE_DWARF_BTF_H
+#define KD_CORE_DWARF_BTF_H
 
 #include <stddef.h>
 
