@@ -875,7 +875,7 @@ static struct kd_error *ps_init(struct kd_session *s)
 		err = kd_type_member(s, "rq", "curr", &m);
 	if (!err)
 		err = read_u64(s, rq + off + m.offset, &curr);
-	if (!err && !kd_task_user_as(s, curr, &as))
+	if (!err && !(err = kd_task_user_as(s, curr, &as)))
 		kd_context_set(s, curr, &as);
 	kd_error_destroy(err);
 	return NULL;
