@@ -4,7 +4,8 @@
 # BTF in its memory, run one command that needs both, exit.  Prints the
 # minimum and median wall time of N runs (default 20) in milliseconds, and
 # the same for kdive without a dump (process start + module loading) as a
-# baseline.  Not a test: a figure to watch.
+# baseline; with the fixture's debug vmlinux, the same with types from its
+# DWARF (--types dwarf).  Not a test: a figure to watch.
 #   bench/startup.sh [DUMP] [N]     (default DUMP: the KASLR fixture)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,3 +33,12 @@ echo "dump: $dump ($(du -h "$dump" | cut -f1))"
 measure "no dump (process + modules)" "$kdive" -n -c 'help'
 measure "dump: kallsyms + BTF, 'sym _stext'" "$kdive" -n -c 'sym _stext' "$dump"
 measure "dump: + 'struct task_struct.pid init_task'" "$kdive" -n -c 'struct task_struct.pid init_task' "$dump"
+# Types from a debug vmlinux's DWARF (libdw, converted to BTF), when the
+# fixture has one next to the dump (mkvmcore keeps the -dbg package's).
+vmlinux=$(dirname "$dump")/vmlinux
+if [ -f "$vmlinux" ] && readelf -SW "$vmlinux" 2>/dev/null | grep -q ' \.debug_info '; then
+	measure "dump: --vmlinux --types dwarf, 'struct ...'" \
+		"$kdive" -n --vmlinux "$vmlinux" --types dwarf -c 'struct task_struct.pid init_task' "$dump"
+	measure "dump: --vmlinux (its .symtab; the dump's BTF)" \
+		"$kdive" -n --vmlinux "$vmlinux" -c 'struct task_struct.pid init_task' "$dump"
+fi

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"  --system-map FILE    add the symbols of this System.map (checked against the dump)\n"
 		"  --vmlinux FILE       add the symbols and types of this vmlinux (checked)\n"
 		"  --btf FILE           take types from this BTF file (raw, or an ELF with .BTF)\n"
+		"  --types SOURCE       auto (default: the dump's BTF, else the vmlinux's .BTF,\n"
+		"                       else its DWARF), btf, or dwarf (the DWARF of --vmlinux)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print the version\n"
 		"\n"
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 		{ "system-map", required_argument, NULL, 'M' },
 		{ "vmlinux", required_argument, NULL, 'L' },
 		{ "btf", required_argument, NULL, 'B' },
+		{ "types", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmds = NULL, *script = NULL;
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
 		case 'M': opts.system_map = optarg; break;
 		case 'L': opts.vmlinux = optarg; break;
 		case 'B': opts.btf = optarg; break;
+		case 'T': opts.types = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 1;

@@ -105,8 +105,9 @@ static struct kd_error *init_layers(struct kd_session *s)
 
 static struct kd_error *copy_opts(struct kd_session *s, const struct kd_session_opts *o)
 {
-	const char *const src[] = { o->vmcoreinfo, o->system_map, o->vmlinux, o->btf };
-	const char **dst[] = { &s->opts.vmcoreinfo, &s->opts.system_map, &s->opts.vmlinux, &s->opts.btf };
+	const char *const src[] = { o->vmcoreinfo, o->system_map, o->vmlinux, o->btf, o->types };
+	const char **dst[] = { &s->opts.vmcoreinfo, &s->opts.system_map, &s->opts.vmlinux, &s->opts.btf,
+			       &s->opts.types };
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
 		if (src[i] && !(*dst[i] = strdup(src[i])))
 			return &kd_enomem;
@@ -210,6 +211,7 @@ void kd_session_destroy(struct kd_session *s)
 	free((char *)s->opts.system_map);
 	free((char *)s->opts.vmlinux);
 	free((char *)s->opts.btf);
+	free((char *)s->opts.types);
 	free(s);
 }
 

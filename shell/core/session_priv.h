@@ -20,6 +20,7 @@ struct kd_session_opts {
 	const char *system_map;  /* --system-map FILE: symbols to merge */
 	const char *vmlinux;     /* --vmlinux FILE: symbols (.symtab) and types (.BTF) */
 	const char *btf;         /* --btf FILE: types (raw BTF or an ELF with .BTF) */
+	const char *types;       /* --types auto|btf|dwarf: where types come from (NULL: auto) */
 };
 
 struct kd_session {

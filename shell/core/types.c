@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Types from BTF, behind <kdive/types.h>.  The BTF comes from the dump's
 // memory (__start_BTF..__stop_BTF, found through kallsyms), a raw BTF file
-// (--btf) or a vmlinux's .BTF section (--vmlinux), and is parsed by libbpf.
+// (--btf), a vmlinux's .BTF section (--vmlinux) or its DWARF converted to BTF
+// (dwarf.c: --types dwarf, or when there is no BTF), and is parsed by libbpf.
 // kdive adds a name index (libbpf's lookups are linear scans), an index of
 // enumerators built on first use, and "synthetic" array types for the
 // well-known variables whose array type BTF does not have (linux_banner).
@@ -15,6 +16,7 @@
 #include <kdive/types.h>
 
 #include "config.h"
+#include "dwarf_btf.h"
 #include "session_priv.h"
 #include "symtab.h"
 #include "types.h"
@@ -345,6 +347,35 @@ static struct kd_error *check_against_vmcoreinfo(struct kd_session *s, const cha
 	return NULL;
 }
 
+/* --types: where types come from. */
+enum types_mode { TYPES_AUTO, TYPES_BTF, TYPES_DWARF };
+
+static struct kd_error *types_mode(const struct kd_session *s, enum types_mode *ret)
+{
+	const char *m = s->opts.types;
+	*ret = !m || strcmp(m, "auto") == 0 ? TYPES_AUTO : strcmp(m, "btf") == 0 ? TYPES_BTF :
+	       strcmp(m, "dwarf") == 0 ? TYPES_DWARF : (enum types_mode)-1;
+	if (*ret == (enum types_mode)-1)
+		return kd_error_create(KD_ERR_USAGE, "--types %s: expected auto, btf or dwarf", m);
+	if (*ret == TYPES_DWARF && s->opts.btf)
+		return kd_error_create(KD_ERR_USAGE, "--types dwarf and --btf exclude each other");
+	if (*ret == TYPES_DWARF && !s->opts.vmlinux)
+		return kd_error_create(KD_ERR_USAGE, "--types dwarf needs --vmlinux FILE (a vmlinux with DWARF)");
+	return NULL;
+}
+
+/* The DWARF of --vmlinux, converted to BTF (dwarf.c). */
+static struct kd_error *btf_from_dwarf(struct kd_session *s, struct btf **ret)
+{
+	struct kd_dwarf_stats st;
+	struct kd_error *err = kd_dwarf_to_btf(s->opts.vmlinux, ret, &st);
+	if (err)
+		return err;
+	s->types = types_new(*ret, "DWARF of %s (%zu types, %zu variables from %zu units in %.1f s)",
+			     s->opts.vmlinux, st.types, st.vars, st.units, st.seconds);
+	return NULL;
+}
+
 struct kd_error *kd_types_init(struct kd_session *s)
 {
 	if (!s->core)
@@ -352,7 +383,19 @@ struct kd_error *kd_types_init(struct kd_session *s)
 	struct btf *btf = NULL;
 	struct kd_error *err = NULL;
 	char *what = NULL;
-	if (s->opts.btf) {
+	enum types_mode mode;
+	if ((err = types_mode(s, &mode)))
+		return err;
+	if (mode == TYPES_DWARF) {
+		err = btf_from_dwarf(s, &btf);
+		if (err) {
+			struct kd_error *e = kd_error_create(KD_ERR_USAGE, "--types dwarf: %s", err->msg);
+			kd_error_destroy(err);
+			return e;
+		}
+		if (asprintf(&what, "the DWARF of '%s'", s->opts.vmlinux) < 0)
+			what = NULL;
+	} else if (s->opts.btf) {
 		btf = btf__parse(s->opts.btf, NULL);
 		if (!btf)
 			return kd_error_create(KD_ERR_USAGE, "cannot read BTF from '%s': %s", s->opts.btf,
@@ -369,12 +412,22 @@ struct kd_error *kd_types_init(struct kd_session *s)
 			kd_error_destroy(err);
 			err = NULL;
 			btf = btf__parse_elf(s->opts.vmlinux, NULL);
-			if (!btf)
-				return kd_error_create(KD_ERR_USAGE, "no BTF in the dump, nor in '%s' (%s)",
-						       s->opts.vmlinux, strerror(errno));
-			if (asprintf(&what, "the .BTF of '%s'", s->opts.vmlinux) < 0)
-				what = NULL;
-			s->types = types_new(btf, ".BTF of %s", s->opts.vmlinux);
+			int e = errno;
+			if (btf) {
+				if (asprintf(&what, "the .BTF of '%s'", s->opts.vmlinux) < 0)
+					what = NULL;
+				s->types = types_new(btf, ".BTF of %s", s->opts.vmlinux);
+			} else if (mode == TYPES_AUTO && !(err = btf_from_dwarf(s, &btf))) {
+				if (asprintf(&what, "the DWARF of '%s'", s->opts.vmlinux) < 0)
+					what = NULL;
+			} else {
+				struct kd_error *r = kd_error_create(KD_ERR_USAGE,
+								     "no BTF in the dump, nor in '%s' (%s)%s%s",
+								     s->opts.vmlinux, strerror(e),
+								     err ? "; its DWARF: " : "", err ? err->msg : "");
+				kd_error_destroy(err);
+				return r;
+			}
 		} else {
 			return err;
 		}
@@ -1311,6 +1364,8 @@ static struct kd_error *no_libbpf(void)
 
 struct kd_error *kd_types_init(struct kd_session *s)
 {
+	if (s->opts.types && strcmp(s->opts.types, "dwarf") == 0)
+		return kd_error_create(KD_ERR_USAGE, "--types dwarf: kdive was built without libbpf");
 	if (s->opts.btf)
 		return kd_error_create(KD_ERR_USAGE, "--btf: kdive was built without libbpf");
 	return NULL;
