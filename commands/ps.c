@@ -237,8 +237,10 @@ static uint64_t mm_rss_pages(struct kd_session *s, const struct layout *l, uint6
 	return (uint64_t)total;
 }
 
+// group, when not NULL, is the thread group's leader, already read: its
+// threads share its mm, whose VSZ and RSS need not be read again.
 static struct kd_error *read_task(struct kd_session *s, const struct layout *l, uint64_t addr,
-				  unsigned char *buf, struct task *t)
+				  unsigned char *buf, struct task *t, const struct task *group)
 {
 	memset(t, 0, sizeof(*t));
 	struct kd_error *err = kd_read_kernel(s, addr, buf, l->task_size);
@@ -259,7 +261,10 @@ static struct kd_error *read_task(struct kd_session *s, const struct layout *l, 
 	t->utime = extract(s, &l->utime, buf, n);
 	t->stime = extract(s, &l->stime, buf, n);
 	t->parent_addr = extract(s, l->real_parent.ok ? &l->real_parent : &l->parent, buf, n);
-	if (t->mm) {
+	if (t->mm && group && group->mm == t->mm) {
+		t->vsz_kb = group->vsz_kb;
+		t->rss_kb = group->rss_kb;
+	} else if (t->mm) {
 		uint64_t tv = 0;
 		if (l->mm_total_vm.ok && ok(kd_read_kernel(s, t->mm + l->mm_total_vm.m.offset, &tv, 8)))
 			t->vsz_kb = tv * (kd_page_size(s) / 1024);
@@ -315,7 +320,7 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 				  unsigned char *buf, struct tasklist *tl)
 {
 	struct task t;
-	struct kd_error *err = read_task(s, l, addr, buf, &t);
+	struct kd_error *err = read_task(s, l, addr, buf, &t, NULL);
 	if (err)
 		return err;
 	uint64_t sig = extract(s, &l->signal, buf, l->task_size);
@@ -332,7 +337,7 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 			uint64_t th = node - l->thread_node.m.offset;
 			if (th != addr) {
 				struct task tt;
-				if ((err = read_task(s, l, th, buf, &tt)) || (err = push(tl, &tt)))
+				if ((err = read_task(s, l, th, buf, &tt, &t)) || (err = push(tl, &tt)))
 					return err;
 			}
 			if ((err = read_u64(s, node, &node)))
@@ -347,7 +352,7 @@ static struct kd_error *add_group(struct kd_session *s, const struct layout *l, 
 			if (k > MAX_THREADS || kd_cycle_step(&c, node))
 				return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)", t.pid);
 			struct task tt;
-			if ((err = read_task(s, l, node - l->thread_group.m.offset, buf, &tt)) ||
+			if ((err = read_task(s, l, node - l->thread_group.m.offset, buf, &tt, &t)) ||
 			    (err = push(tl, &tt)) || (err = read_u64(s, node, &node)))
 				return err;
 		}
@@ -428,7 +433,7 @@ static struct kd_error *collect(struct kd_session *s, const struct layout *l, st
 			}
 			if (idle && !find_addr(tl, idle)) {
 				struct task t;
-				if (ok(read_task(s, l, idle, buf, &t))) {
+				if (ok(read_task(s, l, idle, buf, &t, NULL))) {
 					t.idle_task = true;
 					t.cpu = cpu;
 					push(tl, &t);
