@@ -877,36 +877,10 @@ static const struct kd_command commands[3] = {
 	{ NULL },
 };
 
-// The default context: the task that was running on CPU 0 (rq->curr of CPU
-// 0's runqueue).  Dumps made after a panic would prefer the panicking task;
-// kdive does not find it yet.  Failure is silent: no context.
-static struct kd_error *ps_init(struct kd_session *s)
-{
-	uint64_t rq, off, curr;
-	struct kd_member_info m;
-	struct kd_as as;
-	if (!kd_symbols_available(s) || !kd_types_available(s))
-		return NULL;
-	struct kd_error *err = kd_symbol_address(s, "runqueues", &rq);
-	if (!err)
-		err = kd_percpu_offset(s, 0, &off);
-	if (!err)
-		err = kd_type_member(s, "rq", "curr", &m);
-	if (!err)
-		err = read_u64(s, rq + off + m.offset, &curr);
-	if (!err)
-		err = kd_task_user_as(s, curr, &as);
-	if (!err)
-		kd_context_set(s, curr, &as);
-	kd_error_destroy(err);
-	return NULL;
-}
-
 KD_MODULE_EXPORT const struct kd_module kd_module_info = {
 	.abi = KD_MODULE_ABI,
 	.struct_size = sizeof(struct kd_module),
 	.name = "ps",
 	.version = "1",
 	.commands = commands,
-	.init = ps_init,
 };

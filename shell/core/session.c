@@ -332,8 +332,21 @@ void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_as *use
 	s->ctx_as = user_as ? *user_as : (struct kd_as){ .kind = KD_AS_KERNEL };
 }
 
-bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struct kd_as *user_as_ret)
+bool kd_context_get(const struct kd_session *cs, uint64_t *task_ret, struct kd_as *user_as_ret)
 {
+	const struct kd_session *s = cs;
+	if (!s->ctx_set && !s->ctx_default_tried && s->core) {
+		// First use: the default context, CPU 0's task (it needs the
+		// symbols and types, which load on first use too).
+		struct kd_session *ms = (struct kd_session *)cs;
+		ms->ctx_default_tried = true;
+		uint64_t task;
+		struct kd_as as;
+		struct kd_error *err = kd_task_default_context(ms, &task, &as);
+		if (!err)
+			kd_context_set(ms, task, &as);
+		kd_error_destroy(err);
+	}
 	if (!s->ctx_set)
 		return false;
 	if (task_ret)

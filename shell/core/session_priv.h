@@ -48,6 +48,9 @@ struct kd_session {
 	const struct kd_arch_ops *arch;    // arch/arch.h
 	void *arch_state;
 	struct kd_symtab *symtab;          // shell/core/symtab.h
+	bool symtab_lazy;                  // the dump's kallsyms are read on first use
+	bool types_lazy;                   // the dump's BTF is read on first use
+	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
 };
 
@@ -58,6 +61,8 @@ struct kd_session {
  * the session.  The fini hooks accept a session whose init
  * failed or never ran.
  */
+struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
+					 struct kd_as *as_ret);       // shell/core/task.c
 struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
 struct kd_error *kd_symbols_init(struct kd_session *s);       // shell/core/symtab.c
 struct kd_error *kd_types_init(struct kd_session *s);         // shell/core/types.c

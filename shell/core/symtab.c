@@ -685,7 +685,7 @@ static struct kd_error *load_file(struct kd_session *s, struct kd_symtab *t, con
 
 /* ---- the layer ------------------------------------------------------------------ */
 
-struct kd_error *kd_symbols_init(struct kd_session *s)
+static struct kd_error *symbols_load(struct kd_session *s)
 {
 	if (!s->core)
 		return NULL;
@@ -737,6 +737,40 @@ struct kd_error *kd_symbols_init(struct kd_session *s)
 	return NULL;
 }
 
+/*
+ * The symbol table is built on first use when it comes from the dump alone,
+ * so commands that need no symbols (sys, log, rd -p) start in milliseconds.
+ * Files given on the command line are read at once: a System.map or vmlinux
+ * that does not belong to the dump must be refused when the dump opens.
+ * After a lazy load the arch layer gets its second stage (it reads
+ * page_offset_base and friends through the symbols).
+ */
+struct kd_error *kd_symbols_init(struct kd_session *s)
+{
+	if (!s->core || s->opts.system_map || s->opts.vmlinux)
+		return symbols_load(s);
+	s->symtab_lazy = true;
+	return NULL;
+}
+
+static void symbols_ensure(const struct kd_session *cs)
+{
+	if (!cs->symtab_lazy)
+		return;
+	struct kd_session *s = (struct kd_session *)cs; // loading is not a visible change
+	s->symtab_lazy = false;
+	struct kd_error *err = symbols_load(s);
+	if (err) {
+		kd_warn(s, "symbols: %s", err->msg);
+		kd_error_destroy(err);
+	}
+	err = kd_arch_post_symbols(s);
+	if (err) {
+		kd_warn(s, "address translation: %s", err->msg);
+		kd_error_destroy(err);
+	}
+}
+
 void kd_symbols_fini(struct kd_session *s)
 {
 	symtab_free(s->symtab);
@@ -746,6 +780,7 @@ void kd_symbols_fini(struct kd_session *s)
 bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret, uint64_t *size_ret,
 		      bool *exact_ret)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	int64_t i = t ? find_first(t, name) : -1;
 	if (i < 0)
@@ -987,11 +1022,13 @@ static void fill(const struct kd_symtab *t, uint32_t idx, struct kd_symbol *ret)
 
 bool kd_symbols_available(const struct kd_session *s)
 {
+	symbols_ensure(s);
 	return s->symtab != NULL;
 }
 
 const char *kd_symbols_source(const struct kd_session *s)
 {
+	symbols_ensure(s);
 	return s->symtab ? s->symtab->source : NULL;
 }
 
@@ -1002,6 +1039,7 @@ bool kd_symbol_is_absolute(const struct kd_symbol *sym)
 
 struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, struct kd_symbol *ret)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1019,6 +1057,7 @@ struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, struct k
 
 struct kd_error *kd_symbol_address(struct kd_session *s, const char *name, uint64_t *addr_ret)
 {
+	symbols_ensure(s);
 	struct kd_symbol sym;
 	struct kd_error *err = kd_symbol_find(s, name, &sym);
 	if (!err)
@@ -1039,6 +1078,7 @@ static const struct kmod *module_containing(const struct kd_symtab *t, uint64_t 
 struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_symbol *ret,
 			      uint64_t *offset_ret)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1095,6 +1135,7 @@ notfound:
 struct kd_error *kd_symbol_lookup_addr(struct kd_session *s, uint64_t addr, const char **name_ret,
 				       uint64_t *offset_ret)
 {
+	symbols_ensure(s);
 	struct kd_symbol sym;
 	struct kd_error *err = kd_symbol_at(s, addr, &sym, offset_ret);
 	if (!err && name_ret)
@@ -1104,6 +1145,7 @@ struct kd_error *kd_symbol_lookup_addr(struct kd_session *s, uint64_t addr, cons
 
 struct kd_error *kd_symbol_foreach(struct kd_session *s, unsigned set, kd_symbol_fn *fn, void *arg)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1145,6 +1187,7 @@ static int named_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
 struct kd_error *kd_symbol_foreach_named(struct kd_session *s, const char *name, kd_symbol_fn *fn,
 					 void *arg)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1160,6 +1203,7 @@ struct kd_error *kd_symbol_foreach_named(struct kd_session *s, const char *name,
 struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd_symbol_fn *fn,
 				    void *arg)
 {
+	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1197,6 +1241,7 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 
 struct kd_error *kd_kmodule_count(struct kd_session *s, size_t *n_ret)
 {
+	symbols_ensure(s);
 	if (!s->symtab)
 		return no_symbols();
 	struct kd_error *err = load_modules(s);
@@ -1206,12 +1251,14 @@ struct kd_error *kd_kmodule_count(struct kd_session *s, size_t *n_ret)
 
 const struct kd_kmodule *kd_kmodule_get(struct kd_session *s, size_t i)
 {
+	symbols_ensure(s);
 	return s->symtab && i < s->symtab->nmods ? &s->symtab->mods[i].pub : NULL;
 }
 
 struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *module, kd_symbol_fn *fn,
 					  void *arg)
 {
+	symbols_ensure(s);
 	size_t n;
 	struct kd_error *err = kd_kmodule_count(s, &n);
 	struct kd_symtab *t = s->symtab;
@@ -1241,6 +1288,7 @@ struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *modu
 
 struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *ret)
 {
+	symbols_ensure(s);
 	uint64_t base;
 	struct kd_error *err = kd_symbol_address(s, "__per_cpu_offset", &base);
 	if (err)

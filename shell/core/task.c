@@ -154,3 +154,24 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 	*task_ret = f.task;
 	return as_ret ? kd_task_user_as(s, f.task, as_ret) : NULL;
 }
+
+// The default context: the task that was running on CPU 0 (rq->curr of
+// CPU 0's runqueue).  Dumps made after a panic would prefer the panicking
+// task; kdive does not find it yet.
+struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret, struct kd_as *as_ret)
+{
+	uint64_t rq, off, curr;
+	struct kd_member_info m;
+	struct kd_error *err = kd_symbol_address(s, "runqueues", &rq);
+	if (!err)
+		err = kd_percpu_offset(s, 0, &off);
+	if (!err)
+		err = kd_type_member(s, "rq", "curr", &m);
+	if (!err)
+		err = rd64(s, rq + off + m.offset, &curr);
+	if (!err)
+		err = kd_task_user_as(s, curr, as_ret);
+	if (!err)
+		*task_ret = curr;
+	return err;
+}

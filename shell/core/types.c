@@ -376,7 +376,7 @@ static struct kd_error *btf_from_dwarf(struct kd_session *s, struct btf **ret)
 	return NULL;
 }
 
-struct kd_error *kd_types_init(struct kd_session *s)
+static struct kd_error *types_load(struct kd_session *s)
 {
 	if (!s->core)
 		return NULL;
@@ -448,6 +448,32 @@ struct kd_error *kd_types_init(struct kd_session *s)
 	return NULL;
 }
 
+/*
+ * Like the symbol table, the dump's own BTF is read on first use; files from
+ * the command line (--btf, --vmlinux, --types) are read at once so a wrong
+ * one is refused when the dump opens.
+ */
+struct kd_error *kd_types_init(struct kd_session *s)
+{
+	if (!s->core || s->opts.btf || s->opts.vmlinux || s->opts.types)
+		return types_load(s);
+	s->types_lazy = true;
+	return NULL;
+}
+
+static void types_ensure(const struct kd_session *cs)
+{
+	if (!cs->types_lazy)
+		return;
+	struct kd_session *s = (struct kd_session *)cs; // loading is not a visible change
+	s->types_lazy = false;
+	struct kd_error *err = types_load(s);
+	if (err) {
+		kd_warn(s, "types: %s", err->msg);
+		kd_error_destroy(err);
+	}
+}
+
 void kd_types_fini(struct kd_session *s)
 {
 	types_free(s->types);
@@ -465,11 +491,13 @@ static struct kd_error *no_types(const struct kd_session *s)
 
 bool kd_types_available(const struct kd_session *s)
 {
+	types_ensure(s);
 	return s->types != NULL;
 }
 
 const char *kd_types_source(const struct kd_session *s)
 {
+	types_ensure(s);
 	return s->types ? s->types->source : NULL;
 }
 
@@ -578,6 +606,7 @@ static uint32_t parse_c_type(struct kd_types *t, const char *text, uint64_t arra
 
 struct kd_error *kd_type_find(struct kd_session *s, const char *name, uint32_t *id_ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	uint32_t id = strpbrk(name, "*[") ? parse_c_type(s->types, name, 0) : find_type(s->types, name);
@@ -692,6 +721,7 @@ static void get_info(const struct kd_types *t, uint32_t id, struct kd_type_info 
 
 struct kd_error *kd_type_get(struct kd_session *s, uint32_t id, struct kd_type_info *ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	if (id >= s->types->nids + s->types->nsynth)
@@ -726,6 +756,7 @@ static uint32_t strip(const struct kd_types *t, uint32_t id)
 
 uint32_t kd_type_strip(struct kd_session *s, uint32_t id)
 {
+	types_ensure(s);
 	return s->types ? strip(s->types, id) : id;
 }
 
@@ -737,6 +768,7 @@ static int cmp_str(const void *a, const void *b)
 struct kd_error *kd_type_complete(struct kd_session *s, const char *prefix, kd_type_name_fn *fn,
 				  void *arg)
 {
+	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
@@ -887,6 +919,7 @@ static void declare(const struct kd_types *t, uint32_t id, struct sbuf *b, int d
 
 char *kd_type_name(struct kd_session *s, uint32_t id, const char *var)
 {
+	types_ensure(s);
 	if (!s->types)
 		return strdup("?");
 	struct sbuf b = { 0 };
@@ -1028,6 +1061,7 @@ out:
 struct kd_error *kd_type_member_by_id(struct kd_session *s, uint32_t id, const char *path,
 				      struct kd_member_info *ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	return member_path(s, id, "type", path, ret);
@@ -1036,6 +1070,7 @@ struct kd_error *kd_type_member_by_id(struct kd_session *s, uint32_t id, const c
 struct kd_error *kd_type_member(struct kd_session *s, const char *type, const char *path,
 				struct kd_member_info *ret)
 {
+	types_ensure(s);
 	uint32_t id;
 	struct kd_error *err = kd_type_find(s, type, &id);
 	if (err)
@@ -1045,6 +1080,7 @@ struct kd_error *kd_type_member(struct kd_session *s, const char *type, const ch
 
 struct kd_error *kd_type_size(struct kd_session *s, const char *type, uint64_t *size_ret)
 {
+	types_ensure(s);
 	uint32_t id;
 	struct kd_error *err = kd_type_find(s, type, &id);
 	if (!err)
@@ -1055,6 +1091,7 @@ struct kd_error *kd_type_size(struct kd_session *s, const char *type, uint64_t *
 struct kd_error *kd_type_member_at(struct kd_session *s, uint32_t id, uint32_t i,
 				   struct kd_member_info *ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1069,6 +1106,7 @@ struct kd_error *kd_type_member_at(struct kd_session *s, uint32_t id, uint32_t i
 struct kd_error *kd_enum_at(struct kd_session *s, uint32_t id, uint32_t i, const char **name_ret,
 			    int64_t *value_ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1082,6 +1120,7 @@ struct kd_error *kd_enum_at(struct kd_session *s, uint32_t id, uint32_t i, const
 
 const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t value)
 {
+	types_ensure(s);
 	if (!s->types)
 		return NULL;
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1101,6 +1140,7 @@ const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t value)
 struct kd_error *kd_enum_value(struct kd_session *s, const char *enum_type, const char *name,
 			       int64_t *value_ret)
 {
+	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
@@ -1145,6 +1185,7 @@ struct kd_error *kd_enum_value(struct kd_session *s, const char *enum_type, cons
 struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_info *m,
 				   const void *buf, size_t buflen, uint64_t *ret)
 {
+	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	struct kd_type_info in;
@@ -1189,6 +1230,7 @@ struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_
 struct kd_error *kd_read_member(struct kd_session *s, const char *type, const char *path,
 				uint64_t addr, void *buf, size_t len)
 {
+	types_ensure(s);
 	struct kd_member_info m;
 	struct kd_error *err = kd_type_member(s, type, path, &m);
 	if (err)
@@ -1202,6 +1244,7 @@ struct kd_error *kd_read_member(struct kd_session *s, const char *type, const ch
 struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, const char *path,
 				    uint64_t addr, uint64_t *ret)
 {
+	types_ensure(s);
 	struct kd_member_info m;
 	struct kd_error *err = kd_type_member(s, type, path, &m);
 	if (err)
@@ -1223,6 +1266,7 @@ struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, cons
 struct kd_error *kd_read_member_string(struct kd_session *s, const char *type, const char *path,
 				       uint64_t addr, char *buf, size_t len)
 {
+	types_ensure(s);
 	if (!len)
 		return kd_error_create(KD_ERR_USAGE, "no room for the string");
 	buf[0] = '\0';
@@ -1273,6 +1317,7 @@ static uint32_t find_var(struct kd_types *t, const char *name)
 
 bool kd_symbol_is_percpu(struct kd_session *s, const char *symbol)
 {
+	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (t) {
 		uint32_t var = find_var(t, symbol);
@@ -1297,6 +1342,7 @@ bool kd_symbol_is_percpu(struct kd_session *s, const char *symbol)
 struct kd_error *kd_symbol_type(struct kd_session *s, const char *symbol, uint32_t *id_ret,
 				bool *inferred_ret)
 {
+	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
