@@ -747,6 +747,7 @@ static struct kd_error *symbols_load(struct kd_session *s)
  */
 struct kd_error *kd_symbols_init(struct kd_session *s)
 {
+	s->symtab_lazy = false;
 	if (!s->core || s->opts.system_map || s->opts.vmlinux)
 		return symbols_load(s);
 	s->symtab_lazy = true;

@@ -455,6 +455,7 @@ static struct kd_error *types_load(struct kd_session *s)
  */
 struct kd_error *kd_types_init(struct kd_session *s)
 {
+	s->types_lazy = false;
 	if (!s->core || s->opts.btf || s->opts.vmlinux || s->opts.types)
 		return types_load(s);
 	s->types_lazy = true;
