@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Read speed of every dump form of the mkvmcore fixture through kdive's core
 # (tests/tools/kdbench): open time, sequential MB/s over the kept pages,
-# random 4 KiB reads/s with the page cache off and on.  Not a test.
+# random 4 KiB reads/s with the page cache off and on; then the limit: each
+# compression library alone on the same pages (tests/tools/kdlimit).  Not a test.
 # usage: bench/formats.sh [BUILDDIR]   (default build-fmt, then build)
 set -e
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,3 +26,6 @@ for f in elf elf-filtered qemu-kdump-zlib kdump-zlib kdump-lzo kdump-raw flat "s
 	printf '%-22s %10s %8s %9s %12s %12s\n' "${f//T:/}" "$size" "$(v open_ms)" "$(v seq_MBps)" \
 		"$(v rand_reads_per_s_nocache)" "$(v rand_reads_per_s_cache1024)"
 done
+# The limit: each library alone decompressing the same kernel's pages.
+echo
+echo "library limit (decompressing this dump's pages, MB/s): $("$b/tests/tools/kdlimit" "$FIX/vmcore.elf")"
