@@ -39,6 +39,12 @@ one_error "a vmlinuz" "unknown format"
 run_kd -c sys "$KDIVE"
 one_error "an ELF executable" "ELF file is not a core dump"
 
+# An ELF32 core (a 32-bit kernel's dump): refused by name.
+head -c 8192 "$FIX/vmcore.elf" >"$TMP/elf32"
+printf '\001' | dd of="$TMP/elf32" bs=1 seek=4 conv=notrunc 2>/dev/null
+run_kd -c sys "$TMP/elf32"
+one_error "an ELF32 dump" "ELF32 dumps are not supported (32-bit kernels)"
+
 # A corrupted ELF header: program header offset pointing far past the end.
 head -c 8192 "$FIX/vmcore.elf" >"$TMP/badphoff"
 printf '\377\377\377\377' | dd of="$TMP/badphoff" bs=1 seek=32 conv=notrunc 2>/dev/null
