@@ -15,21 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "fuzz_mem.h"
-
-/* A memfd holding len bytes of data; its path in path.  -1 on failure. */
-static inline int fuzz_memfd(const char *name, const void *data, size_t len, char path[64])
-{
-	int fd = memfd_create(name, 0);
-	if (fd < 0)
-		return -1;
-	if (len && write(fd, data, len) != (ssize_t)len) {
-		close(fd);
-		return -1;
-	}
-	snprintf(path, 64, "/proc/self/fd/%d", fd);
-	return fd;
-}
 
 static inline void fuzz_put64(unsigned char *p, uint64_t v)
 {

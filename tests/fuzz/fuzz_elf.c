@@ -3,7 +3,6 @@
 // headers, notes, VMCOREINFO, the layers above) and reading from it.  The
 // input is put in a memfd so the real file path code runs.
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/session_priv.h"
@@ -11,15 +10,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = memfd_create("kdive-fuzz", 0);
+	char path[64];
+	int fd = fuzz_memfd("kdive-fuzz", data, size, path);
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	FILE *devnull = fopen("/dev/null", "w");
 	FILE *saved = stderr;
 	stderr = devnull ? devnull : stderr; // warnings from the layers

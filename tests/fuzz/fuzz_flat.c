@@ -5,7 +5,6 @@
 // it as a dump (the kdump backend reading through the flattened map).
 // Seed: mini.flat from mkseeds.
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/session_priv.h"
@@ -16,15 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	if (!devnull && !(devnull = fopen("/dev/null", "w")))
 		return 0;
-	int fd = memfd_create("kdive-fuzz-flat", 0);
+	char path[64];
+	int fd = fuzz_memfd("kdive-fuzz-flat", data, size, path);
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	struct kd_file *f;
 	struct kd_error *err = kd_file_open(path, &f);
 	if (!err) {

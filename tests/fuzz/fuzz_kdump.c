@@ -6,7 +6,6 @@
 // both run), plus the unaligned and cross-page reads commands make.
 // Seed: mini.kdump from mkseeds (and a few KiB of a real dump's head).
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/session_priv.h"
@@ -17,15 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	if (!devnull && !(devnull = fopen("/dev/null", "w")))
 		return 0;
-	int fd = memfd_create("kdive-fuzz-kdump", 0);
+	char path[64];
+	int fd = fuzz_memfd("kdive-fuzz-kdump", data, size, path);
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	FILE *saved = stderr;
 	stderr = devnull;
 	struct kd_session *s;

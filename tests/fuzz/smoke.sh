@@ -16,6 +16,8 @@ check "mkelf writes a synthetic ELF vmcore kdive opens" sh -c "'$KDIVE' -n -c 's
 "$F/mkseeds" "$TMP" "$S/vmcoreinfo/x86_64-6.1"
 check "mkseeds writes a kdump dump kdive opens" sh -c "'$KDIVE' -n -c 'sys; rd -p 0x3000 2' '$TMP/mini.kdump' | grep -q 'KERNEL: 6.1'"
 check "...and its flattened form reads the same" sh -c "'$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.kdump' > '$TMP/a' && '$KDIVE' -n -c 'rd -p 0x3000 64' '$TMP/mini.flat' > '$TMP/b' && cmp -s '$TMP/a' '$TMP/b' && [ -s '$TMP/a' ]"
+check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the ring parser)" \
+	sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_LOG_SHOW=1 '$F/fuzz_log' '$TMP/ring.mem' | grep -q 'sysrq: Trigger a crash'"
 "$F/mkseeds_mem" "$TMP"
 [ -x "$F/fuzz_tasks" ] && check "mkseeds_mem's task list reads back with ps" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_TASKS_SHOW=1 '$F/fuzz_tasks' '$TMP/tasks.in' | grep -q worker-thr"
 for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks; do
