@@ -121,11 +121,8 @@ struct kd_error *kd_arch_init(struct kd_session *s)
 
 struct kd_error *kd_arch_post_symbols(struct kd_session *s)
 {
-	// With a lazily loaded symbol table this runs after the load instead
-	// (symtab.c); until then translation uses the full walk and the
-	// kernel-text shortcut only.
-	if (s->symtab_lazy)
-		return NULL;
+	// Runs after the symbol load (kd_symbols_load); until then translation
+	// uses the full walk and the kernel-text shortcut only.
 	struct arch_state *st = state(s);
 	if (!st || !s->arch->post_symbols)
 		return NULL;
@@ -187,7 +184,6 @@ struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_as *as,
 struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as, uint64_t va,
 				   uint64_t *pa_ret, uint64_t *pagesize_ret)
 {
-	(void)kd_symbols_available(s); // the bases come with the symbols
 	struct arch_state *st = state(s);
 	if (!st)
 		return no_arch(s, va);
@@ -263,7 +259,6 @@ struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, ui
 
 void kd_vm_info_get(struct kd_session *s, struct kd_vm_info *ret)
 {
-	(void)kd_symbols_available(s); // the bases come with the symbols
 	struct arch_state *st = state(s);
 	memset(ret, 0, sizeof(*ret));
 	if (st)
@@ -272,7 +267,6 @@ void kd_vm_info_get(struct kd_session *s, struct kd_vm_info *ret)
 
 size_t kd_vm_regions(struct kd_session *s, const struct kd_vm_region **ret)
 {
-	(void)kd_symbols_available(s); // the bases come with the symbols
 	struct arch_state *st = state(s);
 	*ret = NULL;
 	return st ? s->arch->regions(st->be, ret) : 0;
@@ -280,7 +274,6 @@ size_t kd_vm_regions(struct kd_session *s, const struct kd_vm_region **ret)
 
 const struct kd_vm_region *kd_vm_region_find(struct kd_session *s, uint64_t va)
 {
-	(void)kd_symbols_available(s); // the bases come with the symbols
 	const struct kd_vm_region *r;
 	size_t n = kd_vm_regions(s, &r);
 	for (size_t i = 0; i < n; i++)

@@ -266,7 +266,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> layout --json | jq -r '.regions[] | select(.name == \"vmalloc\") | .start'",
 	.options = layout_opts,
 	.operand = KD_ARG_NONE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
 	.run = layout_run,
 }, { NULL } };
 

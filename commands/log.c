@@ -638,7 +638,8 @@ static const struct kd_command commands[2] = {
 			"  kdive> log -m -c | grep '<3>'\n"
 			"  kdive> log --json | jq -r '.[] | select(.level <= 3) | .text'",
 		.options = log_opts,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO,
+		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO | KD_CMD_USES_SYMBOLS |
+			 KD_CMD_USES_TYPES,
 		.run = log_run,
 	},
 	{ NULL },

@@ -856,7 +856,7 @@ static const struct kd_command commands[3] = {
 			"  kdive> ps --json | jq '.[] | select(.state == \"UN\")'",
 		.options = ps_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES,
 		.run = ps_run,
 	},
 	{
@@ -871,7 +871,7 @@ static const struct kd_command commands[3] = {
 			"  kdive> set -c 1",
 		.options = ctx_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES,
 		.run = context_run,
 	},
 	{ NULL },

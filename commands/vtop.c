@@ -662,7 +662,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> vtop -u --pgd 1fd9c000 7ffd12340000 --json",
 	.options = vtop_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
 	.run = vtop_run,
 }, { NULL } };
 

@@ -288,7 +288,8 @@ static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
 	const struct kd_command *c = kd_shell_find(sh, "context");
 	if (c) {
 		argv[0] = (char *)"context";
-		return c->run(s, argc, argv);
+		struct kd_error *err = kd_shell_load_layers(s, c);
+		return err ? err : c->run(s, argc, argv);
 	}
 	return kd_error_create(KD_ERR_USAGE, "unknown setting '%s'", argv[1]);
 }

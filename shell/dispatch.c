@@ -129,6 +129,22 @@ static void report(struct kd_shell *sh, const char *name, struct kd_error *err,
 	(void)sh;
 }
 
+/*
+ * Load the layers a command declares before it runs (git's run_builtin
+ * idea: prerequisites come from the command's flags, never from hidden loads
+ * inside getters).  A layer the command needs fails the command with the
+ * load's error; a layer it only uses costs a warning the first time.
+ */
+struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_command *cmd)
+{
+	unsigned f = cmd->flags, needs = 0, uses = 0;
+	needs |= f & KD_CMD_NEEDS_SYMBOLS ? KD_LAYER_SYMBOLS : 0;
+	needs |= f & KD_CMD_NEEDS_TYPES ? KD_LAYER_TYPES : 0;
+	uses |= f & KD_CMD_USES_SYMBOLS ? KD_LAYER_SYMBOLS : 0;
+	uses |= f & KD_CMD_USES_TYPES ? KD_LAYER_TYPES : 0;
+	return kd_layers_load(s, needs, uses);
+}
+
 static bool run_shell_escape(const char *text)
 {
 	fflush(stdout);
@@ -278,12 +294,12 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	// Commands may permute their argv (kd_parse_options does); give them a
 	// copy of the pointer array so the lexer can still free every word.
 	char **av = malloc((size_t)(cl->argc + 1) * sizeof(*av));
-	struct kd_error *err = &kd_enomem;
-	if (av) {
+	struct kd_error *err = av ? kd_shell_load_layers(s, cmd) : &kd_enomem;
+	if (av && !err) {
 		memcpy(av, cl->argv, (size_t)(cl->argc + 1) * sizeof(*av));
 		err = run_contained(sh, cmd, cl->argc, av);
-		free(av);
 	}
+	free(av);
 	bool ok = err == NULL;
 
 	errno = 0;

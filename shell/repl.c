@@ -163,6 +163,22 @@ static char *complete_pid(const char *text, int state)
 	return next_match();
 }
 
+/*
+ * Completion is a point of use like a command: load the layer it needs
+ * (once; a failure was or will be reported by the commands that need it).
+ */
+static bool have_symbols(struct kd_session *s)
+{
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS));
+	return kd_symbols_available(s);
+}
+
+static bool have_types(struct kd_session *s)
+{
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_TYPES));
+	return kd_types_available(s);
+}
+
 static char **kd_complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -197,11 +213,11 @@ static char **kd_complete(const char *text, int start, int end)
 	}
 	if (cmd->operand == KD_ARG_FILE)
 		rl_attempted_completion_over = 0; // readline's file name completion
-	if ((cmd->operand == KD_ARG_ADDR || cmd->operand == KD_ARG_SYMBOL) && kd_symbols_available(cur->s))
+	if ((cmd->operand == KD_ARG_ADDR || cmd->operand == KD_ARG_SYMBOL) && have_symbols(cur->s))
 		return rl_completion_matches(text, complete_symbol);
-	if (cmd->operand == KD_ARG_PID && kd_symbols_available(cur->s) && kd_types_available(cur->s))
+	if (cmd->operand == KD_ARG_PID && have_symbols(cur->s) && have_types(cur->s))
 		return rl_completion_matches(text, complete_pid);
-	if (cmd->operand == KD_ARG_TYPE && kd_types_available(cur->s))
+	if (cmd->operand == KD_ARG_TYPE && have_types(cur->s))
 		return rl_completion_matches(text, complete_type);
 	return NULL;
 }

@@ -57,6 +57,8 @@ const char *kd_alias_lookup(struct kd_shell *sh, const char *name);
 
 /* Dispatch (dispatch.c): run one input line; returns false if any command failed. */
 bool kd_shell_run_line(struct kd_shell *sh, const char *line);
+/* Load the layers (symbols, types) cmd declares in its flags, before its run(). */
+struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_command *cmd);
 /* Run every line of a file (source, -i, rc files).  Returns false on failure. */
 bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing);
 /* Crash containment (dispatch.c): install the SIGSEGV/SIGBUS/SIGFPE/SIGILL

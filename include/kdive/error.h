@@ -53,6 +53,8 @@ KD_API struct kd_error *kd_error_addr(enum kd_errcode code, uint64_t addr, const
 	KD_PRINTF(3, 4);
 /** Prepend context to an error's message ("outer: inner"); returns err. */
 KD_API struct kd_error *kd_error_prefix(struct kd_error *err, const char *fmt, ...) KD_PRINTF(2, 3);
+/** A copy of err (NULL gives NULL), to hand a kept error to a caller who destroys it. */
+KD_API struct kd_error *kd_error_copy(const struct kd_error *err);
 /** Free an error (NULL and kd_enomem accepted). */
 KD_API void kd_error_destroy(struct kd_error *err);
 /** If *errp has the given code, destroy it, set *errp to NULL and return true. */

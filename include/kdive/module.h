@@ -50,6 +50,21 @@ enum kd_command_flags {
 	KD_CMD_NEEDS_VMCOREINFO = 1 << 1,/**< refuse to run without VMCOREINFO */
 	KD_CMD_NO_PAGER = 1 << 2,        /**< never page this command's output */
 	KD_CMD_NEEDS_DUMP = 1 << 3,      /**< refuse to run when no dump is open */
+	/**
+	 * Load the symbol table before run(); a failed load is this command's
+	 * error.  The dispatcher loads each layer once (kd_symbols_load()).
+	 */
+	KD_CMD_NEEDS_SYMBOLS = 1 << 4,
+	/** Load the types (BTF) before run(); a failed load is this command's error. */
+	KD_CMD_NEEDS_TYPES = 1 << 5,
+	/* 1 << 6 is reserved for KD_CMD_NEEDS_TASKS (the task table). */
+	/**
+	 * Load the symbol table before run() if it can be: the command works
+	 * without it (rd of a hex address), so a failed load is one warning.
+	 */
+	KD_CMD_USES_SYMBOLS = 1 << 7,
+	/** Load the types before run() if they can be; a failed load is one warning. */
+	KD_CMD_USES_TYPES = 1 << 8,
 };
 
 /** One command. */

@@ -28,7 +28,15 @@ struct kd_symbol {
 	const char *module; /**< the module's name, NULL for the core kernel */
 };
 
-/** True when the session has a symbol table. */
+/**
+ * Load the symbol table (kallsyms in the dump, plus --system-map and
+ * --vmlinux) if that was not tried yet.  Commands do not call it: the
+ * dispatcher does for a command that declares KD_CMD_NEEDS_SYMBOLS or
+ * KD_CMD_USES_SYMBOLS.  The first failure is kept and returned again (as a
+ * copy to destroy) on every call.
+ */
+KD_API struct kd_error *kd_symbols_load(struct kd_session *s);
+/** True when the symbol table is loaded (never loads it). */
 KD_API bool kd_symbols_available(const struct kd_session *s);
 /** Where the symbols came from ("kallsyms (dump)", "+ System.map FILE"...), or NULL. */
 KD_API const char *kd_symbols_source(const struct kd_session *s);

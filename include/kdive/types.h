@@ -71,7 +71,14 @@ struct kd_member_info {
 	uint64_t nelems;      /**< its length if it is an array, else 0 */
 };
 
-/** True when the session has types. */
+/**
+ * Load the types (the BTF in the dump, or --btf/--vmlinux/--types) if that
+ * was not tried yet.  Commands do not call it: the dispatcher does for a
+ * command that declares KD_CMD_NEEDS_TYPES or KD_CMD_USES_TYPES.  The first
+ * failure is kept and returned again (as a copy to destroy) on every call.
+ */
+KD_API struct kd_error *kd_types_load(struct kd_session *s);
+/** True when the types are loaded (never loads them). */
 KD_API bool kd_types_available(const struct kd_session *s);
 /** Where the types came from ("BTF in the dump (4.2 MB)"...), or NULL. */
 KD_API const char *kd_types_source(const struct kd_session *s);

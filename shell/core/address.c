@@ -13,10 +13,16 @@
 #include <kdive/session.h>
 #include <kdive/symbols.h>
 
+#include "session_priv.h"
+
 struct kd_error *kd_parse_address(struct kd_session *s, const char *str, uint64_t *ret)
 {
 	struct kd_error *err = kd_parse_u64(str, true, ret);
-	if (!err || !kd_symbols_available(s))
+	if (!err)
+		return err;
+	// A name: its point of use loads the symbol table.
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS));
+	if (!kd_symbols_available(s))
 		return err;
 	kd_error_destroy(err);
 

@@ -79,6 +79,21 @@ struct kd_error *kd_error_prefix(struct kd_error *err, const char *fmt, ...)
 	return err;
 }
 
+struct kd_error *kd_error_copy(const struct kd_error *err)
+{
+	if (!err)
+		return NULL;
+	if (err == &kd_enomem)
+		return &kd_enomem;
+	struct kd_error *c = kd_error_create(err->code, "%s", err->msg);
+	if (c != &kd_enomem) {
+		c->errnum = err->errnum;
+		c->has_addr = err->has_addr;
+		c->addr = err->addr;
+	}
+	return c;
+}
+
 void kd_error_destroy(struct kd_error *err)
 {
 	if (!err || err == &kd_enomem)

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
 #include "session_priv.h"
 
 static volatile sig_atomic_t no_interrupt;
@@ -73,20 +76,33 @@ struct kd_session *kd_session_create_empty(void)
 }
 
 /*
- * The layers above the core, in order: address translation (arch/), the
- * symbol table (kallsyms in the dump), types (BTF in the dump), then the
- * arch's second stage, which may use symbols (page_offset_base...).  Each is
- * optional: a failure is one warning, and the commands that need the layer
- * say so when run.
+ * Symbols and types are loaded when the dispatcher runs a command that needs
+ * them; files given on the command line are read when the dump opens, so a
+ * wrong one is refused at once (KD_ERR_USAGE fails the session).
+ */
+static struct kd_error *symbols_from_files(struct kd_session *s)
+{
+	return s->opts.system_map || s->opts.vmlinux ? kd_symbols_load(s) : NULL;
+}
+
+static struct kd_error *types_from_files(struct kd_session *s)
+{
+	return s->opts.btf || s->opts.vmlinux || s->opts.types ? kd_types_load(s) : NULL;
+}
+
+/*
+ * The layers above the core, in order: address translation (arch/), then
+ * symbols and types when files name them (the arch's second stage, which
+ * may use symbols, runs after the symbol load).  Each is optional: a failure
+ * is one warning, and the commands that need the layer say so when run.
  */
 static const struct {
 	const char *what;
 	struct kd_error *(*init)(struct kd_session *s);
 } layers[] = {
 	{ "address translation", kd_arch_init },
-	{ "symbols", kd_symbols_init },
-	{ "types", kd_types_init },
-	{ "address translation", kd_arch_post_symbols },
+	{ "symbols", symbols_from_files },
+	{ "types", types_from_files },
 };
 
 static struct kd_error *init_layers(struct kd_session *s)
@@ -337,9 +353,10 @@ bool kd_context_get(const struct kd_session *cs, uint64_t *task_ret, struct kd_a
 	const struct kd_session *s = cs;
 	if (!s->ctx_set && !s->ctx_default_tried && s->core) {
 		// First use: the default context, CPU 0's task (it needs the
-		// symbols and types, which load on first use too).
+		// symbols and types: this is their point of use).
 		struct kd_session *ms = (struct kd_session *)cs;
 		ms->ctx_default_tried = true;
+		kd_error_destroy(kd_layers_load(ms, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
 		uint64_t task;
 		struct kd_as as;
 		struct kd_error *err = kd_task_default_context(ms, &task, &as);

@@ -23,6 +23,12 @@ struct kd_session_opts {
 	const char *types;       /* --types auto|btf|dwarf: where types come from (NULL: auto) */
 };
 
+/* A layer loaded on demand (kd_symbols_load, kd_types_load): tried once. */
+struct kd_load_state {
+	bool tried;
+	struct kd_error *err;   // the load's error, kept to report again
+};
+
 struct kd_session {
 	struct kd_core *core;
 	struct kd_vmcoreinfo vmci;
@@ -48,8 +54,8 @@ struct kd_session {
 	const struct kd_arch_ops *arch;    // arch/arch.h
 	void *arch_state;
 	struct kd_symtab *symtab;          // shell/core/symtab.h
-	bool symtab_lazy;                  // the dump's kallsyms are read on first use
-	bool types_lazy;                   // the dump's BTF is read on first use
+	struct kd_load_state symbols_state; // kd_symbols_load(): tried once, error kept
+	struct kd_load_state types_state;   // kd_types_load()
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
 };
@@ -58,15 +64,15 @@ struct kd_session {
  * Layer hooks, called by kd_session_create() in this order (see session.c);
  * an error becomes one warning, except KD_ERR_USAGE (a file given on the
  * command line is unusable, e.g. a System.map of another build), which fails
- * the session.  The fini hooks accept a session whose init
- * failed or never ran.
+ * the session.  Symbols and types are loaded there only when a file names
+ * them (kd_symbols_load, kd_types_load in the public headers); otherwise the
+ * dispatcher loads them for the commands that declare them.  The fini hooks
+ * accept a session whose init failed or never ran.
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
 struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
-struct kd_error *kd_symbols_init(struct kd_session *s);       // shell/core/symtab.c
-struct kd_error *kd_types_init(struct kd_session *s);         // shell/core/types.c
-struct kd_error *kd_arch_post_symbols(struct kd_session *s);  // arch/arch.c
+struct kd_error *kd_arch_post_symbols(struct kd_session *s);  // arch/arch.c, after a symbol load
 void kd_types_fini(struct kd_session *s);
 void kd_symbols_fini(struct kd_session *s);
 void kd_arch_fini(struct kd_session *s);
@@ -76,6 +82,15 @@ void kd_arch_fini(struct kd_session *s);
  * dumps that carry none (shell/core/derive.c); malloc'ed.
  */
 struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret);
+
+/*
+ * Load layers at a point of use (shell/core/layers.c): each layer in needs
+ * or uses that was not loaded yet is loaded once.  A failed layer in needs
+ * is returned as an error ("symbols: ..."); one in uses costs a warning the
+ * first time it is tried.
+ */
+enum kd_layer { KD_LAYER_SYMBOLS = 1 << 0, KD_LAYER_TYPES = 1 << 1 };
+struct kd_error *kd_layers_load(struct kd_session *s, unsigned needs, unsigned uses);
 
 /* Open a dump; opts (may be NULL) names extra files. */
 struct kd_error *kd_session_create(const char *path, const struct kd_session_opts *opts,

@@ -738,50 +738,42 @@ static struct kd_error *symbols_load(struct kd_session *s)
 }
 
 /*
- * The symbol table is built on first use when it comes from the dump alone,
- * so commands that need no symbols (sys, log, rd -p) start in milliseconds.
- * Files given on the command line are read at once: a System.map or vmlinux
- * that does not belong to the dump must be refused when the dump opens.
- * After a lazy load the arch layer gets its second stage (it reads
- * page_offset_base and friends through the symbols).
+ * The symbol table is built when first asked for: the dispatcher calls
+ * kd_symbols_load() before a command that declares KD_CMD_NEEDS_SYMBOLS or
+ * KD_CMD_USES_SYMBOLS, so commands that need no symbols (sys, log, rd -p)
+ * start in milliseconds.  Files given on the command line are read when the
+ * dump opens (kd_session_create), so a System.map or vmlinux that does not
+ * belong to the dump is refused at once.  The load runs once; its error is
+ * kept and handed (as a copy) to every later caller.  After it the arch
+ * layer gets its second stage (it reads page_offset_base and friends
+ * through the symbols, or derives them from the page tables without them).
  */
-struct kd_error *kd_symbols_init(struct kd_session *s)
+struct kd_error *kd_symbols_load(struct kd_session *s)
 {
-	s->symtab_lazy = false;
-	if (!s->core || s->opts.system_map || s->opts.vmlinux)
-		return symbols_load(s);
-	s->symtab_lazy = true;
-	return NULL;
-}
-
-static void symbols_ensure(const struct kd_session *cs)
-{
-	if (!cs->symtab_lazy)
-		return;
-	struct kd_session *s = (struct kd_session *)cs; // loading is not a visible change
-	s->symtab_lazy = false;
-	struct kd_error *err = symbols_load(s);
-	if (err) {
-		kd_warn(s, "symbols: %s", err->msg);
-		kd_error_destroy(err);
+	if (!s->symbols_state.tried) {
+		s->symbols_state.tried = true;
+		s->symbols_state.err = symbols_load(s);
+		struct kd_error *err = kd_arch_post_symbols(s);
+		if (err) {
+			kd_warn(s, "address translation: %s", err->msg);
+			kd_error_destroy(err);
+		}
 	}
-	err = kd_arch_post_symbols(s);
-	if (err) {
-		kd_warn(s, "address translation: %s", err->msg);
-		kd_error_destroy(err);
-	}
+	return kd_error_copy(s->symbols_state.err);
 }
 
 void kd_symbols_fini(struct kd_session *s)
 {
 	symtab_free(s->symtab);
 	s->symtab = NULL;
+	kd_error_destroy(s->symbols_state.err);
+	s->symbols_state.err = NULL;
+	s->symbols_state.tried = false;
 }
 
 bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret, uint64_t *size_ret,
 		      bool *exact_ret)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	int64_t i = t ? find_first(t, name) : -1;
 	if (i < 0)
@@ -976,6 +968,7 @@ static struct kd_error *load_modules(struct kd_session *s)
 	struct kd_error *err = NULL;
 	uint64_t head, next;
 	size_t nsyms_before = t->n;
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_TYPES)); // the point of use of struct module
 	if (!kd_types_available(s))
 		err = kd_error_create(KD_ERR_UNSUPPORTED, "no types (BTF) to read struct module with");
 	else if (!(err = mod_layout(s, &ml)) && !(err = kd_symbol_address(s, "modules", &head)))
@@ -1023,13 +1016,11 @@ static void fill(const struct kd_symtab *t, uint32_t idx, struct kd_symbol *ret)
 
 bool kd_symbols_available(const struct kd_session *s)
 {
-	symbols_ensure(s);
 	return s->symtab != NULL;
 }
 
 const char *kd_symbols_source(const struct kd_session *s)
 {
-	symbols_ensure(s);
 	return s->symtab ? s->symtab->source : NULL;
 }
 
@@ -1040,7 +1031,6 @@ bool kd_symbol_is_absolute(const struct kd_symbol *sym)
 
 struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, struct kd_symbol *ret)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1058,7 +1048,6 @@ struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, struct k
 
 struct kd_error *kd_symbol_address(struct kd_session *s, const char *name, uint64_t *addr_ret)
 {
-	symbols_ensure(s);
 	struct kd_symbol sym;
 	struct kd_error *err = kd_symbol_find(s, name, &sym);
 	if (!err)
@@ -1079,7 +1068,6 @@ static const struct kmod *module_containing(const struct kd_symtab *t, uint64_t 
 struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_symbol *ret,
 			      uint64_t *offset_ret)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1136,7 +1124,6 @@ notfound:
 struct kd_error *kd_symbol_lookup_addr(struct kd_session *s, uint64_t addr, const char **name_ret,
 				       uint64_t *offset_ret)
 {
-	symbols_ensure(s);
 	struct kd_symbol sym;
 	struct kd_error *err = kd_symbol_at(s, addr, &sym, offset_ret);
 	if (!err && name_ret)
@@ -1146,7 +1133,6 @@ struct kd_error *kd_symbol_lookup_addr(struct kd_session *s, uint64_t addr, cons
 
 struct kd_error *kd_symbol_foreach(struct kd_session *s, unsigned set, kd_symbol_fn *fn, void *arg)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1188,7 +1174,6 @@ static int named_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
 struct kd_error *kd_symbol_foreach_named(struct kd_session *s, const char *name, kd_symbol_fn *fn,
 					 void *arg)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1204,7 +1189,6 @@ struct kd_error *kd_symbol_foreach_named(struct kd_session *s, const char *name,
 struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd_symbol_fn *fn,
 				    void *arg)
 {
-	symbols_ensure(s);
 	struct kd_symtab *t = s->symtab;
 	if (!t)
 		return no_symbols();
@@ -1242,7 +1226,6 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 
 struct kd_error *kd_kmodule_count(struct kd_session *s, size_t *n_ret)
 {
-	symbols_ensure(s);
 	if (!s->symtab)
 		return no_symbols();
 	struct kd_error *err = load_modules(s);
@@ -1252,14 +1235,12 @@ struct kd_error *kd_kmodule_count(struct kd_session *s, size_t *n_ret)
 
 const struct kd_kmodule *kd_kmodule_get(struct kd_session *s, size_t i)
 {
-	symbols_ensure(s);
 	return s->symtab && i < s->symtab->nmods ? &s->symtab->mods[i].pub : NULL;
 }
 
 struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *module, kd_symbol_fn *fn,
 					  void *arg)
 {
-	symbols_ensure(s);
 	size_t n;
 	struct kd_error *err = kd_kmodule_count(s, &n);
 	struct kd_symtab *t = s->symtab;
@@ -1289,7 +1270,6 @@ struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *modu
 
 struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *ret)
 {
-	symbols_ensure(s);
 	uint64_t base;
 	struct kd_error *err = kd_symbol_address(s, "__per_cpu_offset", &base);
 	if (err)

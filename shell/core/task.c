@@ -146,6 +146,8 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 				  struct kd_as *as_ret)
 {
 	struct find_arg f = { pid, 0 };
+	// A pid the user typed: the point of use of the symbols and types.
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
 	struct kd_error *err = kd_task_foreach(s, find_cb, &f);
 	if (err)
 		return kd_error_prefix(err, "finding pid %" PRId64, pid);

@@ -449,36 +449,28 @@ static struct kd_error *types_load(struct kd_session *s)
 }
 
 /*
- * Like the symbol table, the dump's own BTF is read on first use; files from
- * the command line (--btf, --vmlinux, --types) are read at once so a wrong
- * one is refused when the dump opens.
+ * Like the symbol table, types are loaded when first asked for: the
+ * dispatcher calls kd_types_load() before a command that declares
+ * KD_CMD_NEEDS_TYPES or KD_CMD_USES_TYPES; files from the command line
+ * (--btf, --vmlinux, --types) are read when the dump opens so a wrong one is
+ * refused at once.  The load runs once and its error is kept.
  */
-struct kd_error *kd_types_init(struct kd_session *s)
+struct kd_error *kd_types_load(struct kd_session *s)
 {
-	s->types_lazy = false;
-	if (!s->core || s->opts.btf || s->opts.vmlinux || s->opts.types)
-		return types_load(s);
-	s->types_lazy = true;
-	return NULL;
-}
-
-static void types_ensure(const struct kd_session *cs)
-{
-	if (!cs->types_lazy)
-		return;
-	struct kd_session *s = (struct kd_session *)cs; // loading is not a visible change
-	s->types_lazy = false;
-	struct kd_error *err = types_load(s);
-	if (err) {
-		kd_warn(s, "types: %s", err->msg);
-		kd_error_destroy(err);
+	if (!s->types_state.tried) {
+		s->types_state.tried = true;
+		s->types_state.err = types_load(s);
 	}
+	return kd_error_copy(s->types_state.err);
 }
 
 void kd_types_fini(struct kd_session *s)
 {
 	types_free(s->types);
 	s->types = NULL;
+	kd_error_destroy(s->types_state.err);
+	s->types_state.err = NULL;
+	s->types_state.tried = false;
 }
 
 /* ---- lookups ---------------------------------------------------------------- */
@@ -492,13 +484,11 @@ static struct kd_error *no_types(const struct kd_session *s)
 
 bool kd_types_available(const struct kd_session *s)
 {
-	types_ensure(s);
 	return s->types != NULL;
 }
 
 const char *kd_types_source(const struct kd_session *s)
 {
-	types_ensure(s);
 	return s->types ? s->types->source : NULL;
 }
 
@@ -607,7 +597,6 @@ static uint32_t parse_c_type(struct kd_types *t, const char *text, uint64_t arra
 
 struct kd_error *kd_type_find(struct kd_session *s, const char *name, uint32_t *id_ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	uint32_t id = strpbrk(name, "*[") ? parse_c_type(s->types, name, 0) : find_type(s->types, name);
@@ -722,7 +711,6 @@ static void get_info(const struct kd_types *t, uint32_t id, struct kd_type_info 
 
 struct kd_error *kd_type_get(struct kd_session *s, uint32_t id, struct kd_type_info *ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	if (id >= s->types->nids + s->types->nsynth)
@@ -757,7 +745,6 @@ static uint32_t strip(const struct kd_types *t, uint32_t id)
 
 uint32_t kd_type_strip(struct kd_session *s, uint32_t id)
 {
-	types_ensure(s);
 	return s->types ? strip(s->types, id) : id;
 }
 
@@ -769,7 +756,6 @@ static int cmp_str(const void *a, const void *b)
 struct kd_error *kd_type_complete(struct kd_session *s, const char *prefix, kd_type_name_fn *fn,
 				  void *arg)
 {
-	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
@@ -920,7 +906,6 @@ static void declare(const struct kd_types *t, uint32_t id, struct sbuf *b, int d
 
 char *kd_type_name(struct kd_session *s, uint32_t id, const char *var)
 {
-	types_ensure(s);
 	if (!s->types)
 		return strdup("?");
 	struct sbuf b = { 0 };
@@ -1062,7 +1047,6 @@ out:
 struct kd_error *kd_type_member_by_id(struct kd_session *s, uint32_t id, const char *path,
 				      struct kd_member_info *ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	return member_path(s, id, "type", path, ret);
@@ -1071,7 +1055,6 @@ struct kd_error *kd_type_member_by_id(struct kd_session *s, uint32_t id, const c
 struct kd_error *kd_type_member(struct kd_session *s, const char *type, const char *path,
 				struct kd_member_info *ret)
 {
-	types_ensure(s);
 	uint32_t id;
 	struct kd_error *err = kd_type_find(s, type, &id);
 	if (err)
@@ -1081,7 +1064,6 @@ struct kd_error *kd_type_member(struct kd_session *s, const char *type, const ch
 
 struct kd_error *kd_type_size(struct kd_session *s, const char *type, uint64_t *size_ret)
 {
-	types_ensure(s);
 	uint32_t id;
 	struct kd_error *err = kd_type_find(s, type, &id);
 	if (!err)
@@ -1092,7 +1074,6 @@ struct kd_error *kd_type_size(struct kd_session *s, const char *type, uint64_t *
 struct kd_error *kd_type_member_at(struct kd_session *s, uint32_t id, uint32_t i,
 				   struct kd_member_info *ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1107,7 +1088,6 @@ struct kd_error *kd_type_member_at(struct kd_session *s, uint32_t id, uint32_t i
 struct kd_error *kd_enum_at(struct kd_session *s, uint32_t id, uint32_t i, const char **name_ret,
 			    int64_t *value_ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1121,7 +1101,6 @@ struct kd_error *kd_enum_at(struct kd_session *s, uint32_t id, uint32_t i, const
 
 const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t value)
 {
-	types_ensure(s);
 	if (!s->types)
 		return NULL;
 	const struct btf_type *bt = bt_of(s->types, strip(s->types, id));
@@ -1141,7 +1120,6 @@ const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t value)
 struct kd_error *kd_enum_value(struct kd_session *s, const char *enum_type, const char *name,
 			       int64_t *value_ret)
 {
-	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
@@ -1186,7 +1164,6 @@ struct kd_error *kd_enum_value(struct kd_session *s, const char *enum_type, cons
 struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_info *m,
 				   const void *buf, size_t buflen, uint64_t *ret)
 {
-	types_ensure(s);
 	if (!s->types)
 		return no_types(s);
 	struct kd_type_info in;
@@ -1231,7 +1208,6 @@ struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_
 struct kd_error *kd_read_member(struct kd_session *s, const char *type, const char *path,
 				uint64_t addr, void *buf, size_t len)
 {
-	types_ensure(s);
 	struct kd_member_info m;
 	struct kd_error *err = kd_type_member(s, type, path, &m);
 	if (err)
@@ -1245,7 +1221,6 @@ struct kd_error *kd_read_member(struct kd_session *s, const char *type, const ch
 struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, const char *path,
 				    uint64_t addr, uint64_t *ret)
 {
-	types_ensure(s);
 	struct kd_member_info m;
 	struct kd_error *err = kd_type_member(s, type, path, &m);
 	if (err)
@@ -1267,7 +1242,6 @@ struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, cons
 struct kd_error *kd_read_member_string(struct kd_session *s, const char *type, const char *path,
 				       uint64_t addr, char *buf, size_t len)
 {
-	types_ensure(s);
 	if (!len)
 		return kd_error_create(KD_ERR_USAGE, "no room for the string");
 	buf[0] = '\0';
@@ -1318,7 +1292,6 @@ static uint32_t find_var(struct kd_types *t, const char *name)
 
 bool kd_symbol_is_percpu(struct kd_session *s, const char *symbol)
 {
-	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (t) {
 		uint32_t var = find_var(t, symbol);
@@ -1343,7 +1316,6 @@ bool kd_symbol_is_percpu(struct kd_session *s, const char *symbol)
 struct kd_error *kd_symbol_type(struct kd_session *s, const char *symbol, uint32_t *id_ret,
 				bool *inferred_ret)
 {
-	types_ensure(s);
 	struct kd_types *t = s->types;
 	if (!t)
 		return no_types(s);
@@ -1409,13 +1381,13 @@ static struct kd_error *no_libbpf(void)
 	return kd_error_create(KD_ERR_UNSUPPORTED, "kdive was built without libbpf: no types");
 }
 
-struct kd_error *kd_types_init(struct kd_session *s)
+struct kd_error *kd_types_load(struct kd_session *s)
 {
 	if (s->opts.types && strcmp(s->opts.types, "dwarf") == 0)
 		return kd_error_create(KD_ERR_USAGE, "--types dwarf: kdive was built without libbpf");
 	if (s->opts.btf)
 		return kd_error_create(KD_ERR_USAGE, "--btf: kdive was built without libbpf");
-	return NULL;
+	return no_libbpf();
 }
 
 void kd_types_fini(struct kd_session *s) { (void)s; }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzz target: BTF bytes handed to libbpf through kdive's types layer.  The
 // input is written to a memfd given as --btf to a session on a synthetic
-// dump (fuzz_dump.h); kd_types_init parses it (btf__parse), indexes names
+// dump (fuzz_dump.h); kd_types_load parses it (btf__parse), indexes names
 // and enumerators and checks it against VMCOREINFO; then the lookups that
 // struct, p and ps make run: types and members by path, every member and
 // enumerator of a few types, type names, completion, variables.  Seed:
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kd_types_fini(s);
 	free((char *)s->opts.btf);
 	s->opts.btf = path;
-	struct kd_error *err = kd_types_init(s);
+	struct kd_error *err = kd_types_load(s);
 	s->opts.btf = NULL;
 	close(fd);
 	if (err) {

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
 #include "core/session_priv.h"
 #include "fuzz.h"
 #include "fuzz_dump.h"
@@ -65,6 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kd_session *s;
 	struct kd_error *err = kd_session_create(path, NULL, &s);
 	if (!err) {
+		// What the dispatcher loads for log (KD_CMD_USES_SYMBOLS|TYPES).
+		kd_error_destroy(kd_symbols_load(s));
+		kd_error_destroy(kd_types_load(s));
 		// KDIVE_FUZZ_LOG_SHOW=1 prints the log (to check a seed by eye)
 		s->out = getenv("KDIVE_FUZZ_LOG_SHOW") ? stdout : devnull;
 		char a0[] = "log", a1[] = "-m", a2[] = "-c", a3[] = "-d", a4[] = "-t";
