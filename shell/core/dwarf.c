@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "dwarf_btf.h"
+#include "hash.h"
 
 #if defined(HAVE_LIBDW) && defined(HAVE_LIBBPF)
 
@@ -149,12 +150,7 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
+	return kd_hash64_str(s);
 }
 
 static size_t slot_of(uint64_t k1, uint64_t k2)

@@ -20,6 +20,7 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
+#include "hash.h"
 #include "session_priv.h"
 #include "symtab.h"
 
@@ -70,12 +71,7 @@ struct kd_symtab {
 
 static uint32_t name_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u; // FNV-1a
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	return kd_hash32(s, len);
 }
 
 static const char *arena_dup(struct kd_symtab *t, const char *s, size_t len)

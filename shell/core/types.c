@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "dwarf_btf.h"
+#include "hash.h"
 #include "session_priv.h"
 #include "symtab.h"
 #include "types.h"
@@ -114,12 +115,7 @@ struct kd_types {
 
 static uint32_t hash_str(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
+	return kd_hash32_str(s);
 }
 
 /* A name from the string section; "" for an offset outside it (corrupted BTF). */
