@@ -28,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/core.h"
+#include "format.h"
 
 struct elf_priv {
 	Elf *elf;

@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "config.h"
-#include "../core/core.h"
+#include "format.h"
 
 #ifdef HAVE_LZO2
 #include <lzo1x.h>
@@ -767,4 +767,5 @@ const struct kd_format_ops kd_format_kdump = {
 	.open = kdump_open,
 	.read_page = kdump_read_page,
 	.close = kdump_close,
+	.flags = KD_FMT_PARTS,
 };
