@@ -38,19 +38,6 @@ static struct kd_error *read_whole_file(const char *path, char **buf_ret, size_t
 	return NULL;
 }
 
-static const char *machine_name(unsigned e_machine)
-{
-	switch (e_machine) {
-	case EM_X86_64: return "x86_64";
-	case EM_AARCH64: return "aarch64";
-	case EM_386: return "i386";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390x";
-	case EM_RISCV: return "riscv64";
-	default: return "unknown";
-	}
-}
-
 // QEMU's per-CPU state notes carry CR3 and CR4: what deriving needs.
 static bool has_qemu_cpu_state(const struct kd_session *s)
 {
@@ -133,7 +120,7 @@ struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths
 	err = kd_core_open_multi(paths, npaths, &s->core);
 	if (err)
 		goto fail;
-	s->machine_name = machine_name(s->core->e_machine);
+	s->machine_name = kd_machine_name(s->core->e_machine);
 	if (vmcoreinfo_file) {
 		char *text = NULL;
 		size_t len = 0;

@@ -119,4 +119,14 @@ const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t
  * is kept.
  */
 struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, bool big_endian);
+/*
+ * Machine names (shell/fmt/machine.c): one table of utsname.machine values,
+ * their EM_* number and word size.
+ */
+/* EM_* for a utsname.machine ("x86_64", "armv7l"), EM_NONE if unknown;
+ * *word_ret gets its sizeof(long) (8 if unknown). */
+unsigned kd_machine_from_uname(const char *machine, unsigned *word_ret);
+/* The name kdive shows for an EM_* number ("x86_64"), or "unknown". */
+const char *kd_machine_name(unsigned e_machine);
+
 #endif
