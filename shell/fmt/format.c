@@ -91,3 +91,20 @@ struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, b
 	}
 	return NULL;
 }
+
+struct kd_error *kd_core_scan_notes(struct kd_core *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++) {
+		const struct kd_note *n = &c->notes[i];
+		if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS)
+			c->nr_cpus++;
+		else if (strcmp(n->name, "VMCOREINFO") == 0 && !c->vmcoreinfo && n->descsz) {
+			c->vmcoreinfo = malloc(n->descsz);
+			if (!c->vmcoreinfo)
+				return &kd_enomem;
+			memcpy(c->vmcoreinfo, n->desc, n->descsz);
+			c->vmcoreinfo_len = n->descsz;
+		}
+	}
+	return NULL;
+}

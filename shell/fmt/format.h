@@ -120,6 +120,13 @@ const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t
  */
 struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, bool big_endian);
 /*
+ * After kd_core_parse_notes(): count the CPUs (one "CORE" NT_PRSTATUS note
+ * each) into c->nr_cpus, and copy the first VMCOREINFO note into
+ * c->vmcoreinfo unless the format already gave one.
+ */
+struct kd_error *kd_core_scan_notes(struct kd_core *c);
+
+/*
  * Machine names (shell/fmt/machine.c): one table of utsname.machine values,
  * their EM_* number and word size.
  */

@@ -524,18 +524,9 @@ static struct kd_error *kdump_open(struct kd_core *c)
 		c->vmcoreinfo = (char *)v;
 		c->vmcoreinfo_len = first.size_vmci;
 	}
-	for (size_t i = 0; i < c->nnotes; i++) {
-		const struct kd_note *n = &c->notes[i];
-		if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS)
-			c->nr_cpus++;
-		else if (strcmp(n->name, "VMCOREINFO") == 0 && !c->vmcoreinfo && n->descsz) {
-			c->vmcoreinfo = malloc(n->descsz);
-			if (!c->vmcoreinfo)
-				return &kd_enomem;
-			memcpy(c->vmcoreinfo, n->desc, n->descsz);
-			c->vmcoreinfo_len = n->descsz;
-		}
-	}
+	err = kd_core_scan_notes(c);
+	if (err)
+		return err;
 	if (!c->nr_cpus && first.nr_cpus <= 8192)
 		c->nr_cpus = first.nr_cpus;
 
