@@ -9,8 +9,8 @@
  *
  * To add a dump format NAME:
  *  1. Write shell/fmt/NAME.c (copy elf.c for a format that stores pages
- *     plainly, kdump.c for one that compresses them).  It includes only
- *     "format.h" and ends with
+ *     plainly, kdump.c for one that compresses them).  Of kdive's headers
+ *     it needs only "format.h"; it ends with
  *         const struct kd_format_ops kd_format_NAME = { .name = "NAME", ... };
  *     - probe(hdr, len): look at the header bytes only (no I/O, no state);
  *     - open(c): read through kd_file_pread(c->file, ...), keep your state
