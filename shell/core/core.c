@@ -177,7 +177,7 @@ struct kd_error *kd_core_read_phys(struct kd_core *c, uint64_t paddr, void *buf,
 				}
 			}
 			unsigned char *dst = slot ? slot : c->scratch;
-			struct kd_error *err = c->fmt->read_page(c, pfn, dst);
+			struct kd_error *err = c->fmt->read_page(c, pfn, page_size, dst);
 			if (err) {
 				if (slot)
 					kd_cache_abort(c->cache);

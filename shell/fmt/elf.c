@@ -300,9 +300,9 @@ static struct kd_error *elf_read(struct kd_core *c, uint64_t paddr, void *buf, s
 }
 
 // A whole page for the cache, when one segment holds all of it in the file.
-static struct kd_error *elf_read_page(struct kd_core *c, uint64_t pfn, void *buf)
+// ELF has no page size of its own: the core's (VMCOREINFO PAGESIZE) it is.
+static struct kd_error *elf_read_page(struct kd_core *c, uint64_t pfn, uint64_t ps, void *buf)
 {
-	uint64_t ps = c->page_size ? c->page_size : 4096;
 	uint64_t pa = pfn * ps;
 	const struct kd_phys_range *r = kd_core_find_range(c, pa);
 	if (!r || r->file_size < ps || pa - r->start > r->file_size - ps)

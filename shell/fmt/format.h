@@ -20,10 +20,10 @@
  *       and the VMCOREINFO note), e_machine (kd_machine_from_uname if the
  *       format records a utsname) and format_desc.  On error return it: the
  *       core prefixes "cannot open 'PATH' as NAME" and calls close();
- *     - read_page(c, pfn, buf) to decode one page (the core caches it)
- *       and/or read(c, paddr, buf, len) for plain data; a missing page is
- *       KD_ERR_NODATA, an address outside every range KD_ERR_FAULT, both
- *       made with kd_error_addr() naming the physical address;
+ *     - read_page(c, pfn, page_size, buf) to decode one page (the core
+ *       caches it) and/or read(c, paddr, buf, len) for plain data; a
+ *       missing page is KD_ERR_NODATA, an address outside every range
+ *       KD_ERR_FAULT, both made with kd_error_addr() naming the address;
  *     - close(c): free c->priv; it also runs after a failed open().
  *     Flags: KD_FMT_LIVE if memory changes under us, KD_FMT_PARTS if a dump
  *     may come in several files (open() then reads c->files[0..nfiles)).
@@ -66,10 +66,12 @@ struct kd_format_ops {
 	 */
 	struct kd_error *(*read)(struct kd_core *c, uint64_t paddr, void *buf, size_t len);
 	/*
-	 * Optional: decode one whole page (pfn, core page size) into buf.  The
-	 * core caches the result.  Errors name the page's physical address.
+	 * Optional: decode page pfn, page_size bytes at pfn * page_size, into
+	 * buf.  page_size is the core's: c->page_size if open() set one, else
+	 * VMCOREINFO's PAGESIZE.  The core caches the result.  Errors name the
+	 * page's physical address.
 	 */
-	struct kd_error *(*read_page)(struct kd_core *c, uint64_t pfn, void *buf);
+	struct kd_error *(*read_page)(struct kd_core *c, uint64_t pfn, uint64_t page_size, void *buf);
 	void (*close)(struct kd_core *c);
 	unsigned flags;
 };

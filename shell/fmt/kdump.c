@@ -595,7 +595,9 @@ static struct kd_error *page_error(struct kd_error *err, uint64_t pfn, uint64_t 
 	return err;
 }
 
-static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, void *buf)
+// page_size is always block_size: open() set it as the core's page size.
+static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, uint64_t page_size,
+					void *buf)
 {
 	struct kdump_priv *p = c->priv;
 	uint64_t bs = p->block_size, pa = pfn * bs;
