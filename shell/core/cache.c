@@ -4,10 +4,11 @@
 // ARC the upgrade path).  Pages live in one big buffer; a chained hash finds
 // a pfn, a doubly-linked list keeps the recency order.  Never used for live
 // dumps (KD_FMT_LIVE): their memory changes under us.
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "cache.h"
 
 #define NIL ((size_t)-1)
 

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Opening a dump: probe the format table by content, never by file name.
+// Opening a dump: probe the format table by content, never by file name;
+// then physical reads, page by page through the page cache, or in one piece
+// for plain formats.
 #include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
 
-// Tried in order; kcore before elf (both are ELF cores).
+// The formats of shell/fmt/format_list.h, declared and then tried in order.
+#define KD_FORMAT(name) extern const struct kd_format_ops kd_format_##name;
+#include "../fmt/format_list.h"
+#undef KD_FORMAT
+
 static const struct kd_format_ops *const formats[] = {
-	&kd_format_kdump,
-	&kd_format_kcore,
-	&kd_format_elf,
+#define KD_FORMAT(name) &kd_format_##name,
+#include "../fmt/format_list.h"
+#undef KD_FORMAT
 };
 
 #define PROBE_LEN 65536
@@ -73,7 +79,9 @@ struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, str
 				      c->file->flat ? " inside the flattened stream" : "");
 		goto fail;
 	}
-	if (npaths > 1 && c->fmt != &kd_format_kdump) {
+	if (npaths > 1 && !(c->fmt->flags & KD_FMT_PARTS)) {
+		// kdump is the one format with parts today: name it, as users
+		// know it (reword this when a second one comes)
 		err = kd_error_create(KD_ERR_USAGE,
 				      "'%s' is a %s dump: only kdump-compressed dumps come in several parts (makedumpfile --split)",
 				      path, c->fmt->name);
@@ -117,44 +125,6 @@ void kd_core_close(struct kd_core *c)
 	free(c->format_detail);
 	free(c->scratch);
 	free(c);
-}
-
-struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range *r)
-{
-	struct kd_phys_range *n = realloc(c->ranges, (c->nranges + 1) * sizeof(*n));
-	if (!n)
-		return &kd_enomem;
-	c->ranges = n;
-	c->ranges[c->nranges++] = *r;
-	return NULL;
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-	const struct kd_phys_range *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-void kd_core_sort_ranges(struct kd_core *c)
-{
-	if (c->nranges)
-		qsort(c->ranges, c->nranges, sizeof(*c->ranges), range_cmp);
-}
-
-const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t paddr)
-{
-	size_t lo = 0, hi = c->nranges;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct kd_phys_range *r = &c->ranges[mid];
-		if (paddr < r->start)
-			hi = mid;
-		else if (paddr - r->start >= r->size)
-			lo = mid + 1;
-		else
-			return r;
-	}
-	return NULL;
 }
 
 // The cache is made on first use, once the page size is known; size_t -1
@@ -207,7 +177,7 @@ struct kd_error *kd_core_read_phys(struct kd_core *c, uint64_t paddr, void *buf,
 				}
 			}
 			unsigned char *dst = slot ? slot : c->scratch;
-			struct kd_error *err = c->fmt->read_page(c, pfn, dst);
+			struct kd_error *err = c->fmt->read_page(c, pfn, page_size, dst);
 			if (err) {
 				if (slot)
 					kd_cache_abort(c->cache);
@@ -254,51 +224,5 @@ struct kd_error *kd_core_set_cache(struct kd_core *c, size_t npages)
 	c->cache_pages_set = true;
 	if (c->cache)
 		return kd_cache_resize(c->cache, npages);
-	return NULL;
-}
-
-static uint32_t rd32(const unsigned char *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-// Elf64_Nhdr and Elf32_Nhdr are the same: three 4-byte words, then the name
-// and the descriptor, each padded to 4 bytes (include/uapi/linux/elf.h).
-struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, bool big_endian)
-{
-	free(c->notes_buf);
-	c->notes_buf = buf;
-	unsigned char *p = buf;
-	size_t off = 0;
-	while (len - off >= 12) {
-		uint32_t namesz = rd32(p + off, big_endian);
-		uint32_t descsz = rd32(p + off + 4, big_endian);
-		uint32_t type = rd32(p + off + 8, big_endian);
-		size_t name_off = off + 12;
-		size_t nalign = ((size_t)namesz + 3) & ~(size_t)3;
-		size_t dalign = ((size_t)descsz + 3) & ~(size_t)3;
-		if (nalign > len - name_off || dalign > len - name_off - nalign)
-			break; // malformed tail: keep what we have
-		if (namesz == 0 && descsz == 0 && type == 0) {
-			off = name_off;
-			continue; // padding
-		}
-		struct kd_note *n = realloc(c->notes, (c->nnotes + 1) * sizeof(*n));
-		if (!n)
-			return &kd_enomem;
-		c->notes = n;
-		char *name = (char *)p + name_off;
-		// Names are NUL-terminated within namesz; force it for hostile input.
-		if (namesz)
-			name[namesz - 1] = '\0';
-		c->notes[c->nnotes++] = (struct kd_note){
-			.name = namesz ? name : "",
-			.type = type,
-			.desc = p + name_off + nalign,
-			.descsz = descsz,
-		};
-		off = name_off + nalign + dalign;
-	}
 	return NULL;
 }

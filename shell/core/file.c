@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "file.h"
 
 struct kd_error *kd_file_open(const char *path, struct kd_file **ret)
 {

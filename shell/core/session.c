@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The session: one open dump, its VMCOREINFO and the output of the current
-// command.  This is the implementation of the public API in <kdive/session.h>.
+// The session's lifecycle: open a dump, read or derive its VMCOREINFO, set
+// up the layers above the core, and tear it all down; also the current task
+// context and the VMCOREINFO accessors of <kdive/session.h>.  The rest of
+// that API is in dump.c (the dump), output.c (output, warnings, interrupts)
+// and json.c (the JSON writer).
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,19 +41,6 @@ static struct kd_error *read_whole_file(const char *path, char **buf_ret, size_t
 	}
 	*buf_ret = buf;
 	return NULL;
-}
-
-static const char *machine_name(unsigned e_machine)
-{
-	switch (e_machine) {
-	case EM_X86_64: return "x86_64";
-	case EM_AARCH64: return "aarch64";
-	case EM_386: return "i386";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390x";
-	case EM_RISCV: return "riscv64";
-	default: return "unknown";
-	}
 }
 
 // QEMU's per-CPU state notes carry CR3 and CR4: what deriving needs.
@@ -149,7 +138,7 @@ struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths
 	err = kd_core_open_multi(paths, npaths, &s->core);
 	if (err)
 		goto fail;
-	s->machine_name = machine_name(s->core->e_machine);
+	s->machine_name = kd_machine_name(s->core->e_machine);
 	if (vmcoreinfo_file) {
 		char *text = NULL;
 		size_t len = 0;
@@ -231,114 +220,6 @@ void kd_session_destroy(struct kd_session *s)
 	free(s);
 }
 
-/* ---- dump ---- */
-
-const char *kd_dump_path(const struct kd_session *s)
-{
-	return s->core ? s->core->file->path : NULL;
-}
-
-const char *kd_dump_format(const struct kd_session *s)
-{
-	return s->core ? s->core->fmt->name : "none";
-}
-
-const char *kd_dump_format_desc(const struct kd_session *s)
-{
-	return s->core && s->core->format_desc ? s->core->format_desc : kd_dump_format(s);
-}
-
-unsigned kd_dump_machine(const struct kd_session *s)
-{
-	return s->core ? s->core->e_machine : 0;
-}
-
-const char *kd_dump_machine_name(const struct kd_session *s)
-{
-	return s->machine_name;
-}
-
-unsigned kd_dump_nr_cpus(const struct kd_session *s)
-{
-	return s->core ? s->core->nr_cpus : 0;
-}
-
-uint64_t kd_page_size(const struct kd_session *s)
-{
-	return s->page_size;
-}
-
-size_t kd_phys_range_count(const struct kd_session *s)
-{
-	return s->core ? s->core->nranges : 0;
-}
-
-const struct kd_phys_range *kd_phys_range_get(const struct kd_session *s, size_t i)
-{
-	return s->core && i < s->core->nranges ? &s->core->ranges[i] : NULL;
-}
-
-uint64_t kd_phys_total(const struct kd_session *s)
-{
-	uint64_t t = 0;
-	for (size_t i = 0; i < kd_phys_range_count(s); i++)
-		t += s->core->ranges[i].size;
-	return t;
-}
-
-size_t kd_note_count(const struct kd_session *s)
-{
-	return s->core ? s->core->nnotes : 0;
-}
-
-const struct kd_note *kd_note_get(const struct kd_session *s, size_t i)
-{
-	return s->core && i < s->core->nnotes ? &s->core->notes[i] : NULL;
-}
-
-struct kd_error *kd_read_phys(struct kd_session *s, uint64_t paddr, void *buf, size_t len)
-{
-	if (!s->core)
-		return kd_error_create(KD_ERR_USAGE, "no dump is open");
-	if (len && paddr + len - 1 < paddr)
-		return kd_error_addr(KD_ERR_FAULT, paddr, "physical range at 0x%llx wraps around",
-				     (unsigned long long)paddr);
-	return kd_core_read_phys(s->core, paddr, buf, len, s->page_size);
-}
-
-size_t kd_dump_file_count(const struct kd_session *s)
-{
-	return s->core ? s->core->nfiles : 0;
-}
-
-const char *kd_dump_file_path(const struct kd_session *s, size_t i)
-{
-	return s->core && i < s->core->nfiles ? s->core->files[i]->path : NULL;
-}
-
-const char *kd_dump_format_detail(const struct kd_session *s)
-{
-	return s->core ? s->core->format_detail : NULL;
-}
-
-void kd_dump_cache_info(const struct kd_session *s, struct kd_cache_info *ret)
-{
-	struct kd_cache_stats st;
-	kd_core_cache_stats(s->core, &st);
-	*ret = (struct kd_cache_info){
-		.hits = st.hits, .misses = st.misses, .decompressions = st.decompressions,
-		.evictions = st.evictions, .capacity = st.capacity, .used = st.used,
-		.live = s->core && (s->core->fmt->flags & KD_FMT_LIVE),
-	};
-}
-
-struct kd_error *kd_dump_set_cache(struct kd_session *s, size_t npages)
-{
-	if (!s->core)
-		return kd_error_create(KD_ERR_USAGE, "no dump is open");
-	return kd_core_set_cache(s->core, npages);
-}
-
 /* ---- context ---- */
 
 void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_as *user_as)
@@ -399,151 +280,4 @@ void kd_vmcoreinfo_entry(const struct kd_session *s, size_t i, const char **key,
 const char *kd_vmcoreinfo_source(const struct kd_session *s)
 {
 	return s->vmci_source;
-}
-
-/* ---- output ---- */
-
-FILE *kd_out(struct kd_session *s)
-{
-	return s->out;
-}
-
-int kd_printf(struct kd_session *s, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vfprintf(s->out, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-void kd_warn(struct kd_session *s, const char *fmt, ...)
-{
-	va_list ap;
-	fflush(s->out);
-	fputs("warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	s->warnings++;
-}
-
-bool kd_json_mode(const struct kd_session *s)
-{
-	return s->json;
-}
-
-struct kd_error *kd_check_interrupt(struct kd_session *s)
-{
-	if (*s->interrupted)
-		return kd_error_create(KD_ERR_INTERRUPTED, "interrupted");
-	return NULL;
-}
-
-/* ---- JSON (RFC 8259) ---- */
-
-static void json_escape(FILE *f, const char *v, size_t len)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		switch (ch) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			// Dump bytes are not UTF-8 in general: escape anything non-ASCII
-			// as the Latin-1 code point, so the document is always valid.
-			if (ch < 0x20 || ch >= 0x7f)
-				fprintf(f, "\\u%04x", ch);
-			else
-				fputc(ch, f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void json_key(struct kd_session *s, const char *key)
-{
-	int d = s->json_depth;
-	if (d > 0 && d <= KD_JSON_MAX_DEPTH) {
-		if (s->json_need_comma[d - 1])
-			fputc(',', s->out);
-		s->json_need_comma[d - 1] = true;
-	}
-	if (key) {
-		json_escape(s->out, key, strlen(key));
-		fputc(':', s->out);
-	}
-}
-
-static void json_open(struct kd_session *s, const char *key, char c)
-{
-	json_key(s, key);
-	fputc(c, s->out);
-	if (s->json_depth < KD_JSON_MAX_DEPTH)
-		s->json_need_comma[s->json_depth] = false;
-	s->json_depth++;
-}
-
-static void json_close(struct kd_session *s, char c)
-{
-	fputc(c, s->out);
-	if (s->json_depth > 0)
-		s->json_depth--;
-	if (s->json_depth == 0)
-		fputc('\n', s->out);
-}
-
-void kd_json_begin_object(struct kd_session *s, const char *key) { json_open(s, key, '{'); }
-void kd_json_end_object(struct kd_session *s) { json_close(s, '}'); }
-void kd_json_begin_array(struct kd_session *s, const char *key) { json_open(s, key, '['); }
-void kd_json_end_array(struct kd_session *s) { json_close(s, ']'); }
-
-void kd_json_string(struct kd_session *s, const char *key, const char *val)
-{
-	if (!val) {
-		kd_json_null(s, key);
-		return;
-	}
-	kd_json_string_n(s, key, val, strlen(val));
-}
-
-void kd_json_string_n(struct kd_session *s, const char *key, const char *val, size_t len)
-{
-	json_key(s, key);
-	json_escape(s->out, val, len);
-}
-
-void kd_json_u64(struct kd_session *s, const char *key, uint64_t val)
-{
-	json_key(s, key);
-	fprintf(s->out, "%" PRIu64, val);
-}
-
-void kd_json_i64(struct kd_session *s, const char *key, int64_t val)
-{
-	json_key(s, key);
-	fprintf(s->out, "%" PRId64, val);
-}
-
-void kd_json_hex(struct kd_session *s, const char *key, uint64_t val)
-{
-	json_key(s, key);
-	fprintf(s->out, "\"0x%" PRIx64 "\"", val);
-}
-
-void kd_json_bool(struct kd_session *s, const char *key, bool val)
-{
-	json_key(s, key);
-	fputs(val ? "true" : "false", s->out);
-}
-
-void kd_json_null(struct kd_session *s, const char *key)
-{
-	json_key(s, key);
-	fputs("null", s->out);
 }

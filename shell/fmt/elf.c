@@ -28,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/core.h"
+#include "format.h"
 
 struct elf_priv {
 	Elf *elf;
@@ -214,21 +214,13 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 		if (err)
 			return err;
 	}
+	err = kd_core_scan_notes(c);
+	if (err)
+		return err;
 	bool qemu = false;
-	for (size_t i = 0; i < c->nnotes; i++) {
-		const struct kd_note *n = &c->notes[i];
-		if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS)
-			c->nr_cpus++;
-		else if (strcmp(n->name, "QEMU") == 0)
+	for (size_t i = 0; i < c->nnotes; i++)
+		if (strcmp(c->notes[i].name, "QEMU") == 0)
 			qemu = true;
-		else if (strcmp(n->name, "VMCOREINFO") == 0 && !c->vmcoreinfo && n->descsz) {
-			c->vmcoreinfo = malloc(n->descsz);
-			if (!c->vmcoreinfo)
-				return &kd_enomem;
-			memcpy(c->vmcoreinfo, n->desc, n->descsz);
-			c->vmcoreinfo_len = n->descsz;
-		}
-	}
 	// /proc/kcore has one NT_PRSTATUS (the reading task's): the machine
 	// is the one we run on, so count its online CPUs.
 	if (kcore) {
@@ -308,9 +300,9 @@ static struct kd_error *elf_read(struct kd_core *c, uint64_t paddr, void *buf, s
 }
 
 // A whole page for the cache, when one segment holds all of it in the file.
-static struct kd_error *elf_read_page(struct kd_core *c, uint64_t pfn, void *buf)
+// ELF has no page size of its own: the core's (VMCOREINFO PAGESIZE) it is.
+static struct kd_error *elf_read_page(struct kd_core *c, uint64_t pfn, uint64_t ps, void *buf)
 {
-	uint64_t ps = c->page_size ? c->page_size : 4096;
 	uint64_t pa = pfn * ps;
 	const struct kd_phys_range *r = kd_core_find_range(c, pa);
 	if (!r || r->file_size < ps || pa - r->start > r->file_size - ps)

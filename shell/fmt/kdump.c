@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "config.h"
-#include "../core/core.h"
+#include "format.h"
 
 #ifdef HAVE_LZO2
 #include <lzo1x.h>
@@ -90,31 +90,6 @@ static uint64_t get(const unsigned char *p, unsigned size, bool be)
 static bool kdump_probe(const void *hdr, size_t len)
 {
 	return len >= 8 && (memcmp(hdr, "KDUMP   ", 8) == 0 || memcmp(hdr, "DISKDUMP", 8) == 0);
-}
-
-// utsname.machine -> e_machine and word size; byte order comes from the
-// header itself (header_version is small in the right one).
-static unsigned machine_of(const char *m, unsigned *word)
-{
-	static const struct { const char *name; unsigned em, word; } tab[] = {
-		{ "x86_64", EM_X86_64, 8 }, { "aarch64", EM_AARCH64, 8 }, { "arm64", EM_AARCH64, 8 },
-		{ "ppc64le", EM_PPC64, 8 }, { "ppc64", EM_PPC64, 8 }, { "s390x", EM_S390, 8 },
-		{ "riscv64", EM_RISCV, 8 }, { "loongarch64", EM_LOONGARCH, 8 },
-		{ "mips64", EM_MIPS, 8 }, { "sparc64", EM_SPARCV9, 8 }, { "ia64", EM_IA_64, 8 },
-		{ "i386", EM_386, 4 }, { "i486", EM_386, 4 }, { "i586", EM_386, 4 },
-		{ "i686", EM_386, 4 }, { "arm", EM_ARM, 4 }, { "ppc", EM_PPC, 4 },
-		{ "s390", EM_S390, 4 }, { "mips", EM_MIPS, 4 }, { "riscv32", EM_RISCV, 4 },
-	};
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		size_t n = strlen(tab[i].name);
-		// "armv7l", "mips" with suffixes: match the longest known prefix first
-		if (strncmp(m, tab[i].name, n) == 0 && (m[n] == '\0' || strcmp(tab[i].name, "arm") == 0)) {
-			*word = tab[i].word;
-			return tab[i].em;
-		}
-	}
-	*word = 8;
-	return EM_NONE;
 }
 
 /* ---- bitmaps ---- */
@@ -230,7 +205,7 @@ static struct kd_error *read_header(struct kd_core *c, struct kdump_priv *p, str
 	pi->machine[UTS_LEN - 1] = '\0';
 	memcpy(pi->release, h + UTS_RELEASE, UTS_LEN);
 	pi->release[UTS_LEN - 1] = '\0';
-	c->e_machine = machine_of(pi->machine, &p->word);
+	c->e_machine = kd_machine_from_uname(pi->machine, &p->word);
 	struct layout l;
 	make_layout(&l, p->word, c->e_machine == EM_386 ? 4 : 8);
 	bool be = p->be;
@@ -549,18 +524,9 @@ static struct kd_error *kdump_open(struct kd_core *c)
 		c->vmcoreinfo = (char *)v;
 		c->vmcoreinfo_len = first.size_vmci;
 	}
-	for (size_t i = 0; i < c->nnotes; i++) {
-		const struct kd_note *n = &c->notes[i];
-		if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS)
-			c->nr_cpus++;
-		else if (strcmp(n->name, "VMCOREINFO") == 0 && !c->vmcoreinfo && n->descsz) {
-			c->vmcoreinfo = malloc(n->descsz);
-			if (!c->vmcoreinfo)
-				return &kd_enomem;
-			memcpy(c->vmcoreinfo, n->desc, n->descsz);
-			c->vmcoreinfo_len = n->descsz;
-		}
-	}
+	err = kd_core_scan_notes(c);
+	if (err)
+		return err;
 	if (!c->nr_cpus && first.nr_cpus <= 8192)
 		c->nr_cpus = first.nr_cpus;
 
@@ -629,7 +595,9 @@ static struct kd_error *page_error(struct kd_error *err, uint64_t pfn, uint64_t 
 	return err;
 }
 
-static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, void *buf)
+// page_size is always block_size: open() set it as the core's page size.
+static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, uint64_t page_size,
+					void *buf)
 {
 	struct kdump_priv *p = c->priv;
 	uint64_t bs = p->block_size, pa = pfn * bs;
@@ -767,4 +735,5 @@ const struct kd_format_ops kd_format_kdump = {
 	.open = kdump_open,
 	.read_page = kdump_read_page,
 	.close = kdump_close,
+	.flags = KD_FMT_PARTS,
 };

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The output side of a session: the current command's stream (stdout, a
+// pipe or a file, chosen by the dispatcher), warnings on stderr counted per
+// command, and the Ctrl-C flag that long loops poll.  The JSON writer is
+// beside it in json.c.
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "session_priv.h"
+
+FILE *kd_out(struct kd_session *s)
+{
+	return s->out;
+}
+
+int kd_printf(struct kd_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfprintf(s->out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void kd_warn(struct kd_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(s->out);
+	fputs("warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	s->warnings++;
+}
+
+struct kd_error *kd_check_interrupt(struct kd_session *s)
+{
+	if (*s->interrupted)
+		return kd_error_create(KD_ERR_INTERRUPTED, "interrupted");
+	return NULL;
+}
