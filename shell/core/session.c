@@ -73,7 +73,7 @@ struct kd_session *kd_session_create_empty(void)
 }
 
 /*
- * The layers above the core, in order: address translation (arch/), the
+ * The layers above the core, in order: address translation (vm.c, arch/), the
  * symbol table (kallsyms in the dump), types (BTF in the dump), then the
  * arch's second stage, which may use symbols (page_offset_base...).  Each is
  * optional: a failure is one warning, and the commands that need the layer
@@ -83,10 +83,10 @@ static const struct {
 	const char *what;
 	struct kd_error *(*init)(struct kd_session *s);
 } layers[] = {
-	{ "address translation", kd_arch_init },
+	{ "address translation", kd_vm_init },
 	{ "symbols", kd_symbols_init },
 	{ "types", kd_types_init },
-	{ "address translation", kd_arch_post_symbols },
+	{ "address translation", kd_vm_post_symbols },
 };
 
 static struct kd_error *init_layers(struct kd_session *s)
@@ -203,7 +203,7 @@ void kd_session_destroy(struct kd_session *s)
 		return;
 	kd_types_fini(s);
 	kd_symbols_fini(s);
-	kd_arch_fini(s);
+	kd_vm_deinit(s);
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);
 	free(s->vmci_source);

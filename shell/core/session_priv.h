@@ -10,6 +10,7 @@
 #include <kdive/session.h>
 
 #include "core.h"
+#include "vm.h"
 #include "vmcoreinfo.h"
 
 #define KD_JSON_MAX_DEPTH 64
@@ -45,8 +46,7 @@ struct kd_session {
 	struct kd_as ctx_as;
 
 	// Layers above the core; each file owns its own state type.
-	const struct kd_arch_ops *arch;    // arch/arch.h
-	void *arch_state;
+	struct kd_vm vm;                   // shell/core/vm.h
 	struct kd_symtab *symtab;          // shell/core/symtab.h
 	bool symtab_lazy;                  // the dump's kallsyms are read on first use
 	bool types_lazy;                   // the dump's BTF is read on first use
@@ -63,13 +63,13 @@ struct kd_session {
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
-struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
+struct kd_error *kd_vm_init(struct kd_session *s);            // shell/core/vm.c
 struct kd_error *kd_symbols_init(struct kd_session *s);       // shell/core/symtab.c
 struct kd_error *kd_types_init(struct kd_session *s);         // shell/core/types.c
-struct kd_error *kd_arch_post_symbols(struct kd_session *s);  // arch/arch.c
+struct kd_error *kd_vm_post_symbols(struct kd_session *s);    // shell/core/vm.c
 void kd_types_fini(struct kd_session *s);
 void kd_symbols_fini(struct kd_session *s);
-void kd_arch_fini(struct kd_session *s);
+void kd_vm_deinit(struct kd_session *s);
 
 /*
  * VMCOREINFO text derived from the CPU state and page tables, for x86_64

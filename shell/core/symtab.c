@@ -765,7 +765,7 @@ static void symbols_ensure(const struct kd_session *cs)
 		kd_warn(s, "symbols: %s", err->msg);
 		kd_error_destroy(err);
 	}
-	err = kd_arch_post_symbols(s);
+	err = kd_vm_post_symbols(s);
 	if (err) {
 		kd_warn(s, "address translation: %s", err->msg);
 		kd_error_destroy(err);
