@@ -69,11 +69,30 @@ struct kd_arch_ctx {
 	/** The dump's physical ranges, sorted by start. */
 	size_t (*phys_range_count)(void *arg);
 	const struct kd_phys_range *(*phys_range)(void *arg, size_t i);
+	/** The dump's ELF notes (CPU states for find_kernel). */
+	size_t (*note_count)(void *arg);
+	const struct kd_note *(*note)(void *arg, size_t i);
 	/** Report something odd but not fatal ("warning: ..." on the session). */
 	void (*warn)(void *arg, const char *fmt, ...) KD_PRINTF(2, 3);
 };
 
 enum kd_xlat_mode { KD_XLAT_ANY, KD_XLAT_WALK, KD_XLAT_FAST };
+
+/**
+ * The kernel as find_kernel() found it from one CPU's saved state, for a
+ * dump without VMCOREINFO (shell/core/derive.c finds the symbols in the
+ * image and writes the VMCOREINFO text).
+ */
+struct kd_arch_kernel {
+	void *state;            /**< a backend state translating under that CPU's page tables (fini frees it) */
+	uint64_t stext;         /**< the kernel image's first address (_stext) */
+	uint64_t window_start;  /**< the kernel image lies in [window_start, window_end) */
+	uint64_t window_end;
+	unsigned page_size;     /**< PAGESIZE */
+	const char *root_symbol; /**< the kernel page-table root's symbol ("init_top_pgt") */
+	char vmcoreinfo[512];   /**< KEY=value lines the arch knows (phys_base, KERNELOFFSET ...) */
+	bool stop;              /**< on error: no such CPU or its state is unusable; later CPUs neither */
+};
 
 struct kd_arch_ops {
 	/** The machine's facts for commands; info->e_machine selects the backend. */
@@ -111,6 +130,12 @@ struct kd_arch_ops {
 					uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
 					uint64_t *size_ret);
 	void (*fini)(void *state);
+	/**
+	 * No VMCOREINFO (optional): from CPU cpu's saved state in the dump's
+	 * notes, a translation under its page tables and where the kernel is.
+	 */
+	struct kd_error *(*find_kernel)(const struct kd_arch_ctx *ctx, unsigned cpu,
+					struct kd_arch_kernel *ret);
 };
 
 extern const struct kd_arch_ops kd_arch_x86_64;

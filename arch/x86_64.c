@@ -753,6 +753,99 @@ static struct kd_error *x86_64_post_symbols(const struct kd_arch_ctx *ctx, void 
 	return NULL;
 }
 
+static void x86_64_fini(void *state);
+
+/* ---- without VMCOREINFO ------------------------------------------------------------- */
+
+// QEMU's per-CPU note ("QEMU", type 0) is the QEMUCPUState of QEMU's
+// target/i386/arch_dump.c, version 1: u32 version, u32 size, 16 general
+// registers, rip, rflags, 10 segment descriptors of 24 bytes, then
+// cr[0..4]: cr3 at byte 416, cr4 at 424.  CR4.LA57 (bit 12) tells 4- from
+// 5-level paging.
+enum { QEMU_CR3_OFF = 416, QEMU_CR4_OFF = 424 };
+#define CR4_LA57 (1ull << 12)
+static const uint64_t START_KERNEL = 0xffffffff81000000ull; // with the default CONFIG_PHYSICAL_START
+
+static struct kd_error *cpu_state(const struct kd_arch_ctx *ctx, unsigned cpu, uint64_t *cr3,
+				  uint64_t *cr4)
+{
+	unsigned k = 0;
+	size_t nn = ctx->note_count && ctx->note ? ctx->note_count(ctx->arg) : 0;
+	for (size_t i = 0; i < nn; i++) {
+		const struct kd_note *n = ctx->note(ctx->arg, i);
+		if (strcmp(n->name, "QEMU") != 0 || n->type != 0 || k++ != cpu)
+			continue;
+		if (n->descsz < QEMU_CR4_OFF + 8)
+			return kd_error_create(KD_ERR_CORRUPT, "QEMU CPU state note of %zu bytes is too short",
+					       n->descsz);
+		uint32_t size;
+		memcpy(&size, (const char *)n->desc + 4, 4);
+		if (size < QEMU_CR4_OFF + 8 || size > n->descsz)
+			return kd_error_create(KD_ERR_CORRUPT, "QEMU CPU state note: bad size %u", size);
+		memcpy(cr3, (const char *)n->desc + QEMU_CR3_OFF, 8);
+		memcpy(cr4, (const char *)n->desc + QEMU_CR4_OFF, 8);
+		return NULL;
+	}
+	return kd_error_create(KD_ERR_NOTFOUND, "no QEMU CPU state for CPU %u", cpu);
+}
+
+// The first page mapped in the kernel-text window [__START_KERNEL_map,
+// +1 GiB), in 2 MiB steps (KASLR aligns the kernel to 2 MiB,
+// CONFIG_PHYSICAL_ALIGN), is _text: cleanup_highmap() in
+// arch/x86/kernel/head64.c clears what lies below it, and on x86_64 it is
+// also _stext (arch/x86/kernel/vmlinux.lds.S).  KERNELOFFSET = _stext -
+// __START_KERNEL and phys_base = pa(_stext) - (_stext - __START_KERNEL_map).
+static struct kd_error *x86_64_find_kernel(const struct kd_arch_ctx *ctx, unsigned cpu,
+					   struct kd_arch_kernel *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	uint64_t cr3 = 0, cr4 = 0;
+	struct kd_error *err = cpu_state(ctx, cpu, &cr3, &cr4);
+	if (err) {
+		ret->stop = true;
+		return err;
+	}
+	struct kd_x86_64_params p = {
+		.la57 = (cr4 & CR4_LA57) != 0,
+		.kernel_root = cr3 & PTE_ADDR_MASK,
+		.kernel_root_va = 0,
+	};
+	void *state;
+	if ((err = kd_x86_64_create(&p, ctx->read_phys, ctx->arg, &state)))
+		return err;
+	uint64_t stext = 0, pa = 0;
+	for (uint64_t va = START_KERNEL_MAP; va < START_KERNEL_MAP + (1ull << 30); va += 2ull << 20) {
+		err = x86_64_translate(state, NULL, va, KD_XLAT_WALK, &pa, NULL);
+		if (!err) {
+			stext = va;
+			break;
+		}
+		kd_error_destroy(err);
+	}
+	x86_64_fini(state);
+	if (!stext)
+		return kd_error_create(KD_ERR_NOTFOUND,
+				       "nothing is mapped at the kernel text window under CR3 0x%" PRIx64, cr3);
+	// Again with _stext and phys_base known: the image reads take the
+	// kernel-text fast path.
+	p.stext = stext;
+	p.phys_base = pa - (stext - START_KERNEL_MAP);
+	if ((err = kd_x86_64_create(&p, ctx->read_phys, ctx->arg, &ret->state)))
+		return err;
+	ret->stext = stext;
+	ret->window_start = START_KERNEL_MAP;
+	ret->window_end = START_KERNEL_MAP + (1ull << 30);
+	ret->page_size = 4096;
+	ret->root_symbol = "init_top_pgt";
+	snprintf(ret->vmcoreinfo, sizeof(ret->vmcoreinfo),
+		 "SYMBOL(_stext)=%" PRIx64 "\n"
+		 "NUMBER(phys_base)=%" PRId64 "\n"
+		 "NUMBER(pgtable_l5_enabled)=%d\n"
+		 "KERNELOFFSET=%" PRIx64 "\n",
+		 stext, (int64_t)p.phys_base, p.la57 ? 1 : 0, stext - START_KERNEL);
+	return NULL;
+}
+
 static void x86_64_fini(void *state)
 {
 	struct x86_64 *x = state;
@@ -799,4 +892,5 @@ const struct kd_arch_ops kd_arch_x86_64 = {
 	.info_get = x86_64_info,
 	.next_mapped = x86_64_next_mapped,
 	.fini = x86_64_fini,
+	.find_kernel = x86_64_find_kernel,
 };

@@ -151,7 +151,7 @@ struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths
 		if (err)
 			goto fail;
 		s->vmci_source = strdup("dump note");
-	} else if (s->core->e_machine == EM_X86_64 && has_qemu_cpu_state(s)) {
+	} else if (kd_vmcoreinfo_derivable(s) && has_qemu_cpu_state(s)) {
 		// No VMCOREINFO (QEMU dump-guest-memory without -device
 		// vmcoreinfo): derive what the layers need, as crash does.
 		char *text = NULL;

@@ -72,9 +72,11 @@ void kd_symbols_fini(struct kd_session *s);
 void kd_vm_deinit(struct kd_session *s);
 
 /*
- * VMCOREINFO text derived from the CPU state and page tables, for x86_64
- * dumps that carry none (shell/core/derive.c); malloc'ed.
+ * VMCOREINFO text derived from the CPU state and page tables, for dumps that
+ * carry none (shell/core/derive.c, with the arch's find_kernel hook: x86_64
+ * only so far); malloc'ed.  derivable: the machine's backend can do it.
  */
+bool kd_vmcoreinfo_derivable(const struct kd_session *s);
 struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret);
 
 /* Open a dump; opts (may be NULL) names extra files. */

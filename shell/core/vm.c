@@ -114,6 +114,16 @@ static const struct kd_phys_range *ctx_phys_range(void *arg, size_t i)
 	return kd_phys_range_get(arg, i);
 }
 
+static size_t ctx_note_count(void *arg)
+{
+	return kd_note_count(arg);
+}
+
+static const struct kd_note *ctx_note(void *arg, size_t i)
+{
+	return kd_note_get(arg, i);
+}
+
 KD_PRINTF(2, 3) static void ctx_warn(void *arg, const char *fmt, ...)
 {
 	char *msg = NULL;
@@ -126,9 +136,9 @@ KD_PRINTF(2, 3) static void ctx_warn(void *arg, const char *fmt, ...)
 		free(msg);
 }
 
-static struct kd_arch_ctx session_ctx(struct kd_session *s)
+void kd_vm_ctx_init(struct kd_session *s, struct kd_arch_ctx *ret)
 {
-	return (struct kd_arch_ctx){
+	*ret = (struct kd_arch_ctx){
 		.arg = s,
 		.read_phys = ctx_read_phys,
 		.vmcoreinfo = ctx_vmcoreinfo,
@@ -136,6 +146,8 @@ static struct kd_arch_ctx session_ctx(struct kd_session *s)
 		.symbol_address = ctx_symbol_address,
 		.phys_range_count = ctx_phys_range_count,
 		.phys_range = ctx_phys_range,
+		.note_count = ctx_note_count,
+		.note = ctx_note,
 		.warn = ctx_warn,
 	};
 }
@@ -154,7 +166,8 @@ struct kd_error *kd_vm_init(struct kd_session *s)
 	if (!kd_vmcoreinfo_count(s))
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no VMCOREINFO: cannot find the page tables (use --vmcoreinfo FILE)");
-	struct kd_arch_ctx ctx = session_ctx(s);
+	struct kd_arch_ctx ctx;
+	kd_vm_ctx_init(s, &ctx);
 	void *be = NULL;
 	struct kd_error *err = ops->init(&ctx, &be);
 	if (err)
@@ -174,7 +187,8 @@ struct kd_error *kd_vm_post_symbols(struct kd_session *s)
 		return NULL;
 	if (!s->vm.ops || !s->vm.ops->post_symbols)
 		return NULL;
-	struct kd_arch_ctx ctx = session_ctx(s);
+	struct kd_arch_ctx ctx;
+	kd_vm_ctx_init(s, &ctx);
 	struct kd_error *err = s->vm.ops->post_symbols(&ctx, s->vm.be);
 	kd_tlb_flush(&s->vm.tlb); // the fast paths may have changed
 	return err;

@@ -12,6 +12,7 @@
 #include <kdive/session.h>
 
 struct kd_arch_ops;
+struct kd_arch_ctx;
 
 /* ---- the translation cache ---------------------------------------------------- */
 
@@ -56,5 +57,8 @@ struct kd_vm {
 	void *be;                      /* the backend's state */
 	struct kd_tlb tlb;
 };
+
+/* The context an arch backend gets for this session (arch/arch.h). */
+void kd_vm_ctx_init(struct kd_session *s, struct kd_arch_ctx *ret);
 
 #endif
