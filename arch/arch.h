@@ -4,10 +4,10 @@
  * dumped machine, as leaves below the core.
  *
  * A backend knows nothing of the session.  The core's virtual-memory layer
- * (shell/core/vm.c) picks the backend for the dump's e_machine with
+ * (vm.c) picks the backend for the dump's e_machine with
  * kd_arch_find(), hands it a struct kd_arch_ctx (a physical-read callback,
- * VMCOREINFO and symbol lookups, the dump's physical ranges, a warning
- * sink), owns the translation cache (TLB) and implements the public
+ * VMCOREINFO and symbol lookups, the dump's physical ranges and notes, a
+ * warning sink), owns the translation cache (TLB) and implements the public
  * kd_translate / kd_read_virt / kd_walk / kd_vm_* API on top of the ops.  A
  * backend reads page tables only through ctx->read_phys (the session's
  * kd_read_phys, or a fake in the unit tests), never sees the dump format and
@@ -28,13 +28,15 @@
  *        entry); next_mapped() finds the next mapped page;
  *      - pte_flags() and pte_swap() decode entries for vtop; regions()
  *        describes the kernel virtual memory map for `layout` and `vtop -v`;
- *        info_get() gives the paging facts; fini() frees the state.
+ *        info_get() gives the paging facts; fini() frees the state;
+ *      - find_kernel() (optional) finds the kernel from a CPU's saved state
+ *        for dumps without VMCOREINFO (the core's derive.c does the rest).
  *      A machine the core cannot translate for yet may leave init NULL and
  *      give only info (arch/aarch64.c).  Put the backend's constructor for
  *      tests in arch/<name>.h (as arch/x86_64.h does with kd_x86_64_create)
  *      so tests/unit/test_<name>.c can drive the walker on synthetic tables.
- *   2. Add `&kd_arch_<name>` to the backends[] table in arch/arch.c and its
- *      extern declaration below.
+ *   2. Add it to the table in arch/arch.c: its extern declaration and its
+ *      entry in backends[].
  *   3. Add the file to libkdcore_la_SOURCES in Makefile.am.
  *   Nothing else changes: commands see only <kdive/session.h> and <kdive/arch.h>.
  */
@@ -80,7 +82,7 @@ enum kd_xlat_mode { KD_XLAT_ANY, KD_XLAT_WALK, KD_XLAT_FAST };
 
 /**
  * The kernel as find_kernel() found it from one CPU's saved state, for a
- * dump without VMCOREINFO (shell/core/derive.c finds the symbols in the
+ * dump without VMCOREINFO (the core's derive.c finds the symbols in the
  * image and writes the VMCOREINFO text).
  */
 struct kd_arch_kernel {
@@ -137,9 +139,6 @@ struct kd_arch_ops {
 	struct kd_error *(*find_kernel)(const struct kd_arch_ctx *ctx, unsigned cpu,
 					struct kd_arch_kernel *ret);
 };
-
-extern const struct kd_arch_ops kd_arch_x86_64;
-extern const struct kd_arch_ops kd_arch_aarch64;
 
 /** The backend for an ELF e_machine (EM_X86_64 ...), or NULL. */
 const struct kd_arch_ops *kd_arch_find(unsigned e_machine);

@@ -3,12 +3,15 @@
  * The x86_64 backend's own interface, beyond struct kd_arch_ops: its
  * parameters and a constructor that takes them directly, for the unit
  * tests and fuzz target (synthetic page tables, no dump) and for deriving
- * VMCOREINFO from a saved CR3 (shell/core/derive.c).
+ * VMCOREINFO from a saved CR3 (the core's derive.c).
  */
 #ifndef KD_ARCH_X86_64_H
 #define KD_ARCH_X86_64_H
 
 #include "arch.h"
+
+/** The backend's ops (also in arch/arch.c's table). */
+extern const struct kd_arch_ops kd_arch_x86_64;
 
 /** __START_KERNEL_map: where the kernel image is mapped (page_64_types.h). */
 #define KD_X86_64_START_KERNEL_MAP 0xffffffff80000000ull
