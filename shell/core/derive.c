@@ -39,6 +39,8 @@ struct derive {
 	struct kd_arch_kernel k;  // what the arch found (k.state translates)
 	uint64_t stext;
 	uint64_t root, linux_banner, prb;
+	bool cached;              // image_page's last translation
+	uint64_t cached_va, cached_pa;
 };
 
 static bool kernel_addr(const struct derive *d, uint64_t v)
@@ -46,8 +48,27 @@ static bool kernel_addr(const struct derive *d, uint64_t v)
 	return v >= d->k.window_start && v < d->k.window_end;
 }
 
-// Kernel-image virtual reads, page by page through the arch's translation
-// (the kernel-text fast path: the image is mapped linearly).
+// One page of the kernel image through the arch's translation, with a
+// one-entry cache: the table search reads a word at a time.
+static struct kd_error *image_page(struct derive *d, uint64_t va, uint64_t *pa_ret)
+{
+	uint64_t page = va & ~((uint64_t)d->k.page_size - 1);
+	if (!d->cached || d->cached_va != page) {
+		uint64_t pa;
+		struct kd_error *err = d->ops->translate(d->k.state, NULL, page, KD_XLAT_ANY, &pa, NULL);
+		if (err)
+			return err;
+		d->cached = true;
+		d->cached_va = page;
+		d->cached_pa = pa;
+	}
+	*pa_ret = d->cached_pa + (va - page);
+	return NULL;
+}
+
+// Kernel-image virtual reads through the arch's translation (the
+// kernel-text fast path: the image is mapped linearly, so a run of
+// physically contiguous pages is read at once).
 static struct kd_error *read_image(void *arg, uint64_t va, void *buf, size_t len)
 {
 	struct derive *d = arg;
@@ -55,13 +76,22 @@ static struct kd_error *read_image(void *arg, uint64_t va, void *buf, size_t len
 		return kd_error_addr(KD_ERR_FAULT, va, "0x%" PRIx64 " is outside the kernel image", va);
 	char *p = buf;
 	while (len) {
+		uint64_t pa;
+		struct kd_error *err = image_page(d, va, &pa);
+		if (err)
+			return err;
 		uint64_t in_page = d->k.page_size - (va & (d->k.page_size - 1));
 		size_t n = len < in_page ? len : (size_t)in_page;
-		uint64_t pa;
-		struct kd_error *err = d->ops->translate(d->k.state, NULL, va, KD_XLAT_ANY, &pa, NULL);
-		if (!err)
-			err = kd_read_phys(d->s, pa, p, n);
-		if (err)
+		while (n < len) {
+			uint64_t npa;
+			err = image_page(d, va + n, &npa);
+			if (err || npa != pa + n) {
+				kd_error_destroy(err);
+				break;
+			}
+			n += len - n < d->k.page_size ? len - n : d->k.page_size;
+		}
+		if ((err = kd_read_phys(d->s, pa, p, n)))
 			return err;
 		p += n;
 		va += n;
@@ -221,6 +251,7 @@ struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret)
 		kd_error_destroy(err);
 		if (d.k.state)
 			d.ops->fini(d.k.state);
+		d.cached = false;
 		err = d.ops->find_kernel(&ctx, cpu, &d.k);
 		if (err && d.k.stop)
 			break; // no more CPUs: report the last failure
