@@ -1,33 +1,44 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The architecture layer: address translation for one dumped machine.
+ * The architecture backends: address translation and machine facts for one
+ * dumped machine, as leaves below the core.
  *
- * arch/arch.c is the generic half: it picks the backend for the dump's
- * e_machine, owns the translation cache (a small TLB) and implements the
- * public kd_translate / kd_read_virt / kd_walk / kd_vm_region_* API of
- * <kdive/session.h> on top of the backend's ops.  Each arch/<name>.c is one
- * backend.  A backend reads page tables only through the kd_phys_read_fn it
- * is given (the session's kd_read_phys, or a fake in the unit tests), takes
- * its parameters from VMCOREINFO (and symbols, in post_symbols), and never
- * sees the dump format.
+ * A backend knows nothing of the session.  The core's virtual-memory layer
+ * (vm.c) picks the backend for the dump's e_machine with
+ * kd_arch_find(), hands it a struct kd_arch_ctx (a physical-read callback,
+ * VMCOREINFO and symbol lookups, the dump's physical ranges and notes, a
+ * warning sink), owns the translation cache (TLB) and implements the public
+ * kd_translate / kd_read_virt / kd_walk / kd_vm_* API on top of the ops.  A
+ * backend reads page tables only through ctx->read_phys (the session's
+ * kd_read_phys, or a fake in the unit tests), never sees the dump format and
+ * includes nothing from shell/.
  *
- * To add an architecture:
+ * To add an architecture (one new file, one table entry, one Makefile.am line):
  *   1. Write arch/<name>.c defining `const struct kd_arch_ops kd_arch_<name>`:
- *      init() reads VMCOREINFO (page size, root table, layout bases) and
- *      allocates the private state; post_symbols() refines the layout from
- *      the symbol table when there is one; translate() and walk() implement
- *      the page-table walk (walk() calls the callback once per level, top
- *      first, with the level's name, the VA bits indexing it, the table and
- *      entry addresses and the raw entry); pte_flags() and pte_swap() decode
- *      entries for vtop; regions() describes the kernel virtual memory map
- *      for `layout` and `vtop -v`; fini() frees the state.
- *   2. List page_sizes (every size translate() can return, smallest first):
- *      the TLB keeps one set per size.
- *   3. Add the ops to the backends[] table in arch/arch.c, the file to
- *      libkdcore_la_SOURCES in Makefile.am, and give the backend a
- *      constructor taking a kd_phys_read_fn (as kd_x86_64_create does) so
- *      tests/unit/test_<name>.c can drive the walker on synthetic tables.
- *   4. Nothing else changes: commands see only <kdive/session.h>.
+ *      - info: the machine's facts for commands (<kdive/arch.h>: name, word
+ *        size, disassembler, register names, NT_PRSTATUS layout);
+ *      - page_sizes: every size translate() can return, smallest first (the
+ *        TLB keeps one set per size);
+ *      - init(ctx) reads VMCOREINFO through ctx (page size, root table,
+ *        layout bases) and allocates the private state; post_symbols(ctx)
+ *        refines the layout once symbols are loaded (optional);
+ *      - translate() and walk() implement the page-table walk (walk() calls
+ *        the callback once per level, top first, with the level's name, the
+ *        VA bits indexing it, the table and entry addresses and the raw
+ *        entry); next_mapped() finds the next mapped page;
+ *      - pte_flags() and pte_swap() decode entries for vtop; regions()
+ *        describes the kernel virtual memory map for `layout` and `vtop -v`;
+ *        info_get() gives the paging facts; fini() frees the state;
+ *      - find_kernel() (optional) finds the kernel from a CPU's saved state
+ *        for dumps without VMCOREINFO (the core's derive.c does the rest).
+ *      A machine the core cannot translate for yet may leave init NULL and
+ *      give only info (arch/aarch64.c).  Put the backend's constructor for
+ *      tests in arch/<name>.h (as arch/x86_64.h does with kd_x86_64_create)
+ *      so tests/unit/test_<name>.c can drive the walker on synthetic tables.
+ *   2. Add it to the table in arch/arch.c: its extern declaration and its
+ *      entry in backends[].
+ *   3. Add the file to libkdcore_la_SOURCES in Makefile.am.
+ *   Nothing else changes: commands see only <kdive/session.h> and <kdive/arch.h>.
  */
 #ifndef KD_ARCH_ARCH_H
 #define KD_ARCH_ARCH_H
@@ -36,23 +47,64 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kdive/arch.h>
 #include <kdive/error.h>
-#include <kdive/session.h>
+#include <kdive/session.h> /* the public types only: kd_as, kd_walk_level, kd_vm_* */
 
 /** Read physical memory for the walker (the session's kd_read_phys, or a fake). */
 typedef struct kd_error *kd_phys_read_fn(void *arg, uint64_t pa, void *buf, size_t len);
 
+/**
+ * What a backend may ask of the dump, in the spirit of libaddrxlat's
+ * callbacks.  Every callback gets arg.  Only read_phys is required; the
+ * others may be NULL (a unit test, or no symbols).
+ */
+struct kd_arch_ctx {
+	void *arg;
+	kd_phys_read_fn *read_phys;
+	/** The VMCOREINFO value of key as text, NULL if absent. */
+	const char *(*vmcoreinfo)(void *arg, const char *key);
+	/** The VMCOREINFO value of key as a number; KD_ERR_NOTFOUND if absent. */
+	struct kd_error *(*vmcoreinfo_number)(void *arg, const char *key, uint64_t *ret);
+	/** A symbol's address; fails when there is no such symbol or no symbol table. */
+	struct kd_error *(*symbol_address)(void *arg, const char *name, uint64_t *ret);
+	/** The dump's physical ranges, sorted by start. */
+	size_t (*phys_range_count)(void *arg);
+	const struct kd_phys_range *(*phys_range)(void *arg, size_t i);
+	/** The dump's ELF notes (CPU states for find_kernel). */
+	size_t (*note_count)(void *arg);
+	const struct kd_note *(*note)(void *arg, size_t i);
+	/** Report something odd but not fatal ("warning: ..." on the session). */
+	void (*warn)(void *arg, const char *fmt, ...) KD_PRINTF(2, 3);
+};
+
 enum kd_xlat_mode { KD_XLAT_ANY, KD_XLAT_WALK, KD_XLAT_FAST };
 
+/**
+ * The kernel as find_kernel() found it from one CPU's saved state, for a
+ * dump without VMCOREINFO (the core's derive.c finds the symbols in the
+ * image and writes the VMCOREINFO text).
+ */
+struct kd_arch_kernel {
+	void *state;            /**< a backend state translating under that CPU's page tables (fini frees it) */
+	uint64_t stext;         /**< the kernel image's first address (_stext) */
+	uint64_t window_start;  /**< the kernel image lies in [window_start, window_end) */
+	uint64_t window_end;
+	unsigned page_size;     /**< PAGESIZE */
+	const char *root_symbol; /**< the kernel page-table root's symbol ("init_top_pgt") */
+	char vmcoreinfo[512];   /**< KEY=value lines the arch knows (phys_base, KERNELOFFSET ...) */
+	bool stop;              /**< on error: no such CPU or its state is unusable; later CPUs neither */
+};
+
 struct kd_arch_ops {
-	const char *name;
-	unsigned e_machine;
+	/** The machine's facts for commands; info->e_machine selects the backend. */
+	const struct kd_arch_info *info;
 	/** Page sizes translate() may return, smallest first, 0-terminated (at most 4). */
 	const uint64_t *page_sizes;
-	/** Set up from VMCOREINFO; *state_ret is the backend's private state. */
-	struct kd_error *(*init)(struct kd_session *s, void **state_ret);
-	/** Second stage, once symbols are loaded (may find layout variables). */
-	struct kd_error *(*post_symbols)(struct kd_session *s, void *state);
+	/** Set up from VMCOREINFO; *state_ret is the backend's private state. NULL: no translation. */
+	struct kd_error *(*init)(const struct kd_arch_ctx *ctx, void **state_ret);
+	/** Second stage, once symbols are loaded (may find layout variables); optional. */
+	struct kd_error *(*post_symbols)(const struct kd_arch_ctx *ctx, void *state);
 	/**
 	 * Translate va in as.  KD_XLAT_ANY: a linear fast path (kernel text,
 	 * direct map) if one applies, else the walk; KD_XLAT_WALK: always
@@ -70,7 +122,7 @@ struct kd_arch_ops {
 	/** The kernel virtual memory map, sorted by start. */
 	size_t (*regions)(void *state, const struct kd_vm_region **ret);
 	/** Facts about the paging setup, for vtop and layout. */
-	void (*info)(void *state, struct kd_vm_info *ret);
+	void (*info_get)(void *state, struct kd_vm_info *ret);
 	/**
 	 * Find the first mapped page at or above va and below end (exclusive,
 	 * 0 = top of the address space): *va_ret, *pa_ret, *size_ret.
@@ -80,65 +132,15 @@ struct kd_arch_ops {
 					uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
 					uint64_t *size_ret);
 	void (*fini)(void *state);
+	/**
+	 * No VMCOREINFO (optional): from CPU cpu's saved state in the dump's
+	 * notes, a translation under its page tables and where the kernel is.
+	 */
+	struct kd_error *(*find_kernel)(const struct kd_arch_ctx *ctx, unsigned cpu,
+					struct kd_arch_kernel *ret);
 };
 
-extern const struct kd_arch_ops kd_arch_x86_64;
-
-/* ---- x86_64 without a dump (unit tests) ------------------------------------ */
-
-/** What the x86_64 backend needs to know; kd_x86_64_create() takes it directly. */
-struct kd_x86_64_params {
-	bool la57;                  /**< 5-level paging */
-	uint64_t kernel_root;       /**< physical address of init_top_pgt */
-	uint64_t kernel_root_va;    /**< its virtual address (display only) */
-	uint64_t phys_base;         /**< NUMBER(phys_base) */
-	uint64_t kernel_offset;     /**< KERNELOFFSET */
-	uint64_t kernel_image_size; /**< NUMBER(KERNEL_IMAGE_SIZE) */
-	uint64_t sme_mask;          /**< NUMBER(sme_mask) */
-	unsigned max_physmem_bits;  /**< NUMBER(MAX_PHYSMEM_BITS) */
-	uint64_t stext;             /**< SYMBOL(_stext), 0 if unknown */
-	uint64_t phys_end;          /**< end of physical memory (direct-map extent) */
-	uint64_t page_offset;       /**< direct-map base, 0 = unknown */
-	uint64_t vmalloc_base;      /**< 0 = unknown */
-	uint64_t vmemmap_base;      /**< 0 = unknown */
-	uint64_t struct_page_size;  /**< SIZE(page), 0 = unknown */
-};
-
-/** An x86_64 backend state without a session (reads through read/arg). */
-struct kd_error *kd_x86_64_create(const struct kd_x86_64_params *p, kd_phys_read_fn *read,
-				  void *arg, void **state_ret);
-/** Set the layout bases after creation (page_offset etc.); where says how they were found. */
-void kd_x86_64_set_bases(void *state, uint64_t page_offset, uint64_t vmalloc_base,
-			 uint64_t vmemmap_base, const char *where);
-
-/* ---- the translation cache ---------------------------------------------------- */
-
-enum { KD_TLB_SETS = 64, KD_TLB_SIZES = 4 };
-
-struct kd_tlb_entry {
-	bool valid;
-	uint8_t as_kind;
-	uint64_t as_root;   /* 0 for the kernel */
-	uint64_t va;        /* page-aligned */
-	uint64_t pa;        /* page-aligned */
-};
-
-/**
- * A direct-mapped cache per page size, keyed by (address space, page).  A
- * dump does not change, so nothing is ever invalidated except by
- * kd_tlb_flush(); a live target would flush between commands.
- */
-struct kd_tlb {
-	uint64_t sizes[KD_TLB_SIZES];  /* the arch's page sizes, 0 = unused */
-	struct kd_tlb_entry e[KD_TLB_SIZES][KD_TLB_SETS];
-	uint64_t hits, misses;
-};
-
-void kd_tlb_init(struct kd_tlb *t, const uint64_t *page_sizes);
-void kd_tlb_flush(struct kd_tlb *t);
-bool kd_tlb_lookup(struct kd_tlb *t, const struct kd_as *as, uint64_t va, uint64_t *pa_ret,
-		   uint64_t *pagesize_ret);
-void kd_tlb_insert(struct kd_tlb *t, const struct kd_as *as, uint64_t va, uint64_t pa,
-		   uint64_t pagesize);
+/** The backend for an ELF e_machine (EM_X86_64 ...), or NULL. */
+const struct kd_arch_ops *kd_arch_find(unsigned e_machine);
 
 #endif

@@ -9,13 +9,13 @@
 // arch/x86/mm/kaslr.c (how the three bases are randomised) and
 // Documentation/arch/x86/x86_64/mm.rst; VMCOREINFO as written by
 // arch/x86/kernel/vmcore_info_64.c.
+#include <elf.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch.h"
-#include "core/session_priv.h"
+#include "x86_64.h"
 
 // Entry bits (pgtable_types.h).
 enum {
@@ -34,7 +34,7 @@ enum {
 // Bits 12..51 of an entry hold the physical address (__PHYSICAL_MASK_SHIFT 52).
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
-static const uint64_t START_KERNEL_MAP = 0xffffffff80000000ull; // __START_KERNEL_map
+static const uint64_t START_KERNEL_MAP = KD_X86_64_START_KERNEL_MAP;
 static const uint64_t MODULES_END = 0xffffffffff000000ull;
 static const uint64_t FIXADDR_TOP_END = 0xffffffffff800000ull; // FIXADDR_TOP + PAGE_SIZE
 static const uint64_t CPU_ENTRY_AREA_BASE = 0xfffffe0000000000ull; // -4 << P4D_SHIFT
@@ -195,6 +195,8 @@ static bool fast_path(struct x86_64 *x, const struct kd_as *as, uint64_t va, uin
 	return false;
 }
 
+static bool x86_64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off);
+
 static struct kd_error *x86_64_translate(void *state, const struct kd_as *as, uint64_t va,
 					 enum kd_xlat_mode mode, uint64_t *pa_ret,
 					 uint64_t *pagesize_ret)
@@ -228,7 +230,7 @@ static struct kd_error *x86_64_translate(void *state, const struct kd_as *as, ui
 		return err;
 	default: {
 		uint64_t type, off;
-		if (kd_arch_x86_64.pte_swap(r.entry, &type, &off))
+		if (x86_64_pte_swap(r.entry, &type, &off))
 			return kd_error_addr(KD_ERR_FAULT, va,
 					     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
 					     " is a swap entry (type %" PRIu64 ", offset 0x%" PRIx64 ")",
@@ -560,22 +562,24 @@ struct kd_error *kd_x86_64_create(const struct kd_x86_64_params *p, kd_phys_read
 	return NULL;
 }
 
-/* ---- from a session ------------------------------------------------------------------- */
+/* ---- from a dump ---------------------------------------------------------------------- */
 
-static struct kd_error *session_read(void *arg, uint64_t pa, void *buf, size_t len)
-{
-	return kd_read_phys(arg, pa, buf, len);
-}
-
-static struct kd_error *vmci_number(struct kd_session *s, const char *key, bool required,
+static struct kd_error *vmci_number(const struct kd_arch_ctx *ctx, const char *key, bool required,
 				    uint64_t *ret)
 {
-	struct kd_error *err = kd_vmcoreinfo_number(s, key, ret);
+	struct kd_error *err = ctx->vmcoreinfo_number
+		? ctx->vmcoreinfo_number(ctx->arg, key, ret)
+		: kd_error_create(KD_ERR_NOTFOUND, "no VMCOREINFO key '%s'", key);
 	if (err && !required && err->code == KD_ERR_NOTFOUND) {
 		kd_error_destroy(err);
 		err = NULL;
 	}
 	return err;
+}
+
+static size_t nranges(const struct kd_arch_ctx *ctx)
+{
+	return ctx->phys_range_count && ctx->phys_range ? ctx->phys_range_count(ctx->arg) : 0;
 }
 
 // Where is the direct map?  The kernel maps physical 0 at page_offset_base,
@@ -617,15 +621,15 @@ static uint64_t first_gib_after(struct x86_64 *x, uint64_t from)
 	return (mva < from ? from : mva) & ~((1ull << 30) - 1);
 }
 
-static void derive_bases(struct kd_session *s, struct x86_64 *x)
+static void derive_bases(const struct kd_arch_ctx *ctx, struct x86_64 *x)
 {
 	// (a) A dump whose segments carry virtual addresses (kdump's
 	// /proc/vmcore) gives the direct map directly: vaddr - paddr of a
 	// segment below the kernel-text mapping.
 	uint64_t po = 0;
 	const char *src = "page tables";
-	for (size_t i = 0; i < kd_phys_range_count(s); i++) {
-		const struct kd_phys_range *r = kd_phys_range_get(s, i);
+	for (size_t i = 0; i < nranges(ctx); i++) {
+		const struct kd_phys_range *r = ctx->phys_range(ctx->arg, i);
 		if (r->vaddr >= sign_extend(x, 1ull << (x->va_bits - 1)) && r->vaddr < START_KERNEL_MAP &&
 		    r->vaddr >= r->start) {
 			po = r->vaddr - r->start;
@@ -648,28 +652,25 @@ static void derive_bases(struct kd_session *s, struct x86_64 *x)
 	kd_x86_64_set_bases(x, po, vm, vmm, src);
 }
 
-static struct kd_error *x86_64_init(struct kd_session *s, void **state_ret)
+static struct kd_error *x86_64_init(const struct kd_arch_ctx *ctx, void **state_ret)
 {
 	struct kd_x86_64_params p = { 0 };
 	uint64_t l5 = 0, root_va = 0, image = 0, physbits = 0;
 	struct kd_error *err;
-	if (!kd_vmcoreinfo_count(s))
-		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "no VMCOREINFO: cannot find the page tables (use --vmcoreinfo FILE)");
-	if ((err = vmci_number(s, "NUMBER(phys_base)", true, &p.phys_base)) ||
-	    (err = vmci_number(s, "NUMBER(pgtable_l5_enabled)", false, &l5)) ||
-	    (err = vmci_number(s, "KERNELOFFSET", false, &p.kernel_offset)) ||
-	    (err = vmci_number(s, "NUMBER(sme_mask)", false, &p.sme_mask)) ||
-	    (err = vmci_number(s, "NUMBER(KERNEL_IMAGE_SIZE)", false, &image)) ||
-	    (err = vmci_number(s, "NUMBER(MAX_PHYSMEM_BITS)", false, &physbits)) ||
-	    (err = vmci_number(s, "SYMBOL(_stext)", false, &p.stext)) ||
-	    (err = vmci_number(s, "SIZE(page)", false, &p.struct_page_size)))
+	if ((err = vmci_number(ctx, "NUMBER(phys_base)", true, &p.phys_base)) ||
+	    (err = vmci_number(ctx, "NUMBER(pgtable_l5_enabled)", false, &l5)) ||
+	    (err = vmci_number(ctx, "KERNELOFFSET", false, &p.kernel_offset)) ||
+	    (err = vmci_number(ctx, "NUMBER(sme_mask)", false, &p.sme_mask)) ||
+	    (err = vmci_number(ctx, "NUMBER(KERNEL_IMAGE_SIZE)", false, &image)) ||
+	    (err = vmci_number(ctx, "NUMBER(MAX_PHYSMEM_BITS)", false, &physbits)) ||
+	    (err = vmci_number(ctx, "SYMBOL(_stext)", false, &p.stext)) ||
+	    (err = vmci_number(ctx, "SIZE(page)", false, &p.struct_page_size)))
 		return err;
 	// init_top_pgt since 4.13; swapper_pg_dir is the generic alias.
-	if (kd_vmcoreinfo_get(s, "SYMBOL(init_top_pgt)"))
-		err = vmci_number(s, "SYMBOL(init_top_pgt)", true, &root_va);
+	if (ctx->vmcoreinfo && ctx->vmcoreinfo(ctx->arg, "SYMBOL(init_top_pgt)"))
+		err = vmci_number(ctx, "SYMBOL(init_top_pgt)", true, &root_va);
 	else
-		err = vmci_number(s, "SYMBOL(swapper_pg_dir)", true, &root_va);
+		err = vmci_number(ctx, "SYMBOL(swapper_pg_dir)", true, &root_va);
 	if (err)
 		return kd_error_prefix(err, "cannot find the kernel page tables");
 	if (root_va < START_KERNEL_MAP)
@@ -686,55 +687,162 @@ static struct kd_error *x86_64_init(struct kd_session *s, void **state_ret)
 	p.kernel_image_size = image;
 	p.max_physmem_bits = (unsigned)physbits;
 	// The direct map covers physical memory up to the end of the last range.
-	for (size_t i = 0; i < kd_phys_range_count(s); i++) {
-		const struct kd_phys_range *r = kd_phys_range_get(s, i);
+	for (size_t i = 0; i < nranges(ctx); i++) {
+		const struct kd_phys_range *r = ctx->phys_range(ctx->arg, i);
 		if (r->start + r->size > p.phys_end)
 			p.phys_end = r->start + r->size;
 	}
 	void *state;
-	err = kd_x86_64_create(&p, session_read, s, &state);
+	err = kd_x86_64_create(&p, ctx->read_phys, ctx->arg, &state);
 	if (err)
 		return err;
-	derive_bases(s, state);
+	derive_bases(ctx, state);
 	*state_ret = state;
 	return NULL;
 }
 
-#if defined(__has_include)
-#if __has_include(<kdive/symbols.h>)
-#include <kdive/symbols.h>
-#define KD_HAVE_SYMBOLS 1
-#endif
-#endif
+// A kernel virtual read through this backend's own translation (the core's
+// kd_read_kernel, without its TLB: post_symbols reads three words).
+static struct kd_error *read_kernel(struct x86_64 *x, uint64_t va, void *buf, size_t len)
+{
+	char *p = buf;
+	while (len) {
+		uint64_t in_page = 4096 - (va & 4095);
+		size_t n = len < in_page ? len : (size_t)in_page;
+		uint64_t pa;
+		struct kd_error *err = x86_64_translate(x, NULL, va, KD_XLAT_ANY, &pa, NULL);
+		if (!err) {
+			err = x->read(x->arg, pa, p, n);
+			if (err)
+				err = kd_error_prefix(err, "0x%" PRIx64 " (physical 0x%" PRIx64 ")", va, pa);
+		}
+		if (err)
+			return err;
+		p += n;
+		va += n;
+		len -= n;
+	}
+	return NULL;
+}
 
 // With a symbol table, the three bases are read from their variables
 // (arch/x86/kernel/head64.c) through the kernel-text mapping.
-static struct kd_error *x86_64_post_symbols(struct kd_session *s, void *state)
+static struct kd_error *x86_64_post_symbols(const struct kd_arch_ctx *ctx, void *state)
 {
-#ifdef KD_HAVE_SYMBOLS
 	struct x86_64 *x = state;
 	static const char *const names[] = { "page_offset_base", "vmalloc_base", "vmemmap_base" };
 	uint64_t val[3];
+	if (!ctx->symbol_address)
+		return NULL;
 	for (int i = 0; i < 3; i++) {
 		uint64_t addr;
-		struct kd_error *err = kd_symbol_address(s, names[i], &addr);
+		struct kd_error *err = ctx->symbol_address(ctx->arg, names[i], &addr);
 		if (err) {
 			kd_error_destroy(err);
 			return NULL; // keep what the page tables said
 		}
-		err = kd_read_kernel(s, addr, &val[i], sizeof(val[i]));
+		err = read_kernel(x, addr, &val[i], sizeof(val[i]));
 		if (err)
 			return kd_error_prefix(err, "reading %s", names[i]);
 	}
 	for (int i = 0; i < 3; i++)
-		if (x->pt_bases[i] && x->pt_bases[i] != val[i])
-			kd_warn(s, "%s is %#" PRIx64 " but the page tables suggest %#" PRIx64 "; using the variable",
-				names[i], val[i], x->pt_bases[i]);
+		if (x->pt_bases[i] && x->pt_bases[i] != val[i] && ctx->warn)
+			ctx->warn(ctx->arg, "%s is %#" PRIx64 " but the page tables suggest %#" PRIx64 "; using the variable",
+				  names[i], val[i], x->pt_bases[i]);
 	kd_x86_64_set_bases(x, val[0], val[1], val[2], "symbols");
-#else
-	(void)s;
-	(void)state;
-#endif
+	return NULL;
+}
+
+static void x86_64_fini(void *state);
+
+/* ---- without VMCOREINFO ------------------------------------------------------------- */
+
+// QEMU's per-CPU note ("QEMU", type 0) is the QEMUCPUState of QEMU's
+// target/i386/arch_dump.c, version 1: u32 version, u32 size, 16 general
+// registers, rip, rflags, 10 segment descriptors of 24 bytes, then
+// cr[0..4]: cr3 at byte 416, cr4 at 424.  CR4.LA57 (bit 12) tells 4- from
+// 5-level paging.
+enum { QEMU_CR3_OFF = 416, QEMU_CR4_OFF = 424 };
+#define CR4_LA57 (1ull << 12)
+static const uint64_t START_KERNEL = 0xffffffff81000000ull; // with the default CONFIG_PHYSICAL_START
+
+static struct kd_error *cpu_state(const struct kd_arch_ctx *ctx, unsigned cpu, uint64_t *cr3,
+				  uint64_t *cr4)
+{
+	unsigned k = 0;
+	size_t nn = ctx->note_count && ctx->note ? ctx->note_count(ctx->arg) : 0;
+	for (size_t i = 0; i < nn; i++) {
+		const struct kd_note *n = ctx->note(ctx->arg, i);
+		if (strcmp(n->name, "QEMU") != 0 || n->type != 0 || k++ != cpu)
+			continue;
+		if (n->descsz < QEMU_CR4_OFF + 8)
+			return kd_error_create(KD_ERR_CORRUPT, "QEMU CPU state note of %zu bytes is too short",
+					       n->descsz);
+		uint32_t size;
+		memcpy(&size, (const char *)n->desc + 4, 4);
+		if (size < QEMU_CR4_OFF + 8 || size > n->descsz)
+			return kd_error_create(KD_ERR_CORRUPT, "QEMU CPU state note: bad size %u", size);
+		memcpy(cr3, (const char *)n->desc + QEMU_CR3_OFF, 8);
+		memcpy(cr4, (const char *)n->desc + QEMU_CR4_OFF, 8);
+		return NULL;
+	}
+	return kd_error_create(KD_ERR_NOTFOUND, "no QEMU CPU state for CPU %u", cpu);
+}
+
+// The first page mapped in the kernel-text window [__START_KERNEL_map,
+// +1 GiB), in 2 MiB steps (KASLR aligns the kernel to 2 MiB,
+// CONFIG_PHYSICAL_ALIGN), is _text: cleanup_highmap() in
+// arch/x86/kernel/head64.c clears what lies below it, and on x86_64 it is
+// also _stext (arch/x86/kernel/vmlinux.lds.S).  KERNELOFFSET = _stext -
+// __START_KERNEL and phys_base = pa(_stext) - (_stext - __START_KERNEL_map).
+static struct kd_error *x86_64_find_kernel(const struct kd_arch_ctx *ctx, unsigned cpu,
+					   struct kd_arch_kernel *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	uint64_t cr3 = 0, cr4 = 0;
+	struct kd_error *err = cpu_state(ctx, cpu, &cr3, &cr4);
+	if (err) {
+		ret->stop = true;
+		return err;
+	}
+	struct kd_x86_64_params p = {
+		.la57 = (cr4 & CR4_LA57) != 0,
+		.kernel_root = cr3 & PTE_ADDR_MASK,
+		.kernel_root_va = 0,
+	};
+	void *state;
+	if ((err = kd_x86_64_create(&p, ctx->read_phys, ctx->arg, &state)))
+		return err;
+	uint64_t stext = 0, pa = 0;
+	for (uint64_t va = START_KERNEL_MAP; va < START_KERNEL_MAP + (1ull << 30); va += 2ull << 20) {
+		err = x86_64_translate(state, NULL, va, KD_XLAT_WALK, &pa, NULL);
+		if (!err) {
+			stext = va;
+			break;
+		}
+		kd_error_destroy(err);
+	}
+	x86_64_fini(state);
+	if (!stext)
+		return kd_error_create(KD_ERR_NOTFOUND,
+				       "nothing is mapped at the kernel text window under CR3 0x%" PRIx64, cr3);
+	// Again with _stext and phys_base known: the image reads take the
+	// kernel-text fast path.
+	p.stext = stext;
+	p.phys_base = pa - (stext - START_KERNEL_MAP);
+	if ((err = kd_x86_64_create(&p, ctx->read_phys, ctx->arg, &ret->state)))
+		return err;
+	ret->stext = stext;
+	ret->window_start = START_KERNEL_MAP;
+	ret->window_end = START_KERNEL_MAP + (1ull << 30);
+	ret->page_size = 4096;
+	ret->root_symbol = "init_top_pgt";
+	snprintf(ret->vmcoreinfo, sizeof(ret->vmcoreinfo),
+		 "SYMBOL(_stext)=%" PRIx64 "\n"
+		 "NUMBER(phys_base)=%" PRId64 "\n"
+		 "NUMBER(pgtable_l5_enabled)=%d\n"
+		 "KERNELOFFSET=%" PRIx64 "\n",
+		 stext, (int64_t)p.phys_base, p.la57 ? 1 : 0, stext - START_KERNEL);
 	return NULL;
 }
 
@@ -746,9 +854,33 @@ static void x86_64_fini(void *state)
 	free(state);
 }
 
-const struct kd_arch_ops kd_arch_x86_64 = {
+// struct user_regs_struct (arch/x86/include/asm/user_64.h), pr_reg of
+// struct elf_prstatus (include/uapi/linux/elfcore.h): pr_pid at 32, pr_reg
+// at 112, 27 registers, 336 bytes in all.
+static const char *const x86_64_regs[] = {
+	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
+	"rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs",
+	"gs",
+};
+
+static const struct kd_arch_info x86_64_info_data = {
 	.name = "x86_64",
-	.e_machine = 62, // EM_X86_64
+	.e_machine = EM_X86_64,
+	.word_size = 8,
+	.disasm = KD_DISASM_X86_64,
+	.reg_names = x86_64_regs,
+	.prstatus = {
+		.size = 336,
+		.pid_off = 32,
+		.reg_off = 112,
+		.nregs = sizeof(x86_64_regs) / sizeof(x86_64_regs[0]),
+		.pc = 16,
+		.sp = 19,
+	},
+};
+
+const struct kd_arch_ops kd_arch_x86_64 = {
+	.info = &x86_64_info_data,
 	.page_sizes = x86_64_page_sizes,
 	.init = x86_64_init,
 	.post_symbols = x86_64_post_symbols,
@@ -757,7 +889,8 @@ const struct kd_arch_ops kd_arch_x86_64 = {
 	.pte_flags = x86_64_pte_flags,
 	.pte_swap = x86_64_pte_swap,
 	.regions = x86_64_regions,
-	.info = x86_64_info,
+	.info_get = x86_64_info,
 	.next_mapped = x86_64_next_mapped,
 	.fini = x86_64_fini,
+	.find_kernel = x86_64_find_kernel,
 };

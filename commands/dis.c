@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <kdive/arch.h>
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 
@@ -441,9 +442,10 @@ static struct kd_error *dis_run(struct kd_session *s, int argc, char **argv)
 
 	cs_arch arch;
 	cs_mode mode;
-	switch (kd_dump_machine(s)) {
-	case EM_X86_64: arch = CS_ARCH_X86; mode = CS_MODE_64; break;
-	case EM_AARCH64: arch = CS_ARCH_ARM64; mode = CS_MODE_ARM; break;
+	const struct kd_arch_info *ai = kd_arch_info_get(s);
+	switch (ai ? ai->disasm : KD_DISASM_NONE) {
+	case KD_DISASM_X86_64: arch = CS_ARCH_X86; mode = CS_MODE_64; break;
+	case KD_DISASM_AARCH64: arch = CS_ARCH_ARM64; mode = CS_MODE_ARM; break;
 	default:
 		return kd_error_create(KD_ERR_UNSUPPORTED, "no disassembler for %s", kd_dump_machine_name(s));
 	}

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <kdive/arch.h>
 #include <kdive/module.h>
 
 static const char *note_type_name(const struct kd_note *n)
@@ -26,23 +27,25 @@ static const char *note_type_name(const struct kd_note *n)
 	return "unknown";
 }
 
-// struct elf_prstatus on x86_64 (include/uapi/linux/elfcore.h, with
-// struct user_regs_struct from arch/x86/include/asm/user_64.h as pr_reg):
-// pr_pid at 32, pr_reg at 112; rip is register 16, rsp register 19.
-enum { PRSTATUS_PID = 32, PRSTATUS_REG = 112, X86_64_RIP = 16, X86_64_RSP = 19,
-       X86_64_PRSTATUS_SIZE = 336 };
+// A CPU's NT_PRSTATUS note: its pid, program counter and stack pointer,
+// with the machine's names for the two registers ("rip", "rsp" on x86_64).
+struct cpu_regs {
+	uint32_t pid;
+	uint64_t pc, sp;
+	const char *pc_name, *sp_name;
+};
 
-static bool x86_64_prstatus(struct kd_session *s, const struct kd_note *n, uint32_t *pid,
-			    uint64_t *rip, uint64_t *rsp)
+static bool prstatus(struct kd_session *s, const struct kd_note *n, struct cpu_regs *ret)
 {
-	if (kd_dump_machine(s) != EM_X86_64 || n->descsz < X86_64_PRSTATUS_SIZE)
+	const struct kd_arch_info *ai = kd_arch_info_get(s);
+	struct kd_prstatus pr;
+	if (strcmp(n->name, "CORE") != 0 || n->type != NT_PRSTATUS || !ai ||
+	    !kd_prstatus_decode(s, n, &pr))
 		return false;
-	const unsigned char *d = n->desc;
-	int32_t p;
-	memcpy(&p, d + PRSTATUS_PID, 4);
-	*pid = (uint32_t)p;
-	memcpy(rip, d + PRSTATUS_REG + 8 * X86_64_RIP, 8);
-	memcpy(rsp, d + PRSTATUS_REG + 8 * X86_64_RSP, 8);
+	*ret = (struct cpu_regs){
+		.pid = pr.pid, .pc = pr.pc, .sp = pr.sp,
+		.pc_name = ai->reg_names[ai->prstatus.pc], .sp_name = ai->reg_names[ai->prstatus.sp],
+	};
 	return true;
 }
 
@@ -138,13 +141,11 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 			kd_json_u64(s, "type", n->type);
 			kd_json_string(s, "type_name", note_type_name(n));
 			kd_json_u64(s, "size", n->descsz);
-			uint32_t pid;
-			uint64_t rip, rsp;
-			if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS &&
-			    x86_64_prstatus(s, n, &pid, &rip, &rsp)) {
-				kd_json_u64(s, "pid", pid);
-				kd_json_hex(s, "rip", rip);
-				kd_json_hex(s, "rsp", rsp);
+			struct cpu_regs r;
+			if (prstatus(s, n, &r)) {
+				kd_json_u64(s, "pid", r.pid);
+				kd_json_hex(s, r.pc_name, r.pc);
+				kd_json_hex(s, r.sp_name, r.sp);
 			}
 			kd_json_end_object(s);
 		}
@@ -191,12 +192,10 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 	for (size_t i = 0; i < nn; i++) {
 		const struct kd_note *n = kd_note_get(s, i);
 		kd_printf(s, "  %-12s %-16s %8zu", n->name, note_type_name(n), n->descsz);
-		uint32_t pid;
-		uint64_t rip, rsp;
-		if (strcmp(n->name, "CORE") == 0 && n->type == NT_PRSTATUS &&
-		    x86_64_prstatus(s, n, &pid, &rip, &rsp))
-			kd_printf(s, "  cpu %u pid %u rip %016" PRIx64 " rsp %016" PRIx64, cpu++, pid, rip,
-				  rsp);
+		struct cpu_regs r;
+		if (prstatus(s, n, &r))
+			kd_printf(s, "  cpu %u pid %u %s %016" PRIx64 " %s %016" PRIx64, cpu++, r.pid,
+				  r.pc_name, r.pc, r.sp_name, r.sp);
 		kd_printf(s, "\n");
 	}
 	kd_printf(s, "\nVMCOREINFO (%s, %zu entries)\n", kd_vmcoreinfo_source(s) ? kd_vmcoreinfo_source(s) : "none", nv);

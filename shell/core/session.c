@@ -80,7 +80,7 @@ static struct kd_error *types_from_files(struct kd_session *s)
 }
 
 /*
- * The layers above the core, in order: address translation (arch/), then
+ * The layers above the core, in order: address translation (vm.c, arch/), then
  * symbols and types when files name them (the arch's second stage, which
  * may use symbols, runs after the symbol load).  Each is optional: a failure
  * is one warning, and the commands that need the layer say so when run.
@@ -89,7 +89,7 @@ static const struct {
 	const char *what;
 	struct kd_error *(*init)(struct kd_session *s);
 } layers[] = {
-	{ "address translation", kd_arch_init },
+	{ "address translation", kd_vm_init },
 	{ "symbols", symbols_from_files },
 	{ "types", types_from_files },
 };
@@ -156,7 +156,7 @@ struct kd_error *kd_session_create_multi(const char *const *paths, size_t npaths
 		if (err)
 			goto fail;
 		s->vmci_source = strdup("dump note");
-	} else if (s->core->e_machine == EM_X86_64 && has_qemu_cpu_state(s)) {
+	} else if (kd_vmcoreinfo_derivable(s) && has_qemu_cpu_state(s)) {
 		// No VMCOREINFO (QEMU dump-guest-memory without -device
 		// vmcoreinfo): derive what the layers need, as crash does.
 		char *text = NULL;
@@ -208,7 +208,7 @@ void kd_session_destroy(struct kd_session *s)
 		return;
 	kd_types_fini(s);
 	kd_symbols_fini(s);
-	kd_arch_fini(s);
+	kd_vm_deinit(s);
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);
 	free(s->vmci_source);

@@ -10,6 +10,7 @@
 #include <kdive/session.h>
 
 #include "core.h"
+#include "vm.h"
 #include "vmcoreinfo.h"
 
 #define KD_JSON_MAX_DEPTH 64
@@ -51,8 +52,7 @@ struct kd_session {
 	struct kd_as ctx_as;
 
 	// Layers above the core; each file owns its own state type.
-	const struct kd_arch_ops *arch;    // arch/arch.h
-	void *arch_state;
+	struct kd_vm vm;                   // shell/core/vm.h
 	struct kd_symtab *symtab;          // shell/core/symtab.h
 	struct kd_load_state symbols_state; // kd_symbols_load(): tried once, error kept
 	struct kd_load_state types_state;   // kd_types_load()
@@ -71,16 +71,18 @@ struct kd_session {
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
-struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
-struct kd_error *kd_arch_post_symbols(struct kd_session *s);  // arch/arch.c, after a symbol load
+struct kd_error *kd_vm_init(struct kd_session *s);            // shell/core/vm.c
+struct kd_error *kd_vm_post_symbols(struct kd_session *s);    // shell/core/vm.c, after a symbol load
 void kd_types_fini(struct kd_session *s);
 void kd_symbols_fini(struct kd_session *s);
-void kd_arch_fini(struct kd_session *s);
+void kd_vm_deinit(struct kd_session *s);
 
 /*
- * VMCOREINFO text derived from the CPU state and page tables, for x86_64
- * dumps that carry none (shell/core/derive.c); malloc'ed.
+ * VMCOREINFO text derived from the CPU state and page tables, for dumps that
+ * carry none (shell/core/derive.c, with the arch's find_kernel hook: x86_64
+ * only so far); malloc'ed.  derivable: the machine's backend can do it.
  */
+bool kd_vmcoreinfo_derivable(const struct kd_session *s);
 struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret);
 
 /*

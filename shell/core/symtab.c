@@ -749,7 +749,7 @@ struct kd_error *kd_symbols_load(struct kd_session *s)
 	if (!s->symbols_state.tried) {
 		s->symbols_state.tried = true;
 		s->symbols_state.err = symbols_load(s);
-		struct kd_error *err = kd_arch_post_symbols(s);
+		struct kd_error *err = kd_vm_post_symbols(s);
 		if (err) {
 			kd_warn(s, "address translation: %s", err->msg);
 			kd_error_destroy(err);

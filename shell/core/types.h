@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Types from BTF (shell/core/types.c), behind <kdive/types.h>.  The layer
- * hooks kd_types_init/kd_types_fini are declared in session_priv.h.
+ * hook kd_types_fini is declared in session_priv.h, kd_types_load in <kdive/types.h>.
  */
 #ifndef KD_CORE_TYPES_H
 #define KD_CORE_TYPES_H

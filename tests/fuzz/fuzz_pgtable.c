@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../arch/arch.h"
+#include "../../arch/x86_64.h"
 #include "fuzz.h"
 #include "fuzz_mem.h"
 
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct kd_vm_region *r;
 	kd_arch_x86_64.regions(st, &r);
 	struct kd_vm_info info;
-	kd_arch_x86_64.info(st, &info);
+	kd_arch_x86_64.info_get(st, &info);
 	struct kd_as as = { .kind = h.flags & PGT_USER ? KD_AS_USER : KD_AS_KERNEL,
 			    .pgd = (uint64_t)h.user_root * 4096 };
 	for (int i = 0; i < PGT_NVA; i++) {

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../arch/arch.h"
+#include "../../arch/x86_64.h"
+#include "../../shell/core/vm.h"
 
 enum { MAXPAGES = 32 };
 

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Virtual memory in the core: picks the arch backend for the dump's machine
+// (arch/arch.c's table), gives it a narrow context (physical reads,
+// VMCOREINFO, symbols, physical ranges, warnings) instead of the session,
+// keeps the translation cache in front of it, and implements the
+// virtual-memory API of <kdive/session.h> (kd_translate, kd_read_virt,
+// kd_walk, kd_vm_regions ...) and the machine facts of <kdive/arch.h>.  A
+// `rd` of kernel memory goes command -> core -> arch -> core (physical read).
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kdive/arch.h>
+#include <kdive/symbols.h>
+
+#include "../../arch/arch.h"
+#include "session_priv.h"
+
+/* ---- TLB ------------------------------------------------------------------------ */
+
+void kd_tlb_init(struct kd_tlb *t, const uint64_t *page_sizes)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < KD_TLB_SIZES && page_sizes && page_sizes[i]; i++)
+		t->sizes[i] = page_sizes[i];
+}
+
+void kd_tlb_flush(struct kd_tlb *t)
+{
+	memset(t->e, 0, sizeof(t->e));
+}
+
+static uint64_t as_key(const struct kd_as *as)
+{
+	return as && as->kind != KD_AS_KERNEL ? as->pgd : 0;
+}
+
+static unsigned tlb_set(uint64_t va, uint64_t size)
+{
+	uint64_t vpn = va / size;
+	return (unsigned)((vpn ^ (vpn >> 6) ^ (vpn >> 12)) % KD_TLB_SETS);
+}
+
+bool kd_tlb_lookup(struct kd_tlb *t, const struct kd_as *as, uint64_t va, uint64_t *pa_ret,
+		   uint64_t *pagesize_ret)
+{
+	uint8_t kind = as ? (uint8_t)as->kind : KD_AS_KERNEL;
+	uint64_t root = as_key(as);
+	for (int i = 0; i < KD_TLB_SIZES && t->sizes[i]; i++) {
+		uint64_t size = t->sizes[i];
+		uint64_t base = va & ~(size - 1);
+		struct kd_tlb_entry *e = &t->e[i][tlb_set(va, size)];
+		if (e->valid && e->va == base && e->as_kind == kind && e->as_root == root) {
+			*pa_ret = e->pa + (va - base);
+			if (pagesize_ret)
+				*pagesize_ret = size;
+			t->hits++;
+			return true;
+		}
+	}
+	t->misses++;
+	return false;
+}
+
+void kd_tlb_insert(struct kd_tlb *t, const struct kd_as *as, uint64_t va, uint64_t pa,
+		   uint64_t pagesize)
+{
+	for (int i = 0; i < KD_TLB_SIZES && t->sizes[i]; i++) {
+		if (t->sizes[i] != pagesize)
+			continue;
+		struct kd_tlb_entry *e = &t->e[i][tlb_set(va, pagesize)];
+		*e = (struct kd_tlb_entry){
+			.valid = true,
+			.as_kind = as ? (uint8_t)as->kind : KD_AS_KERNEL,
+			.as_root = as_key(as),
+			.va = va & ~(pagesize - 1),
+			.pa = pa & ~(pagesize - 1),
+		};
+		return;
+	}
+}
+
+/* ---- the context a backend gets -------------------------------------------------- */
+
+static struct kd_error *ctx_read_phys(void *arg, uint64_t pa, void *buf, size_t len)
+{
+	return kd_read_phys(arg, pa, buf, len);
+}
+
+static const char *ctx_vmcoreinfo(void *arg, const char *key)
+{
+	return kd_vmcoreinfo_get(arg, key);
+}
+
+static struct kd_error *ctx_vmcoreinfo_number(void *arg, const char *key, uint64_t *ret)
+{
+	return kd_vmcoreinfo_number(arg, key, ret);
+}
+
+static struct kd_error *ctx_symbol_address(void *arg, const char *name, uint64_t *ret)
+{
+	return kd_symbol_address(arg, name, ret);
+}
+
+static size_t ctx_phys_range_count(void *arg)
+{
+	return kd_phys_range_count(arg);
+}
+
+static const struct kd_phys_range *ctx_phys_range(void *arg, size_t i)
+{
+	return kd_phys_range_get(arg, i);
+}
+
+static size_t ctx_note_count(void *arg)
+{
+	return kd_note_count(arg);
+}
+
+static const struct kd_note *ctx_note(void *arg, size_t i)
+{
+	return kd_note_get(arg, i);
+}
+
+KD_PRINTF(2, 3) static void ctx_warn(void *arg, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	kd_warn(arg, "%s", n >= 0 && msg ? msg : fmt);
+	if (n >= 0)
+		free(msg);
+}
+
+void kd_vm_ctx_init(struct kd_session *s, struct kd_arch_ctx *ret)
+{
+	*ret = (struct kd_arch_ctx){
+		.arg = s,
+		.read_phys = ctx_read_phys,
+		.vmcoreinfo = ctx_vmcoreinfo,
+		.vmcoreinfo_number = ctx_vmcoreinfo_number,
+		.symbol_address = ctx_symbol_address,
+		.phys_range_count = ctx_phys_range_count,
+		.phys_range = ctx_phys_range,
+		.note_count = ctx_note_count,
+		.note = ctx_note,
+		.warn = ctx_warn,
+	};
+}
+
+/* ---- layer hooks -------------------------------------------------------------- */
+
+struct kd_error *kd_vm_init(struct kd_session *s)
+{
+	unsigned m = kd_dump_machine(s);
+	if (!s->core)
+		return NULL;
+	const struct kd_arch_ops *ops = kd_arch_find(m);
+	if (!ops || !ops->init)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no address translation for %s dumps yet",
+				       kd_dump_machine_name(s));
+	if (!kd_vmcoreinfo_count(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "no VMCOREINFO: cannot find the page tables (use --vmcoreinfo FILE)");
+	struct kd_arch_ctx ctx;
+	kd_vm_ctx_init(s, &ctx);
+	void *be = NULL;
+	struct kd_error *err = ops->init(&ctx, &be);
+	if (err)
+		return err;
+	kd_tlb_init(&s->vm.tlb, ops->page_sizes);
+	s->vm.ops = ops;
+	s->vm.be = be;
+	return NULL;
+}
+
+struct kd_error *kd_vm_post_symbols(struct kd_session *s)
+{
+	// Runs after the symbol load (kd_symbols_load); until then translation
+	// uses the full walk and the kernel-text shortcut only.
+	if (!s->vm.ops || !s->vm.ops->post_symbols)
+		return NULL;
+	struct kd_arch_ctx ctx;
+	kd_vm_ctx_init(s, &ctx);
+	struct kd_error *err = s->vm.ops->post_symbols(&ctx, s->vm.be);
+	kd_tlb_flush(&s->vm.tlb); // the fast paths may have changed
+	return err;
+}
+
+void kd_vm_deinit(struct kd_session *s)
+{
+	if (s->vm.ops)
+		s->vm.ops->fini(s->vm.be);
+	s->vm.ops = NULL;
+	s->vm.be = NULL;
+}
+
+static struct kd_error *no_arch(struct kd_session *s, uint64_t va)
+{
+	if (!s->core)
+		return kd_error_create(KD_ERR_USAGE, "no dump is open");
+	return kd_error_addr(KD_ERR_UNSUPPORTED, va,
+			     "cannot translate 0x%" PRIx64 ": no address translation for this dump (%s)",
+			     va, kd_vmcoreinfo_count(s) ? kd_dump_machine_name(s) : "no VMCOREINFO");
+}
+
+/* ---- public API ---------------------------------------------------------------- */
+
+struct kd_error *kd_translate(struct kd_session *s, const struct kd_as *as, uint64_t va,
+			      uint64_t *pa_ret, uint64_t *pagesize_ret)
+{
+	struct kd_vm *vm = &s->vm;
+	if (!vm->ops)
+		return no_arch(s, va);
+	if (kd_tlb_lookup(&vm->tlb, as, va, pa_ret, pagesize_ret))
+		return NULL;
+	uint64_t pa, size;
+	struct kd_error *err = vm->ops->translate(vm->be, as, va, KD_XLAT_ANY, &pa, &size);
+	if (err)
+		return err;
+	kd_tlb_insert(&vm->tlb, as, va, pa, size);
+	*pa_ret = pa;
+	if (pagesize_ret)
+		*pagesize_ret = size;
+	return NULL;
+}
+
+struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				   uint64_t *pa_ret, uint64_t *pagesize_ret)
+{
+	if (!s->vm.ops)
+		return no_arch(s, va);
+	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_WALK, pa_ret, pagesize_ret);
+}
+
+struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				   uint64_t *pa_ret, uint64_t *pagesize_ret)
+{
+	if (!s->vm.ops)
+		return no_arch(s, va);
+	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_FAST, pa_ret, pagesize_ret);
+}
+
+struct kd_error *kd_read_virt(struct kd_session *s, const struct kd_as *as, uint64_t va, void *buf,
+			      size_t len)
+{
+	char *p = buf;
+	while (len) {
+		uint64_t in_page = s->page_size - (va & (s->page_size - 1));
+		size_t n = len < in_page ? len : (size_t)in_page;
+		uint64_t pa;
+		struct kd_error *err = kd_translate(s, as, va, &pa, NULL);
+		if (!err) {
+			err = kd_read_phys(s, pa, p, n);
+			if (err)
+				err = kd_error_prefix(err, "0x%" PRIx64 " (physical 0x%" PRIx64 ")", va, pa);
+		}
+		if (err)
+			return err;
+		p += n;
+		va += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, size_t len)
+{
+	return kd_read_virt(s, NULL, va, buf, len);
+}
+
+struct kd_error *kd_walk(struct kd_session *s, const struct kd_as *as, uint64_t va, kd_walk_fn *cb,
+			 void *arg)
+{
+	if (!s->vm.ops)
+		return no_arch(s, va);
+	return s->vm.ops->walk(s->vm.be, as, va, cb, arg);
+}
+
+const char *kd_pte_flags(struct kd_session *s, uint64_t entry, char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	if (s->vm.ops)
+		s->vm.ops->pte_flags(entry, buf, size);
+	return buf;
+}
+
+bool kd_pte_swap(struct kd_session *s, uint64_t entry, uint64_t *type_ret, uint64_t *offset_ret)
+{
+	return s->vm.ops && s->vm.ops->pte_swap(entry, type_ret, offset_ret);
+}
+
+void kd_tlb_stats(struct kd_session *s, uint64_t *hits_ret, uint64_t *misses_ret)
+{
+	*hits_ret = s->vm.ops ? s->vm.tlb.hits : 0;
+	*misses_ret = s->vm.ops ? s->vm.tlb.misses : 0;
+}
+
+struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				uint64_t end, uint64_t *va_ret, uint64_t *pa_ret, uint64_t *size_ret)
+{
+	if (!s->vm.ops)
+		return no_arch(s, va);
+	return s->vm.ops->next_mapped(s->vm.be, as, va, end, va_ret, pa_ret, size_ret);
+}
+
+void kd_vm_info_get(struct kd_session *s, struct kd_vm_info *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (s->vm.ops)
+		s->vm.ops->info_get(s->vm.be, ret);
+}
+
+size_t kd_vm_regions(struct kd_session *s, const struct kd_vm_region **ret)
+{
+	*ret = NULL;
+	return s->vm.ops ? s->vm.ops->regions(s->vm.be, ret) : 0;
+}
+
+const struct kd_vm_region *kd_vm_region_find(struct kd_session *s, uint64_t va)
+{
+	const struct kd_vm_region *r;
+	size_t n = kd_vm_regions(s, &r);
+	for (size_t i = 0; i < n; i++)
+		if (va >= r[i].start && va <= r[i].last)
+			return &r[i];
+	return NULL;
+}
+
+/* ---- machine facts (<kdive/arch.h>) ----------------------------------------------- */
+
+const struct kd_arch_info *kd_arch_info_get(const struct kd_session *s)
+{
+	const struct kd_arch_ops *ops = kd_arch_find(kd_dump_machine(s));
+	return ops ? ops->info : NULL;
+}
+
+static uint64_t get_word(const unsigned char *p, unsigned size)
+{
+	if (size == 4) {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+bool kd_prstatus_decode(const struct kd_session *s, const struct kd_note *n, struct kd_prstatus *ret)
+{
+	const struct kd_arch_info *ai = kd_arch_info_get(s);
+	if (!ai || !ai->prstatus.size || n->descsz < ai->prstatus.size)
+		return false;
+	const struct kd_prstatus_layout *l = &ai->prstatus;
+	const unsigned char *d = n->desc;
+	memset(ret, 0, sizeof(*ret));
+	int32_t pid;
+	memcpy(&pid, d + l->pid_off, 4);
+	ret->pid = (uint32_t)pid;
+	ret->nregs = l->nregs < KD_PRSTATUS_MAX_REGS ? l->nregs : KD_PRSTATUS_MAX_REGS;
+	for (unsigned i = 0; i < ret->nregs; i++)
+		ret->regs[i] = get_word(d + l->reg_off + (size_t)i * ai->word_size, ai->word_size);
+	ret->pc = l->pc < ret->nregs ? ret->regs[l->pc] : 0;
+	ret->sp = l->sp < ret->nregs ? ret->regs[l->sp] : 0;
+	return true;
+}
