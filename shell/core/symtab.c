@@ -427,8 +427,6 @@ static struct kd_error *load_kallsyms(struct kd_session *s, struct kd_symtab *t)
 
 /* ---- the layer ------------------------------------------------------------------ */
 
-/* ---- the layer ------------------------------------------------------------------ */
-
 static struct kd_error *symbols_load(struct kd_session *s)
 {
 	if (!s->core)
