@@ -534,7 +534,7 @@ static const struct kd_command commands[2] = {
 			"  kdive> dis --diff /usr/lib/debug/boot/vmlinux-6.1.0-28-amd64 schedule",
 		.options = dis_opts,
 		.operand = KD_ARG_SYMBOL,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
+		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_MODULES,
 		.run = dis_run,
 	},
 	{ NULL },

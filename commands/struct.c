@@ -1064,7 +1064,8 @@ static const struct kd_command commands[6] = { {
 		"  kdive> struct uts_namespace init_uts_ns --json",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+		 KD_CMD_USES_MODULES,
 	.run = struct_run,
 }, {
 	.name = "union",
@@ -1075,7 +1076,8 @@ static const struct kd_command commands[6] = { {
 		"  kdive> union -o thread_union",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+		 KD_CMD_USES_MODULES,
 	.run = union_run,
 }, {
 	.name = "whatis",
@@ -1092,7 +1094,8 @@ static const struct kd_command commands[6] = { {
 		"  typedef __kernel_pid_t pid_t;\n"
 		"  kdive> whatis pid_type",
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+		 KD_CMD_USES_MODULES,
 	.run = whatis_run,
 }, {
 	.name = "p",
@@ -1112,7 +1115,8 @@ static const struct kd_command commands[6] = { {
 		"  kdive> p runqueues\n"
 		"  kdive> p init_task.pid --json",
 	.operand = KD_ARG_SYMBOL,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+		 KD_CMD_USES_MODULES,
 	.run = p_run,
 }, {
 	.name = "list",
@@ -1129,7 +1133,8 @@ static const struct kd_command commands[6] = { {
 		"  kdive> list -o task_struct.tasks -s task_struct.pid,comm init_task",
 	.options = list_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES |
+		 KD_CMD_USES_MODULES,
 	.run = list_run,
 }, { NULL } };
 

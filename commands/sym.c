@@ -145,7 +145,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> sym schedule --json",
 	.options = sym_opts,
 	.operand = KD_ARG_SYMBOL,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS,
+	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_USES_MODULES,
 	.run = sym_run,
 }, { NULL } };
 

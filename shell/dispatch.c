@@ -142,6 +142,7 @@ struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_comm
 	needs |= f & KD_CMD_NEEDS_TYPES ? KD_LAYER_TYPES : 0;
 	uses |= f & KD_CMD_USES_SYMBOLS ? KD_LAYER_SYMBOLS : 0;
 	uses |= f & KD_CMD_USES_TYPES ? KD_LAYER_TYPES : 0;
+	uses |= f & KD_CMD_USES_MODULES ? KD_LAYER_MODULES : 0;
 	return kd_layers_load(s, needs, uses);
 }
 

@@ -169,7 +169,7 @@ static char *complete_pid(const char *text, int state)
  */
 static bool have_symbols(struct kd_session *s)
 {
-	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS));
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_MODULES));
 	return kd_symbols_available(s);
 }
 

@@ -65,6 +65,13 @@ enum kd_command_flags {
 	KD_CMD_USES_SYMBOLS = 1 << 7,
 	/** Load the types before run() if they can be; a failed load is one warning. */
 	KD_CMD_USES_TYPES = 1 << 8,
+	/**
+	 * Load the loaded modules' symbols before run() if they can be (and the
+	 * symbols and types first): lookups by name or address then see them.
+	 * A failed load is no warning; kd_symbol_foreach_module() and
+	 * kd_symbol_foreach(KD_SYM_MODULES) return it.
+	 */
+	KD_CMD_USES_MODULES = 1 << 9,
 };
 
 /** One command. */

@@ -3,8 +3,9 @@
  * @file symbols.h
  * The session's symbol table: the kernel's own kallsyms tables read from the
  * dump, merged with a System.map (--system-map) or a vmlinux's .symtab
- * (--vmlinux) when given (shifted by KERNELOFFSET), and the symbols of the
- * loaded modules, read from the dump when first needed.
+ * (--vmlinux) when given (shifted by KERNELOFFSET), and, once
+ * kd_kmodules_load() ran, the symbols of the loaded modules.  Lookups never
+ * load anything: a lookup before kd_kmodules_load() sees the core kernel only.
  *
  * Names returned by these functions stay valid for the session's lifetime.
  */
@@ -38,12 +39,11 @@ struct kd_symbol {
 KD_API struct kd_error *kd_symbols_load(struct kd_session *s);
 /** True when the symbol table is loaded (never loads it). */
 KD_API bool kd_symbols_available(const struct kd_session *s);
-/** Where the symbols came from ("kallsyms (dump)", "+ System.map FILE"...), or NULL. */
-KD_API const char *kd_symbols_source(const struct kd_session *s);
 
 /**
  * The address of a symbol (the first one of that name: core kernel before
  * modules, as /proc/kallsyms lists them).  KD_ERR_NOTFOUND names the symbol.
+ * kd_parse_address() also loads the modules when a name is not in the core.
  */
 KD_API struct kd_error *kd_symbol_address(struct kd_session *s, const char *name, uint64_t *addr_ret);
 /** Like kd_symbol_address() with the whole entry. */
@@ -51,14 +51,11 @@ KD_API struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, s
 
 /**
  * The symbol containing an address: the closest one at or below it within
- * the kernel image or a module, and the offset from it.  Of several symbols
- * at one address the kernel's preferred one (the first in kallsyms order).
- * Absolute symbols (per-cpu offsets) match only exactly.  KD_ERR_NOTFOUND
- * when the address is in no known image.
+ * the kernel image or a loaded module, and the offset from it (offset_ret may
+ * be NULL).  Of several symbols at one address the kernel's preferred one
+ * (the first in kallsyms order).  Absolute symbols (per-cpu offsets) match
+ * only exactly.  KD_ERR_NOTFOUND when the address is in no known image.
  */
-KD_API struct kd_error *kd_symbol_lookup_addr(struct kd_session *s, uint64_t addr,
-					      const char **name_ret, uint64_t *offset_ret);
-/** Like kd_symbol_lookup_addr() with the whole entry. */
 KD_API struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_symbol *ret,
 				     uint64_t *offset_ret);
 
@@ -68,13 +65,14 @@ typedef int kd_symbol_fn(const struct kd_symbol *sym, void *arg);
 /** Which symbols kd_symbol_foreach() visits. */
 enum kd_symbol_set {
 	KD_SYM_CORE = 1 << 0,    /**< the core kernel */
-	KD_SYM_MODULES = 1 << 1, /**< loaded modules (read from the dump on first use) */
+	KD_SYM_MODULES = 1 << 1, /**< loaded modules (after kd_kmodules_load()) */
 	KD_SYM_ALL = KD_SYM_CORE | KD_SYM_MODULES,
 };
 
 /**
- * Every symbol of the set in address order.  With KD_SYM_MODULES, a failure
- * to read the module list is returned after the core symbols were visited.
+ * Every symbol of the set in address order.  With KD_SYM_MODULES, the error
+ * of kd_kmodules_load() (or that it did not run) is returned after the
+ * symbols were visited.
  */
 KD_API struct kd_error *kd_symbol_foreach(struct kd_session *s, unsigned set, kd_symbol_fn *fn,
 					  void *arg);
@@ -89,6 +87,8 @@ KD_API struct kd_error *kd_symbol_foreach_named(struct kd_session *s, const char
 KD_API struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix,
 					   kd_symbol_fn *fn, void *arg);
 
+/* ---- loaded kernel modules (shell/core/kmodules.c) ---------------------- */
+
 /** A loaded kernel module, as read from the dump's `modules` list. */
 struct kd_kmodule {
 	const char *name;
@@ -97,11 +97,23 @@ struct kd_kmodule {
 	uint64_t size;     /**< bytes of its core image (0 if unknown) */
 	size_t nsyms;
 };
-/** Number of loaded modules (reads them from the dump on first use). */
-KD_API struct kd_error *kd_kmodule_count(struct kd_session *s, size_t *n_ret);
+
+/**
+ * Read the loaded modules and their symbols from the dump (the `modules`
+ * list through BTF) if that was not tried yet; loads the symbols and types
+ * first.  Commands do not call it: the dispatcher does for a command that
+ * declares KD_CMD_USES_MODULES.  What was read before a failure is kept; the
+ * error is kept too and returned again (as a copy to destroy) on every call.
+ */
+KD_API struct kd_error *kd_kmodules_load(struct kd_session *s);
+/** Number of modules read by kd_kmodules_load() (0 before it). */
+KD_API size_t kd_kmodule_count(const struct kd_session *s);
 /** The i-th module in list order, or NULL. */
-KD_API const struct kd_kmodule *kd_kmodule_get(struct kd_session *s, size_t i);
-/** Every symbol of one module in address order; KD_ERR_NOTFOUND for an unknown module. */
+KD_API const struct kd_kmodule *kd_kmodule_get(const struct kd_session *s, size_t i);
+/**
+ * Every symbol of one module in address order.  For a module that was not
+ * read: the error of kd_kmodules_load() if it failed, else KD_ERR_NOTFOUND.
+ */
 KD_API struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *module,
 						 kd_symbol_fn *fn, void *arg);
 

@@ -45,6 +45,13 @@ struct kd_error *kd_parse_address(struct kd_session *s, const char *str, uint64_
 	}
 	uint64_t addr;
 	err = kd_symbol_address(s, name, &addr);
+	if (err && err->code == KD_ERR_NOTFOUND) {
+		// Not in the kernel image: a module's symbol, whose point of use
+		// this is (once; a failure is reported by the module listings).
+		kd_error_destroy(err);
+		kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_MODULES));
+		err = kd_symbol_address(s, name, &addr);
+	}
 	if (err) {
 		bool notfound = err->code == KD_ERR_NOTFOUND;
 		kd_error_destroy(err);

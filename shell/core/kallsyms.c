@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symtab.h"
+#include "kallsyms.h"
 
 // MAX_NAME: the type letter and a name of KSYM_NAME_LEN (512 since 6.1),
 // with room to spare; longer expansions come from corrupted tokens.

@@ -56,6 +56,8 @@ struct kd_session {
 	struct kd_symtab *symtab;          // shell/core/symtab.h
 	struct kd_load_state symbols_state; // kd_symbols_load(): tried once, error kept
 	struct kd_load_state types_state;   // kd_types_load()
+	struct kd_kmodules *kmodules;      // shell/core/kmodules.c
+	struct kd_load_state modules_state; // kd_kmodules_load()
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
 };
@@ -89,9 +91,10 @@ struct kd_error *kd_vmcoreinfo_derive(struct kd_session *s, char **text_ret);
  * Load layers at a point of use (shell/core/layers.c): each layer in needs
  * or uses that was not loaded yet is loaded once.  A failed layer in needs
  * is returned as an error ("symbols: ..."); one in uses costs a warning the
- * first time it is tried.
+ * first time it is tried (modules excepted: the functions that list them
+ * return the error).  Modules load symbols and types first.
  */
-enum kd_layer { KD_LAYER_SYMBOLS = 1 << 0, KD_LAYER_TYPES = 1 << 1 };
+enum kd_layer { KD_LAYER_SYMBOLS = 1 << 0, KD_LAYER_TYPES = 1 << 1, KD_LAYER_MODULES = 1 << 2 };
 struct kd_error *kd_layers_load(struct kd_session *s, unsigned needs, unsigned uses);
 
 /* Open a dump; opts (may be NULL) names extra files. */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The session's symbol table (shell/core/symtab.c) and the sources it is
- * built from: the kallsyms tables in the dump (kallsyms.c), a System.map and
- * a vmlinux's .symtab.  The public API is <kdive/symbols.h>.
+ * The symbol table's storage (symtab.c) as its sources see it: the kallsyms
+ * tables in the dump (kallsyms.c, read by symtab.c), System.map and vmlinux
+ * files (symfile.c) and the loaded modules (kmodules.c, a layer above both
+ * symbols and types).  A source adds names and addresses; a module is an
+ * "image" (name, base, size) its symbols are tagged with.  The public API is
+ * <kdive/symbols.h>.
  */
 #ifndef KD_CORE_SYMTAB_H
 #define KD_CORE_SYMTAB_H
@@ -12,47 +15,70 @@
 #include <stdint.h>
 
 #include <kdive/error.h>
+#include <kdive/symbols.h>
+
+#include "kallsyms.h" // the decoder of its first source (derive.c reads it through here)
 
 struct kd_session;
+struct kd_symtab;
 
-/* ---- kallsyms decoding (kallsyms.c), independent of the session ---------- */
+/* ---- storage (symtab.c) --------------------------------------------------- */
+
+struct kd_symtab *kd_symtab_create(void);
+void kd_symtab_destroy(struct kd_symtab *t);
+/* Room for n more symbols, so that a known count costs no regrowth. */
+struct kd_error *kd_symtab_reserve(struct kd_symtab *t, size_t n);
+/*
+ * Add a symbol (name[0..len), not NUL-terminated).  size 0 is unknown; image
+ * 0 is the core kernel, else an id from kd_symtab_add_image().
+ */
+struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len, char type,
+			       uint64_t addr, uint64_t size, uint32_t image);
+/*
+ * A module's image: its symbols are tagged with its name, and an address
+ * resolves to them only inside [base, base + size) when size is known.
+ */
+struct kd_error *kd_symtab_add_image(struct kd_symtab *t, const char *name, uint64_t base,
+				     uint64_t size, uint32_t *id_ret);
+/* Number of symbols added so far. */
+size_t kd_symtab_count(const struct kd_symtab *t);
+/* The i-th symbol in insertion order (i < kd_symtab_count()). */
+void kd_symtab_get(const struct kd_symtab *t, size_t i, struct kd_symbol *ret);
+/* The first symbol of that name, in insertion order. */
+bool kd_symtab_find(const struct kd_symtab *t, const char *name, struct kd_symbol *ret);
+/*
+ * True if a symbol of that name is at addr; then a size it lacks becomes
+ * size (how a file's sizes reach the kallsyms entries).
+ */
+bool kd_symtab_has_at(struct kd_symtab *t, const char *name, uint64_t addr, uint64_t size);
+/* Bring the address index up to date with the symbols added (lookups do it too). */
+struct kd_error *kd_symtab_index(struct kd_symtab *t);
+/* Every symbol of one image in address order; fn returns non-zero to stop. */
+struct kd_error *kd_symtab_foreach_image(struct kd_symtab *t, uint32_t image, kd_symbol_fn *fn,
+					 void *arg);
+
+/* Where kernel addresses start: relocatable symbols are above. */
+#define KD_SYMTAB_KERNEL_HALF 0xffff000000000000ull
+
+/* SYMBOL(name) from VMCOREINFO, 0 when absent or unreadable. */
+uint64_t kd_symtab_vmci_symbol(struct kd_session *s, const char *name);
+
+/* True for the types the kernel marks absolute (A, a). */
+static inline bool kd_symtab_type_absolute(char type)
+{
+	return type == 'A' || type == 'a';
+}
+
+/* ---- System.map and vmlinux (symfile.c) ----------------------------------- */
 
 /*
- * Where the kernel's kallsyms tables are, as VMCOREINFO names them
- * (kernel/vmcore_info.c, Linux 6.0+).  0 means unknown.  Either addresses or
- * offsets + relative_base must be known; stext, when known, decides between
- * the address encodings.
+ * Read a file's symbols (kind "System.map" or "vmlinux"), refuse it when it
+ * belongs to another build, and merge the symbols t lacks, shifted by the
+ * KASLR offset.  Errors are KD_ERR_USAGE (a file on the command line that
+ * cannot be used) or kd_enomem.
  */
-struct kd_kallsyms_layout {
-	uint64_t names, token_table, token_index, num_syms;
-	uint64_t offsets, relative_base, addresses;
-	uint64_t stext;
-};
-
-/* How the tables were encoded (what the decoder found). */
-enum kd_kallsyms_encoding {
-	KD_KALLSYMS_ABSOLUTE = 1,      /* kallsyms_addresses[]: plain values */
-	KD_KALLSYMS_RELATIVE,          /* relative_base + (u32)offset */
-	KD_KALLSYMS_ABSOLUTE_PERCPU,   /* offset >= 0: value; else relative_base - 1 - offset */
-};
-
-struct kd_kallsyms_info {
-	uint32_t num_syms;
-	enum kd_kallsyms_encoding encoding;
-	bool big_lengths;   /* some name lengths took two bytes (Linux 6.1+) */
-	bool stext_checked; /* the encoding was confirmed by _stext */
-};
-
-/* Reads len bytes of kernel virtual memory at va. */
-typedef struct kd_error *kd_kallsyms_read_fn(void *arg, uint64_t va, void *buf, size_t len);
-/* One decoded symbol; name is not NUL-terminated, type is its first letter. */
-typedef struct kd_error *kd_kallsyms_sym_fn(void *arg, const char *name, size_t len, char type,
-					    uint64_t addr);
-
-/* Decode every symbol, in table (address) order. */
-struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
-				    void *read_arg, kd_kallsyms_sym_fn *emit, void *emit_arg,
-				    struct kd_kallsyms_info *info_ret);
+struct kd_error *kd_symfile_load(struct kd_session *s, struct kd_symtab *t, const char *path,
+				 const char *kind);
 
 /* ---- for the other layers ------------------------------------------------ */
 
@@ -63,5 +89,8 @@ struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kalls
  */
 bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret,
 		      uint64_t *size_ret, bool *exact_ret);
+
+/* Free the module list (kmodules.c); kd_symbols_fini() calls it first. */
+void kd_kmodules_fini(struct kd_session *s);
 
 #endif

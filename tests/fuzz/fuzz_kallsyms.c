@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/symtab.h"
+#include "core/kallsyms.h"
 #include "fuzz.h"
 #include "fuzz_mem.h"
 

@@ -97,6 +97,13 @@ else
 	expect_eq "sym -m loop: every symbol inside the module ($base, $size bytes)" "" "$outside"
 	run_kd -c "sym $(printf '%x' $((base + 16)))" "$D"
 	check "an address in a module names a module symbol" grep -q '\[loop\]$' "$TMP/out"
+	# The same list through the public API (tests/modules/kmods.c, a command
+	# with KD_CMD_USES_MODULES): the guest's /proc/modules, in its order.
+	run_kd -c "load $KDIVE_BUILDDIR/tests/modules/.libs/kmods.so; kmods" "$D"
+	expect_eq "kmods (kd_kmodule_get): the guest's modules as 'name size base', in its order" \
+		"$(truth modules | awk '{ print $1, $2, $6 }')" "$(awk '!/^loaded / { print $1, $2, $3 }' "$TMP/out")"
+	check "kmods: each module has symbols" awk '!/^loaded / && $4 == 0 { bad = 1 } END { exit bad || NR < 2 }' \
+		"$TMP/out"
 fi
 
 MKVMCORE_ARGS=--nokaslr

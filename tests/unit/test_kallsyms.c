@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/symtab.h"
+#include "core/kallsyms.h"
 
 /* A fake kernel address space: one buffer at BASE. */
 #define BASE 0xffffffff82000000ull

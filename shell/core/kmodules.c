@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The loaded kernel modules, a layer above both symbols and types: the walk
+// of the kernel's `modules` list (struct module and struct mod_kallsyms laid
+// out by BTF), each module's name, core image (base, size) and its own
+// kallsyms (symtab, strtab, typetab), whose symbols join the symbol table
+// tagged with the module's name.
+//
+// Loading is explicit, like the other layers: kd_kmodules_load() runs once
+// (the dispatcher calls it for a command with KD_CMD_USES_MODULES, and
+// address operands when a name is not in the kernel image) and keeps its
+// error; what was read before a failure is kept too.  The getters never load.
+#include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
+#include "session_priv.h"
+#include "symtab.h"
+
+enum { MODULE_NAME_MAX = 64, MAX_MODULES = 100000 };
+
+struct kmod {
+	struct kd_kmodule pub;
+	uint32_t image;  // its symbols' tag in the symbol table
+};
+
+struct kd_kmodules {
+	struct kmod *mods;
+	size_t n;
+};
+
+static struct kd_error *read_ptr(struct kd_session *s, uint64_t va, uint64_t *ret)
+{
+	return kd_read_kernel(s, va, ret, sizeof(*ret));
+}
+
+static struct kd_error *read_string(struct kd_session *s, uint64_t va, char *buf, size_t len)
+{
+	// Byte runs up to the next page edge, so a string that ends before an
+	// unreadable page is still read.
+	size_t got = 0;
+	while (got + 1 < len) {
+		size_t n = 4096 - (size_t)((va + got) & 4095);
+		if (n > len - 1 - got)
+			n = len - 1 - got;
+		struct kd_error *err = kd_read_kernel(s, va + got, buf + got, n);
+		if (err)
+			return err;
+		if (memchr(buf + got, '\0', n))
+			return NULL;
+		got += n;
+	}
+	buf[len - 1] = '\0';
+	return NULL;
+}
+
+/* Offsets of struct module and struct mod_kallsyms, from BTF. */
+struct mod_layout {
+	struct kd_member_info list, name, kallsyms, symtab, num_symtab, strtab, typetab;
+	struct kd_member_info base, size;
+	bool have_typetab, have_layout;
+};
+
+static struct kd_error *mod_layout(struct kd_session *s, struct mod_layout *m)
+{
+	struct kd_error *err;
+	if ((err = kd_type_member(s, "module", "list", &m->list)) ||
+	    (err = kd_type_member(s, "module", "name", &m->name)) ||
+	    (err = kd_type_member(s, "module", "kallsyms", &m->kallsyms)) ||
+	    (err = kd_type_member(s, "mod_kallsyms", "symtab", &m->symtab)) ||
+	    (err = kd_type_member(s, "mod_kallsyms", "num_symtab", &m->num_symtab)) ||
+	    (err = kd_type_member(s, "mod_kallsyms", "strtab", &m->strtab)))
+		return err;
+	err = kd_type_member(s, "mod_kallsyms", "typetab", &m->typetab);
+	m->have_typetab = !err;
+	kd_error_destroy(err);
+	// Linux < 6.4: core_layout; 6.4+: mem[MOD_TEXT].
+	err = kd_type_member(s, "module", "core_layout.base", &m->base);
+	if (!err)
+		err = kd_type_member(s, "module", "core_layout.size", &m->size);
+	if (err) {
+		kd_error_destroy(err);
+		err = kd_type_member(s, "module", "mem[0].base", &m->base);
+		if (!err)
+			err = kd_type_member(s, "module", "mem[0].size", &m->size);
+	}
+	m->have_layout = !err;
+	kd_error_destroy(err);
+	return NULL;
+}
+
+static struct kd_error *read_u(struct kd_session *s, const struct kd_member_info *m, uint64_t obj,
+			       uint64_t *ret)
+{
+	unsigned char buf[8] = { 0 };
+	if (m->size > 8)
+		return kd_error_create(KD_ERR_CORRUPT, "member %s is %" PRIu64 " bytes", m->name, m->size);
+	struct kd_error *err = kd_read_kernel(s, obj + m->offset, buf, (size_t)m->size);
+	if (err)
+		return err;
+	return kd_member_extract(s, &(struct kd_member_info){ .name = m->name, .type = m->type,
+							    .size = m->size, .bit_size = m->bit_size,
+							    .bit_offset = m->bit_offset - m->offset * 8 },
+				 buf, sizeof(buf), ret);
+}
+
+static struct kd_error *load_one_module(struct kd_session *s, struct kd_kmodules *l,
+					struct kd_symtab *t, const struct mod_layout *ml, uint64_t mod)
+{
+	char name[MODULE_NAME_MAX] = "";
+	size_t nlen = ml->name.size < sizeof(name) ? (size_t)ml->name.size : sizeof(name) - 1;
+	struct kd_error *err = kd_read_kernel(s, mod + ml->name.offset, name, nlen);
+	if (err)
+		return err;
+	name[sizeof(name) - 1] = '\0';
+	uint64_t ks, symtab, num, strtab, typetab = 0, base = 0, size = 0;
+	if ((err = read_ptr(s, mod + ml->kallsyms.offset, &ks)))
+		return err;
+	if ((err = read_ptr(s, ks + ml->symtab.offset, &symtab)) ||
+	    (err = read_u(s, &ml->num_symtab, ks, &num)) ||
+	    (err = read_ptr(s, ks + ml->strtab.offset, &strtab)))
+		return err;
+	if (ml->have_typetab && (err = read_ptr(s, ks + ml->typetab.offset, &typetab)))
+		return err;
+	if (ml->have_layout && ((err = read_ptr(s, mod + ml->base.offset, &base)) ||
+				(err = read_u(s, &ml->size, mod, &size))))
+		return err;
+	if (num > 1000000)
+		return kd_error_create(KD_ERR_CORRUPT, "module %s: %" PRIu64 " symbols", name, num);
+
+	struct kmod *km = realloc(l->mods, (l->n + 1) * sizeof(*km));
+	if (!km)
+		return &kd_enomem;
+	l->mods = km;
+	km = &l->mods[l->n];
+	*km = (struct kmod){ .pub = { .name = strdup(name), .address = mod, .base = base, .size = size } };
+	if (!km->pub.name)
+		return &kd_enomem;
+	if ((err = kd_symtab_add_image(t, name, base, size, &km->image))) {
+		free((char *)km->pub.name);
+		return err;
+	}
+	l->n++;
+	size_t first = kd_symtab_count(t);
+
+	Elf64_Sym *syms = malloc((size_t)num * sizeof(*syms) + 1);
+	char *types = malloc((size_t)num + 1);
+	char *strs = NULL;
+	if (!syms || !types) {
+		err = &kd_enomem;
+		goto out;
+	}
+	if ((err = kd_read_kernel(s, symtab, syms, (size_t)num * sizeof(*syms))))
+		goto out;
+	if (typetab && (err = kd_read_kernel(s, typetab, types, (size_t)num)))
+		goto out;
+	uint64_t maxname = 0;
+	for (uint64_t i = 0; i < num; i++)
+		if (syms[i].st_name > maxname)
+			maxname = syms[i].st_name;
+	if (maxname > (64u << 20)) {
+		err = kd_error_create(KD_ERR_CORRUPT, "module %s: string table offset %" PRIu64, name, maxname);
+		goto out;
+	}
+	size_t slen = (size_t)maxname + 512;
+	strs = malloc(slen + 1);
+	if (!strs) {
+		err = &kd_enomem;
+		goto out;
+	}
+	if ((err = kd_read_kernel(s, strtab, strs, (size_t)maxname)) ||
+	    (err = read_string(s, strtab + maxname, strs + maxname, 512)))
+		goto out;
+	strs[slen] = '\0';
+	for (uint64_t i = 0; i < num; i++) {
+		const char *sn = strs + syms[i].st_name;
+		if (!syms[i].st_name || !*sn || syms[i].st_shndx == SHN_UNDEF)
+			continue;
+		char type = typetab ? types[i] : 't';
+		if ((err = kd_symtab_add(t, sn, strlen(sn), type, syms[i].st_value, syms[i].st_size,
+					 km->image)))
+			goto out;
+	}
+out:
+	km->pub.nsyms = kd_symtab_count(t) - first;
+	free(syms);
+	free(types);
+	free(strs);
+	return err ? kd_error_prefix(err, "module %s", name) : NULL;
+}
+
+
+static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l, struct kd_symtab *t)
+{
+	struct mod_layout ml;
+	uint64_t head, next;
+	struct kd_error *err;
+	if (!kd_types_available(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no types (BTF) to read struct module with");
+	if ((err = mod_layout(s, &ml)) || (err = kd_symbol_address(s, "modules", &head)) ||
+	    (err = read_ptr(s, head, &next)))
+		return err;
+	for (size_t count = 0; next != head; count++) {
+		if (count >= MAX_MODULES)
+			return kd_error_create(KD_ERR_CORRUPT, "the modules list does not end");
+		uint64_t mod = next - ml.list.offset;
+		if ((err = load_one_module(s, l, t, &ml, mod)) || (err = read_ptr(s, next, &next)))
+			return err;
+	}
+	return kd_symtab_index(t);
+}
+
+static struct kd_error *kmodules_load(struct kd_session *s)
+{
+	// struct module is read through the types, its list head is a symbol.
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
+	struct kd_symtab *t = s->symtab;
+	if (!t)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "module symbols: no symbol table");
+	struct kd_kmodules *l = calloc(1, sizeof(*l));
+	if (!l)
+		return &kd_enomem;
+	s->kmodules = l;
+	size_t nsyms_before = kd_symtab_count(t);
+	struct kd_error *err = walk_modules(s, l, t);
+	if (!err)
+		return NULL;
+	// Keep what was read before the failure, but say it.
+	char *msg = NULL;
+	if (asprintf(&msg, "module symbols: %s (%zu read)", err->msg, kd_symtab_count(t) - nsyms_before) < 0)
+		msg = NULL;
+	kd_error_destroy(err);
+	kd_error_destroy(kd_symtab_index(t));
+	err = kd_error_create(KD_ERR_UNSUPPORTED, "%s", msg ? msg : "module symbols");
+	free(msg);
+	return err;
+}
+
+struct kd_error *kd_kmodules_load(struct kd_session *s)
+{
+	if (!s->modules_state.tried) {
+		s->modules_state.tried = true;
+		s->modules_state.err = kmodules_load(s);
+	}
+	return kd_error_copy(s->modules_state.err);
+}
+
+void kd_kmodules_fini(struct kd_session *s)
+{
+	struct kd_kmodules *l = s->kmodules;
+	for (size_t i = 0; l && i < l->n; i++)
+		free((char *)l->mods[i].pub.name);
+	if (l)
+		free(l->mods);
+	free(l);
+	s->kmodules = NULL;
+	kd_error_destroy(s->modules_state.err);
+	s->modules_state.err = NULL;
+	s->modules_state.tried = false;
+}
+
+size_t kd_kmodule_count(const struct kd_session *s)
+{
+	return s->kmodules ? s->kmodules->n : 0;
+}
+
+const struct kd_kmodule *kd_kmodule_get(const struct kd_session *s, size_t i)
+{
+	return i < kd_kmodule_count(s) ? &s->kmodules->mods[i].pub : NULL;
+}
+
+struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *module, kd_symbol_fn *fn,
+					  void *arg)
+{
+	if (!s->symtab)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no symbol table (kallsyms not found in the dump; "
+					"use --system-map or --vmlinux)");
+	for (size_t i = 0; i < kd_kmodule_count(s); i++) {
+		const struct kmod *m = &s->kmodules->mods[i];
+		if (strcmp(m->pub.name, module) == 0)
+			return kd_symtab_foreach_image(s->symtab, m->image, fn, arg);
+	}
+	// Not among the modules read: say why when the walk failed or did not run.
+	if (!s->modules_state.tried)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "module symbols: not loaded");
+	if (s->modules_state.err)
+		return kd_error_copy(s->modules_state.err);
+	return kd_error_create(KD_ERR_NOTFOUND, "no module '%s' is loaded", module);
+}
