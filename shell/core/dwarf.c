@@ -49,8 +49,6 @@
 
 enum { MAX_DEPTH = 512 };
 
-/* A type being made and its members: dwarf_ir.h. */
-
 /* A named definition found by the scan. */
 struct named {
 	const char *name;

@@ -18,17 +18,18 @@
 
 struct btf;
 
-/* A type being made; ids are indexes in cv.types (0 is void). */
+/* A type being made; ids are indexes in the reader's types (0 is void). */
 struct ir_type {
 	uint8_t kind;      // BTF_KIND_*; 0 while reserved and not yet filled
 	uint8_t flag;      // INT: BTF_INT_* encoding; FWD: 1 for a union
 	const char *name;  // in the DWARF's string tables: valid until dwarf_end()
 	uint64_t size;     // bytes; ARRAY: number of elements
 	uint32_t type;     // PTR, ARRAY, TYPEDEF, qualifiers, VAR: target; FUNC_PROTO: return
-	uint32_t first, n; // members, enumerators or parameters in cv.subs
+	uint32_t first, n; // members, enumerators or parameters in the reader's subs
 	uint64_t addr;     // VAR: its address
 };
 
+/* A member, enumerator or parameter. */
 struct ir_sub {
 	const char *name;
 	uint32_t type;     // members and parameters
