@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Types from the DWARF of a debug vmlinux, read with libdw (elfutils) and
 // converted to an in-memory BTF with libbpf's writer, so that the types layer
-// (types.c) serves them like the dump's own BTF.
+// (types_*.c) serves them like the dump's own BTF.  This file is the reader
+// (steps 1 and 2 below); dwarf_emit.c writes the BTF (step 3) and
+// dwarf_map.c holds the reader's index.
 //
 // A kernel's .debug_info repeats each header's types in every unit that
 // includes it (millions of DIEs).  The conversion therefore works by name:
@@ -18,7 +20,7 @@
 //     bounds the recursion by the nesting of anonymous types;
 //  3. emit the result as BTF in id order (types are numbered when first met,
 //     so forward references are plain ids), then a .data..percpu DATASEC
-//     for the per-cpu variables.
+//     for the per-cpu variables (dwarf_emit.c).
 // A definition whose size differs from the indexed one of its name (two
 // unrelated static structs named alike) is converted on its own.
 #include "config.h"
@@ -42,39 +44,10 @@
 
 #include <bpf/btf.h>
 
+#include "dwarf_ir.h"
+#include "dwarf_map.h"
+
 enum { MAX_DEPTH = 512 };
-
-/* A type being made; ids are indexes in cv.types (0 is void). */
-struct ir_type {
-	uint8_t kind;      // BTF_KIND_*; 0 while reserved and not yet filled
-	uint8_t flag;      // INT: BTF_INT_* encoding; FWD: 1 for a union
-	const char *name;  // in the DWARF's string tables: valid until dwarf_end()
-	uint64_t size;     // bytes; ARRAY: number of elements
-	uint32_t type;     // PTR, ARRAY, TYPEDEF, qualifiers, VAR: target; FUNC_PROTO: return
-	uint32_t first, n; // members, enumerators or parameters in cv.subs
-	uint64_t addr;     // VAR: its address
-};
-
-struct ir_sub {
-	const char *name;
-	uint32_t type;     // members and parameters
-	uint32_t bit_size; // members: bitfield width, 0 if none
-	uint64_t bit_off;  // members
-	int64_t val;       // enumerators
-	bool is_unsigned;  // enumerators: val is a uint64_t
-};
-
-/* Map keys: a string (s != NULL, k1 its hash) or two integers. */
-struct ment {
-	uint64_t k1, k2;
-	const char *s;
-	uint32_t v;
-};
-
-struct map {
-	struct ment *e;
-	size_t cap, n;
-};
 
 /* A named definition found by the scan. */
 struct named {
@@ -105,7 +78,7 @@ struct cv {
 	size_t ntypes, tcap;
 	struct ir_sub *subs;
 	size_t nsubs, scap;
-	struct map map;
+	struct dwarf_map map;
 	struct named *named;
 	size_t nnamed, ncap;
 	struct named *locals;  // definitions inside functions
@@ -153,65 +126,9 @@ static uint64_t hash_str(const char *s)
 	return kd_hash64_str(s);
 }
 
-static size_t slot_of(uint64_t k1, uint64_t k2)
-{
-	uint64_t h = (k1 ^ (k2 * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-	return (size_t)(h ^ (h >> 29));
-}
-
-static bool key_eq(const struct ment *e, uint64_t k1, uint64_t k2, const char *s)
-{
-	if (e->k1 != k1 || e->k2 != k2)
-		return false;
-	return s ? e->s && strcmp(e->s, s) == 0 : !e->s;
-}
-
-static bool ment_empty(const struct ment *e)
-{
-	return !e->k1 && !e->k2 && !e->s;
-}
-
-static uint32_t *map_get(struct map *m, uint64_t k1, uint64_t k2, const char *s)
-{
-	if (!m->cap)
-		return NULL;
-	size_t mask = m->cap - 1;
-	for (size_t i = slot_of(k1, k2) & mask; !ment_empty(&m->e[i]); i = (i + 1) & mask)
-		if (key_eq(&m->e[i], k1, k2, s))
-			return &m->e[i].v;
-	return NULL;
-}
-
-static bool map_put(struct map *m, uint64_t k1, uint64_t k2, const char *s, uint32_t v)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 4096;
-		struct ment *e = calloc(cap, sizeof(*e));
-		if (!e)
-			return false;
-		for (size_t i = 0; i < m->cap; i++) {
-			if (ment_empty(&m->e[i]))
-				continue;
-			size_t j = slot_of(m->e[i].k1, m->e[i].k2) & (cap - 1);
-			while (!ment_empty(&e[j]))
-				j = (j + 1) & (cap - 1);
-			e[j] = m->e[i];
-		}
-		free(m->e);
-		m->e = e;
-		m->cap = cap;
-	}
-	size_t mask = m->cap - 1, i = slot_of(k1, k2) & mask;
-	while (!ment_empty(&m->e[i]))
-		i = (i + 1) & mask;
-	m->e[i] = (struct ment){ k1, k2, s, v };
-	m->n++;
-	return true;
-}
-
 static void put(struct cv *c, uint64_t k1, uint64_t k2, const char *s, uint32_t v)
 {
-	if (!map_put(&c->map, k1, k2, s, v))
+	if (!kd_dwarf_map_put(&c->map, k1, k2, s, v))
 		c->nomem = true;
 }
 
@@ -253,7 +170,7 @@ static void queue(struct cv *c, uint32_t id, Dwarf_Off die)
 static uint32_t shaped(struct cv *c, uint8_t kind, uint32_t target, uint64_t nelems)
 {
 	uint64_t k1 = (uint64_t)kind << 32 | target, k2 = KEY_SHAPE | nelems;
-	uint32_t *v = map_get(&c->map, k1, k2, NULL);
+	uint32_t *v = kd_dwarf_map_get(&c->map, k1, k2, NULL);
 	if (v)
 		return *v;
 	uint32_t id = add_type(c, (struct ir_type){ .kind = kind, .type = target, .size = nelems });
@@ -499,7 +416,7 @@ static uint32_t named_ref(struct cv *c, Dwarf_Die *die, int tag, const char *nam
 	uint8_t kind = btf_kind_of_tag(tag);
 	bool decl = dwarf_hasattr(die, DW_AT_declaration);
 	int64_t size = tag == DW_TAG_typedef ? -1 : dwarf_bytesize(die);
-	uint32_t *v = map_get(&c->map, hash_str(name), KEY_NAMED + kind, name);
+	uint32_t *v = kd_dwarf_map_get(&c->map, hash_str(name), KEY_NAMED + kind, name);
 	if (v) {
 		struct named *e = &c->named[*v];
 		if (decl || e->size == size) {
@@ -511,7 +428,7 @@ static uint32_t named_ref(struct cv *c, Dwarf_Die *die, int tag, const char *nam
 		}
 	} else if (decl) {
 		uint64_t h = hash_str(name);
-		uint32_t *f = map_get(&c->map, h, KEY_FWD + kind, name);
+		uint32_t *f = kd_dwarf_map_get(&c->map, h, KEY_FWD + kind, name);
 		if (f)
 			return *f;
 		uint32_t id = add_type(c, (struct ir_type){ .kind = BTF_KIND_FWD, .name = name,
@@ -536,7 +453,7 @@ static uint32_t base_type(struct cv *c, Dwarf_Die *die)
 	if (!name)
 		name = "?";
 	uint64_t h = hash_str(name);
-	uint32_t *v = map_get(&c->map, h, KEY_BASE, name);
+	uint32_t *v = kd_dwarf_map_get(&c->map, h, KEY_BASE, name);
 	if (v)
 		return *v;
 	int size = dwarf_bytesize(die);
@@ -628,7 +545,7 @@ static uint32_t conv(struct cv *c, Dwarf_Die *die)
 	if (c->nomem || c->depth >= MAX_DEPTH)
 		return 0;
 	Dwarf_Off off = dwarf_dieoffset(die);
-	uint32_t *v = map_get(&c->map, off, KEY_DIE, NULL);
+	uint32_t *v = kd_dwarf_map_get(&c->map, off, KEY_DIE, NULL);
 	if (v)
 		return *v;
 	int tag = dwarf_tag(die);
@@ -717,7 +634,7 @@ static bool var_address(Dwarf_Die *die, uint64_t *addr)
 static void index_named(struct cv *c, const struct named *e)
 {
 	uint64_t h = hash_str(e->name);
-	if (map_get(&c->map, h, KEY_NAMED + e->kind, e->name) ||
+	if (kd_dwarf_map_get(&c->map, h, KEY_NAMED + e->kind, e->name) ||
 	    !GROW(c, named, nnamed, ncap, c->nnamed + 1))
 		return;
 	c->named[c->nnamed] = *e;
@@ -736,7 +653,7 @@ static void scan_die(struct cv *c, Dwarf_Die *die, bool local)
 			    !(name = dwarf_diename(&ch)))
 				return;
 			uint64_t h = hash_str(name);
-			if (map_get(&c->map, h, KEY_ANON_ENUM, name))
+			if (kd_dwarf_map_get(&c->map, h, KEY_ANON_ENUM, name))
 				return;
 			put(c, h, KEY_ANON_ENUM, name, 0);
 			if (GROW(c, anon_enums, nanon, acap, c->nanon + 1))
@@ -769,135 +686,12 @@ static void scan_die(struct cv *c, Dwarf_Die *die, bool local)
 		if (!name || !var_address(die, &addr))
 			return;
 		uint64_t h = hash_str(name);
-		if (map_get(&c->map, h, KEY_VAR, name))
+		if (kd_dwarf_map_get(&c->map, h, KEY_VAR, name))
 			return;
 		put(c, h, KEY_VAR, name, 0);
 		if (GROW(c, vars, nvars, vcap, c->nvars + 1))
 			c->vars[c->nvars++] = (struct var){ name, dwarf_dieoffset(die), addr };
 	}
-}
-
-/* ---- emission ---------------------------------------------------------------------- */
-
-static int emit_one(struct cv *c, struct btf *btf, const struct ir_type *t)
-{
-	const struct ir_sub *sub = c->subs ? &c->subs[t->first] : NULL;
-	int r;
-	switch (t->kind) {
-	case BTF_KIND_INT:
-		return btf__add_int(btf, t->name, t->size, t->flag);
-	case BTF_KIND_FLOAT:
-		return btf__add_float(btf, t->name, t->size);
-	case BTF_KIND_PTR:
-		return btf__add_ptr(btf, (int)t->type);
-	case BTF_KIND_ARRAY:
-		return btf__add_array(btf, (int)c->index_type, (int)t->type, (uint32_t)t->size);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		r = t->kind == BTF_KIND_STRUCT ? btf__add_struct(btf, t->name, (uint32_t)t->size) :
-						 btf__add_union(btf, t->name, (uint32_t)t->size);
-		for (uint32_t i = 0; r > 0 && i < t->n; i++) {
-			uint32_t bits = sub[i].bit_size;
-			uint64_t off = sub[i].bit_off;
-			if ((bits || off % 8) && (off > 0xffffff || bits > 255 || !bits)) {
-				bits = 0; // beyond what a BTF bitfield encodes: its byte
-				off &= ~7ull;
-			}
-			if (off > UINT32_MAX)
-				off = 0;
-			int e = btf__add_field(btf, sub[i].name, (int)sub[i].type, (uint32_t)off, bits);
-			if (e < 0)
-				return e;
-		}
-		return r;
-	case BTF_KIND_ENUM: {
-		bool wide = t->size > 4;
-		for (uint32_t i = 0; i < t->n; i++)
-			if (sub[i].is_unsigned ? (uint64_t)sub[i].val > UINT32_MAX :
-						 sub[i].val < INT32_MIN || sub[i].val > UINT32_MAX)
-				wide = true;
-		bool is_signed = false;
-		for (uint32_t i = 0; i < t->n; i++)
-			is_signed |= !sub[i].is_unsigned && sub[i].val < 0;
-		r = wide ? btf__add_enum64(btf, t->name, (uint32_t)t->size, is_signed) :
-			   btf__add_enum(btf, t->name, (uint32_t)t->size);
-		for (uint32_t i = 0; r > 0 && i < t->n; i++) {
-			int e = wide ? btf__add_enum64_value(btf, sub[i].name, (uint64_t)sub[i].val) :
-				       btf__add_enum_value(btf, sub[i].name, sub[i].val);
-			if (e < 0)
-				return e;
-		}
-		return r;
-	}
-	case BTF_KIND_FWD:
-		return btf__add_fwd(btf, t->name, t->flag ? BTF_FWD_UNION : BTF_FWD_STRUCT);
-	case BTF_KIND_TYPEDEF:
-		return btf__add_typedef(btf, t->name, (int)t->type);
-	case BTF_KIND_CONST:
-		return btf__add_const(btf, (int)t->type);
-	case BTF_KIND_VOLATILE:
-		return btf__add_volatile(btf, (int)t->type);
-	case BTF_KIND_RESTRICT:
-		return btf__add_restrict(btf, (int)t->type);
-	case BTF_KIND_FUNC_PROTO:
-		r = btf__add_func_proto(btf, (int)t->type);
-		for (uint32_t i = 0; r > 0 && i < t->n; i++) {
-			int e = btf__add_func_param(btf, sub[i].name, (int)sub[i].type);
-			if (e < 0)
-				return e;
-		}
-		return r;
-	case BTF_KIND_VAR:
-		return btf__add_var(btf, t->name, BTF_VAR_GLOBAL_ALLOCATED, (int)t->type);
-	default: // reserved and never filled (a DIE that did not read): an empty struct
-		return btf__add_struct(btf, NULL, 0);
-	}
-}
-
-struct secinfo {
-	uint32_t var;
-	uint64_t off;
-};
-
-static int cmp_secinfo(const void *a, const void *b)
-{
-	const struct secinfo *x = a, *y = b;
-	return x->off < y->off ? -1 : x->off > y->off;
-}
-
-/* The per-cpu variables as a .data..percpu DATASEC, as pahole makes it. */
-static int emit_percpu(struct cv *c, struct btf *btf, uint32_t first_var)
-{
-	Elf *elf = dwarf_getelf(c->dbg);
-	size_t shstrndx;
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return 0;
-	GElf_Shdr sh = { 0 };
-	bool found = false;
-	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn && !found; scn = elf_nextscn(elf, scn)) {
-		const char *n;
-		found = gelf_getshdr(scn, &sh) && (n = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-			strcmp(n, ".data..percpu") == 0;
-	}
-	if (!found)
-		return 0;
-	struct secinfo *si = calloc(c->nvars ? c->nvars : 1, sizeof(*si));
-	if (!si)
-		return -ENOMEM;
-	size_t n = 0;
-	for (size_t i = 0; i < c->nvars; i++)
-		if (c->vars[i].addr >= sh.sh_addr && c->vars[i].addr - sh.sh_addr < sh.sh_size)
-			si[n++] = (struct secinfo){ first_var + (uint32_t)i, c->vars[i].addr - sh.sh_addr };
-	qsort(si, n, sizeof(*si), cmp_secinfo);
-	int r = btf__add_datasec(btf, ".data..percpu", (uint32_t)sh.sh_size);
-	for (size_t i = 0; r > 0 && i < n; i++) {
-		int64_t sz = btf__resolve_size(btf, btf__type_by_id(btf, si[i].var)->type);
-		int e = btf__add_datasec_var_info(btf, (int)si[i].var, (uint32_t)si[i].off,
-						  sz > 0 ? (uint32_t)sz : 0);
-		if (e < 0)
-			r = e;
-	}
-	free(si);
-	return r < 0 ? r : 0;
 }
 
 static double now(void)
@@ -981,24 +775,14 @@ static struct kd_error *convert(struct cv *c, const char *path, struct btf **ret
 	if (c->nomem)
 		return &kd_enomem;
 
-	struct btf *btf = btf__new_empty();
-	if (!btf)
-		return &kd_enomem;
-	for (size_t id = 1; id < c->ntypes; id++) {
-		int r = emit_one(c, btf, &c->types[id]);
-		if (r != (int)id) {
-			const char *name = c->types[id].name;
-			btf__free(btf);
-			return kd_error_create(KD_ERR_CORRUPT, "converting DWARF type %zu (%s, kind %u) to BTF: %s",
-					       id, name ? name : "anonymous", c->types[id].kind,
-					       r < 0 ? strerror(-r) : "unexpected id");
-		}
-	}
-	int r = emit_percpu(c, btf, first_var);
-	if (r < 0) {
-		btf__free(btf);
-		return kd_error_create(KD_ERR_CORRUPT, "the per-cpu DATASEC: %s", strerror(-r));
-	}
+	struct kd_dwarf_ir ir = {
+		.types = c->types, .ntypes = c->ntypes, .subs = c->subs, .index_type = c->index_type,
+		.first_var = first_var, .nvars = c->nvars,
+	};
+	struct btf *btf;
+	struct kd_error *err = kd_dwarf_emit_btf(&ir, dwarf_getelf(c->dbg), &btf);
+	if (err)
+		return err;
 	st->types = c->ntypes - 1;
 	st->vars = c->nvars;
 	*ret = btf;

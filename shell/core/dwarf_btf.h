@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Types from the DWARF of a debug vmlinux (shell/core/dwarf.c), converted to
- * an in-memory BTF so that the types layer (types.c) works unchanged.
+ * an in-memory BTF so that the types layer (types_*.c) works unchanged.
  */
 #ifndef KD_CORE_DWARF_BTF_H
 #define KD_CORE_DWARF_BTF_H
