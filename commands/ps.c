@@ -691,7 +691,8 @@ static struct kd_error *ps_run(struct kd_session *s, int argc, char **argv)
 			// The chain from init down to this task.
 			const struct task *chain[64];
 			int depth = 0;
-			const struct task *p = t;
+			// Sorting by address moves the tasks: keep this one aside.
+			const struct task self = *t, *p = &self;
 			qsort(tl.v, tl.n, sizeof(*tl.v), cmp_addr);
 			while (p && depth < 64) {
 				chain[depth++] = p;
