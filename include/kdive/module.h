@@ -50,6 +50,7 @@ enum kd_command_flags {
 	KD_CMD_NEEDS_VMCOREINFO = 1 << 1,/**< refuse to run without VMCOREINFO */
 	KD_CMD_NO_PAGER = 1 << 2,        /**< never page this command's output */
 	KD_CMD_NEEDS_DUMP = 1 << 3,      /**< refuse to run when no dump is open */
+	KD_CMD_NEEDS_TASKS = 1 << 6,     /**< the task table (kd_tasks_load()) is loaded before run() */
 };
 
 /** One command. */

@@ -201,6 +201,7 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
+	kd_tasks_fini(s);
 	kd_types_fini(s);
 	kd_symbols_fini(s);
 	kd_arch_fini(s);

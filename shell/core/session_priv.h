@@ -52,6 +52,7 @@ struct kd_session {
 	bool types_lazy;                   // the dump's BTF is read on first use
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
+	struct kd_task_table *tasks;       // shell/core/task.c, built by kd_tasks_load
 };
 
 /*
@@ -63,6 +64,7 @@ struct kd_session {
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
+void kd_tasks_fini(struct kd_session *s);                      // shell/core/task.c
 struct kd_error *kd_arch_init(struct kd_session *s);          // arch/arch.c
 struct kd_error *kd_symbols_init(struct kd_session *s);       // shell/core/symtab.c
 struct kd_error *kd_types_init(struct kd_session *s);         // shell/core/types.c
