@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <kdive/task.h>
+
 #include "lexer.h"
 #include "shell.h"
 
@@ -143,7 +145,10 @@ struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_comm
 	uses |= f & KD_CMD_USES_SYMBOLS ? KD_LAYER_SYMBOLS : 0;
 	uses |= f & KD_CMD_USES_TYPES ? KD_LAYER_TYPES : 0;
 	uses |= f & KD_CMD_USES_MODULES ? KD_LAYER_MODULES : 0;
-	return kd_layers_load(s, needs, uses);
+	struct kd_error *err = kd_layers_load(s, needs, uses);
+	if (!err && (f & KD_CMD_NEEDS_TASKS))
+		err = kd_tasks_load(s);
+	return err;
 }
 
 static bool run_shell_escape(const char *text)

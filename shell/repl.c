@@ -135,12 +135,12 @@ struct pid_collect {
 	size_t len;
 };
 
-static int collect_task(uint64_t task, int64_t pid, const char *comm, void *arg)
+static int collect_task(const struct kd_task *t, void *arg)
 {
-	(void)task;
 	struct pid_collect *c = arg;
+	const char *comm = t->comm;
 	char buf[24];
-	snprintf(buf, sizeof(buf), "%" PRId64, pid);
+	snprintf(buf, sizeof(buf), "%" PRId64, t->pid);
 	if (!strncmp(buf, c->text, c->len))
 		collect_name(buf, NULL);
 	if (comm[0] && !strncmp(comm, c->text, c->len) && n_name_matches < MAX_NAME_MATCHES) {

@@ -57,7 +57,7 @@ enum kd_command_flags {
 	KD_CMD_NEEDS_SYMBOLS = 1 << 4,
 	/** Load the types (BTF) before run(); a failed load is this command's error. */
 	KD_CMD_NEEDS_TYPES = 1 << 5,
-	/* 1 << 6 is reserved for KD_CMD_NEEDS_TASKS (the task table). */
+	KD_CMD_NEEDS_TASKS = 1 << 6,     /**< the task table (kd_tasks_load()) is loaded before run() */
 	/**
 	 * Load the symbol table before run() if it can be: the command works
 	 * without it (rd of a hex address), so a failed load is one warning.

@@ -218,20 +218,6 @@ KD_API void kd_context_set(struct kd_session *s, uint64_t task, const struct kd_
  */
 KD_API bool kd_context_get(const struct kd_session *s, uint64_t *task_ret, struct kd_as *user_as_ret);
 
-/**
- * Find a task (process or thread) by pid through the dump's types; *as_ret
- * (may be NULL) gets its user address space (kind KD_AS_KERNEL for a kernel
- * thread).  KD_ERR_NOTFOUND when no task has that pid.
- */
-KD_API struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
-					 struct kd_as *as_ret);
-/** Called for each task; return nonzero to stop (negative: as an error). */
-typedef int kd_task_fn(uint64_t task, int64_t pid, const char *comm, void *arg);
-/** Every task (each process, then its threads) in list order, bounded. */
-KD_API struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg);
-/** The user address space of the task at task_struct address task. */
-KD_API struct kd_error *kd_task_user_as(struct kd_session *s, uint64_t task, struct kd_as *as_ret);
-
 /* ---- VMCOREINFO ---------------------------------------------------------- */
 
 /** The raw value of a VMCOREINFO key ("OSRELEASE", "SYMBOL(init_task)"), or NULL. */
@@ -318,5 +304,8 @@ KD_API struct kd_error *kd_parse_address(struct kd_session *s, const char *str, 
  * ("ffffffff81000000", "0x1000"), decimal with a "0d" or with hex_default false.
  */
 KD_API struct kd_error *kd_parse_u64(const char *str, bool hex_default, uint64_t *ret);
+
+/* The task table (kd_tasks_load, kd_task_*) lives in its own header. */
+#include <kdive/task.h>
 
 #endif

@@ -206,6 +206,7 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
+	kd_tasks_fini(s);
 	kd_types_fini(s);
 	kd_symbols_fini(s);
 	kd_vm_deinit(s);

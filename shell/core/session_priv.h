@@ -60,6 +60,7 @@ struct kd_session {
 	struct kd_load_state modules_state; // kd_kmodules_load()
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
+	struct kd_task_table *tasks;       // shell/core/task.c, built by kd_tasks_load
 };
 
 /*
@@ -73,6 +74,7 @@ struct kd_session {
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
+void kd_tasks_fini(struct kd_session *s);                      // shell/core/task.c
 struct kd_error *kd_vm_init(struct kd_session *s);            // shell/core/vm.c
 struct kd_error *kd_vm_post_symbols(struct kd_session *s);    // shell/core/vm.c, after a symbol load
 void kd_types_fini(struct kd_session *s);

@@ -1,160 +1,255 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Finding one task by pid, and its user address space, for commands that
-// take -c PID (vtop) or need the current context's memory.  The list walk
-// uses the dump's types: init_task.tasks, then each process's threads on
-// signal_struct.thread_head (task_struct.thread_node) or, on older kernels,
-// task_struct.thread_group.  Walks are bounded.  The ps module lists every
-// task; this is the cheap single lookup.
+// The session's task table, built once from the walk in task_walk.c: the
+// tasks of the list, each CPU's idle task and the task each CPU was
+// running, parents resolved to ppids, sorted by pid with an index by
+// address.  Lookups by pid and address, the default context (the task that
+// was running on CPU 0), task states by name, and crash's task header line.
 #include <inttypes.h>
-
-#include <kdive/symbols.h>
-#include <kdive/types.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "session_priv.h"
+#include "task_priv.h"
 
-enum { MAX_WALK = 1 << 22 };
+enum { MAX_TASKS = 1 << 22, MAX_CPUS = 65536 };
 
+struct addr_index {
+	uint64_t addr;
+	size_t i;
+};
 
-static struct kd_error *rd64(struct kd_session *s, uint64_t addr, uint64_t *v)
+struct kd_task_table {
+	struct kd_task *v;            // in pid order
+	size_t n, cap;
+	struct addr_index *by_addr;   // every task's address and index in v, by address
+};
+
+static void table_destroy(struct kd_task_table *tt)
 {
-	return kd_read_kernel(s, addr, v, 8);
+	if (!tt)
+		return;
+	for (size_t i = 0; i < tt->n; i++)
+		free((char *)tt->v[i].incomplete);
+	free(tt->v);
+	free(tt->by_addr);
+	free(tt);
 }
 
-static bool member_off(struct kd_session *s, const char *type, const char *path, uint64_t *off)
+void kd_tasks_fini(struct kd_session *s)
 {
-	struct kd_member_info m;
-	struct kd_error *err = kd_type_member(s, type, path, &m);
-	if (err) {
-		kd_error_destroy(err);
-		return false;
+	table_destroy(s->tasks);
+	s->tasks = NULL;
+}
+
+static struct kd_error *push(struct kd_task *t, void *arg)
+{
+	struct kd_task_table *tt = arg;
+	struct kd_error *err = NULL;
+	if (tt->n >= MAX_TASKS) {
+		err = kd_error_create(KD_ERR_CORRUPT, "more than %d tasks (a corrupted list?)", MAX_TASKS);
+	} else if (tt->n == tt->cap) {
+		size_t cap = tt->cap ? tt->cap * 2 : 256;
+		struct kd_task *nv = realloc(tt->v, cap * sizeof(*nv));
+		if (nv) {
+			tt->v = nv;
+			tt->cap = cap;
+		} else {
+			err = &kd_enomem;
+		}
 	}
-	*off = m.offset;
-	return true;
+	if (err) {
+		free((char *)t->incomplete);
+		return err;
+	}
+	tt->v[tt->n++] = *t;
+	return NULL;
 }
 
-static struct kd_error *pid_of(struct kd_session *s, uint64_t task, int64_t *pid)
+static int cmp_task(const void *a, const void *b)
 {
-	uint64_t v;
-	struct kd_error *err = kd_read_member_u64(s, "task_struct", "pid", task, &v);
-	*pid = (int32_t)v;
-	return err;
+	const struct kd_task *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-struct kd_error *kd_task_user_as(struct kd_session *s, uint64_t task, struct kd_as *as_ret)
+static int cmp_addr(const void *a, const void *b)
 {
-	uint64_t mm = 0, pgd = 0, pa;
-	struct kd_error *err = kd_read_member_u64(s, "task_struct", "mm", task, &mm);
+	const struct kd_task *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct addr_index *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+// Binary search in v itself while it is in address order (during the build).
+static struct kd_task *find_sorted(struct kd_task_table *tt, uint64_t addr)
+{
+	struct kd_task key = { .addr = addr };
+	return bsearch(&key, tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+}
+
+// The per-CPU runqueues: the task each CPU ran (crash's '>') and the idle
+// tasks that are not on the task list (all but init_task).  v is in
+// address order on entry and on return.
+static void mark_cpus(struct kd_session *s, struct kd_task_layout *l, struct kd_task_table *tt)
+{
+	if (!kd_task_layout_has_runqueues(l))
+		return;
+	for (unsigned cpu = 0; cpu < kd_task_layout_ncpus(l) && cpu < MAX_CPUS; cpu++) {
+		uint64_t curr, idle;
+		struct kd_error *err = kd_task_runqueue(s, l, cpu, &curr, &idle);
+		if (err) {
+			kd_error_destroy(err);
+			continue;
+		}
+		if (idle && !find_sorted(tt, idle)) {
+			struct kd_task t;
+			err = kd_task_read(s, l, idle, &t);
+			if (!err) {
+				t.status |= KD_TASK_CPU_IDLE;
+				t.cpu = cpu;
+				if (!push(&t, tt))
+					qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+			}
+			kd_error_destroy(err);
+		}
+		struct kd_task *c = find_sorted(tt, curr);
+		if (c)
+			c->status |= KD_TASK_ON_CPU;
+	}
+}
+
+static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
+{
+	struct kd_task_layout *l;
+	struct kd_error *err = kd_task_layout_create(s, &l);
 	if (err)
 		return err;
-	*as_ret = (struct kd_as){ .kind = KD_AS_KERNEL };
-	if (!mm)
-		return NULL; // a kernel thread: no user memory
-	if ((err = kd_read_member_u64(s, "mm_struct", "pgd", mm, &pgd)))
+	if (!(err = kd_task_walk(s, l, push, tt))) {
+		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+		mark_cpus(s, l, tt);
+		for (size_t i = 0; i < tt->n; i++) {
+			struct kd_task *t = &tt->v[i], *p = find_sorted(tt, t->parent);
+			// The idle tasks (pid 0) have no parent to show, as in crash.
+			t->ppid = p && p != t && t->pid ? p->tgid : 0;
+		}
+		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_task);
+		if (tt->n && !(tt->by_addr = malloc(tt->n * sizeof(*tt->by_addr))))
+			err = &kd_enomem;
+	}
+	kd_task_layout_destroy(l);
+	if (err)
 		return err;
-	if ((err = kd_translate(s, NULL, pgd, &pa, NULL)))
-		return kd_error_prefix(err, "the page tables of task 0x%" PRIx64, task);
-	*as_ret = (struct kd_as){ .kind = KD_AS_USER, .pgd = pa };
+	for (size_t i = 0; i < tt->n; i++)
+		tt->by_addr[i] = (struct addr_index){ tt->v[i].addr, i };
+	qsort(tt->by_addr, tt->n, sizeof(*tt->by_addr), cmp_index);
 	return NULL;
+}
+
+struct kd_error *kd_tasks_load(struct kd_session *s)
+{
+	if (!s->core)
+		return kd_error_create(KD_ERR_USAGE, "no dump is open");
+	struct kd_cache_info ci;
+	kd_dump_cache_info(s, &ci);
+	if (s->tasks && !ci.live)
+		return NULL;
+	// The task table's point of use of the symbols and types (a command
+	// that declares KD_CMD_NEEDS_TASKS has them loaded already).
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
+	struct kd_task_table *tt = calloc(1, sizeof(*tt));
+	if (!tt)
+		return &kd_enomem;
+	struct kd_error *err = build(s, tt);
+	if (err) {
+		table_destroy(tt);
+		return err;
+	}
+	kd_tasks_fini(s);
+	s->tasks = tt;
+	return NULL;
+}
+
+size_t kd_task_count(const struct kd_session *s)
+{
+	return s->tasks ? s->tasks->n : 0;
+}
+
+const struct kd_task *kd_task_get(const struct kd_session *s, size_t i)
+{
+	return i < kd_task_count(s) ? &s->tasks->v[i] : NULL;
+}
+
+const struct kd_task *kd_task_by_addr(const struct kd_session *s, uint64_t addr)
+{
+	const struct kd_task_table *tt = s->tasks;
+	size_t lo = 0, hi = tt ? tt->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct addr_index *x = &tt->by_addr[mid];
+		if (x->addr == addr)
+			return &tt->v[x->i];
+		if (x->addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct kd_task *kd_task_by_pid(const struct kd_session *s, int64_t pid)
+{
+	const struct kd_task_table *tt = s->tasks;
+	size_t lo = 0, hi = tt ? tt->n : 0;
+	// The first of equal pids: the lowest CPU, as the table is sorted.
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tt->v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return tt && lo < tt->n && tt->v[lo].pid == pid ? &tt->v[lo] : NULL;
 }
 
 struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, void *arg)
 {
-	uint64_t init_task, off_tasks, off_signal = 0, off_head = 0, off_node = 0, off_group = 0, off_comm;
-	struct kd_error *err = kd_symbol_address(s, "init_task", &init_task);
-	if (err)
-		return err;
-	if (!member_off(s, "task_struct", "tasks", &off_tasks) ||
-	    !member_off(s, "task_struct", "comm", &off_comm))
-		return kd_error_create(KD_ERR_NOTFOUND, "the dump's types have no task_struct.tasks or .comm");
-	bool by_signal = member_off(s, "task_struct", "signal", &off_signal) &&
-			 member_off(s, "signal_struct", "thread_head", &off_head) &&
-			 member_off(s, "task_struct", "thread_node", &off_node);
-	bool by_group = !by_signal && member_off(s, "task_struct", "thread_group", &off_group);
-	uint64_t proc = init_task;
-	// Every walk is bounded: MAX_WALK tasks in all, and a loop that misses
-	// its head ends as soon as it is seen.
-	unsigned long steps = 0;
-	struct kd_cycle procs = { 0 };
-	for (unsigned long n = 0; n < MAX_WALK; n++) {
-		// The process, then its other threads.
-		uint64_t head = 0, node = 0, t = proc;
-		if (by_signal) {
-			uint64_t sig;
-			if ((err = rd64(s, proc + off_signal, &sig)))
-				return err;
-			head = sig ? sig + off_head : 0;
-		} else if (by_group) {
-			head = proc + off_group;
-		}
-		if (head && (err = rd64(s, head, &node)))
-			return err;
-		struct kd_cycle threads = { 0 };
-		for (unsigned long k = 0; k < MAX_WALK; k++) {
-			int64_t pid;
-			char comm[17] = "";
-			if ((err = pid_of(s, t, &pid)) || (err = kd_read_kernel(s, t + off_comm, comm, 16)))
-				return err;
-			int r = fn(t, pid, comm, arg);
-			if (r)
-				return r < 0 ? kd_error_create(KD_ERR_INTERRUPTED, "stopped") : NULL;
-			// next thread other than the process itself
-			for (;;) {
-				if (!head || node == head)
-					goto next_proc;
-				if (++steps > MAX_WALK || kd_cycle_step(&threads, node))
-					return kd_error_create(KD_ERR_CORRUPT,
-							       "the thread list of pid %" PRId64
-							       " does not end (corrupted?)", pid);
-				t = node - (by_signal ? off_node : off_group);
-				if ((err = rd64(s, node, &node)))
-					return err;
-				if (t != proc)
-					break;
-			}
-		}
-next_proc:;
-		uint64_t next;
-		if ((err = rd64(s, proc + off_tasks, &next)))
-			return err;
-		proc = next - off_tasks;
-		if (proc == init_task)
-			return NULL;
-		if (++steps > MAX_WALK || kd_cycle_step(&procs, proc))
-			break;
-		if ((err = kd_check_interrupt(s)))
-			return err;
+	struct kd_error *err = kd_tasks_load(s);
+	for (size_t i = 0; !err && i < s->tasks->n; i++) {
+		int r = fn(&s->tasks->v[i], arg);
+		if (r)
+			return r < 0 ? kd_error_create(KD_ERR_INTERRUPTED, "stopped") : NULL;
 	}
-	return kd_error_create(KD_ERR_CORRUPT, "the task list does not end (corrupted?)");
+	return err;
 }
 
-struct find_arg {
-	int64_t pid;
-	uint64_t task;
-};
-
-static int find_cb(uint64_t task, int64_t pid, const char *comm, void *arg)
+// The user address space of a task with mm, or why there is none.
+static struct kd_error *user_as(const struct kd_task *t, struct kd_as *as_ret)
 {
-	(void)comm;
-	struct find_arg *f = arg;
-	if (pid != f->pid)
-		return 0;
-	f->task = task;
-	return 1;
+	*as_ret = t->user_as;
+	if (t->mm && t->user_as.kind != KD_AS_USER)
+		return kd_error_create(KD_ERR_CORRUPT, "%s",
+				       t->incomplete ? t->incomplete : "its page tables are unknown");
+	return NULL;
 }
 
 struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
 				  struct kd_as *as_ret)
 {
-	struct find_arg f = { pid, 0 };
-	// A pid the user typed: the point of use of the symbols and types.
-	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
-	struct kd_error *err = kd_task_foreach(s, find_cb, &f);
+	struct kd_error *err = kd_tasks_load(s);
 	if (err)
 		return kd_error_prefix(err, "finding pid %" PRId64, pid);
-	if (!f.task)
+	const struct kd_task *t = kd_task_by_pid(s, pid);
+	if (!t)
 		return kd_error_create(KD_ERR_NOTFOUND, "no task with pid %" PRId64, pid);
-	*task_ret = f.task;
-	return as_ret ? kd_task_user_as(s, f.task, as_ret) : NULL;
+	*task_ret = t->addr;
+	return as_ret ? user_as(t, as_ret) : NULL;
 }
 
 // The default context: the task that was running on CPU 0 (rq->curr of
@@ -162,18 +257,53 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 // task; kdive does not find it yet.
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret, struct kd_as *as_ret)
 {
-	uint64_t rq, off, curr;
-	struct kd_member_info m;
-	struct kd_error *err = kd_symbol_address(s, "runqueues", &rq);
-	if (!err)
-		err = kd_percpu_offset(s, 0, &off);
-	if (!err)
-		err = kd_type_member(s, "rq", "curr", &m);
-	if (!err)
-		err = rd64(s, rq + off + m.offset, &curr);
-	if (!err)
-		err = kd_task_user_as(s, curr, as_ret);
-	if (!err)
-		*task_ret = curr;
-	return err;
+	struct kd_error *err = kd_tasks_load(s);
+	if (err)
+		return err;
+	for (size_t i = 0; i < s->tasks->n; i++) {
+		const struct kd_task *t = &s->tasks->v[i];
+		if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0) {
+			*task_ret = t->addr;
+			return user_as(t, as_ret);
+		}
+	}
+	return kd_error_create(KD_ERR_NOTFOUND, "no task was running on CPU 0");
+}
+
+enum kd_task_state kd_task_state(const struct kd_task *t)
+{
+	// include/linux/sched.h: state bits that are ABI for /proc.
+	enum { TASK_UNINTERRUPTIBLE = 0x2, TASK_NOLOAD = 0x400, TASK_REPORT = 0x7f };
+	if ((t->state & (TASK_UNINTERRUPTIBLE | TASK_NOLOAD)) == (TASK_UNINTERRUPTIBLE | TASK_NOLOAD) &&
+	    !t->exit_state)
+		return KD_TS_IDLE;
+	// Bit i of (state | exit_state) & TASK_REPORT names state i + 1.
+	uint64_t st = (t->state | t->exit_state) & TASK_REPORT;
+	unsigned idx = 0;
+	while (st) {
+		idx++;
+		st >>= 1;
+	}
+	return idx > KD_TS_IDLE ? KD_TS_IDLE : (enum kd_task_state)idx;
+}
+
+const char *kd_task_state_name(enum kd_task_state st, enum kd_task_state_style style)
+{
+	static const char *const names[][KD_TS_COUNT] = {
+		[KD_TS_CRASH] = { "RU", "IN", "UN", "ST", "TR", "DE", "ZO", "PA", "ID" },
+		[KD_TS_PROC] = { "R", "S", "D", "T", "t", "X", "Z", "P", "I" },
+		[KD_TS_LONG] = { "TASK_RUNNING", "TASK_INTERRUPTIBLE", "TASK_UNINTERRUPTIBLE",
+				 "TASK_STOPPED", "TASK_TRACED", "EXIT_DEAD", "EXIT_ZOMBIE",
+				 "TASK_PARKED", "TASK_IDLE" },
+	};
+	if ((unsigned)st >= KD_TS_COUNT || (unsigned)style > KD_TS_LONG)
+		return "??";
+	return names[style][st];
+}
+
+const char *kd_task_header(const struct kd_task *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "PID: %-6" PRId64 " TASK: %016" PRIx64 "  CPU: %-3u COMMAND: \"%s\"", t->pid,
+		 t->addr, t->cpu, t->comm);
+	return buf;
 }

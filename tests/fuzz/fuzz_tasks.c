@@ -3,7 +3,8 @@
 // The input is the kernel memory at TASKS_BASE of a synthetic ELF vmcore
 // (fuzz_dump.h); the types come from a tiny BTF (fuzz_btf.h, given as
 // --btf) and init_task from a one-line System.map (--system-map) at
-// TASKS_BASE + TASKS_INIT.  kd_task_foreach, kd_task_find_pid and the ps
+// TASKS_BASE + TASKS_INIT.  The task table (kd_tasks_load, through
+// kd_task_foreach and kd_task_find_pid) and the ps
 // and context commands (commands/ps.c, compiled in) walk init_task.tasks and
 // each process's signal->thread_head: every walk must end, within a bound
 // linear in the tasks it can see.  Seed: tasks.in (mkseeds_mem).
@@ -21,12 +22,10 @@
 
 static const char vmcoreinfo[] = FUZZ_DUMP_VMCOREINFO "SYMBOL(_stext)=ffffffff81000000\n";
 
-static int count_cb(uint64_t task, int64_t pid, const char *comm, void *arg)
+static int count_cb(const struct kd_task *t, void *arg)
 {
 	unsigned long *n = arg;
-	(void)task;
-	(void)pid;
-	(void)comm;
+	(void)t;
 	++*n;
 	return 0;
 }
