@@ -14,12 +14,6 @@
 
 enum { MAX_ARRAY_SHOWN = 200, MAX_DEPTH = 24, MAX_READ = 64 << 20, LIST_MAX = 1000000 };
 
-static const struct kd_command commands[6];
-#define struct_cmd commands[0]
-#define union_cmd commands[1]
-#define whatis_cmd commands[2]
-#define p_cmd commands[3]
-#define list_cmd commands[4]
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -449,10 +443,17 @@ static void print_definition(struct kd_session *s, uint32_t id, const struct def
 
 /* ---- struct / union ---------------------------------------------------------------- */
 
-enum { SO_O, SO_NOPT };
+enum { SO_O, SO_JSON, SO_NOPT };
 static const struct kd_option struct_opts[] = {
 	[SO_O] = { "o", KD_ARG_NONE, NULL, "show member offsets" },
+	[SO_JSON] = KD_OPTION_JSON,
 	[SO_NOPT] = { NULL },
+};
+
+// whatis and p: --json only.
+static const struct kd_option json_opts[] = {
+	KD_OPTION_JSON,
+	{ NULL },
 };
 
 /* "task_struct.pid,comm" -> type "task_struct", members "pid", "comm". */
@@ -594,14 +595,12 @@ static struct kd_error *print_object(struct kd_session *s, uint32_t id, const st
 	return err;
 }
 
-static struct kd_error *struct_common(struct kd_session *s, const struct kd_command *cmd, const char *kw,
-				      int argc, char **argv)
+static struct kd_error *struct_common(struct kd_session *s, const char *kw, const struct kd_args *args)
 {
-	struct kd_optval v[SO_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs < 1 || nargs > 3)
 		return kd_error_create(KD_ERR_USAGE, "expected a type, an optional address and count");
 	if ((err = need_types(s)))
@@ -695,25 +694,23 @@ out:
 	return err;
 }
 
-static struct kd_error *struct_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *struct_run(struct kd_session *s, const struct kd_args *args)
 {
-	return struct_common(s, &struct_cmd, "struct", argc, argv);
+	return struct_common(s, "struct", args);
 }
 
-static struct kd_error *union_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *union_run(struct kd_session *s, const struct kd_args *args)
 {
-	return struct_common(s, &union_cmd, "union", argc, argv);
+	return struct_common(s, "union", args);
 }
 
 /* ---- whatis ------------------------------------------------------------------------ */
 
-static struct kd_error *whatis_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *whatis_run(struct kd_session *s, const struct kd_args *args)
 {
-	int nargs;
-	struct kd_optval v[1];
-	struct kd_error *err = kd_parse_options(&whatis_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs != 1)
 		return kd_error_create(KD_ERR_USAGE, "expected a type or a symbol");
 	if ((err = need_types(s)))
@@ -759,13 +756,11 @@ static struct kd_error *whatis_run(struct kd_session *s, int argc, char **argv)
 
 /* ---- p --------------------------------------------------------------------------------- */
 
-static struct kd_error *p_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *p_run(struct kd_session *s, const struct kd_args *args)
 {
-	int nargs;
-	struct kd_optval v[1];
-	struct kd_error *err = kd_parse_options(&p_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs != 1)
 		return kd_error_create(KD_ERR_USAGE, "expected SYMBOL[.member][:cpu]");
 	if ((err = need_types(s)))
@@ -898,11 +893,12 @@ out:
 
 /* ---- list ------------------------------------------------------------------------------ */
 
-enum { LO_O, LO_H, LO_S, LO_NOPT };
+enum { LO_O, LO_H, LO_S, LO_JSON, LO_NOPT };
 static const struct kd_option list_opts[] = {
 	[LO_O] = { "o", KD_ARG_STRING, "OFFSET", "offset of the list_head in each entry: a number or struct.member" },
 	[LO_H] = { "H", KD_ARG_NONE, NULL, "start is a list head, not an entry (it is not printed)" },
-	[LO_S] = { "s", KD_ARG_STRING, "STRUCT[.MEMBER,...]", "print each entry as this struct (or these members)" },
+	[LO_S] = { "s", KD_ARG_TYPE, "STRUCT[.MEMBER,...]", "print each entry as this struct (or these members)" },
+	[LO_JSON] = KD_OPTION_JSON,
 	[LO_NOPT] = { NULL },
 };
 
@@ -942,13 +938,12 @@ static bool seen_add(struct seen *h, uint64_t a)
 	return true;
 }
 
-static struct kd_error *list_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *list_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[LO_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&list_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs != 1)
 		return kd_error_create(KD_ERR_USAGE, "expected the start address");
 	uint64_t start, offset = 0;
@@ -1064,7 +1059,7 @@ static const struct kd_command commands[6] = { {
 		"  kdive> struct uts_namespace init_uts_ns --json",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
 	.run = struct_run,
 }, {
 	.name = "union",
@@ -1075,7 +1070,7 @@ static const struct kd_command commands[6] = { {
 		"  kdive> union -o thread_union",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
 	.run = union_run,
 }, {
 	.name = "whatis",
@@ -1091,8 +1086,9 @@ static const struct kd_command commands[6] = { {
 		"  kdive> whatis pid_t\n"
 		"  typedef __kernel_pid_t pid_t;\n"
 		"  kdive> whatis pid_type",
+	.options = json_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
 	.run = whatis_run,
 }, {
 	.name = "p",
@@ -1111,8 +1107,9 @@ static const struct kd_command commands[6] = { {
 		"  kdive> p init_uts_ns.name.release\n"
 		"  kdive> p runqueues\n"
 		"  kdive> p init_task.pid --json",
+	.options = json_opts,
 	.operand = KD_ARG_SYMBOL,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS,
 	.run = p_run,
 }, {
 	.name = "list",
@@ -1129,7 +1126,7 @@ static const struct kd_command commands[6] = { {
 		"  kdive> list -o task_struct.tasks -s task_struct.pid,comm init_task",
 	.options = list_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES,
 	.run = list_run,
 }, { NULL } };
 

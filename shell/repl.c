@@ -14,6 +14,7 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
+#include "core/options.h"
 #include "shell.h"
 
 static struct kd_shell *cur; // readline's completion callbacks take no context
@@ -47,24 +48,14 @@ static const struct kd_command *opt_cmd;
 static char *complete_option(const char *text, int state)
 {
 	static int i;
-	static bool json_done;
 	size_t len = strlen(text);
-	if (!state) {
+	if (!state)
 		i = 0;
-		json_done = false;
-	}
 	char buf[128];
 	while (opt_cmd->options && opt_cmd->options[i].name) {
-		const char *n = opt_cmd->options[i++].name;
-		bool word = strlen(n) > 1 && !(n[0] >= '0' && n[0] <= '9');
-		snprintf(buf, sizeof(buf), "%s%s", word ? "--" : "-", n);
+		kd_option_label(&opt_cmd->options[i++], buf, sizeof(buf));
 		if (strncmp(buf, text, len) == 0)
 			return dup_match(buf);
-	}
-	if (!json_done && (opt_cmd->flags & KD_CMD_JSON)) {
-		json_done = true;
-		if (strncmp("--json", text, len) == 0)
-			return dup_match("--json");
 	}
 	return NULL;
 }
@@ -264,7 +255,7 @@ void kd_repl(struct kd_shell *sh)
 		read_history(hist);
 	stifle_history(1000);
 
-	while (!kd_shell_exit_requested) {
+	while (!sh->exit_requested) {
 		interrupted = 0;
 		char *line = readline("kdive> ");
 		if (!line) {
