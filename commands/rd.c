@@ -275,16 +275,16 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 static const struct kd_command commands[2] = { {
 	.name = "rd",
 	.summary = "read memory",
-	.synopsis = "[-p | -u --pgd PADDR] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
+	.synopsis = "[-p | -u [--pgd PADDR]] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
 	.help = "Display memory at an address: count values (default 1) of the chosen\n"
 		"size, 16 bytes a line with the ASCII translation, as crash does.  The\n"
 		"address is hexadecimal (0x optional); count is decimal.  The address is\n"
 		"kernel virtual (translated through the kernel's page tables); with -p it\n"
-		"is physical; with -u it is a user address of the process whose page-table\n"
-		"root --pgd gives (a physical address or CR3 value: crash's -u uses \"the\n"
-		"current context\", which kdive does not have yet; vtop --roots finds the\n"
-		"roots).  An unmapped address stops the output with an error saying where\n"
-		"the page-table walk stopped; a page missing from the dump, with an error\n"
+		"is physical; with -u it is a user address of the current context's process\n"
+		"(set PID), as in crash, or of the process whose page-table root --pgd gives\n"
+		"(a physical address or CR3 value; vtop --roots finds the roots).  An\n"
+		"unmapped address stops the output with an error saying where the\n"
+		"page-table walk stopped; a page missing from the dump, with an error\n"
 		"naming its physical address.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
