@@ -21,7 +21,7 @@
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 
-enum { O_R, O_F, O_U, O_B, O_I, O_FILE, O_DIFF, O_NOPT };
+enum { O_R, O_F, O_U, O_B, O_I, O_FILE, O_DIFF, O_JSON, O_NOPT };
 static const struct kd_option dis_opts[] = {
 	[O_R] = { "r", KD_ARG_NONE, NULL, "from the start of the function up to and including the address" },
 	[O_F] = { "f", KD_ARG_NONE, NULL, "from the address to the end of the function" },
@@ -30,10 +30,9 @@ static const struct kd_option dis_opts[] = {
 	[O_I] = { "i", KD_ARG_NONE, NULL, "Intel syntax (default: AT&T, as crash and gdb)" },
 	[O_FILE] = { "file", KD_ARG_FILE, "VMLINUX", "read the bytes from this vmlinux, not from the dump" },
 	[O_DIFF] = { "diff", KD_ARG_FILE, "VMLINUX", "list the instructions where the dump's text differs from VMLINUX" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
 
 enum { MAX_FUNC = 256 * 1024, MAX_INSN = 15 };
 
@@ -415,13 +414,12 @@ out:
 	return err;
 }
 
-static struct kd_error *dis_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *dis_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs < 1 || nargs > 2)
 		return kd_error_create(KD_ERR_USAGE, "expected an address or symbol and an optional count");
 	struct kd_as user_as;
@@ -534,7 +532,7 @@ static const struct kd_command commands[2] = {
 			"  kdive> dis --diff /usr/lib/debug/boot/vmlinux-6.1.0-28-amd64 schedule",
 		.options = dis_opts,
 		.operand = KD_ARG_SYMBOL,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_MODULES,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_MODULES,
 		.run = dis_run,
 	},
 	{ NULL },

@@ -49,8 +49,6 @@ static bool prstatus(struct kd_session *s, const struct kd_note *n, struct cpu_r
 	return true;
 }
 
-static const struct kd_command commands[3];
-
 static void print_cache(struct kd_session *s)
 {
 	struct kd_cache_info ci;
@@ -76,21 +74,18 @@ static void print_cache(struct kd_session *s)
 	kd_printf(s, "     EVICTIONS: %" PRIu64 "\n", ci.evictions);
 }
 
-enum { D_C, D_NOPT };
+enum { D_C, D_JSON, D_NOPT };
 static const struct kd_option dumpinfo_opts[] = {
 	[D_C] = { "c", KD_ARG_NONE, NULL, "only the page cache's counters" },
+	[D_JSON] = KD_OPTION_JSON,
 	[D_NOPT] = { NULL },
 };
 
-static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *dumpinfo_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval ov[D_NOPT];
-	int nargs;
-	struct kd_error *perr = kd_parse_options(&commands[0], argc, argv, ov, &nargs);
-	if (perr)
-		return perr;
-	if (nargs > 0)
-		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	const struct kd_optval *ov = args->opt;
+	if (args->argc > 1)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", args->argv[1]);
 	if (ov[D_C].count) {
 		print_cache(s);
 		return NULL;
@@ -207,21 +202,19 @@ static struct kd_error *dumpinfo_run(struct kd_session *s, int argc, char **argv
 	return NULL;
 }
 
-enum { C_S, C_NOPT };
+enum { C_S, C_JSON, C_NOPT };
 static const struct kd_option cache_opts[] = {
 	[C_S] = { "s", KD_ARG_INT, "PAGES", "resize the cache to PAGES pages (0: off); drops its contents" },
+	[C_JSON] = KD_OPTION_JSON,
 	[C_NOPT] = { NULL },
 };
 
-static struct kd_error *cache_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *cache_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval ov[C_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[1], argc, argv, ov, &nargs);
-	if (err)
-		return err;
-	if (nargs > 0)
-		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	const struct kd_optval *ov = args->opt;
+	struct kd_error *err = NULL;
+	if (args->argc > 1)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", args->argv[1]);
 	if (ov[C_S].count) {
 		uint64_t n;
 		err = kd_parse_u64(ov[C_S].arg, false, &n);
@@ -239,7 +232,6 @@ static const struct kd_command commands[3] = {
 	{
 		.name = "dumpinfo",
 		.summary = "the dump file's format, segments, notes and VMCOREINFO",
-		.synopsis = "[-c] [--json]",
 		.options = dumpinfo_opts,
 		.help = "Show what the dump file itself holds: its format, the physical memory\n"
 			"segments and where they lie in the file, the ELF notes (with each CPU's\n"
@@ -253,13 +245,12 @@ static const struct kd_command commands[3] = {
 			"  kdive> dumpinfo | grep SYMBOL\n"
 			"  kdive> dumpinfo --json > info.json\n"
 			"  kdive> dumpinfo -c",
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.flags = KD_CMD_NEEDS_DUMP,
 		.run = dumpinfo_run,
 	},
 	{
 		.name = "cache",
 		.summary = "show or resize the page cache of decoded dump pages",
-		.synopsis = "[-s PAGES] [--json]",
 		.help = "Show the page cache's counters: capacity and pages held, hits, misses,\n"
 			"pages decompressed by the format and evictions.  All formats share one\n"
 			"LRU cache of decoded pages; its size is $KDIVE_CACHE_PAGES (default\n"
@@ -270,7 +261,7 @@ static const struct kd_command commands[3] = {
 			"  kdive> cache -s 4096\n"
 			"  kdive> cache --json",
 		.options = cache_opts,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.flags = KD_CMD_NEEDS_DUMP,
 		.run = cache_run,
 	},
 	{ NULL },

@@ -13,15 +13,13 @@
 
 #include <kdive/module.h>
 
-enum { O_SVG, O_NOPT };
+enum { O_SVG, O_JSON, O_NOPT };
 
 static const struct kd_option layout_opts[] = {
 	[O_SVG] = { "svg", KD_ARG_FILE, "FILE", "also draw the map as an SVG picture into FILE" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
-#define layout_cmd commands[0]
 
 // A region or hole, for printing.
 struct band {
@@ -167,14 +165,11 @@ static struct kd_error *write_svg(struct kd_session *s, const char *path, const 
 	return NULL;
 }
 
-static struct kd_error *layout_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *layout_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&layout_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
-	if (nargs)
+	const struct kd_optval *v = args->opt;
+	struct kd_error *err = NULL;
+	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "layout takes no operands");
 	struct kd_vm_info info;
 	kd_vm_info_get(s, &info);
@@ -248,7 +243,6 @@ static struct kd_error *layout_run(struct kd_session *s, int argc, char **argv)
 static const struct kd_command commands[2] = { {
 	.name = "layout",
 	.summary = "the kernel virtual memory map of this dump, and its physical memory",
-	.synopsis = "[--svg FILE] [--json]",
 	.help = "Print the kernel's virtual memory map the way the kernel documents it\n"
 		"(Documentation/arch/x86/x86_64/mm.rst), but with this dump's real bases:\n"
 		"with KASLR the direct map (page_offset_base), vmalloc (vmalloc_base) and\n"
@@ -266,7 +260,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> layout --json | jq -r '.regions[] | select(.name == \"vmalloc\") | .start'",
 	.options = layout_opts,
 	.operand = KD_ARG_NONE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
 	.run = layout_run,
 }, { NULL } };
 

@@ -14,9 +14,6 @@
 
 enum { LIST_MAX = 1000000 };
 
-static const struct kd_command commands[2];
-#define list_cmd commands[0]
-
 static struct kd_error *need_types(struct kd_session *s)
 {
 	if (kd_types_available(s))
@@ -25,11 +22,12 @@ static struct kd_error *need_types(struct kd_session *s)
 			       "no types: the dump's BTF was not found (use --btf FILE or --vmlinux FILE)");
 }
 
-enum { LO_O, LO_H, LO_S, LO_NOPT };
+enum { LO_O, LO_H, LO_S, LO_JSON, LO_NOPT };
 static const struct kd_option list_opts[] = {
 	[LO_O] = { "o", KD_ARG_STRING, "OFFSET", "offset of the list_head in each entry: a number or struct.member" },
 	[LO_H] = { "H", KD_ARG_NONE, NULL, "start is a list head, not an entry (it is not printed)" },
-	[LO_S] = { "s", KD_ARG_STRING, "STRUCT[.MEMBER,...]", "print each entry as this struct (or these members)" },
+	[LO_S] = { "s", KD_ARG_TYPE, "STRUCT[.MEMBER,...]", "print each entry as this struct (or these members)" },
+	[LO_JSON] = KD_OPTION_JSON,
 	[LO_NOPT] = { NULL },
 };
 
@@ -69,13 +67,12 @@ static bool seen_add(struct seen *h, uint64_t a)
 	return true;
 }
 
-static struct kd_error *list_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *list_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[LO_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&list_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs != 1)
 		return kd_error_create(KD_ERR_USAGE, "expected the start address");
 	uint64_t start, offset = 0;
@@ -173,7 +170,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> list -o task_struct.tasks -s task_struct.pid,comm init_task",
 	.options = list_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES |
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES |
 		 KD_CMD_USES_MODULES,
 	.run = list_run,
 }, { NULL } };

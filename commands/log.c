@@ -25,17 +25,16 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
-enum { O_T, O_TT, O_M, O_C, O_D, O_NOPT };
+enum { O_T, O_TT, O_M, O_C, O_D, O_JSON, O_NOPT };
 static const struct kd_option log_opts[] = {
 	[O_T] = { "t", KD_ARG_NONE, NULL, "no timestamps" },
 	[O_TT] = { "T", KD_ARG_NONE, NULL, "wall-clock timestamps (from the kernel's timekeeper; local time zone)" },
 	[O_M] = { "m", KD_ARG_NONE, NULL, "show each message's level as <N>" },
 	[O_C] = { "c", KD_ARG_NONE, NULL, "show the caller: [Tpid] thread or [Ccpu] CPU" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "show device info (SUBSYSTEM=, DEVICE=) below a message" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
 
 // The VMCOREINFO layout, looked up once per run.
 struct layout {
@@ -587,15 +586,12 @@ static struct kd_error *boot_wall_time(struct kd_session *s, int64_t *ret)
 	return NULL;
 }
 
-static struct kd_error *log_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *log_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
-	if (err)
-		return err;
-	if (nargs)
-		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	const struct kd_optval *v = args->opt;
+	struct kd_error *err = NULL;
+	if (args->argc > 1)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", args->argv[1]);
 	struct out_opts o = {
 		.no_ts = v[O_T].count, .level = v[O_M].count, .caller = v[O_C].count,
 		.devinfo = v[O_D].count, .json = kd_json_mode(s), .wall = v[O_TT].count > 0,
@@ -625,7 +621,6 @@ static const struct kd_command commands[2] = {
 	{
 		.name = "log",
 		.summary = "the kernel log (dmesg) from the dump",
-		.synopsis = "[-t] [-m] [-c] [-d] [--json]",
 		.help = "Print the kernel message buffer as dmesg and crash do: a timestamp in\n"
 			"seconds since boot, then the text; lines of a multi-line message are\n"
 			"indented to the text column; bytes that are not printable ASCII are\n"
@@ -638,7 +633,7 @@ static const struct kd_command commands[2] = {
 			"  kdive> log -m -c | grep '<3>'\n"
 			"  kdive> log --json | jq -r '.[] | select(.level <= 3) | .text'",
 		.options = log_opts,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO | KD_CMD_USES_SYMBOLS |
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO | KD_CMD_USES_SYMBOLS |
 			 KD_CMD_USES_TYPES,
 		.run = log_run,
 	},

@@ -16,29 +16,22 @@
 // p refuses a value larger than this.
 enum { MAX_READ = 64 << 20 };
 
-static const struct kd_command commands[3];
-#define whatis_cmd commands[0]
-#define p_cmd commands[1]
+static const struct kd_option json_opts[] = { KD_OPTION_JSON, { NULL } };
 
-/* What whatis and p start with: their options, exactly one operand (what it should be), types. */
-static struct kd_error *operand(struct kd_session *s, const struct kd_command *cmd, int argc, char **argv,
-				const char *what)
+/* What whatis and p start with: exactly one operand (what it should be); types come by the flags. */
+static struct kd_error *operand(const struct kd_args *args, const char *what)
 {
-	int nargs;
-	struct kd_optval v[1];
-	struct kd_error *err = kd_parse_options(cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
-	if (nargs != 1)
+	if (args->argc != 2)
 		return kd_error_create(KD_ERR_USAGE, "expected %s", what);
-	return NULL; // types: KD_CMD_NEEDS_TYPES
+	return NULL;
 }
 
 /* ---- whatis ------------------------------------------------------------------------ */
 
-static struct kd_error *whatis_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *whatis_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_error *err = operand(s, &whatis_cmd, argc, argv, "a type or a symbol");
+	char **argv = args->argv;
+	struct kd_error *err = operand(args, "a type or a symbol");
 	if (err)
 		return err;
 	const char *name = argv[1];
@@ -131,9 +124,10 @@ static void print_function(struct kd_session *s, const char *expr, uint32_t id, 
 	free(tn);
 }
 
-static struct kd_error *p_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *p_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_error *err = operand(s, &p_cmd, argc, argv, "SYMBOL[.member][:cpu]");
+	char **argv = args->argv;
+	struct kd_error *err = operand(args, "SYMBOL[.member][:cpu]");
 	if (err)
 		return err;
 	char *expr = strdup(argv[1]);
@@ -250,8 +244,9 @@ static const struct kd_command commands[3] = { {
 		"  kdive> whatis pid_t\n"
 		"  typedef __kernel_pid_t pid_t;\n"
 		"  kdive> whatis pid_type",
+	.options = json_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
 		 KD_CMD_USES_MODULES,
 	.run = whatis_run,
 }, {
@@ -271,8 +266,9 @@ static const struct kd_command commands[3] = { {
 		"  kdive> p init_uts_ns.name.release\n"
 		"  kdive> p runqueues\n"
 		"  kdive> p init_task.pid --json",
+	.options = json_opts,
 	.operand = KD_ARG_SYMBOL,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
 		 KD_CMD_USES_MODULES,
 	.run = p_run,
 }, { NULL } };

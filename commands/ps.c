@@ -72,7 +72,7 @@ static const char *state_name(const struct kd_task *t, bool crash_style)
 	return kd_task_state_name(kd_task_state(t), crash_style ? KD_TS_CRASH : KD_TS_PROC);
 }
 
-enum { O_K, O_U, O_G, O_P, O_C, O_T, O_A, O_S, O_AA, O_H, O_NOPT };
+enum { O_K, O_U, O_G, O_P, O_C, O_T, O_A, O_S, O_AA, O_H, O_JSON, O_NOPT };
 static const struct kd_option ps_opts[] = {
 	[O_K] = { "k", KD_ARG_NONE, NULL, "kernel threads only" },
 	[O_U] = { "u", KD_ARG_NONE, NULL, "user tasks only" },
@@ -84,10 +84,9 @@ static const struct kd_option ps_opts[] = {
 	[O_S] = { "S", KD_ARG_NONE, NULL, "a summary of the task states" },
 	[O_AA] = { "A", KD_ARG_NONE, NULL, "the active task on each CPU" },
 	[O_H] = { "H", KD_ARG_NONE, NULL, "no header" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[3];
 
 // Operand matching: a decimal pid, a task address (hex), or a regex on comm.
 struct selector {
@@ -290,13 +289,12 @@ static void print_summary(struct kd_session *s)
 		kd_json_end_object(s);
 }
 
-static struct kd_error *ps_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	struct figures f;
 	if ((err = load(s, &f)))
 		return err;
@@ -366,6 +364,7 @@ out:
 
 static const struct kd_option ctx_opts[] = {
 	{ "c", KD_ARG_INT, "CPU", "the task running on this CPU" },
+	KD_OPTION_JSON,
 	{ NULL },
 };
 
@@ -386,13 +385,12 @@ static void print_context(struct kd_session *s, const struct kd_task *t)
 		  t->pid, t->comm, t->addr, t->cpu, ls, is_active(t) ? " (ACTIVE)" : "");
 }
 
-static struct kd_error *context_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *context_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[1];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[1], argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if ((err = kd_tasks_load(s)))
 		return err;
 	const struct kd_task *pick = NULL;
@@ -449,7 +447,7 @@ static const struct kd_command commands[3] = {
 			"  kdive> ps --json | jq '.[] | select(.state == \"UN\")'",
 		.options = ps_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
 			 KD_CMD_NEEDS_TASKS,
 		.run = ps_run,
 	},
@@ -465,7 +463,7 @@ static const struct kd_command commands[3] = {
 			"  kdive> set -c 1",
 		.options = ctx_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
 			 KD_CMD_NEEDS_TASKS,
 		.run = context_run,
 	},

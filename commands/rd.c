@@ -9,7 +9,7 @@
 
 #include <kdive/module.h>
 
-enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_U, O_PGD, O_NOPT };
+enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_U, O_PGD, O_JSON, O_NOPT };
 
 static const struct kd_option rd_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "the address is physical" },
@@ -23,11 +23,9 @@ static const struct kd_option rd_opts[] = {
 	[O_UD] = { "D", KD_ARG_NONE, NULL, "unsigned decimal" },
 	[O_U] = { "u", KD_ARG_NONE, NULL, "user virtual address in the current context (set PID) or --pgd" },
 	[O_PGD] = { "pgd", KD_ARG_ADDR, "PADDR", "-u: the process's page-table root (physical, or CR3)" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
-#define rd_cmd commands[0]
 
 // Where the address lives: physical, kernel virtual or a process's.
 struct space {
@@ -138,13 +136,12 @@ static struct kd_error *rd_string(struct kd_session *s, const struct space *sp, 
 	return err;
 }
 
-static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&rd_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs < 1 || nargs > 2)
 		return kd_error_create(KD_ERR_USAGE, "expected an address and an optional count");
 	struct space sp = { .phys = v[O_P].count > 0, .as = { .kind = KD_AS_KERNEL } };
@@ -278,16 +275,16 @@ static struct kd_error *rd_run(struct kd_session *s, int argc, char **argv)
 static const struct kd_command commands[2] = { {
 	.name = "rd",
 	.summary = "read memory",
-	.synopsis = "[-p | -u --pgd PADDR] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
+	.synopsis = "[-p | -u [--pgd PADDR]] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
 	.help = "Display memory at an address: count values (default 1) of the chosen\n"
 		"size, 16 bytes a line with the ASCII translation, as crash does.  The\n"
 		"address is hexadecimal (0x optional); count is decimal.  The address is\n"
 		"kernel virtual (translated through the kernel's page tables); with -p it\n"
-		"is physical; with -u it is a user address of the process whose page-table\n"
-		"root --pgd gives (a physical address or CR3 value: crash's -u uses \"the\n"
-		"current context\", which kdive does not have yet; vtop --roots finds the\n"
-		"roots).  An unmapped address stops the output with an error saying where\n"
-		"the page-table walk stopped; a page missing from the dump, with an error\n"
+		"is physical; with -u it is a user address of the current context's process\n"
+		"(set PID), as in crash, or of the process whose page-table root --pgd gives\n"
+		"(a physical address or CR3 value; vtop --roots finds the roots).  An\n"
+		"unmapped address stops the output with an error saying where the\n"
+		"page-table walk stopped; a page missing from the dump, with an error\n"
 		"naming its physical address.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
@@ -300,7 +297,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> rd -u --pgd 1fd9c000 7ffd12340000 4",
 	.options = rd_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+	.flags = KD_CMD_NEEDS_DUMP,
 	.run = rd_run,
 }, { NULL } };
 

@@ -10,24 +10,19 @@
 #include <kdive/print.h>
 #include <kdive/types.h>
 
-static const struct kd_command commands[3];
-#define struct_cmd commands[0]
-#define union_cmd commands[1]
-
-enum { SO_O, SO_NOPT };
+enum { SO_O, SO_JSON, SO_NOPT };
 static const struct kd_option struct_opts[] = {
 	[SO_O] = { "o", KD_ARG_NONE, NULL, "show member offsets" },
+	[SO_JSON] = KD_OPTION_JSON,
 	[SO_NOPT] = { NULL },
 };
 
-static struct kd_error *struct_common(struct kd_session *s, const struct kd_command *cmd, const char *kw,
-				      int argc, char **argv)
+static struct kd_error *struct_common(struct kd_session *s, const char *kw, const struct kd_args *args)
 {
-	struct kd_optval v[SO_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	if (nargs < 1 || nargs > 3)
 		return kd_error_create(KD_ERR_USAGE, "expected a type, an optional address and count");
 	struct kd_member_spec sp;
@@ -70,14 +65,14 @@ out:
 	return err;
 }
 
-static struct kd_error *struct_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *struct_run(struct kd_session *s, const struct kd_args *args)
 {
-	return struct_common(s, &struct_cmd, "struct", argc, argv);
+	return struct_common(s, "struct", args);
 }
 
-static struct kd_error *union_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *union_run(struct kd_session *s, const struct kd_args *args)
 {
-	return struct_common(s, &union_cmd, "union", argc, argv);
+	return struct_common(s, "union", args);
 }
 
 static const struct kd_command commands[3] = { {
@@ -106,7 +101,7 @@ static const struct kd_command commands[3] = { {
 		"  kdive> struct uts_namespace init_uts_ns --json",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
 		 KD_CMD_USES_MODULES,
 	.run = struct_run,
 }, {
@@ -118,7 +113,7 @@ static const struct kd_command commands[3] = { {
 		"  kdive> union -o thread_union",
 	.options = struct_opts,
 	.operand = KD_ARG_TYPE,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_USES_SYMBOLS |
 		 KD_CMD_USES_MODULES,
 	.run = union_run,
 }, { NULL } };

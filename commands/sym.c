@@ -10,16 +10,15 @@
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 
-enum { O_L, O_Q, O_M, O_NOPT };
+enum { O_L, O_Q, O_M, O_JSON, O_NOPT };
 
 static const struct kd_option sym_opts[] = {
 	[O_L] = { "l", KD_ARG_NONE, NULL, "list every symbol in address order (modules last, tagged [module])" },
 	[O_Q] = { "q", KD_ARG_STRING, "STRING", "list the symbols whose name contains STRING" },
 	[O_M] = { "m", KD_ARG_STRING, "MODULE", "list the symbols of a loaded module" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
 
 static void show(struct kd_session *s, const struct kd_symbol *sym, uint64_t off, bool with_off)
 {
@@ -61,13 +60,12 @@ static int list_cb(const struct kd_symbol *sym, void *arg)
 	return 0;
 }
 
-static struct kd_error *sym_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *sym_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	int modes = !!v[O_L].count + !!v[O_Q].count + !!v[O_M].count;
 	if (modes > 1 || (modes && nargs))
 		return kd_error_create(KD_ERR_USAGE, "give one of -l, -q STRING, -m MODULE or symbols and addresses");
@@ -145,7 +143,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> sym schedule --json",
 	.options = sym_opts,
 	.operand = KD_ARG_SYMBOL,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_USES_MODULES,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_USES_MODULES,
 	.run = sym_run,
 }, { NULL } };
 

@@ -21,10 +21,15 @@ static void format_size(char *buf, size_t len, uint64_t bytes)
 		snprintf(buf, len, "%.1f %s", v, unit);
 }
 
-static struct kd_error *sys_run(struct kd_session *s, int argc, char **argv)
+static const struct kd_option sys_opts[] = {
+	KD_OPTION_JSON,
+	{ NULL },
+};
+
+static struct kd_error *sys_run(struct kd_session *s, const struct kd_args *args)
 {
-	if (argc > 1)
-		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", argv[1]);
+	if (args->argc > 1)
+		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", args->argv[1]);
 	const char *release = kd_vmcoreinfo_get(s, "OSRELEASE");
 	uint64_t crashtime = 0;
 	struct kd_error *err = kd_vmcoreinfo_number(s, "CRASHTIME", &crashtime);
@@ -76,7 +81,6 @@ static const struct kd_command commands[] = {
 	{
 		.name = "sys",
 		.summary = "system information: kernel release, dump file, cpus, memory",
-		.synopsis = "[--json]",
 		.help = "Print the banner crash prints at start-up, from the dump alone:\n"
 			"the kernel release (VMCOREINFO OSRELEASE), the dump file and its format,\n"
 			"the number of CPUs (per-CPU register notes), the time of the crash\n"
@@ -88,7 +92,8 @@ static const struct kd_command commands[] = {
 			"      DUMPFILE: vmcore.elf  [ELF64 vmcore (QEMU dump-guest-memory)]\n"
 			"          CPUS: 2\n"
 			"  kdive> sys --json | jq .release",
-		.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP,
+		.options = sys_opts,
+		.flags = KD_CMD_NEEDS_DUMP,
 		.run = sys_run,
 	},
 	{ NULL },

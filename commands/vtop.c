@@ -12,7 +12,7 @@
 
 #include <kdive/module.h>
 
-enum { O_C, O_K, O_U, O_PGD, O_V, O_CHECK, O_ROOTS, O_NOPT };
+enum { O_C, O_K, O_U, O_PGD, O_V, O_CHECK, O_ROOTS, O_JSON, O_NOPT };
 
 static const struct kd_option vtop_opts[] = {
 	[O_C] = { "c", KD_ARG_PID, "PID", "in the address space of process PID" },
@@ -25,11 +25,9 @@ static const struct kd_option vtop_opts[] = {
 		      "compare the linear fast path with the full walk for each address" },
 	[O_ROOTS] = { "roots", KD_ARG_NONE, NULL,
 		      "find the page-table roots in physical memory (and translate the addresses in each)" },
+	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
-
-static const struct kd_command commands[2];
-#define vtop_cmd commands[0]
 
 /* ---- collecting the walk -------------------------------------------------------- */
 
@@ -557,13 +555,12 @@ out:
 	return err;
 }
 
-static struct kd_error *vtop_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *vtop_run(struct kd_session *s, const struct kd_args *args)
 {
-	struct kd_optval v[O_NOPT];
-	int nargs;
-	struct kd_error *err = kd_parse_options(&vtop_cmd, argc, argv, v, &nargs);
-	if (err)
-		return err;
+	const struct kd_optval *v = args->opt;
+	int nargs = args->argc - 1;
+	char **argv = args->argv;
+	struct kd_error *err = NULL;
 	struct ctx c = { .verbose = v[O_V].count > 0 };
 	kd_vm_info_get(s, &c.info);
 	if (!c.info.arch)
@@ -662,7 +659,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> vtop -u --pgd 1fd9c000 7ffd12340000 --json",
 	.options = vtop_opts,
 	.operand = KD_ARG_ADDR,
-	.flags = KD_CMD_JSON | KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
 	.run = vtop_run,
 }, { NULL } };
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Commands that belong to the shell itself: help, alias, source, load,
-// unload, modules, set, exit.  They use the same struct kd_command as modules;
-// each finds its shell through the one registered shell pointer below, since
-// a command gets only the session.
+// unload, modules, set, exit, and the built-in forwards ("help -D", "set
+// PID").  They use the same struct kd_command as modules; since a command
+// gets only the session, each finds its shell through the session's shell
+// pointer (the_shell).
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/options.h"
 #include "shell.h"
 
 #define the_shell ((struct kd_shell *)s->shell)
@@ -35,7 +37,9 @@ static void print_indented(struct kd_session *s, const char *p, size_t len)
 static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
 {
 	kd_printf(s, "NAME\n  %s - %s\n\n", cmd->name, cmd->summary ? cmd->summary : "");
-	kd_printf(s, "SYNOPSIS\n  %s %s\n\n", cmd->name, cmd->synopsis ? cmd->synopsis : "");
+	char *synopsis = kd_command_synopsis(cmd);
+	kd_printf(s, "SYNOPSIS\n  %s %s\n\n", cmd->name, synopsis ? synopsis : "");
+	free(synopsis);
 	const char *help = cmd->help ? cmd->help : "";
 	const char *ex = strncmp(help, "EXAMPLES\n", 9) == 0 ? help : strstr(help, "\nEXAMPLES\n");
 	size_t desc_len = ex ? (size_t)(ex - help) : strlen(help);
@@ -47,19 +51,16 @@ static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
 		kd_printf(s, "\n");
 	}
 	bool any = cmd->options && cmd->options[0].name;
-	if (any || (cmd->flags & KD_CMD_JSON))
+	if (any)
 		kd_printf(s, "OPTIONS\n");
 	for (const struct kd_option *o = cmd->options; o && o->name; o++) {
-		char left[64];
-		bool word = strlen(o->name) > 1 && !(o->name[0] >= '0' && o->name[0] <= '9');
-		snprintf(left, sizeof(left), "%s%s%s%s", word ? "--" : "-", o->name,
-			 o->arg != KD_ARG_NONE ? " " : "",
+		char label[64], left[128];
+		kd_option_label(o, label, sizeof(label));
+		snprintf(left, sizeof(left), "%s%s%s", label, o->arg != KD_ARG_NONE ? " " : "",
 			 o->arg != KD_ARG_NONE ? (o->argname ? o->argname : "ARG") : "");
 		kd_printf(s, "  %-20s %s\n", left, o->help ? o->help : "");
 	}
-	if (cmd->flags & KD_CMD_JSON)
-		kd_printf(s, "  %-20s %s\n", "--json", "print one JSON document instead of text");
-	if (any || (cmd->flags & KD_CMD_JSON))
+	if (any)
 		kd_printf(s, "\n");
 	if (ex) {
 		ex += ex[0] == '\n' ? 10 : 9;
@@ -68,26 +69,37 @@ static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
 	}
 }
 
+// -D never reaches help_run: "help -D" forwards to dumpinfo (below).
 static const struct kd_option help_opts[] = {
 	{ "D", KD_ARG_NONE, NULL, "dump file information (same as 'dumpinfo')" },
 	{ NULL },
 };
 
-static struct kd_error *help_run(struct kd_session *s, int argc, char **argv)
+const char *kd_builtin_forward(struct kd_shell *sh, int argc, char *const *argv, int *drop_ret)
+{
+	*drop_ret = 0;
+	if (strcmp(argv[0], "help") == 0) {
+		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "-D") == 0) {
+				*drop_ret = i;
+				return "dumpinfo";
+			}
+		return NULL;
+	}
+	// crash's "set PID | TASK | -c CPU" is the task context, which the ps
+	// module's "context" command owns; set alone shows it.  Without that
+	// module, set has only the shell's settings.
+	if (strcmp(argv[0], "set") == 0 && !(argc > 1 && strcmp(argv[1], "scroll") == 0) &&
+	    kd_shell_find(sh, "context"))
+		return "context";
+	return NULL;
+}
+
+static struct kd_error *help_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
-	struct kd_optval v[1];
-	int n;
-	struct kd_error *err = kd_parse_options(kd_shell_find(sh, "help"), argc, argv, v, &n);
-	if (err)
-		return err;
-	if (v[0].count) {
-		const struct kd_command *di = kd_shell_find(sh, "dumpinfo");
-		if (!di)
-			return kd_error_create(KD_ERR_NOTFOUND, "the dumpinfo module is not loaded");
-		char *dargv[] = { (char *)"dumpinfo", NULL };
-		return di->run(s, 1, dargv);
-	}
+	int n = a->argc - 1;
+	char **argv = a->argv;
 	if (n == 0) {
 		struct kd_cmd_entry *sorted = malloc((size_t)sh->ncmds * sizeof(*sorted));
 		if (!sorted)
@@ -105,9 +117,9 @@ static struct kd_error *help_run(struct kd_session *s, int argc, char **argv)
 	for (int i = 1; i <= n; i++) {
 		const struct kd_command *cmd = kd_shell_find(sh, argv[i]);
 		if (!cmd) {
-			const char *a = kd_alias_lookup(sh, argv[i]);
-			if (a) {
-				kd_printf(s, "%s is an alias for '%s'\n", argv[i], a);
+			const char *exp = kd_alias_lookup(sh, argv[i]);
+			if (exp) {
+				kd_printf(s, "%s is an alias for '%s'\n", argv[i], exp);
 				continue;
 			}
 			return kd_error_create(KD_ERR_NOTFOUND, "no command named '%s'", argv[i]);
@@ -127,19 +139,21 @@ const char *kd_alias_lookup(struct kd_shell *sh, const char *name)
 	return NULL;
 }
 
-static struct kd_error *alias_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *alias_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
+	int argc = a->argc;
+	char **argv = a->argv;
 	if (argc == 1) {
 		for (int i = 0; i < sh->naliases; i++)
 			kd_printf(s, "%-12s %s\n", sh->aliases[i].name, sh->aliases[i].expansion);
 		return NULL;
 	}
 	if (argc == 2) {
-		const char *a = kd_alias_lookup(sh, argv[1]);
-		if (!a)
+		const char *exp = kd_alias_lookup(sh, argv[1]);
+		if (!exp)
 			return kd_error_create(KD_ERR_NOTFOUND, "no alias named '%s'", argv[1]);
-		kd_printf(s, "%-12s %s\n", argv[1], a);
+		kd_printf(s, "%-12s %s\n", argv[1], exp);
 		return NULL;
 	}
 	if (kd_shell_find(sh, argv[1]))
@@ -177,10 +191,11 @@ static struct kd_error *alias_run(struct kd_session *s, int argc, char **argv)
 	return NULL;
 }
 
-static struct kd_error *unalias_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *unalias_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
-	if (argc != 2)
+	char **argv = a->argv;
+	if (a->argc != 2)
 		return kd_error_create(KD_ERR_USAGE, "expected one alias name");
 	for (int i = 0; i < sh->naliases; i++)
 		if (strcmp(sh->aliases[i].name, argv[1]) == 0) {
@@ -192,43 +207,43 @@ static struct kd_error *unalias_run(struct kd_session *s, int argc, char **argv)
 	return kd_error_create(KD_ERR_NOTFOUND, "no alias named '%s'", argv[1]);
 }
 
-static struct kd_error *source_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *source_run(struct kd_session *s, const struct kd_args *a)
 {
-	if (argc != 2)
+	if (a->argc != 2)
 		return kd_error_create(KD_ERR_USAGE, "expected one file name");
 	fflush(kd_out(s));
-	if (!kd_shell_run_file(the_shell, argv[1], false))
-		return kd_error_create(KD_ERR_USAGE, "'%s': a command failed", argv[1]);
+	if (!kd_shell_run_file(the_shell, a->argv[1], false))
+		return kd_error_create(KD_ERR_USAGE, "'%s': a command failed", a->argv[1]);
 	return NULL;
 }
 
-static struct kd_error *load_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *load_run(struct kd_session *s, const struct kd_args *a)
 {
-	if (argc < 2)
+	if (a->argc < 2)
 		return kd_error_create(KD_ERR_USAGE, "expected a module file");
-	for (int i = 1; i < argc; i++) {
-		struct kd_error *err = kd_module_load(the_shell, argv[i]);
+	for (int i = 1; i < a->argc; i++) {
+		struct kd_error *err = kd_module_load(the_shell, a->argv[i]);
 		if (err)
 			return err;
 		kd_printf(s, "loaded %s (%s)\n", the_shell->mods[the_shell->nmods - 1]->mod->name,
-			  argv[i]);
+			  a->argv[i]);
 	}
 	return NULL;
 }
 
-static struct kd_error *unload_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *unload_run(struct kd_session *s, const struct kd_args *a)
 {
-	if (argc < 2)
+	if (a->argc < 2)
 		return kd_error_create(KD_ERR_USAGE, "expected a module name");
-	for (int i = 1; i < argc; i++) {
-		struct kd_error *err = kd_module_unload(the_shell, argv[i]);
+	for (int i = 1; i < a->argc; i++) {
+		struct kd_error *err = kd_module_unload(the_shell, a->argv[i]);
 		if (err)
 			return err;
 	}
 	return NULL;
 }
 
-static struct kd_error *modules_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *modules_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
 	if (kd_json_mode(s)) {
@@ -263,14 +278,18 @@ static struct kd_error *modules_run(struct kd_session *s, int argc, char **argv)
 	return NULL;
 }
 
-static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
+// set PID, TASK or -c CPU forward to context (kd_builtin_forward); what
+// reaches here is the shell's own settings.
+static struct kd_error *set_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
-	if (argc == 1 && !kd_shell_find(sh, "context")) {
+	int argc = a->argc;
+	char **argv = a->argv;
+	if (argc == 1) {
 		kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
 		return NULL;
 	}
-	if (argc > 1 && strcmp(argv[1], "scroll") == 0) {
+	if (strcmp(argv[1], "scroll") == 0) {
 		if (argc == 2) {
 			kd_printf(s, "scroll: %s\n", sh->scroll ? "on" : "off");
 			return NULL;
@@ -283,48 +302,53 @@ static struct kd_error *set_run(struct kd_session *s, int argc, char **argv)
 			return kd_error_create(KD_ERR_USAGE, "scroll: expected on or off, not '%s'", argv[2]);
 		return NULL;
 	}
-	// Anything else is crash's "set PID | TASK | -c CPU": the task context,
-	// which the ps module's "context" command owns.
-	const struct kd_command *c = kd_shell_find(sh, "context");
-	if (c) {
-		argv[0] = (char *)"context";
-		struct kd_error *err = kd_shell_load_layers(s, c);
-		return err ? err : c->run(s, argc, argv);
-	}
 	return kd_error_create(KD_ERR_USAGE, "unknown setting '%s'", argv[1]);
 }
 
-static struct kd_error *exit_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *exit_run(struct kd_session *s, const struct kd_args *a)
 {
-	kd_shell_exit_requested = true;
+	the_shell->exit_requested = true;
 	return NULL;
 }
 
+static const struct kd_option json_opts[] = {
+	KD_OPTION_JSON,
+	{ NULL },
+};
+
 static const struct kd_command builtins[] = {
-	{ "help", "show the commands, or one command's manual page", "[-D] [command...]",
-	  "With no argument, list every command with its summary.  With command\n"
-	  "names, print each one's page: synopsis, description, options, examples.\n\n"
-	  "EXAMPLES\n  kdive> help rd\n  kdive> help -D",
-	  help_opts, KD_ARG_STRING, 0, help_run },
-	{ "alias", "define or list command aliases", "[name [command args...]]",
-	  "alias NAME TEXT makes NAME run TEXT followed by NAME's arguments.\n\n"
-	  "EXAMPLES\n  kdive> alias rp rd -p\n  kdive> rp 0x1000 4", NULL, KD_ARG_STRING, 0, alias_run },
-	{ "unalias", "remove an alias", "name", NULL, NULL, KD_ARG_STRING, 0, unalias_run },
-	{ "source", "run the commands in a file", "file",
-	  "Each line of the file is run as if typed.\n\nEXAMPLES\n  kdive> source triage.kd",
-	  NULL, KD_ARG_FILE, KD_CMD_NO_PAGER, source_run },
-	{ "load", "load a command module", "file.so...",
-	  "EXAMPLES\n  kdive> load ./mymod.so", NULL, KD_ARG_FILE, KD_CMD_NO_PAGER, load_run },
-	{ "unload", "unload a command module", "module...", NULL, NULL, KD_ARG_STRING,
-	  KD_CMD_NO_PAGER, unload_run },
-	{ "modules", "list the loaded command modules", "[--json]", NULL, NULL, KD_ARG_NONE,
-	  KD_CMD_JSON, modules_run },
-	{ "set", "set the task context, or shell settings", "[pid | task | -c cpu] | scroll [on|off]",
-	  "set PID, set TASK or set -c CPU sets the current task context (see\n'help context'); set alone shows it.  set scroll off turns the pager off.\n\n"
-	  "EXAMPLES\n  kdive> set 1\n  kdive> set scroll off", NULL, KD_ARG_PID, KD_CMD_NO_PAGER | KD_CMD_JSON, set_run },
-	{ "exit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
-	{ "quit", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
-	{ "q", "leave kdive", "", NULL, NULL, KD_ARG_NONE, KD_CMD_NO_PAGER, exit_run },
+	{ .name = "help", .summary = "show the commands, or one command's manual page",
+	  .operands = "[command...]",
+	  .help = "With no argument, list every command with its summary.  With command\n"
+		  "names, print each one's page: synopsis, description, options, examples.\n\n"
+		  "EXAMPLES\n  kdive> help rd\n  kdive> help -D",
+	  .options = help_opts, .operand = KD_ARG_STRING, .run = help_run },
+	{ .name = "alias", .summary = "define or list command aliases",
+	  .operands = "[name [command args...]]",
+	  .help = "alias NAME TEXT makes NAME run TEXT followed by NAME's arguments.\n\n"
+		  "EXAMPLES\n  kdive> alias rp rd -p\n  kdive> rp 0x1000 4",
+	  .operand = KD_ARG_STRING, .run = alias_run },
+	{ .name = "unalias", .summary = "remove an alias", .operands = "name",
+	  .operand = KD_ARG_STRING, .run = unalias_run },
+	{ .name = "source", .summary = "run the commands in a file", .operands = "file",
+	  .help = "Each line of the file is run as if typed.\n\nEXAMPLES\n  kdive> source triage.kd",
+	  .operand = KD_ARG_FILE, .flags = KD_CMD_NO_PAGER, .run = source_run },
+	{ .name = "load", .summary = "load a command module", .operands = "file.so...",
+	  .help = "EXAMPLES\n  kdive> load ./mymod.so",
+	  .operand = KD_ARG_FILE, .flags = KD_CMD_NO_PAGER, .run = load_run },
+	{ .name = "unload", .summary = "unload a command module", .operands = "module...",
+	  .operand = KD_ARG_STRING, .flags = KD_CMD_NO_PAGER, .run = unload_run },
+	{ .name = "modules", .summary = "list the loaded command modules", .options = json_opts,
+	  .operand = KD_ARG_NONE, .run = modules_run },
+	{ .name = "set", .summary = "set the task context, or shell settings",
+	  .synopsis = "[pid | task | -c cpu] | scroll [on|off]",
+	  .help = "set PID, set TASK or set -c CPU sets the current task context (see\n"
+		  "'help context'); set alone shows it.  set scroll off turns the pager off.\n\n"
+		  "EXAMPLES\n  kdive> set 1\n  kdive> set scroll off",
+	  .options = json_opts, .operand = KD_ARG_PID, .flags = KD_CMD_NO_PAGER, .run = set_run },
+	{ .name = "exit", .summary = "leave kdive", .flags = KD_CMD_NO_PAGER, .run = exit_run },
+	{ .name = "quit", .summary = "leave kdive", .flags = KD_CMD_NO_PAGER, .run = exit_run },
+	{ .name = "q", .summary = "leave kdive", .flags = KD_CMD_NO_PAGER, .run = exit_run },
 	{ NULL },
 };
 

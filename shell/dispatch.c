@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The dispatcher: lex a line, expand aliases, check a command's prerequisites
-// from its flags (git's run_builtin idea), set up its output (file, pipe or
-// pager), run it, report its error as "cmd: message" on stderr, and check
-// that its output was written.
+// The dispatcher: lex a line, expand aliases (and the built-in forwards such
+// as "help -D"), check a command's prerequisites from its flags (git's
+// run_builtin idea), set up its output (file, pipe or pager), parse its
+// options against its table, load the layers it declares, run it, report its
+// error as "cmd: message" on stderr (with the usage line for a usage error),
+// and check that its output was written.
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -14,10 +16,9 @@
 
 #include <kdive/task.h>
 
+#include "core/options.h"
 #include "lexer.h"
 #include "shell.h"
-
-bool kd_shell_exit_requested;
 
 /*
  * Containing a command that crashes or will not stop.  While a command runs,
@@ -84,15 +85,15 @@ static const char *owner_name(struct kd_shell *sh, const struct kd_command *cmd)
 }
 
 // Run cmd with its crash containment; see above.
-static struct kd_error *run_contained(struct kd_shell *sh, const struct kd_command *cmd, int argc,
-				      char **argv)
+static struct kd_error *run_contained(struct kd_shell *sh, const struct kd_command *cmd,
+				      const struct kd_args *a)
 {
 	sigjmp_buf env;
 	sigjmp_buf *volatile saved = cur_env;
 	struct kd_error *volatile err = NULL;
 	if (sigsetjmp(env, 1) == 0) {
 		cur_env = &env;
-		err = cmd->run(sh->s, argc, argv);
+		err = cmd->run(sh->s, a);
 		cur_env = saved;
 		return err;
 	}
@@ -126,8 +127,10 @@ static void report(struct kd_shell *sh, const char *name, struct kd_error *err,
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: %s\n", name, err->msg);
-	if (err->code == KD_ERR_USAGE && cmd && cmd->synopsis)
-		fprintf(stderr, "usage: %s %s\n", cmd->name, cmd->synopsis);
+	char *synopsis = err->code == KD_ERR_USAGE && cmd ? kd_command_synopsis(cmd) : NULL;
+	if (synopsis)
+		fprintf(stderr, "usage: %s %s\n", cmd->name, synopsis);
+	free(synopsis);
 	(void)sh;
 }
 
@@ -172,10 +175,11 @@ static bool run_shell_escape(const char *text)
 
 static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth);
 
+// Run cl as "expansion args..." (args without the word at index drop, if
+// drop > 0), keeping its redirection: user aliases and built-in forwards.
 static bool expand_alias(struct kd_shell *sh, struct kd_cmdline *cl, const char *expansion,
-			 int depth)
+			 int drop, int depth)
 {
-	// Rebuild the line as "expansion args..." keeping the redirection.
 	size_t len = strlen(expansion) + 1;
 	for (int i = 1; i < cl->argc; i++)
 		len += strlen(cl->argv[i]) * 4 + 3;
@@ -184,6 +188,8 @@ static bool expand_alias(struct kd_shell *sh, struct kd_cmdline *cl, const char 
 		return false;
 	strcpy(line, expansion);
 	for (int i = 1; i < cl->argc; i++) {
+		if (i == drop)
+			continue;
 		strcat(line, " '");
 		// Quote the argument for re-lexing: ' becomes '\''
 		char *d = line + strlen(line);
@@ -225,13 +231,16 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	if (cl->redir == KD_REDIR_SHELL)
 		return run_shell_escape(cl->target);
 	const char *name = cl->argv[0];
+	int drop = 0;
 	const char *alias = kd_alias_lookup(sh, name);
+	if (!alias)
+		alias = kd_builtin_forward(sh, cl->argc, cl->argv, &drop);
 	if (alias) {
 		if (depth > 16) {
 			fprintf(stderr, "%s: alias loop\n", name);
 			return false;
 		}
-		return expand_alias(sh, cl, alias, depth);
+		return expand_alias(sh, cl, alias, drop, depth);
 	}
 	const struct kd_command *cmd = kd_shell_find(sh, name);
 	if (!cmd) {
@@ -240,24 +249,6 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 		return false;
 	}
 
-	// --json is an output mode handled here, for every command that has it.
-	bool json = false;
-	if (cmd->flags & KD_CMD_JSON) {
-		int j = 1;
-		bool dashdash = false;
-		for (int i = 1; i < cl->argc; i++) {
-			if (!dashdash && strcmp(cl->argv[i], "--json") == 0) {
-				json = true;
-				free(cl->argv[i]);
-				continue;
-			}
-			if (strcmp(cl->argv[i], "--") == 0)
-				dashdash = true;
-			cl->argv[j++] = cl->argv[i];
-		}
-		cl->argc = j;
-		cl->argv[j] = NULL;
-	}
 	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !kd_dump_path(s)) {
 		fflush(stdout);
 		fprintf(stderr, "%s: no dump is open\n", name);
@@ -294,18 +285,22 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	}
 
 	s->out = out;
-	s->json = json;
 	s->json_depth = 0;
 	s->warnings = 0;
-	// Commands may permute their argv (kd_parse_options does); give them a
-	// copy of the pointer array so the lexer can still free every word.
-	char **av = malloc((size_t)(cl->argc + 1) * sizeof(*av));
-	struct kd_error *err = av ? kd_shell_load_layers(s, cmd) : &kd_enomem;
-	if (av && !err) {
-		memcpy(av, cl->argv, (size_t)(cl->argc + 1) * sizeof(*av));
-		err = run_contained(sh, cmd, cl->argc, av);
+	// The options, parsed against the command's table (a usage error is
+	// reported with the usage line); --json is one of them, an output mode
+	// of the session.  The parse permutes a copy of the word array, so the
+	// lexer can still free every word.
+	struct kd_args args;
+	struct kd_error *err = kd_args_init(&args, cmd, cl->argc, cl->argv);
+	if (!err) {
+		int json = kd_option_index(cmd, "json");
+		s->json = json >= 0 && cmd->options[json].arg == KD_ARG_NONE && args.opt[json].count;
+		err = kd_shell_load_layers(s, cmd);
+		if (!err)
+			err = run_contained(sh, cmd, &args);
+		kd_args_deinit(&args);
 	}
-	free(av);
 	bool ok = err == NULL;
 
 	errno = 0;
@@ -346,7 +341,7 @@ bool kd_shell_run_line(struct kd_shell *sh, const char *line)
 		return false;
 	}
 	bool ok = true;
-	for (int i = 0; i < l.n && !kd_shell_exit_requested; i++) {
+	for (int i = 0; i < l.n && !sh->exit_requested; i++) {
 		if (!run_one(sh, &l.cmds[i], 0)) {
 			ok = false;
 			sh->failures++;
@@ -355,7 +350,7 @@ bool kd_shell_run_line(struct kd_shell *sh, const char *line)
 		}
 		// Ctrl-C in batch mode stops the whole run, not just one command.
 		if (!sh->interactive && *sh->s->interrupted) {
-			kd_shell_exit_requested = true;
+			sh->exit_requested = true;
 			break;
 		}
 	}
@@ -384,7 +379,7 @@ bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing
 	bool ok = true;
 	char *line = NULL;
 	size_t cap = 0;
-	while (!kd_shell_exit_requested && getline(&line, &cap, f) >= 0) {
+	while (!sh->exit_requested && getline(&line, &cap, f) >= 0) {
 		if (!kd_shell_run_line(sh, line)) {
 			ok = false;
 			if (sh->stop_on_error)

@@ -113,10 +113,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct kd_shell sh = { .s = s, .scroll = true, .stop_on_error = stop_on_error };
+	struct kd_shell sh;
+	kd_shell_init(&sh, s);
 	bool batch = cmds || script || !isatty(STDIN_FILENO);
 	sh.interactive = !batch;
-	kd_builtins_register(&sh);
+	sh.stop_on_error = stop_on_error;
 	kd_module_load_default(&sh);
 
 	if (batch) {
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 
 	if (cmds)
 		kd_shell_run_line(&sh, cmds);
-	if (script && !kd_shell_exit_requested && !(stop_on_error && sh.failures))
+	if (script && !sh.exit_requested && !(stop_on_error && sh.failures))
 		kd_shell_run_file(&sh, script, false);
 	if (!cmds && !script) {
 		if (sh.interactive) {
@@ -155,13 +156,7 @@ int main(int argc, char **argv)
 	// Batch runs report failures in the exit status; an interactive session
 	// has shown its errors already and ends normally.
 	int status = sh.failures && !sh.interactive ? 1 : 0;
-	kd_module_unload_all(&sh);
-	for (int i = 0; i < sh.naliases; i++) {
-		free(sh.aliases[i].name);
-		free(sh.aliases[i].expansion);
-	}
-	free(sh.aliases);
-	free(sh.cmds);
+	kd_shell_deinit(&sh);
 	fflush(stdout);
 	kd_session_destroy(s);
 	return status;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The command registry and the module loader.  A module is a shared object
+// The shell object's lifecycle, the command registry and the module loader.
+// A module is a shared object
 // exporting `kd_module_info` (see <kdive/module.h>); it is opened with
 // RTLD_NOW|RTLD_LOCAL, checked, and on any failure closed again with an error
 // that names the file and the reason.
@@ -18,6 +19,26 @@
 #ifndef KD_INSTALL_MODDIR
 #define KD_INSTALL_MODDIR "/usr/local/lib/kdive/commands"
 #endif
+
+void kd_shell_init(struct kd_shell *sh, struct kd_session *s)
+{
+	*sh = (struct kd_shell){ .s = s, .scroll = true };
+	kd_builtins_register(sh);
+}
+
+void kd_shell_deinit(struct kd_shell *sh)
+{
+	kd_module_unload_all(sh);
+	for (int i = 0; i < sh->naliases; i++) {
+		free(sh->aliases[i].name);
+		free(sh->aliases[i].expansion);
+	}
+	free(sh->aliases);
+	free(sh->cmds);
+	if (sh->s && sh->s->shell == sh)
+		sh->s->shell = NULL;
+	*sh = (struct kd_shell){ 0 };
+}
 
 const struct kd_command *kd_shell_find(struct kd_shell *sh, const char *name)
 {

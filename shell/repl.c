@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The interactive shell: readline prompt, history in ~/.kdive_history, and
-// completion of command names, aliases and each command's options (from its
-// option table), and file names where a command takes a file.
+// completion from the command descriptors: command names and aliases, each
+// command's options (from its option table), and operands and option
+// arguments by their declared type (symbols, pids, type names, file names).
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
+#include "core/options.h"
 #include "shell.h"
 
 static struct kd_shell *cur; // readline's completion callbacks take no context
@@ -47,24 +49,14 @@ static const struct kd_command *opt_cmd;
 static char *complete_option(const char *text, int state)
 {
 	static int i;
-	static bool json_done;
 	size_t len = strlen(text);
-	if (!state) {
+	if (!state)
 		i = 0;
-		json_done = false;
-	}
 	char buf[128];
 	while (opt_cmd->options && opt_cmd->options[i].name) {
-		const char *n = opt_cmd->options[i++].name;
-		bool word = strlen(n) > 1 && !(n[0] >= '0' && n[0] <= '9');
-		snprintf(buf, sizeof(buf), "%s%s", word ? "--" : "-", n);
+		kd_option_label(&opt_cmd->options[i++], buf, sizeof(buf));
 		if (strncmp(buf, text, len) == 0)
 			return dup_match(buf);
-	}
-	if (!json_done && (opt_cmd->flags & KD_CMD_JSON)) {
-		json_done = true;
-		if (strncmp("--json", text, len) == 0)
-			return dup_match("--json");
 	}
 	return NULL;
 }
@@ -175,8 +167,54 @@ static bool have_symbols(struct kd_session *s)
 
 static bool have_types(struct kd_session *s)
 {
-	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_TYPES));
+	// Finding the kernel's BTF needs the symbols: load them first, as the
+	// dispatcher does for a command that uses both, or the types layer
+	// fails for the whole session.
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
 	return kd_types_available(s);
+}
+
+// A word of this type: an operand, or the argument of an option.
+static char **complete_typed(enum kd_arg_type type, const char *text)
+{
+	switch (type) {
+	case KD_ARG_FILE:
+		rl_attempted_completion_over = 0; // readline's file name completion
+		return NULL;
+	case KD_ARG_ADDR:
+	case KD_ARG_SYMBOL:
+		return have_symbols(cur->s) ? rl_completion_matches(text, complete_symbol) : NULL;
+	case KD_ARG_PID:
+		return have_symbols(cur->s) && have_types(cur->s) ? rl_completion_matches(text, complete_pid)
+								  : NULL;
+	case KD_ARG_TYPE:
+		return have_types(cur->s) ? rl_completion_matches(text, complete_type) : NULL;
+	default:
+		return NULL;
+	}
+}
+
+// The option whose argument the word at start is ("vtop -c <Tab>", "dis
+// --file=<Tab>"), or NULL.  cmd_start is where the command's name begins.
+static const struct kd_option *option_before(const struct kd_command *cmd, int cmd_start, int start)
+{
+	int e = start;
+	if (e > cmd_start && rl_line_buffer[e - 1] != '=') {
+		while (e > cmd_start && (rl_line_buffer[e - 1] == ' ' || rl_line_buffer[e - 1] == '\t'))
+			e--;
+		if (e == start)
+			return NULL; // the word is glued to something else
+	}
+	int w = e;
+	while (w > cmd_start && rl_line_buffer[w - 1] != ' ' && rl_line_buffer[w - 1] != '\t')
+		w--;
+	if (w == cmd_start || e - w >= 128)
+		return NULL; // the command's name, or too long to be an option
+	char word[128];
+	memcpy(word, rl_line_buffer + w, (size_t)(e - w));
+	word[e - w] = '\0';
+	const struct kd_option *o = kd_option_of_word(cmd, word);
+	return o && o->arg != KD_ARG_NONE ? o : NULL;
 }
 
 static char **kd_complete(const char *text, int start, int end)
@@ -211,15 +249,8 @@ static char **kd_complete(const char *text, int start, int end)
 		opt_cmd = cmd;
 		return rl_completion_matches(text, complete_option);
 	}
-	if (cmd->operand == KD_ARG_FILE)
-		rl_attempted_completion_over = 0; // readline's file name completion
-	if ((cmd->operand == KD_ARG_ADDR || cmd->operand == KD_ARG_SYMBOL) && have_symbols(cur->s))
-		return rl_completion_matches(text, complete_symbol);
-	if (cmd->operand == KD_ARG_PID && have_symbols(cur->s) && have_types(cur->s))
-		return rl_completion_matches(text, complete_pid);
-	if (cmd->operand == KD_ARG_TYPE && have_types(cur->s))
-		return rl_completion_matches(text, complete_type);
-	return NULL;
+	const struct kd_option *o = option_before(cmd, b, start);
+	return complete_typed(o ? o->arg : cmd->operand, text);
 }
 
 static volatile sig_atomic_t interrupted;
@@ -264,7 +295,7 @@ void kd_repl(struct kd_shell *sh)
 		read_history(hist);
 	stifle_history(1000);
 
-	while (!kd_shell_exit_requested) {
+	while (!sh->exit_requested) {
 		interrupted = 0;
 		char *line = readline("kdive> ");
 		if (!line) {

@@ -26,8 +26,9 @@ struct kd_alias {
 	char *expansion;
 };
 
+/* The shell: one per session, set up by kd_shell_init(). */
 struct kd_shell {
-	struct kd_session *s;
+	struct kd_session *s;          // not owned
 	struct kd_cmd_entry *cmds;
 	int ncmds;
 	struct kd_loaded_module **mods;
@@ -39,7 +40,16 @@ struct kd_shell {
 	bool stop_on_error; // -e
 	int source_depth;
 	int failures;       // commands that failed in this run
+	bool exit_requested; // a command (exit) asked the shell to stop
 };
+
+/*
+ * Set up a shell on session s (the caller keeps owning s): the built-in
+ * commands, scroll on, no modules yet (kd_module_load_default() loads them).
+ * deinit unloads the modules and frees the registry and the aliases.
+ */
+void kd_shell_init(struct kd_shell *sh, struct kd_session *s);
+void kd_shell_deinit(struct kd_shell *sh);
 
 /* Registry and modules (module.c). */
 struct kd_error *kd_shell_register(struct kd_shell *sh, const struct kd_command *cmd,
@@ -54,6 +64,13 @@ void kd_module_unload_all(struct kd_shell *sh);
 /* Built-in commands (builtins.c). */
 void kd_builtins_register(struct kd_shell *sh);
 const char *kd_alias_lookup(struct kd_shell *sh, const char *name);
+/*
+ * The built-in forwards, aliases that depend on the words: "help -D ..." is
+ * "dumpinfo ...", and "set PID | TASK | -c CPU" (anything but "set scroll")
+ * is "context ...".  Returns the command to run instead, or NULL; the words
+ * after the name follow it, except the one at *drop_ret (0: none).
+ */
+const char *kd_builtin_forward(struct kd_shell *sh, int argc, char *const *argv, int *drop_ret);
 
 /* Dispatch (dispatch.c): run one input line; returns false if any command failed. */
 bool kd_shell_run_line(struct kd_shell *sh, const char *line);
@@ -66,8 +83,6 @@ bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing
  * on a second Ctrl-C during one command, abandons that command. */
 void kd_shell_install_fault_handlers(void);
 void kd_shell_sigint(volatile sig_atomic_t *flag);
-/* Set when a command asked the shell to exit. */
-extern bool kd_shell_exit_requested;
 
 /* REPL (repl.c). */
 void kd_repl(struct kd_shell *sh);

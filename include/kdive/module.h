@@ -7,8 +7,18 @@
  * commands.  No constructors, no globals: a command gets the session as an
  * argument and uses only the API in <kdive/session.h>.
  *
+ * Adding a command: copy a neighbour in commands/ (one .c file, one
+ * Makefile.am line).  Its descriptor says everything the shell needs: an
+ * option table (one struct kd_option per option, KD_OPTION_JSON for
+ * --json), what its operands are, and in flags what it needs loaded.  The
+ * dispatcher checks the flags, parses the options against the table, loads
+ * the layers and calls run() with the parsed values in struct kd_args; help,
+ * the usage line and Tab completion come from the same table.
+ *
  * Compatibility: KD_MODULE_ABI changes when a field changes meaning or moves.
  * New fields are only appended; struct_size tells the shell which it has.
+ * ABI 2: run() takes struct kd_args (the dispatcher parses the options),
+ * --json is an option table entry, and kd_command has operands.
  */
 #ifndef KDIVE_MODULE_H
 #define KDIVE_MODULE_H
@@ -19,34 +29,42 @@
 #include <kdive/session.h>
 
 /** The ABI this header describes. */
-#define KD_MODULE_ABI 1
+#define KD_MODULE_ABI 2
 
 /** What a command's option argument or operand is; drives completion and help. */
 enum kd_arg_type {
 	KD_ARG_NONE = 0, /**< a flag: no argument */
 	KD_ARG_INT,
-	KD_ARG_ADDR,     /**< an address (later also a symbol[+off]) */
-	KD_ARG_SYMBOL,
-	KD_ARG_PID,
+	KD_ARG_ADDR,     /**< an address or symbol[+off]; completes symbols */
+	KD_ARG_SYMBOL,   /**< a symbol; completes symbols */
+	KD_ARG_PID,      /**< a pid or command name; completes from the task list */
 	KD_ARG_STRING,
-	KD_ARG_FILE,
-	KD_ARG_TYPE,     /**< a struct/union/type name */
+	KD_ARG_FILE,     /**< completes file names */
+	KD_ARG_TYPE,     /**< a struct/union/type name; completes type names */
 };
 
 /**
  * One option.  name is written after one dash ("-p", "-16", crash style) or
- * two ("--json"); one-letter flags may be grouped ("-px").
+ * two ("--json"); one-letter flags may be grouped ("-px").  Help, the usage
+ * line and completion spell one-letter and numeric names with one dash and
+ * longer names with two.
  */
 struct kd_option {
 	const char *name;      /**< "p", "16", "vmcoreinfo" */
-	enum kd_arg_type arg;  /**< KD_ARG_NONE for a flag */
+	enum kd_arg_type arg;  /**< KD_ARG_NONE for a flag; else what completes its argument */
 	const char *argname;   /**< "ADDR" for help */
 	const char *help;      /**< one line */
 };
 
+/**
+ * The --json option, for a command's option table: when it is given, the
+ * dispatcher turns on the JSON output mode (kd_json_mode()) for the run.
+ */
+#define KD_OPTION_JSON { "json", KD_ARG_NONE, NULL, "print one JSON document instead of text" }
+
 /** Command flags, checked by the dispatcher before run(). */
 enum kd_command_flags {
-	KD_CMD_JSON = 1 << 0,            /**< accepts --json (the shell strips it; see kd_json_mode()) */
+	/* 1 << 0 was KD_CMD_JSON (ABI 1); --json is now KD_OPTION_JSON in the table. */
 	KD_CMD_NEEDS_VMCOREINFO = 1 << 1,/**< refuse to run without VMCOREINFO */
 	KD_CMD_NO_PAGER = 1 << 2,        /**< never page this command's output */
 	KD_CMD_NEEDS_DUMP = 1 << 3,      /**< refuse to run when no dump is open */
@@ -74,17 +92,42 @@ enum kd_command_flags {
 	KD_CMD_USES_MODULES = 1 << 9,
 };
 
+/** The parsed option values of one option table entry. */
+struct kd_optval {
+	int count;        /**< how many times given */
+	const char *arg;  /**< the last argument given, or NULL */
+};
+
+/**
+ * What run() gets: the operands and the parsed options.  A command indexes
+ * opt by an enum that follows its option table.  A command without an option
+ * table gets every word as an operand, dashes and all (alias, source).
+ */
+struct kd_args {
+	int argc;                     /**< 1 + the number of operands */
+	char **argv;                  /**< [0] is the command's name, then the operands; [argc] is NULL */
+	const struct kd_optval *opt;  /**< one per option table entry, in table order */
+	const struct kd_command *cmd; /**< the command being run */
+};
+
 /** One command. */
 struct kd_command {
 	const char *name;                 /**< "rd" */
 	const char *summary;              /**< one line, lowercase, no period */
-	const char *synopsis;             /**< "[-p] [-8|-16|-32|-64] address [count]" */
+	/**
+	 * The usage line after the name, written by hand when it says more
+	 * than the table (alternatives: "[-p | -u [--pgd PADDR]] address").
+	 * NULL: generated, "[-c] [-s PAGES] [--json]" from the option table
+	 * followed by operands.
+	 */
+	const char *synopsis;
+	const char *operands;             /**< "address [count]", for the generated synopsis */
 	const char *help;                 /**< description and an EXAMPLES section */
 	const struct kd_option *options;  /**< terminated by { NULL } ; may be NULL */
 	enum kd_arg_type operand;         /**< what positionals are, for completion */
 	unsigned flags;                   /**< enum kd_command_flags */
-	/** Run the command; argv[0] is the command name. */
-	struct kd_error *(*run)(struct kd_session *s, int argc, char **argv);
+	/** Run the command; the dispatcher has checked flags and parsed options. */
+	struct kd_error *(*run)(struct kd_session *s, const struct kd_args *a);
 };
 
 /** The descriptor a module exports as `kd_module_info`. */
@@ -102,22 +145,5 @@ struct kd_module {
 
 /** Mark the descriptor exported even when built with -fvisibility=hidden. */
 #define KD_MODULE_EXPORT __attribute__((visibility("default")))
-
-/* ---- option parsing for commands ---------------------------------------- */
-
-/** Result of parsing one option of a command's table. */
-struct kd_optval {
-	int count;        /**< how many times given */
-	const char *arg;  /**< the last argument given, or NULL */
-};
-
-/**
- * Parse argv against cmd->options.  vals must have one entry per option
- * (same order as the table).  Options and operands may be mixed; "--" ends
- * options.  On return argv[1..*nargs_ret] are the operands, in order.
- * Unknown options give a KD_ERR_USAGE error.
- */
-KD_API struct kd_error *kd_parse_options(const struct kd_command *cmd, int argc, char **argv,
-					 struct kd_optval *vals, int *nargs_ret);
 
 #endif

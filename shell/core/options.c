@@ -3,11 +3,17 @@
 // idea: one table gives parsing, help and completion).  Single dash takes
 // any option name, crash style ("-16", "-p"); one-letter flags group ("-px");
 // double dash takes long names ("--json").  Options and operands mix freely.
+// The dispatcher parses every command line here and hands run() the result
+// (struct kd_args); the usage line and the option spellings that help and
+// completion show come from the same table.
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <kdive/module.h>
+#include <kdive/session.h>
+
+#include "options.h"
 
 static int find_option(const struct kd_option *opts, const char *name, size_t len)
 {
@@ -97,6 +103,95 @@ struct kd_error *kd_parse_options(const struct kd_command *cmd, int argc, char *
 out:
 	free(operands);
 	return err;
+}
+
+int kd_option_count(const struct kd_command *cmd)
+{
+	int n = 0;
+	while (cmd->options && cmd->options[n].name)
+		n++;
+	return n;
+}
+
+int kd_option_index(const struct kd_command *cmd, const char *name)
+{
+	return find_option(cmd->options, name, strlen(name));
+}
+
+const struct kd_option *kd_option_of_word(const struct kd_command *cmd, const char *word)
+{
+	if (word[0] != '-' || word[1] == '\0')
+		return NULL;
+	const char *name = word[1] == '-' ? word + 2 : word + 1;
+	size_t len = word[1] == '-' ? strcspn(name, "=") : strlen(name);
+	int i = find_option(cmd->options, name, len);
+	return i < 0 ? NULL : &cmd->options[i];
+}
+
+void kd_option_label(const struct kd_option *o, char *buf, size_t size)
+{
+	bool word = strlen(o->name) > 1 && !(o->name[0] >= '0' && o->name[0] <= '9');
+	snprintf(buf, size, "%s%s", word ? "--" : "-", o->name);
+}
+
+struct kd_error *kd_args_init(struct kd_args *a, const struct kd_command *cmd, int argc,
+			      char *const *argv)
+{
+	int nopts = kd_option_count(cmd);
+	// One allocation: the option values, then the word array (argc + 1).
+	size_t vsize = (size_t)(nopts ? nopts : 1) * sizeof(struct kd_optval);
+	void *mem = calloc(1, vsize + (size_t)(argc + 1) * sizeof(char *));
+	if (!mem)
+		return &kd_enomem;
+	struct kd_optval *vals = mem;
+	char **words = (char **)((char *)mem + vsize);
+	memcpy(words, argv, (size_t)argc * sizeof(*words));
+	*a = (struct kd_args){ .argc = argc, .argv = words, .opt = vals, .cmd = cmd };
+	if (!cmd->options)
+		return NULL;
+	int nargs;
+	struct kd_error *err = kd_parse_options(cmd, argc, words, vals, &nargs);
+	if (err) {
+		free(mem);
+		*a = (struct kd_args){ 0 };
+		return err;
+	}
+	a->argc = nargs + 1;
+	return NULL;
+}
+
+void kd_args_deinit(struct kd_args *a)
+{
+	free((void *)a->opt);
+	*a = (struct kd_args){ 0 };
+}
+
+char *kd_command_synopsis(const struct kd_command *cmd)
+{
+	if (cmd->synopsis)
+		return strdup(cmd->synopsis);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	const char *sep = "";
+	for (const struct kd_option *o = cmd->options; o && o->name; o++) {
+		char label[64];
+		kd_option_label(o, label, sizeof(label));
+		if (o->arg == KD_ARG_NONE)
+			fprintf(f, "%s[%s]", sep, label);
+		else
+			fprintf(f, "%s[%s %s]", sep, label, o->argname ? o->argname : "ARG");
+		sep = " ";
+	}
+	if (cmd->operands && *cmd->operands)
+		fprintf(f, "%s%s", sep, cmd->operands);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 struct kd_error *kd_parse_u64(const char *str, bool hex_default, uint64_t *ret)

@@ -14,6 +14,7 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
+#include "core/options.h"
 #include "core/session_priv.h"
 #include "fuzz.h"
 #include "fuzz_dump.h"
@@ -46,10 +47,14 @@ static const char vmcoreinfo[] = FUZZ_DUMP_VMCOREINFO
 
 static void run(struct kd_session *s, bool json, int argc, char **argv)
 {
+	struct kd_args a;
+	if (kd_args_init(&a, &commands[0], argc, argv))
+		abort(); // the target's own command lines are valid
 	s->json = json;
 	s->json_depth = 0;
-	kd_error_destroy(log_run(s, argc, argv));
+	kd_error_destroy(log_run(s, &a));
 	s->json = false;
+	kd_args_deinit(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

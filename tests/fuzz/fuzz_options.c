@@ -5,6 +5,7 @@
 
 #include <kdive/module.h>
 
+#include "core/options.h"
 #include "fuzz.h"
 
 static const struct kd_option opts[] = {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/options.h"
 #include "core/session_priv.h"
 #include "fuzz.h"
 #include "fuzz_btf.h"
@@ -30,13 +31,21 @@ static int count_cb(const struct kd_task *t, void *arg)
 	return 0;
 }
 
-static void run(struct kd_session *s, struct kd_error *(*fn)(struct kd_session *, int, char **),
+// Run fn, one of ps.c's commands, on argv as the dispatcher would.
+static void run(struct kd_session *s, struct kd_error *(*fn)(struct kd_session *, const struct kd_args *),
 		bool json, int argc, char **argv)
 {
+	const struct kd_command *cmd = commands;
+	while (cmd->run != fn)
+		cmd++;
+	struct kd_args a;
+	if (kd_args_init(&a, cmd, argc, argv))
+		abort(); // the target's own command lines are valid
 	s->json = json;
 	s->json_depth = 0;
-	kd_error_destroy(fn(s, argc, argv));
+	kd_error_destroy(fn(s, &a));
 	s->json = false;
+	kd_args_deinit(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
 // A module built for another ABI version: the loader must refuse it.
 #include <kdive/module.h>
 
-static struct kd_error *run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *run(struct kd_session *s, const struct kd_args *a)
 {
 	return NULL;
 }

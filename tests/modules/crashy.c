@@ -3,14 +3,14 @@
 // loops without ever checking for Ctrl-C, "deep" overflows the stack.
 #include <kdive/module.h>
 
-static struct kd_error *segv_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *segv_run(struct kd_session *s, const struct kd_args *a)
 {
-	volatile int *p = (volatile int *)(argc > 100 ? (void *)argv : (void *)16);
+	volatile int *p = (volatile int *)(a->argc > 100 ? (void *)a->argv : (void *)16);
 	kd_printf(s, "about to crash\n");
 	return *p ? NULL : kd_error_create(KD_ERR_USAGE, "unreachable");
 }
 
-static struct kd_error *spin_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *spin_run(struct kd_session *s, const struct kd_args *a)
 {
 	volatile unsigned long n = 0;
 	kd_printf(s, "spinning\n");
@@ -27,7 +27,7 @@ static unsigned long deep(volatile unsigned long n)
 	return n ? deep(n + 1) + pad[0] : 0;
 }
 
-static struct kd_error *deep_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *deep_run(struct kd_session *s, const struct kd_args *a)
 {
 	return deep(1) ? NULL : kd_error_create(KD_ERR_USAGE, "unreachable");
 }

@@ -2,7 +2,7 @@
 // A module whose command name is already taken by the good module.
 #include <kdive/module.h>
 
-static struct kd_error *run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *run(struct kd_session *s, const struct kd_args *a)
 {
 	return NULL;
 }

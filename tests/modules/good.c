@@ -8,26 +8,19 @@ static const struct kd_option hello_opts[] = {
 	{ NULL },
 };
 
-static const struct kd_command commands[2];
-
-static struct kd_error *hello_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *hello_run(struct kd_session *s, const struct kd_args *a)
 {
-	struct kd_optval v[1];
-	int n;
-	struct kd_error *err = kd_parse_options(&commands[0], argc, argv, v, &n);
-	if (err)
-		return err;
-	if (n == 1 && argv[1][0] == '!')
-		return kd_error_create(KD_ERR_USAGE, "bad word '%s'", argv[1]);
-	kd_printf(s, "%s from a module", v[0].count ? "HELLO" : "hello");
-	for (int i = 1; i <= n; i++)
-		kd_printf(s, " %s", argv[i]);
+	if (a->argc == 2 && a->argv[1][0] == '!')
+		return kd_error_create(KD_ERR_USAGE, "bad word '%s'", a->argv[1]);
+	kd_printf(s, "%s from a module", a->opt[0].count ? "HELLO" : "hello");
+	for (int i = 1; i < a->argc; i++)
+		kd_printf(s, " %s", a->argv[i]);
 	kd_printf(s, "\n");
 	return NULL;
 }
 
-static const struct kd_command commands[2] = {
-	{ .name = "hello", .summary = "say hello", .synopsis = "[-u] [word...]",
+static const struct kd_command commands[] = {
+	{ .name = "hello", .summary = "say hello", .operands = "[word...]",
 	  .help = "A test command.", .options = hello_opts, .run = hello_run },
 	{ NULL },
 };

@@ -11,16 +11,14 @@ static struct kd_shell sh;
 
 static void setup(void)
 {
-	memset(&sh, 0, sizeof(sh));
-	sh.s = kd_session_create_empty();
-	kd_builtins_register(&sh);
+	kd_shell_init(&sh, kd_session_create_empty());
 }
 
 static void teardown(void)
 {
-	kd_module_unload_all(&sh);
-	free(sh.cmds);
-	kd_session_destroy(sh.s);
+	struct kd_session *s = sh.s;
+	kd_shell_deinit(&sh);
+	kd_session_destroy(s);
 }
 
 static struct kd_error *load(const char *name)
@@ -53,8 +51,11 @@ START_TEST(abi_mismatch)
 {
 	struct kd_error *err = load("abi_mismatch");
 	ck_assert_ptr_nonnull(err);
-	ck_assert_msg(strstr(err->msg, "was built for module ABI 2, this kdive has ABI 1") != NULL,
-		      "%s", err->msg);
+	// The module says KD_MODULE_ABI + 1.
+	char want[64];
+	snprintf(want, sizeof(want), "was built for module ABI %d, this kdive has ABI %d",
+		 KD_MODULE_ABI + 1, KD_MODULE_ABI);
+	ck_assert_msg(strstr(err->msg, want) != NULL, "%s", err->msg);
 	ck_assert_ptr_null(kd_shell_find(&sh, "future"));
 	ck_assert_int_eq(sh.nmods, 0);
 	kd_error_destroy(err);
@@ -101,6 +102,16 @@ START_TEST(run_through_dispatcher)
 }
 END_TEST
 
+START_TEST(exit_is_the_shells)
+{
+	ck_assert(!sh.exit_requested);
+	// The rest of the line does not run after exit.
+	ck_assert(kd_shell_run_line(&sh, "exit; nosuchcommand"));
+	ck_assert(sh.exit_requested);
+	ck_assert_int_eq(sh.failures, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("loader");
@@ -111,6 +122,7 @@ int main(void)
 	tcase_add_test(tc, no_descriptor);
 	tcase_add_test(tc, duplicate_command);
 	tcase_add_test(tc, run_through_dispatcher);
+	tcase_add_test(tc, exit_is_the_shells);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

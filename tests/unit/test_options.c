@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Unit tests of option parsing from a command's option table, and of number
-// parsing.
+// Unit tests of option parsing from a command's option table (and what the
+// dispatcher hands run(), the generated usage line, the option spellings for
+// completion), and of number parsing.
 #include <check.h>
 #include <stdlib.h>
 
 #include <kdive/module.h>
+
+#include "core/options.h"
 
 static const struct kd_option opts[] = {
 	{ "p", KD_ARG_NONE, NULL, "physical" },
@@ -76,6 +79,78 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(args_for_run)
+{
+	// The dispatcher's view: the words are not touched, only copied.
+	char *words[] = { "t", "-p", "1000", "--file", "f", "8", NULL };
+	struct kd_args a;
+	ck_assert_ptr_null(kd_args_init(&a, &cmd, 6, words));
+	ck_assert_int_eq(a.argc, 3);
+	ck_assert_str_eq(a.argv[0], "t");
+	ck_assert_str_eq(a.argv[1], "1000");
+	ck_assert_str_eq(a.argv[2], "8");
+	ck_assert_ptr_null(a.argv[3]);
+	ck_assert_int_eq(a.opt[0].count, 1);
+	ck_assert_str_eq(a.opt[4].arg, "f");
+	ck_assert_ptr_eq(a.cmd, &cmd);
+	ck_assert_str_eq(words[1], "-p");
+	kd_args_deinit(&a);
+	// No option table: every word is an operand.
+	static const struct kd_command raw = { .name = "alias" };
+	char *w2[] = { "alias", "rp", "rd", "-p", NULL };
+	ck_assert_ptr_null(kd_args_init(&a, &raw, 4, w2));
+	ck_assert_int_eq(a.argc, 4);
+	ck_assert_str_eq(a.argv[3], "-p");
+	ck_assert_ptr_null(a.argv[4]);
+	kd_args_deinit(&a);
+	char *w3[] = { "t", "-q", NULL };
+	struct kd_error *err = kd_args_init(&a, &cmd, 2, w3);
+	ck_assert_str_eq(err->msg, "unknown option '-q'");
+	kd_error_destroy(err);
+}
+END_TEST
+
+START_TEST(synopsis_and_labels)
+{
+	static const struct kd_option o2[] = {
+		{ "s", KD_ARG_INT, "PAGES", "size" },
+		KD_OPTION_JSON,
+		{ NULL },
+	};
+	struct kd_command c = { .name = "cache", .options = o2 };
+	char *syn = kd_command_synopsis(&c);
+	ck_assert_str_eq(syn, "[-s PAGES] [--json]");
+	free(syn);
+	c.operands = "address [count]";
+	syn = kd_command_synopsis(&c);
+	ck_assert_str_eq(syn, "[-s PAGES] [--json] address [count]");
+	free(syn);
+	c.synopsis = "[-s PAGES | --json]";
+	syn = kd_command_synopsis(&c);
+	ck_assert_str_eq(syn, "[-s PAGES | --json]");
+	free(syn);
+	struct kd_command bare = { .name = "exit" };
+	syn = kd_command_synopsis(&bare);
+	ck_assert_str_eq(syn, "");
+	free(syn);
+	char buf[32];
+	kd_option_label(&opts[2], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "-16");
+	kd_option_label(&opts[4], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "--file");
+	ck_assert_int_eq(kd_option_count(&cmd), 5);
+	ck_assert_int_eq(kd_option_index(&cmd, "file"), 4);
+	ck_assert_int_eq(kd_option_index(&cmd, "json"), -1);
+	// The word before the one being completed.
+	ck_assert_ptr_eq(kd_option_of_word(&cmd, "-c"), &opts[3]);
+	ck_assert_ptr_eq(kd_option_of_word(&cmd, "--file="), &opts[4]);
+	ck_assert_ptr_eq(kd_option_of_word(&cmd, "--file"), &opts[4]);
+	ck_assert_ptr_null(kd_option_of_word(&cmd, "--"));
+	ck_assert_ptr_null(kd_option_of_word(&cmd, "-"));
+	ck_assert_ptr_null(kd_option_of_word(&cmd, "file"));
+}
+END_TEST
+
 START_TEST(numbers)
 {
 	uint64_t v;
@@ -109,6 +184,8 @@ int main(void)
 	tcase_add_test(tc, mixed);
 	tcase_add_test(tc, grouped_and_dashdash);
 	tcase_add_test(tc, errors);
+	tcase_add_test(tc, args_for_run);
+	tcase_add_test(tc, synopsis_and_labels);
 	tcase_add_test(tc, numbers);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
