@@ -49,7 +49,8 @@
 
 #include <kdive/arch.h>
 #include <kdive/error.h>
-#include <kdive/session.h> /* the public types only: kd_as, kd_walk_level, kd_vm_* */
+#include <kdive/dump.h> /* kd_phys_range, kd_note */
+#include <kdive/vm.h>   /* kd_as, kd_walk_level, kd_vm_* */
 
 /** Read physical memory for the walker (the session's kd_read_phys, or a fake). */
 typedef struct kd_error *kd_phys_read_fn(void *arg, uint64_t pa, void *buf, size_t len);

@@ -30,19 +30,8 @@ struct band {
 
 static const char *human(uint64_t start, uint64_t last, char *buf, size_t len)
 {
-	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
 	// size = last - start + 1, computed in floating point so 2^64 fits.
-	double size = (double)(last - start) + 1.0;
-	int u = 0;
-	while (size >= 1024.0 && u < 6) {
-		size /= 1024.0;
-		u++;
-	}
-	if (size == floor(size))
-		snprintf(buf, len, "%.0f %s", size, units[u]);
-	else
-		snprintf(buf, len, "%.1f %s", size, units[u]);
-	return buf;
+	return kd_format_size(buf, len, (double)(last - start) + 1.0, 0, " ", true);
 }
 
 // The regions with the gaps between them filled in as holes.

@@ -7,20 +7,6 @@
 
 #include <kdive/module.h>
 
-static void format_size(char *buf, size_t len, uint64_t bytes)
-{
-	const char *unit = "MB";
-	double v = (double)bytes / (1024.0 * 1024.0);
-	if (bytes >= (1ull << 30)) {
-		v = (double)bytes / (1024.0 * 1024.0 * 1024.0);
-		unit = "GB";
-	}
-	if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%" PRIu64 " %s", (uint64_t)v, unit);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit);
-}
-
 static const struct kd_option sys_opts[] = {
 	KD_OPTION_JSON,
 	{ NULL },
@@ -43,7 +29,7 @@ static struct kd_error *sys_run(struct kd_session *s, const struct kd_args *args
 			strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", &tm);
 	}
 	char mem[32];
-	format_size(mem, sizeof(mem), kd_phys_total(s));
+	kd_format_size(mem, sizeof(mem), (double)kd_phys_total(s), 2, " ", true);
 	const char *build_id = kd_vmcoreinfo_get(s, "BUILD-ID");
 
 	if (kd_json_mode(s)) {

@@ -53,13 +53,7 @@ static const struct kd_walk_level *last_level(const struct walk *w)
 
 static const char *size_name(uint64_t size, char *buf, size_t len)
 {
-	if (size >= (1ull << 30))
-		snprintf(buf, len, "%" PRIu64 "GB", size >> 30);
-	else if (size >= (1ull << 20))
-		snprintf(buf, len, "%" PRIu64 "MB", size >> 20);
-	else
-		snprintf(buf, len, "%" PRIu64 "KB", size >> 10);
-	return buf;
+	return kd_format_size(buf, len, (double)size, 1, "", false);
 }
 
 // crash's mkstring(CENTER|LJUST): the extra space goes on the right.
