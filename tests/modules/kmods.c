@@ -9,10 +9,9 @@
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 
-static struct kd_error *kmods_run(struct kd_session *s, int argc, char **argv)
+static struct kd_error *kmods_run(struct kd_session *s, const struct kd_args *args)
 {
-	(void)argc;
-	(void)argv;
+	(void)args;
 	// Loaded already: this returns the load's result (a copy of its error).
 	struct kd_error *err = kd_kmodules_load(s);
 	for (size_t i = 0; i < kd_kmodule_count(s); i++) {
