@@ -54,6 +54,16 @@
 
 /** Read physical memory for the walker (the session's kd_read_phys, or a fake). */
 typedef struct kd_error *kd_phys_read_fn(void *arg, uint64_t pa, void *buf, size_t len);
+/** Translate one virtual address (a backend's translate, or the core's cached one). */
+typedef struct kd_error *kd_virt_xlat_fn(void *arg, uint64_t va, uint64_t *pa_ret);
+
+/**
+ * Read virtual memory page by page: translate each page with xlat, read it
+ * with read.  An error names the virtual and physical address.  The core's
+ * kd_read_virt and a backend reading kernel variables share it.
+ */
+struct kd_error *kd_arch_read_virt(kd_virt_xlat_fn *xlat, void *xarg, kd_phys_read_fn *read, void *rarg,
+				   uint64_t page_size, uint64_t va, void *buf, size_t len);
 
 /**
  * What a backend may ask of the dump, in the spirit of libaddrxlat's

@@ -703,26 +703,14 @@ static struct kd_error *x86_64_init(const struct kd_arch_ctx *ctx, void **state_
 
 // A kernel virtual read through this backend's own translation (the core's
 // kd_read_kernel, without its TLB: post_symbols reads three words).
+static struct kd_error *xlat_kernel(void *arg, uint64_t va, uint64_t *pa_ret)
+{
+	return x86_64_translate(arg, NULL, va, KD_XLAT_ANY, pa_ret, NULL);
+}
+
 static struct kd_error *read_kernel(struct x86_64 *x, uint64_t va, void *buf, size_t len)
 {
-	char *p = buf;
-	while (len) {
-		uint64_t in_page = 4096 - (va & 4095);
-		size_t n = len < in_page ? len : (size_t)in_page;
-		uint64_t pa;
-		struct kd_error *err = x86_64_translate(x, NULL, va, KD_XLAT_ANY, &pa, NULL);
-		if (!err) {
-			err = x->read(x->arg, pa, p, n);
-			if (err)
-				err = kd_error_prefix(err, "0x%" PRIx64 " (physical 0x%" PRIx64 ")", va, pa);
-		}
-		if (err)
-			return err;
-		p += n;
-		va += n;
-		len -= n;
-	}
-	return NULL;
+	return kd_arch_read_virt(xlat_kernel, x, x->read, x->arg, 4096, va, buf, len);
 }
 
 // With a symbol table, the three bases are read from their variables

@@ -245,27 +245,22 @@ struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as,
 	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_FAST, pa_ret, pagesize_ret);
 }
 
+struct virt_xlat {
+	struct kd_session *s;
+	const struct kd_as *as;
+};
+
+static struct kd_error *virt_xlat(void *arg, uint64_t va, uint64_t *pa_ret)
+{
+	const struct virt_xlat *x = arg;
+	return kd_translate(x->s, x->as, va, pa_ret, NULL);
+}
+
 struct kd_error *kd_read_virt(struct kd_session *s, const struct kd_as *as, uint64_t va, void *buf,
 			      size_t len)
 {
-	char *p = buf;
-	while (len) {
-		uint64_t in_page = s->page_size - (va & (s->page_size - 1));
-		size_t n = len < in_page ? len : (size_t)in_page;
-		uint64_t pa;
-		struct kd_error *err = kd_translate(s, as, va, &pa, NULL);
-		if (!err) {
-			err = kd_read_phys(s, pa, p, n);
-			if (err)
-				err = kd_error_prefix(err, "0x%" PRIx64 " (physical 0x%" PRIx64 ")", va, pa);
-		}
-		if (err)
-			return err;
-		p += n;
-		va += n;
-		len -= n;
-	}
-	return NULL;
+	struct virt_xlat x = { s, as };
+	return kd_arch_read_virt(virt_xlat, &x, ctx_read_phys, s, s->page_size, va, buf, len);
 }
 
 struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, size_t len)
