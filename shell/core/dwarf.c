@@ -247,14 +247,22 @@ static uint64_t member_bits(struct cv *c, Dwarf_Die *m, uint32_t *bit_size)
 	return bits >= from_msb + *bit_size ? bits - from_msb - *bit_size : byte * 8;
 }
 
-static void fill_composite(struct cv *c, uint32_t id, Dwarf_Die *die, uint8_t kind)
+/* How many children of die have this tag. */
+static size_t count_children(Dwarf_Die *die, int tag)
 {
 	Dwarf_Die ch;
 	size_t n = 0;
 	if (dwarf_child(die, &ch) == 0)
 		do
-			n += dwarf_tag(&ch) == DW_TAG_member;
+			n += dwarf_tag(&ch) == tag;
 		while (dwarf_siblingof(&ch, &ch) == 0);
+	return n;
+}
+
+static void fill_composite(struct cv *c, uint32_t id, Dwarf_Die *die, uint8_t kind)
+{
+	Dwarf_Die ch;
+	size_t n = count_children(die, DW_TAG_member);
 	size_t first = reserve_subs(c, n);
 	if (first == SIZE_MAX)
 		return;
@@ -300,11 +308,7 @@ static int enum_signedness(Dwarf_Die *die)
 static void fill_enum(struct cv *c, uint32_t id, Dwarf_Die *die)
 {
 	Dwarf_Die ch;
-	size_t n = 0;
-	if (dwarf_child(die, &ch) == 0)
-		do
-			n += dwarf_tag(&ch) == DW_TAG_enumerator;
-		while (dwarf_siblingof(&ch, &ch) == 0);
+	size_t n = count_children(die, DW_TAG_enumerator);
 	size_t first = reserve_subs(c, n);
 	if (first == SIZE_MAX)
 		return;
