@@ -53,6 +53,8 @@ static void print_cache(struct kd_session *s)
 {
 	struct kd_cache_info ci;
 	kd_dump_cache_info(s, &ci);
+	uint64_t tlb_hits, tlb_misses;
+	kd_tlb_stats(s, &tlb_hits, &tlb_misses);
 	if (kd_json_mode(s)) {
 		kd_json_begin_object(s, NULL);
 		kd_json_bool(s, "live", ci.live);
@@ -62,6 +64,8 @@ static void print_cache(struct kd_session *s)
 		kd_json_u64(s, "misses", ci.misses);
 		kd_json_u64(s, "decompressions", ci.decompressions);
 		kd_json_u64(s, "evictions", ci.evictions);
+		kd_json_u64(s, "tlb_hits", tlb_hits);
+		kd_json_u64(s, "tlb_misses", tlb_misses);
 		kd_json_end_object(s);
 		return;
 	}
@@ -72,6 +76,9 @@ static void print_cache(struct kd_session *s)
 	kd_printf(s, "        MISSES: %" PRIu64 "\n", ci.misses);
 	kd_printf(s, "DECOMPRESSIONS: %" PRIu64 "\n", ci.decompressions);
 	kd_printf(s, "     EVICTIONS: %" PRIu64 "\n", ci.evictions);
+	kd_printf(s, "TRANSLATION CACHE (TLB)\n");
+	kd_printf(s, "          HITS: %" PRIu64 "\n", tlb_hits);
+	kd_printf(s, "        MISSES: %" PRIu64 "\n", tlb_misses);
 }
 
 enum { D_C, D_JSON, D_NOPT };
@@ -255,7 +262,8 @@ static const struct kd_command commands[3] = {
 			"pages decompressed by the format and evictions.  All formats share one\n"
 			"LRU cache of decoded pages; its size is $KDIVE_CACHE_PAGES (default\n"
 			"1024 pages) or 'cache -s PAGES'.  Live dumps (/proc/kcore) are never\n"
-			"cached.  'dumpinfo -c' prints the same.\n\n"
+			"cached.  Below them, the translation cache's hits and misses (virtual\n"
+			"to physical pages, kept per page size).  'dumpinfo -c' prints the same.\n\n"
 			"EXAMPLES\n"
 			"  kdive> cache\n"
 			"  kdive> cache -s 4096\n"

@@ -80,8 +80,6 @@ struct kd_member_info {
 KD_API struct kd_error *kd_types_load(struct kd_session *s);
 /** True when the types are loaded (never loads them). */
 KD_API bool kd_types_available(const struct kd_session *s);
-/** Where the types came from ("BTF in the dump (4.2 MB)"...), or NULL. */
-KD_API const char *kd_types_source(const struct kd_session *s);
 
 /**
  * Find a type by name: "task_struct" (a struct, union, enum, typedef or base
@@ -147,21 +145,12 @@ KD_API const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t value
  */
 KD_API struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_info *m,
 					  const void *buf, size_t buflen, uint64_t *ret);
-/** Read a member's bytes from the object at a kernel virtual address. */
-KD_API struct kd_error *kd_read_member(struct kd_session *s, const char *type, const char *path,
-				       uint64_t addr, void *buf, size_t len);
 /**
  * Read an integer/enum/bool/pointer/bitfield member of the object at addr as
  * a 64-bit value (signed values sign-extended: cast to int64_t).
  */
 KD_API struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, const char *path,
 					   uint64_t addr, uint64_t *ret);
-/**
- * Read a string member: a char array (up to its NUL) or a char pointer
- * (followed).  Always NUL-terminates buf.
- */
-KD_API struct kd_error *kd_read_member_string(struct kd_session *s, const char *type,
-					      const char *path, uint64_t addr, char *buf, size_t len);
 
 /* ---- variables ---------------------------------------------------------------- */
 

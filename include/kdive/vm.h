@@ -86,13 +86,6 @@ KD_API bool kd_pte_swap(struct kd_session *s, uint64_t entry, uint64_t *type_ret
 			uint64_t *offset_ret);
 /** Translation cache counters (since the session opened). */
 KD_API void kd_tlb_stats(struct kd_session *s, uint64_t *hits_ret, uint64_t *misses_ret);
-/**
- * First mapped page at or above va and below end (0 = no limit) in as:
- * its virtual and physical address and size.  KD_ERR_NOTFOUND if none.
- */
-KD_API struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
-				       uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
-				       uint64_t *size_ret);
 
 /** Facts about the dumped machine's paging, for vtop and layout. */
 struct kd_vm_info {

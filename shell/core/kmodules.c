@@ -249,7 +249,7 @@ struct kd_error *kd_kmodules_load(struct kd_session *s)
 	return kd_error_copy(s->modules_state.err);
 }
 
-void kd_kmodules_fini(struct kd_session *s)
+void kd_kmodules_unload(struct kd_session *s)
 {
 	struct kd_kmodules *l = s->kmodules;
 	for (size_t i = 0; l && i < l->n; i++)

@@ -206,9 +206,9 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
-	kd_tasks_fini(s);
-	kd_types_fini(s);
-	kd_symbols_fini(s);
+	kd_tasks_unload(s);
+	kd_types_unload(s);
+	kd_symbols_unload(s);
 	kd_vm_deinit(s);
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);

@@ -74,11 +74,11 @@ struct kd_session {
  */
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
-void kd_tasks_fini(struct kd_session *s);                      // shell/core/task.c
+void kd_tasks_unload(struct kd_session *s);                      // shell/core/task.c
 struct kd_error *kd_vm_init(struct kd_session *s);            // shell/core/vm.c
 struct kd_error *kd_vm_post_symbols(struct kd_session *s);    // shell/core/vm.c, after a symbol load
-void kd_types_fini(struct kd_session *s);
-void kd_symbols_fini(struct kd_session *s);
+void kd_types_unload(struct kd_session *s);
+void kd_symbols_unload(struct kd_session *s);
 void kd_vm_deinit(struct kd_session *s);
 
 /*

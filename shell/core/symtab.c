@@ -504,9 +504,9 @@ struct kd_error *kd_symbols_load(struct kd_session *s)
 	return kd_error_copy(s->symbols_state.err);
 }
 
-void kd_symbols_fini(struct kd_session *s)
+void kd_symbols_unload(struct kd_session *s)
 {
-	kd_kmodules_fini(s); // module symbols live in the table
+	kd_kmodules_unload(s); // module symbols live in the table
 	kd_symtab_destroy(s->symtab);
 	s->symtab = NULL;
 	kd_error_destroy(s->symbols_state.err);

@@ -90,7 +90,7 @@ struct kd_error *kd_symfile_load(struct kd_session *s, struct kd_symtab *t, cons
 bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret,
 		      uint64_t *size_ret, bool *exact_ret);
 
-/* Free the module list (kmodules.c); kd_symbols_fini() calls it first. */
-void kd_kmodules_fini(struct kd_session *s);
+/* Free the module list (kmodules.c); kd_symbols_unload() calls it first. */
+void kd_kmodules_unload(struct kd_session *s);
 
 #endif

@@ -35,7 +35,7 @@ static void table_destroy(struct kd_task_table *tt)
 	free(tt);
 }
 
-void kd_tasks_fini(struct kd_session *s)
+void kd_tasks_unload(struct kd_session *s)
 {
 	table_destroy(s->tasks);
 	s->tasks = NULL;
@@ -171,7 +171,7 @@ struct kd_error *kd_tasks_load(struct kd_session *s)
 		table_destroy(tt);
 		return err;
 	}
-	kd_tasks_fini(s);
+	kd_tasks_unload(s);
 	s->tasks = tt;
 	return NULL;
 }

@@ -4,7 +4,7 @@
  * <kdive/types.h>, one concept each:
  *   types_load.c    where the BTF comes from (the dump's memory, --btf, a
  *                   vmlinux's .BTF, its DWARF through dwarf.c), the check
- *                   against VMCOREINFO, kd_types_load() and kd_types_fini()
+ *                   against VMCOREINFO, kd_types_load() and kd_types_unload()
  *                   (declared in session_priv.h);
  *   types_index.c   the name and enumerator indexes, lookups by name, C type
  *                   text ("struct x *", "char []"), synthetic arrays,
@@ -47,7 +47,6 @@ struct synth_array {
 struct kd_types {
 	struct btf *btf;
 	uint32_t nids;          // btf__type_cnt(): ids 1..nids-1 are BTF's
-	char *source;
 	uint32_t *names;        // hash of named types: id, 0 empty
 	size_t ncap;
 	uint64_t *enumerators;  // hash of enumerators: id << 32 | index + 1, 0 empty

@@ -23,8 +23,7 @@
 
 #ifdef HAVE_LIBBPF
 
-static struct kd_types *types_new(struct btf *btf, const char *fmt, ...) KD_PRINTF(2, 3);
-static struct kd_types *types_new(struct btf *btf, const char *fmt, ...)
+static struct kd_types *types_new(struct btf *btf)
 {
 	struct kd_types *t = calloc(1, sizeof(*t));
 	if (!t)
@@ -32,11 +31,6 @@ static struct kd_types *types_new(struct btf *btf, const char *fmt, ...)
 	t->btf = btf;
 	t->nids = btf__type_cnt(btf);
 	t->percpu_sec = UINT32_MAX;
-	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(&t->source, fmt, ap) < 0)
-		t->source = NULL;
-	va_end(ap);
 	return t;
 }
 
@@ -45,7 +39,6 @@ static void types_free(struct kd_types *t)
 	if (!t)
 		return;
 	btf__free(t->btf);
-	free(t->source);
 	free(t->names);
 	free(t->enumerators);
 	free(t->synth);
@@ -160,8 +153,7 @@ static struct kd_error *btf_from_dwarf(struct kd_session *s, struct btf **ret)
 	struct kd_error *err = kd_dwarf_to_btf(s->opts.vmlinux, ret, &st);
 	if (err)
 		return err;
-	s->types = types_new(*ret, "DWARF of %s (%zu types, %zu variables from %zu units in %.1f s)",
-			     s->opts.vmlinux, st.types, st.vars, st.units, st.seconds);
+	s->types = types_new(*ret);
 	return NULL;
 }
 
@@ -191,12 +183,12 @@ static struct kd_error *types_load(struct kd_session *s)
 					       strerror(errno));
 		if (asprintf(&what, "BTF file '%s'", s->opts.btf) < 0)
 			what = NULL;
-		s->types = types_new(btf, "%s", s->opts.btf);
+		s->types = types_new(btf);
 	} else {
 		size_t size = 0;
 		err = btf_from_memory(s, &btf, &size);
 		if (!err) {
-			s->types = types_new(btf, "BTF in the dump (%zu bytes)", size);
+			s->types = types_new(btf);
 		} else if (s->opts.vmlinux) {
 			kd_error_destroy(err);
 			err = NULL;
@@ -205,7 +197,7 @@ static struct kd_error *types_load(struct kd_session *s)
 			if (btf) {
 				if (asprintf(&what, "the .BTF of '%s'", s->opts.vmlinux) < 0)
 					what = NULL;
-				s->types = types_new(btf, ".BTF of %s", s->opts.vmlinux);
+				s->types = types_new(btf);
 			} else if (mode == TYPES_AUTO && !(err = btf_from_dwarf(s, &btf))) {
 				if (asprintf(&what, "the DWARF of '%s'", s->opts.vmlinux) < 0)
 					what = NULL;
@@ -231,7 +223,7 @@ static struct kd_error *types_load(struct kd_session *s)
 		err = check_against_vmcoreinfo(s, what);
 	free(what);
 	if (err) {
-		kd_types_fini(s);
+		kd_types_unload(s);
 		return err;
 	}
 	return NULL;
@@ -253,7 +245,7 @@ struct kd_error *kd_types_load(struct kd_session *s)
 	return kd_error_copy(s->types_state.err);
 }
 
-void kd_types_fini(struct kd_session *s)
+void kd_types_unload(struct kd_session *s)
 {
 	types_free(s->types);
 	s->types = NULL;
@@ -276,11 +268,6 @@ bool kd_types_available(const struct kd_session *s)
 	return s->types != NULL;
 }
 
-const char *kd_types_source(const struct kd_session *s)
-{
-	return s->types ? s->types->source : NULL;
-}
-
 #else /* !HAVE_LIBBPF */
 
 struct kd_error *kd_types_no_libbpf(void)
@@ -297,8 +284,7 @@ struct kd_error *kd_types_load(struct kd_session *s)
 	return kd_types_no_libbpf();
 }
 
-void kd_types_fini(struct kd_session *s) { (void)s; }
+void kd_types_unload(struct kd_session *s) { (void)s; }
 bool kd_types_available(const struct kd_session *s) { (void)s; return false; }
-const char *kd_types_source(const struct kd_session *s) { (void)s; return NULL; }
 
 #endif

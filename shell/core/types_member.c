@@ -277,19 +277,6 @@ struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_
 	return NULL;
 }
 
-struct kd_error *kd_read_member(struct kd_session *s, const char *type, const char *path,
-				uint64_t addr, void *buf, size_t len)
-{
-	struct kd_member_info m;
-	struct kd_error *err = kd_type_member(s, type, path, &m);
-	if (err)
-		return err;
-	if (len > m.size)
-		len = (size_t)m.size;
-	err = kd_read_kernel(s, addr + m.offset, buf, len);
-	return err ? kd_error_prefix(err, "reading %s.%s at 0x%" PRIx64, type, path, addr) : NULL;
-}
-
 struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, const char *path,
 				    uint64_t addr, uint64_t *ret)
 {
@@ -311,50 +298,6 @@ struct kd_error *kd_read_member_u64(struct kd_session *s, const char *type, cons
 	return kd_member_extract(s, &rel, buf, sizeof(buf), ret);
 }
 
-struct kd_error *kd_read_member_string(struct kd_session *s, const char *type, const char *path,
-				       uint64_t addr, char *buf, size_t len)
-{
-	if (!len)
-		return kd_error_create(KD_ERR_USAGE, "no room for the string");
-	buf[0] = '\0';
-	struct kd_member_info m;
-	struct kd_error *err = kd_type_member(s, type, path, &m);
-	if (err)
-		return err;
-	struct kd_type_info in;
-	kd_types_describe(s->types, kd_types_strip(s->types, m.type), &in);
-	uint64_t src = addr + m.offset, max = len - 1;
-	if (in.kind == KD_TYPE_ARRAY) {
-		if (m.size < max)
-			max = m.size;
-	} else if (in.kind == KD_TYPE_PTR) {
-		err = kd_read_kernel(s, src, &src, sizeof(src));
-		if (err)
-			return kd_error_prefix(err, "reading %s.%s at 0x%" PRIx64, type, path, addr);
-		if (!src)
-			return kd_error_create(KD_ERR_FAULT, "%s.%s is NULL", type, path);
-	} else {
-		return kd_error_create(KD_ERR_USAGE, "%s.%s is not a string", type, path);
-	}
-	// Up to a page edge at a time, so a short string before an unmapped page reads.
-	size_t got = 0;
-	while (got < max) {
-		size_t n = 4096 - (size_t)((src + got) & 4095);
-		if (n > max - got)
-			n = (size_t)(max - got);
-		err = kd_read_kernel(s, src + got, buf + got, n);
-		if (err) {
-			buf[got] = '\0';
-			return kd_error_prefix(err, "reading %s.%s", type, path);
-		}
-		if (memchr(buf + got, '\0', n))
-			return NULL;
-		got += n;
-	}
-	buf[got] = '\0';
-	return NULL;
-}
-
 #else /* !HAVE_LIBBPF */
 
 struct kd_error *kd_type_member(struct kd_session *s, const char *t, const char *p, struct kd_member_info *r) { return kd_types_no_libbpf(); }
@@ -364,8 +307,6 @@ struct kd_error *kd_enum_at(struct kd_session *s, uint32_t id, uint32_t i, const
 struct kd_error *kd_enum_value(struct kd_session *s, const char *e, const char *n, int64_t *v) { return kd_types_no_libbpf(); }
 const char *kd_enum_name(struct kd_session *s, uint32_t id, int64_t v) { return NULL; }
 struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_info *m, const void *b, size_t l, uint64_t *r) { return kd_types_no_libbpf(); }
-struct kd_error *kd_read_member(struct kd_session *s, const char *t, const char *p, uint64_t a, void *b, size_t l) { return kd_types_no_libbpf(); }
 struct kd_error *kd_read_member_u64(struct kd_session *s, const char *t, const char *p, uint64_t a, uint64_t *r) { return kd_types_no_libbpf(); }
-struct kd_error *kd_read_member_string(struct kd_session *s, const char *t, const char *p, uint64_t a, char *b, size_t l) { return kd_types_no_libbpf(); }
 
 #endif

@@ -296,14 +296,6 @@ void kd_tlb_stats(struct kd_session *s, uint64_t *hits_ret, uint64_t *misses_ret
 	*misses_ret = s->vm.ops ? s->vm.tlb.misses : 0;
 }
 
-struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
-				uint64_t end, uint64_t *va_ret, uint64_t *pa_ret, uint64_t *size_ret)
-{
-	if (!s->vm.ops)
-		return no_arch(s, va);
-	return s->vm.ops->next_mapped(s->vm.be, as, va, end, va_ret, pa_ret, size_ret);
-}
-
 void kd_vm_info_get(struct kd_session *s, struct kd_vm_info *ret)
 {
 	memset(ret, 0, sizeof(*ret));

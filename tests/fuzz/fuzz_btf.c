@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		stderr = saved;
 		return 0;
 	}
-	kd_types_fini(s);
+	kd_types_unload(s);
 	free((char *)s->opts.btf);
 	s->opts.btf = path;
 	struct kd_error *err = kd_types_load(s);

@@ -102,4 +102,13 @@ check "KDIVE_CACHE_PAGES sets the capacity" grep -q 'CAPACITY: 7 pages' "$TMP/ou
 run_kd -c "cache -s 0 >/dev/null; cache --json; rd -p $banner_pa 1 >/dev/null; rd -p $banner_pa 1 >/dev/null; cache --json" "$Z"
 expect_eq "cache -s 0 turns it off (every read decompresses)" "0 2" \
 	"$(jq -rs '[.[1].capacity_pages, .[1].decompressions - .[0].decompressions] | join(" ")' "$TMP/out")"
+# The translation cache: a kernel virtual read misses once per page, a
+# second read of the same page hits (counted as deltas, as above).
+run_kd -c "rd 0x$banner_va 4 >/dev/null; cache --json; rd 0x$banner_va 4 >/dev/null; cache --json" "$Z"
+expect_eq "TLB: a second read of a page: no translation miss" "0" \
+	"$(jq -rs '.[1].tlb_misses - .[0].tlb_misses' "$TMP/out")"
+check "TLB: the second read is a hit" test "$(jq -s '.[1].tlb_hits - .[0].tlb_hits' "$TMP/out")" -ge 1
+check "TLB: the first read missed" test "$(jq -s '.[0].tlb_misses' "$TMP/out")" -ge 1
+run_kd -c "cache" "$Z"
+check "cache prints the TLB counters" grep -q '^TRANSLATION CACHE (TLB)' "$TMP/out"
 done_testing
