@@ -56,6 +56,8 @@ static struct kd_error *from_btf(struct kd_session *s, const char *key, uint64_t
 {
 	char name[128];
 	const char *open = strchr(key, '('), *close = strrchr(key, ')');
+	// Only this fallback needs the types: load them here, not for every log.
+	kd_error_destroy(kd_types_load(s));
 	if (!kd_types_available(s) || !open || !close || close <= open ||
 	    (size_t)(close - open) >= 90)
 		return kd_error_create(KD_ERR_NOTFOUND, "no BTF");
@@ -571,7 +573,12 @@ out:
 static struct kd_error *boot_wall_time(struct kd_session *s, int64_t *ret)
 {
 	uint64_t tk, base, real, sec;
-	struct kd_error *err = kd_symbol_address(s, "shadow_timekeeper", &tk);
+	// Only -T needs symbols and types: load them here, not for every log.
+	struct kd_error *err = kd_symbols_load(s);
+	if (!err)
+		err = kd_types_load(s);
+	if (!err)
+		err = kd_symbol_address(s, "shadow_timekeeper", &tk);
 	if (!err)
 		err = kd_read_member_u64(s, "timekeeper", "tkr_mono.base", tk, &base);
 	if (err)
@@ -633,8 +640,7 @@ static const struct kd_command commands[2] = {
 			"  kdive> log -m -c | grep '<3>'\n"
 			"  kdive> log --json | jq -r '.[] | select(.level <= 3) | .text'",
 		.options = log_opts,
-		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO | KD_CMD_USES_SYMBOLS |
-			 KD_CMD_USES_TYPES,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_VMCOREINFO,
 		.run = log_run,
 	},
 	{ NULL },

@@ -31,10 +31,11 @@ struct kd_symbol {
 
 /**
  * Load the symbol table (kallsyms in the dump, plus --system-map and
- * --vmlinux) if that was not tried yet.  Commands do not call it: the
- * dispatcher does for a command that declares KD_CMD_NEEDS_SYMBOLS or
- * KD_CMD_USES_SYMBOLS.  The first failure is kept and returned again (as a
- * copy to destroy) on every call.
+ * --vmlinux) if that was not tried yet.  The dispatcher calls it for a
+ * command that declares KD_CMD_NEEDS_SYMBOLS or KD_CMD_USES_SYMBOLS; a
+ * command that needs symbols on one path only (log -T) calls it there.
+ * The first failure is kept and returned again (as a copy to destroy) on
+ * every call.
  */
 KD_API struct kd_error *kd_symbols_load(struct kd_session *s);
 /** True when the symbol table is loaded (never loads it). */

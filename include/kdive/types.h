@@ -73,9 +73,11 @@ struct kd_member_info {
 
 /**
  * Load the types (the BTF in the dump, or --btf/--vmlinux/--types) if that
- * was not tried yet.  Commands do not call it: the dispatcher does for a
- * command that declares KD_CMD_NEEDS_TYPES or KD_CMD_USES_TYPES.  The first
- * failure is kept and returned again (as a copy to destroy) on every call.
+ * was not tried yet.  The dispatcher calls it for a command that declares
+ * KD_CMD_NEEDS_TYPES or KD_CMD_USES_TYPES; a command that needs types on
+ * one path only (log's fallback without VMCOREINFO's SIZE/OFFSET entries)
+ * calls it there.  The first failure is kept and returned again (as a copy
+ * to destroy) on every call.
  */
 KD_API struct kd_error *kd_types_load(struct kd_session *s);
 /** True when the types are loaded (never loads them). */
