@@ -574,9 +574,7 @@ static struct kd_error *boot_wall_time(struct kd_session *s, int64_t *ret)
 {
 	uint64_t tk, base, real, sec;
 	// Only -T needs symbols and types: load them here, not for every log.
-	struct kd_error *err = kd_symbols_load(s);
-	if (!err)
-		err = kd_types_load(s);
+	struct kd_error *err = kd_types_load(s); // the symbols first
 	if (!err)
 		err = kd_symbol_address(s, "shadow_timekeeper", &tk);
 	if (!err)

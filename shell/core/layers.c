@@ -22,7 +22,7 @@ static const struct {
 } layers[] = {
 	{ KD_LAYER_SYMBOLS, 0, "symbols", offsetof(struct kd_session, symbols_state), kd_symbols_load,
 	  false },
-	{ KD_LAYER_TYPES, 0, "types", offsetof(struct kd_session, types_state), kd_types_load, false },
+	{ KD_LAYER_TYPES, KD_LAYER_SYMBOLS, "types", offsetof(struct kd_session, types_state), kd_types_load, false },
 	{ KD_LAYER_MODULES, KD_LAYER_SYMBOLS | KD_LAYER_TYPES, "modules",
 	  offsetof(struct kd_session, modules_state), kd_kmodules_load, true },
 };

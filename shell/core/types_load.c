@@ -49,6 +49,8 @@ static void types_free(struct kd_types *t)
 static struct kd_error *btf_from_memory(struct kd_session *s, struct btf **ret, size_t *size_ret)
 {
 	uint64_t start, stop;
+	// The BTF is found through the symbols: load them first (once).
+	kd_error_destroy(kd_symbols_load(s));
 	struct kd_error *err = kd_symbol_address(s, "__start_BTF", &start);
 	if (!err)
 		err = kd_symbol_address(s, "__stop_BTF", &stop);
