@@ -434,6 +434,17 @@ static struct kd_error *dis_run(struct kd_session *s, const struct kd_args *args
 	uint64_t addr, count = 0;
 	if ((err = kd_parse_address(s, argv[1], &addr)))
 		return err;
+	if (!v[O_U].count) {
+		// Module code: its symbols name the lines.  They are loaded here,
+		// at their point of use, so that dis of the core kernel does not
+		// pay for the types and the modules walk.
+		struct kd_symbol sym;
+		uint64_t off;
+		struct kd_error *e = kd_symbol_at(s, addr, &sym, &off);
+		if (e)
+			kd_error_destroy(kd_kmodules_load(s));
+		kd_error_destroy(e);
+	}
 	bool have_count = nargs == 2;
 	if (have_count && (err = kd_parse_u64(argv[2], false, &count)))
 		return err;
@@ -532,7 +543,7 @@ static const struct kd_command commands[2] = {
 			"  kdive> dis --diff /usr/lib/debug/boot/vmlinux-6.1.0-28-amd64 schedule",
 		.options = dis_opts,
 		.operand = KD_ARG_SYMBOL,
-		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS | KD_CMD_USES_MODULES,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_USES_SYMBOLS,
 		.run = dis_run,
 	},
 	{ NULL },

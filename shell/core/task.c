@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
 #include "session_priv.h"
 #include "task_priv.h"
 
@@ -257,17 +260,47 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 // task; kdive does not find it yet.
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret, struct kd_as *as_ret)
 {
-	struct kd_error *err = kd_tasks_load(s);
+	if (s->tasks) {
+		for (size_t i = 0; i < s->tasks->n; i++) {
+			const struct kd_task *t = &s->tasks->v[i];
+			if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0) {
+				*task_ret = t->addr;
+				return user_as(t, as_ret);
+			}
+		}
+		return kd_error_create(KD_ERR_NOTFOUND, "no task was running on CPU 0");
+	}
+	// Without the table (vtop, rd -u before any ps): CPU 0's runqueue and
+	// that one task's mm, a handful of reads, not a walk of every task.
+	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
+	uint64_t rq, off, curr, mm = 0, pgd, pa;
+	struct kd_member_info m_curr, m_mm, m_pgd;
+	struct kd_error *err = kd_symbol_address(s, "runqueues", &rq);
+	if (!err)
+		err = kd_percpu_offset(s, 0, &off);
+	if (!err)
+		err = kd_type_member(s, "rq", "curr", &m_curr);
+	if (!err)
+		err = kd_type_member(s, "task_struct", "mm", &m_mm);
+	if (!err)
+		err = kd_read_kernel(s, rq + off + m_curr.offset, &curr, sizeof(curr));
+	if (!err)
+		err = kd_read_kernel(s, curr + m_mm.offset, &mm, sizeof(mm));
 	if (err)
 		return err;
-	for (size_t i = 0; i < s->tasks->n; i++) {
-		const struct kd_task *t = &s->tasks->v[i];
-		if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0) {
-			*task_ret = t->addr;
-			return user_as(t, as_ret);
-		}
-	}
-	return kd_error_create(KD_ERR_NOTFOUND, "no task was running on CPU 0");
+	*task_ret = curr;
+	*as_ret = (struct kd_as){ .kind = KD_AS_KERNEL };
+	if (!mm)
+		return NULL; // a kernel thread (the idle task, mostly)
+	err = kd_type_member(s, "mm_struct", "pgd", &m_pgd);
+	if (!err)
+		err = kd_read_kernel(s, mm + m_pgd.offset, &pgd, sizeof(pgd));
+	if (!err)
+		err = kd_translate(s, NULL, pgd, &pa, NULL);
+	if (err)
+		return kd_error_prefix(err, "the page tables of task 0x%" PRIx64, curr);
+	*as_ret = (struct kd_as){ .kind = KD_AS_USER, .pgd = pa };
+	return NULL;
 }
 
 enum kd_task_state kd_task_state(const struct kd_task *t)
