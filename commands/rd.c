@@ -41,14 +41,11 @@ static struct kd_error *rd_read(struct kd_session *s, const struct space *sp, ui
 	return kd_read_virt(s, &sp->as, addr, buf, len);
 }
 
-static uint64_t get_val(const unsigned char *p, unsigned size)
+// A value of size bytes in the dump's byte order (a big-endian dump's
+// values are not the host's).
+static uint64_t get_val(const struct kd_session *s, const unsigned char *p, unsigned size)
 {
-	switch (size) {
-	case 1: return p[0];
-	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-	case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-	default: { uint64_t v; memcpy(&v, p, 8); return v; }
-	}
+	return kd_dump_uint(s, p, size);
 }
 
 static int64_t sign_extend(uint64_t v, unsigned size)
@@ -223,7 +220,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 			break;
 		if (json) {
 			for (unsigned k = 0; k < n; k++) {
-				uint64_t val = get_val(line + k * size, size);
+				uint64_t val = get_val(s, line + k * size, size);
 				if (sign)
 					kd_json_i64(s, NULL, sign_extend(val, size));
 				else if (dec)
@@ -247,7 +244,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 				}
 				continue;
 			}
-			uint64_t val = get_val(line + k * size, size);
+			uint64_t val = get_val(s, line + k * size, size);
 			if (sign)
 				p += sprintf(p, "%*" PRId64, decw[size], sign_extend(val, size));
 			else if (dec)

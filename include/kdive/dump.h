@@ -27,6 +27,18 @@ KD_API unsigned kd_dump_machine(const struct kd_session *s);
 KD_API const char *kd_dump_machine_name(const struct kd_session *s);
 /** Number of CPUs, from the dump's per-CPU notes (0 if unknown). */
 KD_API unsigned kd_dump_nr_cpus(const struct kd_session *s);
+/**
+ * True if the dumped machine is big-endian (the ELF header's EI_DATA, the
+ * kdump header's byte order); false when no dump is open.  Every value read
+ * out of the dump's memory is in this order, whatever the host's.
+ */
+KD_API bool kd_dump_big_endian(const struct kd_session *s);
+/** The unsigned integer of size bytes (1, 2, 4 or 8) at p, decoded in the dump's byte order. */
+KD_API uint64_t kd_dump_uint(const struct kd_session *s, const void *p, unsigned size);
+/** The 16-, 32- and 64-bit unsigned integers at p in the dump's byte order. */
+KD_API uint16_t kd_dump_u16(const struct kd_session *s, const void *p);
+KD_API uint32_t kd_dump_u32(const struct kd_session *s, const void *p);
+KD_API uint64_t kd_dump_u64(const struct kd_session *s, const void *p);
 /** Page size of the dumped kernel (VMCOREINFO PAGESIZE, else 4096). */
 KD_API uint64_t kd_page_size(const struct kd_session *s);
 

@@ -2,6 +2,8 @@
 // The open dump as the public API shows it (<kdive/session.h>): its files,
 // format, machine, physical ranges, notes, page cache, and physical reads.
 // Each is a thin view of the session's struct kd_core (core.h).
+#include <string.h>
+
 #include "session_priv.h"
 
 const char *kd_dump_path(const struct kd_session *s)
@@ -32,6 +34,51 @@ const char *kd_dump_machine_name(const struct kd_session *s)
 unsigned kd_dump_nr_cpus(const struct kd_session *s)
 {
 	return s->core ? s->core->nr_cpus : 0;
+}
+
+bool kd_dump_big_endian(const struct kd_session *s)
+{
+	return s->core && s->core->big_endian;
+}
+
+// One load and, when the dump's order is not the host's, one byte swap.
+uint64_t kd_dump_uint(const struct kd_session *s, const void *p, unsigned size)
+{
+	bool swap = kd_dump_big_endian(s) != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	switch (size) {
+	case 1:
+		return *(const unsigned char *)p;
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return swap ? __builtin_bswap16(v) : v;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return swap ? __builtin_bswap32(v) : v;
+	}
+	default: {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return swap ? __builtin_bswap64(v) : v;
+	}
+	}
+}
+
+uint16_t kd_dump_u16(const struct kd_session *s, const void *p)
+{
+	return (uint16_t)kd_dump_uint(s, p, 2);
+}
+
+uint32_t kd_dump_u32(const struct kd_session *s, const void *p)
+{
+	return (uint32_t)kd_dump_uint(s, p, 4);
+}
+
+uint64_t kd_dump_u64(const struct kd_session *s, const void *p)
+{
+	return kd_dump_uint(s, p, 8);
 }
 
 uint64_t kd_page_size(const struct kd_session *s)

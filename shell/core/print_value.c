@@ -262,12 +262,15 @@ static void value(const struct walk *w, const char *key, uint32_t id, uint64_t b
 		kd_printf(s, "}");
 		return;
 	case KD_TYPE_FLOAT: {
+		// The bits in the dump's byte order, then as the host's IEEE 754 value.
 		double d = 0;
 		if (in.size == 8) {
-			memcpy(&d, w->buf + byte, 8);
+			uint64_t bits = kd_dump_u64(s, w->buf + byte);
+			memcpy(&d, &bits, 8);
 		} else if (in.size == 4) {
+			uint32_t bits = kd_dump_u32(s, w->buf + byte);
 			float f;
-			memcpy(&f, w->buf + byte, 4);
+			memcpy(&f, &bits, 4);
 			d = f;
 		}
 		if (json)

@@ -251,13 +251,24 @@ struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_
 		uint64_t first = m->bit_offset / 8, last = (m->bit_offset + m->bit_size - 1) / 8;
 		if (last >= buflen || last - first >= 8)
 			return kd_error_create(KD_ERR_USAGE, "bitfield '%s' is outside the buffer", m->name);
-		unsigned char b[16] = { 0 };
-		memcpy(b, (const unsigned char *)buf + first, (size_t)(last - first + 1));
-		uint64_t lo, hi;
-		memcpy(&lo, b, 8);
-		memcpy(&hi, b + 8, 8);
-		unsigned shift = (unsigned)(m->bit_offset % 8);
-		v = shift ? (lo >> shift) | (hi << (64 - shift)) : lo;
+		const unsigned char *b = (const unsigned char *)buf + first;
+		unsigned nbytes = (unsigned)(last - first + 1), shift = (unsigned)(m->bit_offset % 8);
+		// The bytes that hold the field as one number in the dump's order.
+		// A bitfield's bit offset (BTF, from DWARF's DW_AT_data_bit_offset)
+		// counts from the least significant bit of the first byte on a
+		// little-endian machine and from the most significant one on a
+		// big-endian machine (DWARF 5, section 5.7.6), so the field sits
+		// shift bits above the bottom of that number, or below its top.
+		uint64_t n = 0;
+		if (kd_dump_big_endian(s)) {
+			for (unsigned i = 0; i < nbytes; i++)
+				n = n << 8 | b[i];
+			v = n >> (nbytes * 8 - shift - m->bit_size);
+		} else {
+			for (unsigned i = nbytes; i-- > 0;)
+				n = n << 8 | b[i];
+			v = n >> shift;
+		}
 		if (m->bit_size < 64)
 			v &= (1ull << m->bit_size) - 1;
 		if (is_signed && m->bit_size < 64 && (v >> (m->bit_size - 1)) & 1)
@@ -270,7 +281,7 @@ struct kd_error *kd_member_extract(struct kd_session *s, const struct kd_member_
 		return kd_error_create(KD_ERR_USAGE, "member '%s' has size %" PRIu64, m->name, size);
 	if (m->offset + size > buflen)
 		return kd_error_create(KD_ERR_USAGE, "member '%s' is outside the buffer", m->name);
-	memcpy(&v, (const unsigned char *)buf + m->offset, (size_t)size);
+	v = kd_dump_uint(s, (const unsigned char *)buf + m->offset, (unsigned)size);
 	if (is_signed && size < 8 && (v >> (size * 8 - 1)) & 1)
 		v |= ~0ull << (size * 8);
 	*ret = v;
