@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <kdive/symbols.h>
 #include <kdive/types.h>
@@ -25,6 +26,8 @@ struct kd_task_table {
 	struct kd_task *v;            // in pid order
 	size_t n, cap;
 	struct addr_index *by_addr;   // every task's address and index in v, by address
+	char **lost;                  // what the walk could not read, one message each
+	size_t nlost;
 };
 
 static void table_destroy(struct kd_task_table *tt)
@@ -35,6 +38,9 @@ static void table_destroy(struct kd_task_table *tt)
 		free((char *)tt->v[i].incomplete);
 	free(tt->v);
 	free(tt->by_addr);
+	for (size_t i = 0; i < tt->nlost; i++)
+		free(tt->lost[i]);
+	free(tt->lost);
 	free(tt);
 }
 
@@ -65,6 +71,21 @@ static struct kd_error *push(struct kd_task *t, void *arg)
 		return err;
 	}
 	tt->v[tt->n++] = *t;
+	return NULL;
+}
+
+static struct kd_error *lost(const char *why, void *arg)
+{
+	struct kd_task_table *tt = arg;
+	if (tt->nlost >= MAX_TASKS)
+		return NULL;
+	char **nv = realloc(tt->lost, (tt->nlost + 1) * sizeof(*nv));
+	if (!nv)
+		return &kd_enomem;
+	tt->lost = nv;
+	if (!(nv[tt->nlost] = strdup(why)))
+		return &kd_enomem;
+	tt->nlost++;
 	return NULL;
 }
 
@@ -114,6 +135,8 @@ static void mark_cpus(struct kd_session *s, struct kd_task_layout *l, struct kd_
 		if (idle && !find_sorted(tt, idle)) {
 			struct kd_task t;
 			err = kd_task_read(s, l, idle, &t);
+			if (err)
+				kd_error_destroy(lost(err->msg, tt));
 			if (!err) {
 				t.status |= KD_TASK_CPU_IDLE;
 				t.cpu = cpu;
@@ -134,7 +157,7 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 	struct kd_error *err = kd_task_layout_create(s, &l);
 	if (err)
 		return err;
-	if (!(err = kd_task_walk(s, l, push, tt))) {
+	if (!(err = kd_task_walk(s, l, push, lost, tt))) {
 		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
 		mark_cpus(s, l, tt);
 		for (size_t i = 0; i < tt->n; i++) {
@@ -177,6 +200,11 @@ struct kd_error *kd_tasks_load(struct kd_session *s)
 	kd_tasks_unload(s);
 	s->tasks = tt;
 	return NULL;
+}
+
+const char *kd_task_lost(const struct kd_session *s, size_t i)
+{
+	return s->tasks && i < s->tasks->nlost ? s->tasks->lost[i] : NULL;
 }
 
 size_t kd_task_count(const struct kd_session *s)
