@@ -136,6 +136,70 @@ static struct kd_error *rd_string(struct kd_session *s, const struct space *sp, 
 	return err;
 }
 
+// The unreadable ranges of one rd: each named once on stderr when it ends.
+struct bad {
+	struct kd_session *s;
+	bool open, good;        // a range is open; something was readable
+	uint64_t start;
+	struct kd_error *why;   // the open range's reason
+	struct kd_error *first; // the first reason of all (kept)
+	unsigned ranges;
+};
+
+static void bad_end(struct bad *b, uint64_t end)
+{
+	if (!b->open)
+		return;
+	kd_warn(b->s, "rd: 0x%" PRIx64 "-0x%" PRIx64 " unreadable: %s", b->start, end - 1, b->why->msg);
+	kd_error_destroy(b->why);
+	b->why = NULL;
+	b->open = false;
+	b->ranges++;
+}
+
+static void bad_at(struct bad *b, uint64_t a, struct kd_error *why)
+{
+	if (b->open) {
+		kd_error_destroy(why);
+		return;
+	}
+	b->open = true;
+	b->start = a;
+	if (!b->first)
+		b->first = kd_error_create(why->code, "%s", why->msg);
+	b->why = why;
+}
+
+// Read n values of size bytes at a into line: the whole line at once, else
+// value by value; have[k] says which were read.  Returns how many.
+static unsigned read_line(struct kd_session *s, const struct space *sp, uint64_t a, unsigned char *line,
+			  bool *have, unsigned n, unsigned size, struct bad *b)
+{
+	struct kd_error *err = rd_read(s, sp, a, line, (size_t)n * size);
+	if (!err) {
+		memset(have, 1, n * sizeof(*have));
+		bad_end(b, a);
+		b->good = true;
+		return n;
+	}
+	kd_error_destroy(err);
+	unsigned got = 0;
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t at = a + (uint64_t)k * size;
+		err = rd_read(s, sp, at, line + k * size, size);
+		have[k] = !err;
+		if (err) {
+			memset(line + k * size, 0, size);
+			bad_at(b, at, err);
+		} else {
+			bad_end(b, at);
+			b->good = true;
+			got++;
+		}
+	}
+	return got;
+}
+
 static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -210,7 +274,12 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 	static const int hexw[] = { [1] = 2, [2] = 4, [4] = 8, [8] = 16 };
 	static const int decw[] = { [1] = 4, [2] = 6, [4] = 11, [8] = 20 };
 	unsigned char line[16];
+	bool have[16];
 	FILE *out = kd_out(s);
+	struct bad bad = { .s = s };
+	uint64_t psz = kd_page_size(s);
+	if (!psz)
+		psz = 4096;
 	for (uint64_t i = 0; i < count && !err; i += per_line) {
 		err = kd_check_interrupt(s);
 		if (err)
@@ -218,13 +287,23 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		uint64_t left = count - i;
 		unsigned n = left < per_line ? (unsigned)left : per_line;
 		uint64_t a = addr + i * size;
-		err = rd_read(s, &sp, a, line, (size_t)n * size);
-		if (err)
-			break;
+		unsigned got = read_line(s, &sp, a, line, have, n, size, &bad);
+		if (!got) {
+			// The whole line is in an unreadable page (dumps and page
+			// tables fail a page at a time): skip to the line holding the
+			// next page's start.
+			uint64_t pb = (a | (psz - 1)) + 1, next = pb > a ? (pb - addr) / size : count;
+			next -= next % per_line;
+			if (next > i + per_line)
+				i = next - per_line;
+			continue;
+		}
 		if (json) {
 			for (unsigned k = 0; k < n; k++) {
 				uint64_t val = get_val(line + k * size, size);
-				if (sign)
+				if (!have[k])
+					kd_json_null(s, NULL);
+				else if (sign)
 					kd_json_i64(s, NULL, sign_extend(val, size));
 				else if (dec)
 					kd_json_u64(s, NULL, val);
@@ -240,10 +319,14 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		*p++ = ' ';
 		*p++ = ' ';
 		for (unsigned k = 0; k < per_line; k++) {
-			if (k >= n) {
-				if (ascii) {
-					memset(p, ' ', (size_t)hexw[size] + 1);
-					p += hexw[size] + 1;
+			if (k >= n || !have[k]) {
+				if (k < n || ascii) {
+					int w = dec ? decw[size] : hexw[size];
+					memset(p, k < n ? '?' : ' ', (size_t)w);
+					if (k < n && dec)
+						memset(p, ' ', (size_t)w - 1);
+					p += w;
+					*p++ = ' ';
 				}
 				continue;
 			}
@@ -260,15 +343,28 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 			*p++ = ' ';
 			*p++ = ' ';
 			for (unsigned k = 0; k < n * size; k++)
-				*p++ = line[k] >= 0x20 && line[k] < 0x7f ? (char)line[k] : '.';
+				*p++ = !have[k / size] ? '?' : line[k] >= 0x20 && line[k] < 0x7f ? (char)line[k] : '.';
 		}
 		*p++ = '\n';
 		fwrite(text, 1, (size_t)(p - text), out);
 	}
+	if (bad.good)
+		bad_end(&bad, addr + count * size);
 	if (json) {
 		kd_json_end_array(s);
 		kd_json_end_object(s);
 	}
+	if (!err && bad.first) {
+		// Nothing was readable: the first reason, as before.
+		if (!bad.good) {
+			err = bad.first;
+			bad.first = NULL;
+		} else {
+			err = kd_error_create(KD_ERR_NODATA, "%u unreadable range(s) (named above)", bad.ranges);
+		}
+	}
+	kd_error_destroy(bad.first);
+	kd_error_destroy(bad.why);
 	return err;
 }
 

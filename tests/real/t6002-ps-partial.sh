@@ -112,4 +112,20 @@ check_partial "B (the head of thread $t1)"
 check "B: the marker's other thread ($t2) is recovered" grep -qx "$t2" "$TMP/gotpids"
 check "B: the marker ($mp) is listed" grep -qx "$mp" "$TMP/gotpids"
 
+# rd over the page B dropped, 32 bytes either side: every readable line, the
+# unreadable range named once, exit 1; the lines as in the intact dump.
+lo=$((bp * 4096 - 32))
+hi=$(((bp + 1) * 4096 - 1))
+run_kd -c "rd -p $(printf %x $lo) $((4096 / 8 + 8))" "$TMP/d"
+expect_eq "rd over a dropped page: exits 1" 1 "$rc"
+expect_eq "rd over a dropped page: the readable lines (2 before, 2 after)" 4 "$(wc -l <"$TMP/out")"
+expect_eq "rd over a dropped page: the range named once" 1 \
+	"$(grep -c "^warning: rd: $(printf '0x%x-0x%x' $((lo + 32)) $hi) unreadable: .*excluded" "$TMP/err")"
+cp "$TMP/out" "$TMP/rd-partial"
+run_kd -c "rd -p $(printf %x $lo) 4; rd -p $(printf %x $((hi + 1))) 4" "$SRC"
+check "rd over a dropped page: the lines read as in the intact dump" cmp -s "$TMP/out" "$TMP/rd-partial"
+run_kd -c "rd -p $(printf %x $((lo + 32))) 2" "$TMP/d"
+check "rd of a dropped page only: the error, as before" grep -q "^rd: physical address .* was excluded from the dump" "$TMP/err"
+check "rd of a dropped page only: no warning besides" sh -c "! grep -q warning '$TMP/err'"
+
 done_testing
