@@ -514,26 +514,35 @@ typedef struct kd_error *entry_fn(struct walk *w, uint64_t entry, void *ctx);
 static struct kd_error *walk_ring(struct walk *w, uint64_t head, uint64_t link, uint64_t skip,
 				  const char *what, entry_fn *each, void *ctx)
 {
+	static const char *const dirname[] = { "next", "prev" };
 	for (int dir = 0; dir < 2; dir++) {
-		uint64_t node;
-		struct kd_error *err = read_u64(w->s, head + 8 * (uint64_t)dir, &node);
+		uint64_t node, at = head + 8 * (uint64_t)dir;
+		struct kd_error *err = read_u64(w->s, at, &node);
 		struct kd_cycle c = { 0 };
 		for (size_t k = 0; !err && node != head; k++) {
 			uint64_t entry = node - link;
-			if (k > MAX_TASKS || kd_cycle_step(&c, node))
-				return lose(w, kd_error_create(KD_ERR_CORRUPT, "%s does not end (corrupted?)", what));
+			if (!node || k > MAX_TASKS || kd_cycle_step(&c, node)) {
+				err = kd_error_create(KD_ERR_CORRUPT, "%s", !node ? "a NULL link" : "a cycle (corrupted?)");
+				break;
+			}
 			if ((err = kd_check_interrupt(w->s)))
 				return err;
-			if (dir == 1 && seen(w, entry))
+			if (dir == 1 && seen(w, entry) && entry != skip)
 				return NULL; // met the forward walk
 			if (entry != skip && (err = each(w, entry, ctx)))
 				return err;
-			if ((err = read_u64(w->s, node + 8 * (uint64_t)dir, &node)))
-				err = kd_error_prefix(err, "%s at 0x%" PRIx64 " (%s link)", what, node,
-						      dir ? "prev" : "next");
+			at = node + 8 * (uint64_t)dir;
+			err = read_u64(w->s, at, &node);
 		}
+		// A next link cut back to the head ends the walk early: the
+		// head's prev names the real last node.
+		uint64_t prev;
+		if (!err && dir == 0 && ok(read_u64(w->s, head + 8, &prev)) && prev != at)
+			err = kd_error_create(KD_ERR_CORRUPT, "it leads back to the head, whose prev link is 0x%" PRIx64,
+					      prev);
 		if (!err)
 			return NULL;
+		err = kd_error_prefix(err, "%s: the %s link at 0x%" PRIx64, what, dirname[dir], at);
 		if ((err = lose(w, err)))
 			return err;
 	}
