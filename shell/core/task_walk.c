@@ -527,12 +527,19 @@ static struct kd_error *walk_ring(struct walk *w, uint64_t head, uint64_t link, 
 			}
 			if ((err = kd_check_interrupt(w->s)))
 				return err;
+			// The link must lead to a readable list_head before its
+			// entry is read: else the link is what was lost.
+			uint64_t after;
+			if ((err = read_u64(w->s, node + 8 * (uint64_t)dir, &after))) {
+				err = kd_error_prefix(err, "it leads to 0x%" PRIx64, node);
+				break;
+			}
 			if (dir == 1 && seen(w, entry) && entry != skip)
 				return NULL; // met the forward walk
 			if (entry != skip && (err = each(w, entry, ctx)))
 				return err;
 			at = node + 8 * (uint64_t)dir;
-			err = read_u64(w->s, at, &node);
+			node = after;
 		}
 		// A next link cut back to the head ends the walk early: the
 		// head's prev names the real last node.

@@ -341,6 +341,39 @@ else
 	not_ok "task lists cut: the task addresses and offsets from the pristine kdump-raw copy"
 fi
 
+# The modules list cut after its second module (next set to NULL, to a
+# non-canonical address, to itself): the walk goes backwards from the head,
+# and every module the guest had is listed in its order, the link named.
+mh=$("$KDIVE" -n -c 'sym modules' "$R" 2>/dev/null | awk '{ print $1 }')
+m1=$("$KDIVE" -n -c "rd $mh 1" "$R" 2>/dev/null | awk '{ print $2 }')
+m2=$("$KDIVE" -n -c "rd $m1 1" "$R" 2>/dev/null | awk '{ print $2 }')
+want=$(truth modules | awk '{ print $1 }' | tr '\n' ' ')
+off=$([ -n "$m2" ] && fileoff "$m2")
+if [ -n "$off" ] && [ "$(echo "$want" | wc -w)" -ge 3 ]; then
+	for v in 0 dead000000000100 "$m2"; do
+		"$M" put "$R" "$off" "$v" "$TMP/undo"
+		RDADDR=0x100000
+		run_case "the second module's list.next set to 0x$v" "$R"
+		rc=0
+		timeout -k 2 10 "$KDIVE" -n -c "load $KDIVE_BUILDDIR/tests/modules/.libs/kmods.so; kmods" "$R" \
+			>"$TMP/cut.out" 2>"$TMP/cut.err" || rc=$?
+		got=$(awk '!/^loaded / { print $1 }' "$TMP/cut.out" | tr '\n' ' ')
+		why=""
+		[ "$rc" = 1 ] || why="kmods exits $rc, not 1"
+		[ "$got" = "$want" ] || why="$why; modules '$got', the guest's '$want'"
+		grep -q "the modules list: the next link at 0x" "$TMP/cut.err" || why="$why; the cut link is not named"
+		if [ -n "$why" ]; then
+			group_bad=$((group_bad + 1))
+			group_msgs+=("case $ncase: the second module's list.next set to 0x$v: $why")
+			cp "$TMP/cut.err" "$TMP/last-bad-err"
+		fi
+		"$M" undo "$R" "$TMP/undo"
+	done
+	end_group "the modules list cut: every module the guest had, in its order"
+else
+	not_ok "the modules list cut: the guest has 3 modules and the second one's link is stored uncompressed"
+fi
+
 echo "# $ncase corrupted-dump cases (seed $SEED)"
 [ -n "$KDIVE_CORRUPT_COUNT_FILE" ] && echo "$ncase" >"$KDIVE_CORRUPT_COUNT_FILE"
 done_testing
