@@ -139,11 +139,10 @@ static struct kd_error *rd_string(struct kd_session *s, const struct space *sp, 
 // The unreadable ranges of one rd: each named once on stderr when it ends.
 struct bad {
 	struct kd_session *s;
-	bool open, good;        // a range is open; something was readable
+	bool open;              // a range is open
 	uint64_t start;
 	struct kd_error *why;   // the open range's reason
-	struct kd_error *first; // the first reason of all (kept)
-	unsigned ranges;
+	unsigned ranges;        // closed ones (named)
 };
 
 static void bad_end(struct bad *b, uint64_t end)
@@ -165,8 +164,6 @@ static void bad_at(struct bad *b, uint64_t a, struct kd_error *why)
 	}
 	b->open = true;
 	b->start = a;
-	if (!b->first)
-		b->first = kd_error_create(why->code, "%s", why->msg);
 	b->why = why;
 }
 
@@ -179,7 +176,6 @@ static unsigned read_line(struct kd_session *s, const struct space *sp, uint64_t
 	if (!err) {
 		memset(have, 1, n * sizeof(*have));
 		bad_end(b, a);
-		b->good = true;
 		return n;
 	}
 	kd_error_destroy(err);
@@ -193,7 +189,6 @@ static unsigned read_line(struct kd_session *s, const struct space *sp, uint64_t
 			bad_at(b, at, err);
 		} else {
 			bad_end(b, at);
-			b->good = true;
 			got++;
 		}
 	}
@@ -348,22 +343,19 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		*p++ = '\n';
 		fwrite(text, 1, (size_t)(p - text), out);
 	}
-	if (bad.good)
-		bad_end(&bad, addr + count * size);
 	if (json) {
 		kd_json_end_array(s);
 		kd_json_end_object(s);
 	}
-	if (!err && bad.first) {
-		// Nothing was readable: the first reason, as before.
-		if (!bad.good) {
-			err = bad.first;
-			bad.first = NULL;
-		} else {
-			err = kd_error_create(KD_ERR_NODATA, "%u unreadable range(s) (named above)", bad.ranges);
-		}
+	// The range the read ends in is named by the command's error (the
+	// read's own message, which names its first address); the ranges
+	// before it were named as warnings.
+	if (!err && bad.open) {
+		err = bad.why;
+		bad.why = NULL;
+	} else if (!err && bad.ranges) {
+		err = kd_error_create(KD_ERR_NODATA, "%u unreadable range(s) (named above)", bad.ranges);
 	}
-	kd_error_destroy(bad.first);
 	kd_error_destroy(bad.why);
 	return err;
 }
@@ -378,10 +370,12 @@ static const struct kd_command commands[2] = { {
 		"kernel virtual (translated through the kernel's page tables); with -p it\n"
 		"is physical; with -u it is a user address of the current context's process\n"
 		"(set PID), as in crash, or of the process whose page-table root --pgd gives\n"
-		"(a physical address or CR3 value; vtop --roots finds the roots).  An\n"
-		"unmapped address stops the output with an error saying where the\n"
-		"page-table walk stopped; a page missing from the dump, with an error\n"
-		"naming its physical address.\n\n"
+		"(a physical address or CR3 value; vtop --roots finds the roots).  Every\n"
+		"readable line is printed ('?' for values that could not be read, null in\n"
+		"--json); each unreadable range is named once, with why (unmapped: where\n"
+		"the page-table walk stopped; missing from the dump: its physical address):\n"
+		"those followed by readable memory on stderr as warnings, the one the read\n"
+		"ends in as rd's error.  rd fails when anything could not be read.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
 		"      1000:  0000000000000000 0000000000000000   ................\n"
