@@ -253,7 +253,7 @@ static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l
 				break;
 			}
 			uint64_t mod = next - ml.list.offset;
-			if (dir == 1 && bsearch(&mod, seen, nseen, sizeof(*seen), cmp_u64))
+			if (dir == 1 && nseen && bsearch(&mod, seen, nseen, sizeof(*seen), cmp_u64))
 				break; // met the forward walk
 			if (dir == 0) {
 				uint64_t *nv = realloc(seen, (nseen + 1) * sizeof(*nv));
@@ -287,7 +287,8 @@ static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l
 			break;
 		err = lose(lo, kd_error_prefix(err, "the modules list: the %s link at 0x%" PRIx64,
 					       dir ? "prev" : "next", at));
-		qsort(seen, nseen, sizeof(*seen), cmp_u64);
+		if (nseen)
+			qsort(seen, nseen, sizeof(*seen), cmp_u64);
 	}
 	free(seen);
 	return err ? err : kd_symtab_index(t);

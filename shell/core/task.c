@@ -115,7 +115,7 @@ static int cmp_index(const void *a, const void *b)
 static struct kd_task *find_sorted(struct kd_task_table *tt, uint64_t addr)
 {
 	struct kd_task key = { .addr = addr };
-	return bsearch(&key, tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+	return tt->n ? bsearch(&key, tt->v, tt->n, sizeof(*tt->v), cmp_addr) : NULL;
 }
 
 // The per-CPU runqueues: the task each CPU ran (crash's '>') and the idle
@@ -158,14 +158,16 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 	if (err)
 		return err;
 	if (!(err = kd_task_walk(s, l, push, lost, tt))) {
-		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+		if (tt->n) // (the walk may have lost every task)
+			qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
 		mark_cpus(s, l, tt);
 		for (size_t i = 0; i < tt->n; i++) {
 			struct kd_task *t = &tt->v[i], *p = find_sorted(tt, t->parent);
 			// The idle tasks (pid 0) have no parent to show, as in crash.
 			t->ppid = p && p != t && t->pid ? p->tgid : 0;
 		}
-		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_task);
+		if (tt->n)
+			qsort(tt->v, tt->n, sizeof(*tt->v), cmp_task);
 		if (tt->n && !(tt->by_addr = malloc(tt->n * sizeof(*tt->by_addr))))
 			err = &kd_enomem;
 	}
@@ -174,7 +176,8 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 		return err;
 	for (size_t i = 0; i < tt->n; i++)
 		tt->by_addr[i] = (struct addr_index){ tt->v[i].addr, i };
-	qsort(tt->by_addr, tt->n, sizeof(*tt->by_addr), cmp_index);
+	if (tt->n)
+		qsort(tt->by_addr, tt->n, sizeof(*tt->by_addr), cmp_index);
 	return NULL;
 }
 
