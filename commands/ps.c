@@ -136,31 +136,63 @@ static double mem_percent(const struct figures *f, const struct kd_task *t)
 				 : 0;
 }
 
+// A field ps prints, or '?' when the dump did not hold it.
+static const char *field(char *buf, size_t size, bool unknown, int64_t v)
+{
+	if (unknown)
+		return "?";
+	snprintf(buf, size, "%" PRId64, v);
+	return buf;
+}
+
 static void print_task(struct kd_session *s, const struct figures *f, const struct kd_task *t)
 {
-	char comm[KD_TASK_COMM_LEN + 3];
-	snprintf(comm, sizeof(comm), is_kthread(t) ? "[%s]" : "%s", t->comm);
-	kd_printf(s, "%c %6" PRId64 " %6" PRId64 " %4u  %016" PRIx64 "  %s  %4.1f %7" PRIu64 " %6" PRIu64 "  %s\n",
-		  is_active(t) ? '>' : ' ', t->pid, t->ppid, t->cpu, t->addr, state_name(t, true),
-		  mem_percent(f, t), t->total_vm * f->kb_per_page, t->rss * f->kb_per_page, comm);
+	char comm[KD_TASK_COMM_LEN + 3], ppid[24], cpu[24], mem[24], vsz[24], rss[24];
+	bool mm = t->unknown & KD_TU_MM;
+	if (t->unknown & KD_TU_COMM)
+		snprintf(comm, sizeof(comm), "?");
+	else
+		snprintf(comm, sizeof(comm), is_kthread(t) ? "[%s]" : "%s", t->comm);
+	snprintf(mem, sizeof(mem), "%4.1f", mem_percent(f, t));
+	kd_printf(s, "%c %6" PRId64 " %6s %4s  %016" PRIx64 "  %-2s  %4s %7s %6s  %s\n",
+		  is_active(t) ? '>' : ' ', t->pid,
+		  field(ppid, sizeof(ppid), t->unknown & KD_TU_PARENT, t->ppid),
+		  field(cpu, sizeof(cpu), t->unknown & KD_TU_CPU, t->cpu), t->addr,
+		  t->unknown & KD_TU_STATE ? "?" : state_name(t, true), mm ? "?" : mem,
+		  field(vsz, sizeof(vsz), mm, (int64_t)(t->total_vm * f->kb_per_page)),
+		  field(rss, sizeof(rss), mm, (int64_t)(t->rss * f->kb_per_page)), comm);
 }
 
 static void json_task(struct kd_session *s, const struct figures *f, const struct kd_task *t)
 {
+	unsigned u = t->unknown;
 	kd_json_begin_object(s, NULL);
 	kd_json_i64(s, "pid", t->pid);
-	kd_json_i64(s, "ppid", t->ppid);
-	kd_json_i64(s, "tgid", t->tgid);
-	kd_json_u64(s, "cpu", t->cpu);
+	if (!(u & KD_TU_PARENT))
+		kd_json_i64(s, "ppid", t->ppid);
+	if (!(u & KD_TU_TGID))
+		kd_json_i64(s, "tgid", t->tgid);
+	if (!(u & KD_TU_CPU))
+		kd_json_u64(s, "cpu", t->cpu);
 	kd_json_hex(s, "task", t->addr);
-	kd_json_string(s, "state", state_name(t, true));
-	kd_json_string(s, "proc_state", state_name(t, false));
-	kd_json_u64(s, "mem_permille", (uint64_t)(mem_percent(f, t) * 10 + 0.5));
-	kd_json_u64(s, "vsz_kb", t->total_vm * f->kb_per_page);
-	kd_json_u64(s, "rss_kb", t->rss * f->kb_per_page);
-	kd_json_string(s, "comm", t->comm);
-	kd_json_bool(s, "kernel_thread", is_kthread(t));
+	if (!(u & KD_TU_STATE)) {
+		kd_json_string(s, "state", state_name(t, true));
+		kd_json_string(s, "proc_state", state_name(t, false));
+	}
+	if (!(u & KD_TU_MM)) {
+		kd_json_u64(s, "mem_permille", (uint64_t)(mem_percent(f, t) * 10 + 0.5));
+		kd_json_u64(s, "vsz_kb", t->total_vm * f->kb_per_page);
+		kd_json_u64(s, "rss_kb", t->rss * f->kb_per_page);
+	}
+	if (!(u & KD_TU_COMM))
+		kd_json_string(s, "comm", t->comm);
+	if (!(u & KD_TU_FLAGS))
+		kd_json_bool(s, "kernel_thread", is_kthread(t));
 	kd_json_bool(s, "active", is_active(t));
+	if (t->incomplete) {
+		kd_json_bool(s, "incomplete", true);
+		kd_json_string(s, "reason", t->incomplete);
+	}
 	kd_json_end_object(s);
 }
 
@@ -289,6 +321,27 @@ static void print_summary(struct kd_session *s)
 		kd_json_end_object(s);
 }
 
+// Name on stderr each task the table lost or holds in part (once each), and
+// fail when there was any: the listing above is all ps could read.
+static struct kd_error *losses(struct kd_session *s)
+{
+	size_t lost = 0, part = 0;
+	const char *why;
+	for (; (why = kd_task_lost(s, lost)); lost++)
+		kd_warn(s, "ps: %s", why);
+	for (size_t i = 0; i < kd_task_count(s); i++) {
+		const struct kd_task *t = kd_task_get(s, i);
+		if (t->unknown) {
+			kd_warn(s, "ps: %s", t->incomplete ? t->incomplete : "task read in part");
+			part++;
+		}
+	}
+	if (!lost && !part)
+		return NULL;
+	return kd_error_create(KD_ERR_NODATA, "%zu task(s) or list link(s) unreadable, %zu task(s) read in part (named above)",
+			       lost, part);
+}
+
 static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -352,6 +405,8 @@ static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 	if (nargs && !shown)
 		err = kd_error_create(KD_ERR_NOTFOUND, "no task matches '%s'", argv[1]);
 out:
+	if (!err)
+		err = losses(s);
 	if (sel.re) {
 		for (int i = 0; i < nargs; i++)
 			regfree(&sel.re[i]);

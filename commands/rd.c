@@ -133,6 +133,65 @@ static struct kd_error *rd_string(struct kd_session *s, const struct space *sp, 
 	return err;
 }
 
+// The unreadable ranges of one rd: each named once on stderr when it ends.
+struct bad {
+	struct kd_session *s;
+	bool open;              // a range is open
+	uint64_t start;
+	struct kd_error *why;   // the open range's reason
+	unsigned ranges;        // closed ones (named)
+};
+
+static void bad_end(struct bad *b, uint64_t end)
+{
+	if (!b->open)
+		return;
+	kd_warn(b->s, "rd: 0x%" PRIx64 "-0x%" PRIx64 " unreadable: %s", b->start, end - 1, b->why->msg);
+	kd_error_destroy(b->why);
+	b->why = NULL;
+	b->open = false;
+	b->ranges++;
+}
+
+static void bad_at(struct bad *b, uint64_t a, struct kd_error *why)
+{
+	if (b->open) {
+		kd_error_destroy(why);
+		return;
+	}
+	b->open = true;
+	b->start = a;
+	b->why = why;
+}
+
+// Read n values of size bytes at a into line: the whole line at once, else
+// value by value; have[k] says which were read.  Returns how many.
+static unsigned read_line(struct kd_session *s, const struct space *sp, uint64_t a, unsigned char *line,
+			  bool *have, unsigned n, unsigned size, struct bad *b)
+{
+	struct kd_error *err = rd_read(s, sp, a, line, (size_t)n * size);
+	if (!err) {
+		memset(have, 1, n * sizeof(*have));
+		bad_end(b, a);
+		return n;
+	}
+	kd_error_destroy(err);
+	unsigned got = 0;
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t at = a + (uint64_t)k * size;
+		err = rd_read(s, sp, at, line + k * size, size);
+		have[k] = !err;
+		if (err) {
+			memset(line + k * size, 0, size);
+			bad_at(b, at, err);
+		} else {
+			bad_end(b, at);
+			got++;
+		}
+	}
+	return got;
+}
+
 static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -207,7 +266,12 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 	static const int hexw[] = { [1] = 2, [2] = 4, [4] = 8, [8] = 16 };
 	static const int decw[] = { [1] = 4, [2] = 6, [4] = 11, [8] = 20 };
 	unsigned char line[16];
+	bool have[16];
 	FILE *out = kd_out(s);
+	struct bad bad = { .s = s };
+	uint64_t psz = kd_page_size(s);
+	if (!psz)
+		psz = 4096;
 	for (uint64_t i = 0; i < count && !err; i += per_line) {
 		err = kd_check_interrupt(s);
 		if (err)
@@ -215,13 +279,23 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		uint64_t left = count - i;
 		unsigned n = left < per_line ? (unsigned)left : per_line;
 		uint64_t a = addr + i * size;
-		err = rd_read(s, &sp, a, line, (size_t)n * size);
-		if (err)
-			break;
+		unsigned got = read_line(s, &sp, a, line, have, n, size, &bad);
+		if (!got) {
+			// The whole line is in an unreadable page (dumps and page
+			// tables fail a page at a time): skip to the line holding the
+			// next page's start.
+			uint64_t pb = (a | (psz - 1)) + 1, next = pb > a ? (pb - addr) / size : count;
+			next -= next % per_line;
+			if (next > i + per_line)
+				i = next - per_line;
+			continue;
+		}
 		if (json) {
 			for (unsigned k = 0; k < n; k++) {
 				uint64_t val = get_val(s, line + k * size, size);
-				if (sign)
+				if (!have[k])
+					kd_json_null(s, NULL);
+				else if (sign)
 					kd_json_i64(s, NULL, sign_extend(val, size));
 				else if (dec)
 					kd_json_u64(s, NULL, val);
@@ -237,10 +311,14 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		*p++ = ' ';
 		*p++ = ' ';
 		for (unsigned k = 0; k < per_line; k++) {
-			if (k >= n) {
-				if (ascii) {
-					memset(p, ' ', (size_t)hexw[size] + 1);
-					p += hexw[size] + 1;
+			if (k >= n || !have[k]) {
+				if (k < n || ascii) {
+					int w = dec ? decw[size] : hexw[size];
+					memset(p, k < n ? '?' : ' ', (size_t)w);
+					if (k < n && dec)
+						memset(p, ' ', (size_t)w - 1);
+					p += w;
+					*p++ = ' ';
 				}
 				continue;
 			}
@@ -257,7 +335,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 			*p++ = ' ';
 			*p++ = ' ';
 			for (unsigned k = 0; k < n * size; k++)
-				*p++ = line[k] >= 0x20 && line[k] < 0x7f ? (char)line[k] : '.';
+				*p++ = !have[k / size] ? '?' : line[k] >= 0x20 && line[k] < 0x7f ? (char)line[k] : '.';
 		}
 		*p++ = '\n';
 		fwrite(text, 1, (size_t)(p - text), out);
@@ -266,6 +344,16 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		kd_json_end_array(s);
 		kd_json_end_object(s);
 	}
+	// The range the read ends in is named by the command's error (the
+	// read's own message, which names its first address); the ranges
+	// before it were named as warnings.
+	if (!err && bad.open) {
+		err = bad.why;
+		bad.why = NULL;
+	} else if (!err && bad.ranges) {
+		err = kd_error_create(KD_ERR_NODATA, "%u unreadable range(s) (named above)", bad.ranges);
+	}
+	kd_error_destroy(bad.why);
 	return err;
 }
 
@@ -279,10 +367,12 @@ static const struct kd_command commands[2] = { {
 		"kernel virtual (translated through the kernel's page tables); with -p it\n"
 		"is physical; with -u it is a user address of the current context's process\n"
 		"(set PID), as in crash, or of the process whose page-table root --pgd gives\n"
-		"(a physical address or CR3 value; vtop --roots finds the roots).  An\n"
-		"unmapped address stops the output with an error saying where the\n"
-		"page-table walk stopped; a page missing from the dump, with an error\n"
-		"naming its physical address.\n\n"
+		"(a physical address or CR3 value; vtop --roots finds the roots).  Every\n"
+		"readable line is printed ('?' for values that could not be read, null in\n"
+		"--json); each unreadable range is named once, with why (unmapped: where\n"
+		"the page-table walk stopped; missing from the dump: its physical address):\n"
+		"those followed by readable memory on stderr as warnings, the one the read\n"
+		"ends in as rd's error.  rd fails when anything could not be read.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
 		"      1000:  0000000000000000 0000000000000000   ................\n"

@@ -39,6 +39,21 @@ enum kd_task_status {
 	KD_TASK_KTHREAD = 1 << 2,  /**< a kernel thread (PF_KTHREAD, or pid 0) */
 };
 
+/**
+ * struct kd_task.unknown bits: the fields that lay in an unreadable part of
+ * the task_struct (or its mm_struct); they are 0 and ps shows them as '?'.
+ */
+enum kd_task_unknown {
+	KD_TU_COMM = 1 << 0,   /**< comm */
+	KD_TU_STATE = 1 << 1,  /**< state, exit_state */
+	KD_TU_PARENT = 1 << 2, /**< parent, hence ppid */
+	KD_TU_CPU = 1 << 3,    /**< cpu */
+	KD_TU_MM = 1 << 4,     /**< mm, or its figures (total_vm, rss) */
+	KD_TU_FLAGS = 1 << 5,  /**< flags (kernel thread or not) */
+	KD_TU_TGID = 1 << 6,   /**< tgid, group_leader */
+	KD_TU_TIMES = 1 << 7,  /**< start_time, utime, stime */
+};
+
 /** One task (process or thread) of the dumped kernel. */
 struct kd_task {
 	uint64_t addr;            /**< the task_struct's kernel address */
@@ -58,8 +73,10 @@ struct kd_task {
 	uint64_t utime, stime;    /**< task_struct.utime, .stime */
 	uint64_t total_vm;        /**< pages: mm_struct.total_vm (0 without mm) */
 	uint64_t rss;             /**< pages: file + anon + shmem rss counters (0 without mm) */
+	unsigned unknown;         /**< enum kd_task_unknown bits */
 	/**
-	 * NULL, or why part of the task could not be read (its mm's counters,
+	 * NULL, or why part of the task could not be read (part of its
+	 * task_struct, its mm's counters,
 	 * its page tables); the fields that depend on it are 0.  Valid as long
 	 * as the table.
 	 */
@@ -83,7 +100,11 @@ enum kd_task_state_style {
  * Build the session's task table, if not built yet: init_task, every
  * process on init_task.tasks followed by its threads, and each CPU's idle
  * task; sorted by pid, then CPU, then address.  The walks are bounded and
- * detect cycles.  Needs the kernel's symbols and types.
+ * detect cycles.  A task_struct read in part is listed with its unknown
+ * fields marked; one that cannot be listed, or a list link that cannot be
+ * followed, is recorded (kd_task_lost) and the walk goes on by the other
+ * paths the kernel keeps (the list backwards, each thread group, each CPU's
+ * current task).  Needs the kernel's symbols and types.
  */
 KD_API struct kd_error *kd_tasks_load(struct kd_session *s);
 /** Number of tasks in the loaded table (0 when not loaded). */
@@ -94,6 +115,13 @@ KD_API const struct kd_task *kd_task_get(const struct kd_session *s, size_t i);
 KD_API const struct kd_task *kd_task_by_addr(const struct kd_session *s, uint64_t addr);
 /** The first task (lowest CPU) with this pid, or NULL. */
 KD_API const struct kd_task *kd_task_by_pid(const struct kd_session *s, int64_t pid);
+
+/**
+ * The tasks the last load could not list at all (a task_struct whose pid
+ * was unreadable) and the links it could not follow, one message each
+ * ("task_struct at 0x...: why"); NULL past the end.
+ */
+KD_API const char *kd_task_lost(const struct kd_session *s, size_t i);
 
 /** Called for each task; return nonzero to stop (negative: as an error). */
 typedef int kd_task_fn(const struct kd_task *t, void *arg);

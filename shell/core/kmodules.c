@@ -194,24 +194,104 @@ out:
 }
 
 
-static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l, struct kd_symtab *t)
+// What the walk could not read: counted, the first reason kept.
+struct losses {
+	size_t n;
+	struct kd_error *first;
+};
+
+static struct kd_error *lose(struct losses *lo, struct kd_error *err)
+{
+	if (err->code == KD_ERR_NOMEM || err->code == KD_ERR_INTERRUPTED)
+		return err;
+	lo->n++;
+	if (!lo->first)
+		lo->first = err;
+	else
+		kd_error_destroy(err);
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
+}
+
+// The modules list: forwards from the `modules` head; a module that cannot be
+// read is counted and skipped (its list link is read on its own).  Past a
+// link that cannot be followed (or a cycle, or a next chain that leads back
+// to the head early), backwards from the head to the first module already
+// read, kept in list order.
+static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l, struct kd_symtab *t,
+				     struct losses *lo)
 {
 	struct mod_layout ml;
 	uint64_t head, next;
 	struct kd_error *err;
 	if (!kd_types_available(s))
 		return kd_error_create(KD_ERR_UNSUPPORTED, "no types (BTF) to read struct module with");
-	if ((err = mod_layout(s, &ml)) || (err = kd_symbol_address(s, "modules", &head)) ||
-	    (err = read_ptr(s, head, &next)))
+	if ((err = mod_layout(s, &ml)) || (err = kd_symbol_address(s, "modules", &head)))
 		return err;
-	for (size_t count = 0; next != head; count++) {
-		if (count >= MAX_MODULES)
-			return kd_error_create(KD_ERR_CORRUPT, "the modules list does not end");
-		uint64_t mod = next - ml.list.offset;
-		if ((err = load_one_module(s, l, t, &ml, mod)) || (err = read_ptr(s, next, &next)))
-			return err;
+	uint64_t *seen = NULL;
+	size_t nseen = 0;
+	for (int dir = 0; dir < 2; dir++) {
+		uint64_t at = head + 8 * (uint64_t)dir;
+		size_t n0 = l->n;
+		struct kd_cycle c = { 0 };
+		err = read_ptr(s, at, &next);
+		for (size_t count = 0; !err && next != head; count++) {
+			if (!next || count >= MAX_MODULES || kd_cycle_step(&c, next)) {
+				err = kd_error_create(KD_ERR_CORRUPT, "%s", !next ? "a NULL link" : "it does not end");
+				break;
+			}
+			// The link must lead to a readable list_head before its
+			// module is read: else the link is what was lost.
+			uint64_t after;
+			if ((err = read_ptr(s, next + 8 * (uint64_t)dir, &after))) {
+				err = kd_error_prefix(err, "it leads to 0x%" PRIx64, next);
+				break;
+			}
+			uint64_t mod = next - ml.list.offset;
+			if (dir == 1 && nseen && bsearch(&mod, seen, nseen, sizeof(*seen), cmp_u64))
+				break; // met the forward walk
+			if (dir == 0) {
+				uint64_t *nv = realloc(seen, (nseen + 1) * sizeof(*nv));
+				if (!nv) {
+					err = &kd_enomem;
+					break;
+				}
+				seen = nv;
+				seen[nseen++] = mod;
+			}
+			struct kd_error *e = load_one_module(s, l, t, &ml, mod);
+			if (e && (e = lose(lo, kd_error_prefix(e, "struct module at 0x%" PRIx64, mod)))) {
+				err = e;
+				break;
+			}
+			at = next + 8 * (uint64_t)dir;
+			next = after;
+		}
+		uint64_t prev;
+		if (!err && dir == 0 && !read_ptr(s, head + 8, &prev) && prev != at)
+			err = kd_error_create(KD_ERR_CORRUPT, "it leads back to the head early");
+		if (dir == 1) // found backwards: back in list order
+			for (size_t i = n0, j = l->n; i + 1 < j; i++, j--) {
+				struct kmod tmp = l->mods[i];
+				l->mods[i] = l->mods[j - 1];
+				l->mods[j - 1] = tmp;
+			}
+		if (!err)
+			break;
+		if (err->code == KD_ERR_NOMEM || err->code == KD_ERR_INTERRUPTED)
+			break;
+		err = lose(lo, kd_error_prefix(err, "the modules list: the %s link at 0x%" PRIx64,
+					       dir ? "prev" : "next", at));
+		if (nseen)
+			qsort(seen, nseen, sizeof(*seen), cmp_u64);
 	}
-	return kd_symtab_index(t);
+	free(seen);
+	return err ? err : kd_symtab_index(t);
 }
 
 static struct kd_error *kmodules_load(struct kd_session *s)
@@ -226,7 +306,17 @@ static struct kd_error *kmodules_load(struct kd_session *s)
 		return &kd_enomem;
 	s->kmodules = l;
 	size_t nsyms_before = kd_symtab_count(t);
-	struct kd_error *err = walk_modules(s, l, t);
+	struct losses lo = { 0 };
+	struct kd_error *err = walk_modules(s, l, t, &lo);
+	if (!err && lo.first) {
+		err = lo.n == 1 ? lo.first
+				: kd_error_create(KD_ERR_CORRUPT, "%zu modules or links unreadable, the first: %s",
+						  lo.n, lo.first->msg);
+		if (err != lo.first)
+			kd_error_destroy(lo.first);
+	} else {
+		kd_error_destroy(lo.first);
+	}
 	if (!err)
 		return NULL;
 	// Keep what was read before the failure, but say it.

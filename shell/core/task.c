@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <kdive/symbols.h>
 #include <kdive/types.h>
@@ -25,6 +26,8 @@ struct kd_task_table {
 	struct kd_task *v;            // in pid order
 	size_t n, cap;
 	struct addr_index *by_addr;   // every task's address and index in v, by address
+	char **lost;                  // what the walk could not read, one message each
+	size_t nlost;
 };
 
 static void table_destroy(struct kd_task_table *tt)
@@ -35,6 +38,9 @@ static void table_destroy(struct kd_task_table *tt)
 		free((char *)tt->v[i].incomplete);
 	free(tt->v);
 	free(tt->by_addr);
+	for (size_t i = 0; i < tt->nlost; i++)
+		free(tt->lost[i]);
+	free(tt->lost);
 	free(tt);
 }
 
@@ -68,6 +74,21 @@ static struct kd_error *push(struct kd_task *t, void *arg)
 	return NULL;
 }
 
+static struct kd_error *lost(const char *why, void *arg)
+{
+	struct kd_task_table *tt = arg;
+	if (tt->nlost >= MAX_TASKS)
+		return NULL;
+	char **nv = realloc(tt->lost, (tt->nlost + 1) * sizeof(*nv));
+	if (!nv)
+		return &kd_enomem;
+	tt->lost = nv;
+	if (!(nv[tt->nlost] = strdup(why)))
+		return &kd_enomem;
+	tt->nlost++;
+	return NULL;
+}
+
 static int cmp_task(const void *a, const void *b)
 {
 	const struct kd_task *x = a, *y = b;
@@ -94,7 +115,7 @@ static int cmp_index(const void *a, const void *b)
 static struct kd_task *find_sorted(struct kd_task_table *tt, uint64_t addr)
 {
 	struct kd_task key = { .addr = addr };
-	return bsearch(&key, tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+	return tt->n ? bsearch(&key, tt->v, tt->n, sizeof(*tt->v), cmp_addr) : NULL;
 }
 
 // The per-CPU runqueues: the task each CPU ran (crash's '>') and the idle
@@ -114,6 +135,8 @@ static void mark_cpus(struct kd_session *s, struct kd_task_layout *l, struct kd_
 		if (idle && !find_sorted(tt, idle)) {
 			struct kd_task t;
 			err = kd_task_read(s, l, idle, &t);
+			if (err)
+				kd_error_destroy(lost(err->msg, tt));
 			if (!err) {
 				t.status |= KD_TASK_CPU_IDLE;
 				t.cpu = cpu;
@@ -134,15 +157,17 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 	struct kd_error *err = kd_task_layout_create(s, &l);
 	if (err)
 		return err;
-	if (!(err = kd_task_walk(s, l, push, tt))) {
-		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
+	if (!(err = kd_task_walk(s, l, push, lost, tt))) {
+		if (tt->n) // (the walk may have lost every task)
+			qsort(tt->v, tt->n, sizeof(*tt->v), cmp_addr);
 		mark_cpus(s, l, tt);
 		for (size_t i = 0; i < tt->n; i++) {
 			struct kd_task *t = &tt->v[i], *p = find_sorted(tt, t->parent);
 			// The idle tasks (pid 0) have no parent to show, as in crash.
 			t->ppid = p && p != t && t->pid ? p->tgid : 0;
 		}
-		qsort(tt->v, tt->n, sizeof(*tt->v), cmp_task);
+		if (tt->n)
+			qsort(tt->v, tt->n, sizeof(*tt->v), cmp_task);
 		if (tt->n && !(tt->by_addr = malloc(tt->n * sizeof(*tt->by_addr))))
 			err = &kd_enomem;
 	}
@@ -151,7 +176,8 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 		return err;
 	for (size_t i = 0; i < tt->n; i++)
 		tt->by_addr[i] = (struct addr_index){ tt->v[i].addr, i };
-	qsort(tt->by_addr, tt->n, sizeof(*tt->by_addr), cmp_index);
+	if (tt->n)
+		qsort(tt->by_addr, tt->n, sizeof(*tt->by_addr), cmp_index);
 	return NULL;
 }
 
@@ -177,6 +203,11 @@ struct kd_error *kd_tasks_load(struct kd_session *s)
 	kd_tasks_unload(s);
 	s->tasks = tt;
 	return NULL;
+}
+
+const char *kd_task_lost(const struct kd_session *s, size_t i)
+{
+	return s->tasks && i < s->tasks->nlost ? s->tasks->lost[i] : NULL;
 }
 
 size_t kd_task_count(const struct kd_session *s)

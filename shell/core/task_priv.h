@@ -26,15 +26,20 @@ bool kd_task_layout_has_runqueues(const struct kd_task_layout *l);
  */
 typedef struct kd_error *kd_task_walk_fn(struct kd_task *t, void *arg);
 
+/* Called with why a task or a link could not be read ("task_struct at 0x...: ..."). */
+typedef struct kd_error *kd_task_lost_fn(const char *why, void *arg);
+
 /*
- * Every task in list order: init_task, then each process on
- * init_task.tasks, each followed by the other threads of its group.
- * Bounded, with cycle detection; Ctrl-C stops it.  A task_struct that
- * cannot be read ends the walk with an error for now (issue 20: yield it
- * incomplete and recover the rest of the list).
+ * Every task once: init_task, then each process on init_task.tasks, each
+ * followed by the other threads of its group; each CPU's current task and
+ * its group if the lists missed them.  A task_struct read in part is handed
+ * over with t->unknown and t->incomplete set; one whose pid is unreadable,
+ * and a link that cannot be followed, go to lost, and the list is walked
+ * backwards from its head to recover the rest.  Bounded, with cycle
+ * detection; Ctrl-C stops it.
  */
 struct kd_error *kd_task_walk(struct kd_session *s, struct kd_task_layout *l, kd_task_walk_fn *fn,
-			      void *arg);
+			      kd_task_lost_fn *lost, void *arg);
 /* Read the task at addr into *t (t->incomplete malloc'ed or NULL). */
 struct kd_error *kd_task_read(struct kd_session *s, struct kd_task_layout *l, uint64_t addr,
 			      struct kd_task *t);

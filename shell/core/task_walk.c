@@ -22,7 +22,7 @@
 
 // include/linux/sched.h: a flag that is ABI for /proc.
 enum { PF_KTHREAD = 0x00200000 };
-enum { MAX_TASKS = 1 << 22, MAX_THREADS = 1 << 20 };
+enum { MAX_TASKS = 1 << 22, MAX_BAD = 64 };
 
 struct member {
 	bool ok;
@@ -37,6 +37,10 @@ struct kd_task_layout {
 	struct member mm_total_vm, mm_rss_stat, mm_pgd;
 	struct member sig_thread_head;
 	struct member rq_curr, rq_idle;
+	// the pid IDR: init_pid_ns.idr.idr_rt.xa_head, xa_node.slots,
+	// pid.tasks, task_struct.pid_links
+	struct member ns_head, xa_slots, pid_tasks, pid_links;
+	uint64_t init_pid_ns;
 	// rss: either atomic_long_t count[N] (count at pc_count, stride
 	// rss_stride) or percpu_counter[N] (count at pc_count, per-CPU s32
 	// array at pc_counters)
@@ -45,6 +49,9 @@ struct kd_task_layout {
 	int64_t mm_file, mm_anon, mm_shmem;
 	uint64_t init_task, runqueues;
 	unsigned ncpus;
+	// the unreadable byte ranges of the task_struct in buf
+	uint64_t bad[MAX_BAD][2];
+	unsigned nbad;
 };
 
 static void get_member(struct kd_session *s, const char *type, const char *path, struct member *m)
@@ -149,6 +156,10 @@ struct kd_error *kd_task_layout_create(struct kd_session *s, struct kd_task_layo
 	get_member(s, "mm_struct", "pgd", &l->mm_pgd);
 	get_member(s, "rq", "curr", &l->rq_curr);
 	get_member(s, "rq", "idle", &l->rq_idle);
+	get_member(s, "pid_namespace", "idr.idr_rt.xa_head", &l->ns_head);
+	get_member(s, "xa_node", "slots", &l->xa_slots);
+	get_member(s, "pid", "tasks", &l->pid_tasks);
+	get_member(s, "task_struct", "pid_links", &l->pid_links);
 	if ((err = need(&l->tasks, "task_struct.tasks")) || (err = need(&l->pid, "task_struct.pid")) ||
 	    (err = need(&l->tgid, "task_struct.tgid")) || (err = need(&l->comm, "task_struct.comm")) ||
 	    (err = need(&l->state, "task_struct.__state or task_struct.state")))
@@ -163,6 +174,8 @@ struct kd_error *kd_task_layout_create(struct kd_session *s, struct kd_task_layo
 		goto fail;
 	if (!ok(kd_symbol_address(s, "runqueues", &l->runqueues)))
 		l->runqueues = 0;
+	if (!ok(kd_symbol_address(s, "init_pid_ns", &l->init_pid_ns)))
+		l->init_pid_ns = 0;
 	l->ncpus = kd_dump_nr_cpus(s);
 	uint64_t ids, v = 0;
 	if (ok(kd_symbol_address(s, "nr_cpu_ids", &ids)) && ok(kd_read_kernel(s, ids, &v, 4)) && v && v < 65536)
@@ -250,6 +263,7 @@ static void mm_figures(struct kd_session *s, const struct kd_task_layout *l, str
 {
 	if (l->mm_total_vm.ok && !ok(kd_read_kernel(s, t->mm + l->mm_total_vm.m.offset, &t->total_vm, 8))) {
 		t->total_vm = 0;
+		t->unknown |= KD_TU_MM;
 		incomplete(t, "mm_struct at 0x%" PRIx64 " is unreadable", t->mm);
 	}
 	t->rss = mm_rss_pages(s, l, t->mm);
@@ -266,6 +280,68 @@ static void mm_figures(struct kd_session *s, const struct kd_task_layout *l, str
 	}
 }
 
+// The parts of the task_struct just read that were unreadable, as merged
+// [lo, hi) byte ranges (one per run of missing pages).
+static void bad_add(struct kd_task_layout *l, uint64_t lo, uint64_t hi)
+{
+	if (l->nbad && l->bad[l->nbad - 1][1] == lo)
+		l->bad[l->nbad - 1][1] = hi;
+	else if (l->nbad < MAX_BAD)
+		l->bad[l->nbad][0] = lo, l->bad[l->nbad++][1] = hi;
+	else
+		l->bad[MAX_BAD - 1][1] = hi; // (cannot happen below 1 MiB task_structs)
+}
+
+// Whether a member of the task_struct just read was read.
+static bool known(const struct kd_task_layout *l, const struct member *m)
+{
+	if (!m->ok)
+		return false;
+	uint64_t lo = m->m.offset, hi = lo + (m->m.size ? m->m.size : 1);
+	for (unsigned k = 0; k < l->nbad; k++)
+		if (lo < l->bad[k][1] && hi > l->bad[k][0])
+			return false;
+	return true;
+}
+
+// Read the task_struct at addr into l->buf page by page: a page that is not
+// in the dump costs only the members in it (zeroed, listed in l->bad).
+// Fails only when the pid is unreadable (then the task cannot be listed).
+static struct kd_error *read_pages(struct kd_session *s, struct kd_task_layout *l, uint64_t addr,
+				   struct kd_error **why_ret)
+{
+	uint64_t psz = kd_page_size(s);
+	if (!psz)
+		psz = 4096;
+	struct kd_error *first = NULL;
+	l->nbad = 0;
+	for (uint64_t off = 0; off < l->task_size;) {
+		uint64_t len = psz - (addr + off) % psz;
+		if (len > l->task_size - off)
+			len = l->task_size - off;
+		struct kd_error *err = kd_read_kernel(s, addr + off, l->buf + off, len);
+		if (err) {
+			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM) {
+				kd_error_destroy(first);
+				return err;
+			}
+			memset(l->buf + off, 0, len);
+			bad_add(l, off, off + len);
+			if (!first)
+				first = err;
+			else
+				kd_error_destroy(err);
+		}
+		off += len;
+	}
+	*why_ret = first;
+	if (first && !known(l, &l->pid)) {
+		*why_ret = NULL;
+		return kd_error_prefix(first, "task_struct at 0x%" PRIx64, addr);
+	}
+	return NULL;
+}
+
 // group, when not NULL, is the thread group's leader, already read: its
 // threads share its mm, whose figures need not be read again.
 static struct kd_error *read_task(struct kd_session *s, struct kd_task_layout *l, uint64_t addr,
@@ -273,9 +349,9 @@ static struct kd_error *read_task(struct kd_session *s, struct kd_task_layout *l
 {
 	memset(t, 0, sizeof(*t));
 	unsigned char *buf = l->buf;
-	struct kd_error *err = kd_read_kernel(s, addr, buf, l->task_size);
+	struct kd_error *why = NULL, *err = read_pages(s, l, addr, &why);
 	if (err)
-		return kd_error_prefix(err, "reading task_struct at 0x%" PRIx64, addr);
+		return err;
 	size_t n = l->task_size;
 	t->addr = addr;
 	t->pid = (int32_t)extract(s, &l->pid, buf, n);
@@ -292,17 +368,37 @@ static struct kd_error *read_task(struct kd_session *s, struct kd_task_layout *l
 	t->start_time = extract(s, &l->start_time, buf, n);
 	t->utime = extract(s, &l->utime, buf, n);
 	t->stime = extract(s, &l->stime, buf, n);
-	t->parent = extract(s, l->real_parent.ok ? &l->real_parent : &l->parent, buf, n);
+	const struct member *par = l->real_parent.ok ? &l->real_parent : &l->parent;
+	t->parent = extract(s, par, buf, n);
 	if (signal_ret)
-		*signal_ret = extract(s, &l->signal, buf, n);
-	if ((t->flags & PF_KTHREAD) || t->pid == 0)
+		*signal_ret = known(l, &l->signal) ? extract(s, &l->signal, buf, n) : 0;
+	if (why) {
+		// Which fields the missing pages held.
+		const struct { const struct member *m; unsigned bit; } f[] = {
+			{ &l->comm, KD_TU_COMM }, { &l->state, KD_TU_STATE }, { &l->exit_state, KD_TU_STATE },
+			{ &l->flags, KD_TU_FLAGS }, { &l->cpu, KD_TU_CPU }, { &l->mm, KD_TU_MM },
+			{ par, KD_TU_PARENT }, { &l->tgid, KD_TU_TGID }, { &l->group_leader, KD_TU_TGID },
+			{ &l->start_time, KD_TU_TIMES }, { &l->utime, KD_TU_TIMES }, { &l->stime, KD_TU_TIMES },
+		};
+		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+			if (f[k].m->ok && !known(l, f[k].m))
+				t->unknown |= f[k].bit;
+		incomplete(t, "task_struct at 0x%" PRIx64 ": bytes 0x%" PRIx64 "-0x%" PRIx64 " unreadable: %s",
+			   addr, l->bad[0][0], l->bad[l->nbad - 1][1], why->msg);
+		kd_error_destroy(why);
+	}
+	if (t->unknown & KD_TU_TGID)
+		t->tgid = t->pid;
+	if (((t->flags & PF_KTHREAD) && !(t->unknown & KD_TU_FLAGS)) || t->pid == 0)
 		t->status |= KD_TASK_KTHREAD;
 	t->user_as.kind = KD_AS_KERNEL;
 	if (t->mm && group && group->mm == t->mm) {
 		t->total_vm = group->total_vm;
 		t->rss = group->rss;
 		t->user_as = group->user_as;
-		if (group->incomplete)
+		t->unknown |= group->unknown & KD_TU_MM;
+		if (group->incomplete && !t->incomplete &&
+		    ((group->unknown & KD_TU_MM) || group->user_as.kind != KD_AS_USER))
 			t->incomplete = strdup(group->incomplete);
 	} else if (t->mm) {
 		mm_figures(s, l, t);
@@ -316,77 +412,261 @@ struct kd_error *kd_task_read(struct kd_session *s, struct kd_task_layout *l, ui
 	return read_task(s, l, addr, NULL, t, NULL);
 }
 
-static struct kd_error *thread_loop_error(const struct kd_task *leader)
+/* ---- the walk: every path, each task once ---- */
+
+struct walk {
+	struct kd_session *s;
+	struct kd_task_layout *l;
+	kd_task_walk_fn *fn;
+	kd_task_lost_fn *lost;
+	void *arg;
+	uint64_t *seen; // open addressing, 0 = empty
+	size_t cap, n;
+	size_t nlost;   // what went to lost
+};
+
+static uint64_t hash(uint64_t a)
 {
-	return kd_error_create(KD_ERR_CORRUPT, "the thread list of pid %" PRId64 " does not end (corrupted?)",
-			       leader->pid);
+	a ^= a >> 33;
+	a *= 0xff51afd7ed558ccdULL;
+	return a ^ (a >> 33);
+}
+
+// Add addr to the seen set: false if it was there already.
+static bool mark(struct walk *w, uint64_t addr, struct kd_error **err)
+{
+	if (2 * (w->n + 1) > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 1024;
+		uint64_t *nv = calloc(cap, sizeof(*nv));
+		if (!nv) {
+			*err = &kd_enomem;
+			return false;
+		}
+		for (size_t i = 0; i < w->cap; i++)
+			for (size_t j = hash(w->seen[i]) & (cap - 1); w->seen[i]; j = (j + 1) & (cap - 1))
+				if (!nv[j]) {
+					nv[j] = w->seen[i];
+					break;
+				}
+		free(w->seen);
+		w->seen = nv;
+		w->cap = cap;
+	}
+	for (size_t j = hash(addr) & (w->cap - 1);; j = (j + 1) & (w->cap - 1)) {
+		if (w->seen[j] == addr)
+			return false;
+		if (!w->seen[j]) {
+			w->seen[j] = addr;
+			w->n++;
+			return true;
+		}
+	}
+}
+
+static bool seen(const struct walk *w, uint64_t addr)
+{
+	if (!w->cap)
+		return false;
+	for (size_t j = hash(addr) & (w->cap - 1); w->seen[j]; j = (j + 1) & (w->cap - 1))
+		if (w->seen[j] == addr)
+			return true;
+	return false;
+}
+
+// Report what could not be read; only out-of-memory and Ctrl-C stop the walk.
+static struct kd_error *lose(struct walk *w, struct kd_error *why)
+{
+	if (why->code == KD_ERR_INTERRUPTED || why->code == KD_ERR_NOMEM)
+		return why;
+	struct kd_error *err = w->lost(why->msg, w->arg);
+	kd_error_destroy(why);
+	w->nlost++;
+	return err;
+}
+
+// Read and hand over one task not seen yet; *t_ret (may be NULL) keeps a copy
+// whose incomplete the caller frees.  *got is false when it was not read.
+static struct kd_error *visit(struct walk *w, uint64_t addr, const struct kd_task *group,
+			      struct kd_task *t_ret, uint64_t *signal_ret, bool *got)
+{
+	struct kd_error *err = NULL;
+	struct kd_task t;
+	*got = false;
+	if (!mark(w, addr, &err))
+		return err;
+	if ((err = read_task(w->s, w->l, addr, group, &t, signal_ret)))
+		return lose(w, err);
+	if (t_ret) {
+		*t_ret = t;
+		t_ret->incomplete = t.incomplete ? strdup(t.incomplete) : NULL;
+	}
+	*got = true;
+	return w->fn(&t, w->arg);
+}
+
+// A circular list from head (a list_head): each node's entry at node - link
+// is visited (entries equal to skip are not).  Forwards until the head or a
+// link that cannot be read, then backwards from the head the same way until
+// an entry already seen: one lost link costs only the entries between it and
+// the next.  each(w, entry, ctx) visits an entry.
+typedef struct kd_error *entry_fn(struct walk *w, uint64_t entry, void *ctx);
+
+static struct kd_error *walk_ring(struct walk *w, uint64_t head, uint64_t link, uint64_t skip,
+				  const char *what, entry_fn *each, void *ctx)
+{
+	static const char *const dirname[] = { "next", "prev" };
+	for (int dir = 0; dir < 2; dir++) {
+		uint64_t node, at = head + 8 * (uint64_t)dir;
+		struct kd_error *err = read_u64(w->s, at, &node);
+		struct kd_cycle c = { 0 };
+		for (size_t k = 0; !err && node != head; k++) {
+			uint64_t entry = node - link;
+			if (!node || k > MAX_TASKS || kd_cycle_step(&c, node)) {
+				err = kd_error_create(KD_ERR_CORRUPT, "%s", !node ? "a NULL link" : "a cycle (corrupted?)");
+				break;
+			}
+			if ((err = kd_check_interrupt(w->s)))
+				return err;
+			// The link must lead to a readable list_head before its
+			// entry is read: else the link is what was lost.
+			uint64_t after;
+			if ((err = read_u64(w->s, node + 8 * (uint64_t)dir, &after))) {
+				err = kd_error_prefix(err, "it leads to 0x%" PRIx64, node);
+				break;
+			}
+			if (dir == 1 && seen(w, entry) && entry != skip)
+				return NULL; // met the forward walk
+			if (entry != skip && (err = each(w, entry, ctx)))
+				return err;
+			at = node + 8 * (uint64_t)dir;
+			node = after;
+		}
+		// A next link cut back to the head ends the walk early: the
+		// head's prev names the real last node.
+		uint64_t prev;
+		if (!err && dir == 0 && ok(read_u64(w->s, head + 8, &prev)) && prev != at)
+			err = kd_error_create(KD_ERR_CORRUPT, "it leads back to the head, whose prev link is 0x%" PRIx64,
+					      prev);
+		if (!err)
+			return NULL;
+		err = kd_error_prefix(err, "%s: the %s link at 0x%" PRIx64, what, dirname[dir], at);
+		if ((err = lose(w, err)))
+			return err;
+	}
+	return NULL;
+}
+
+static struct kd_error *thread_entry(struct walk *w, uint64_t th, void *ctx)
+{
+	bool got;
+	return seen(w, th) ? NULL : visit(w, th, ctx, NULL, NULL, &got);
 }
 
 // The task at addr and, if it leads a thread group, its other threads:
 // on signal->thread_head (every thread, the leader included, skipped) or
 // on the leader's thread_group (a ring through the leader: the others).
-static struct kd_error *walk_group(struct kd_session *s, struct kd_task_layout *l, uint64_t addr,
-				   kd_task_walk_fn *fn, void *arg)
+static struct kd_error *walk_group(struct walk *w, uint64_t addr)
 {
-	struct kd_task lead, t;
-	uint64_t sig = 0, head, node, link;
-	struct kd_error *err = read_task(s, l, addr, NULL, &lead, &sig);
-	if (err)
+	struct kd_task_layout *l = w->l;
+	struct kd_task lead;
+	uint64_t sig = 0;
+	bool got;
+	struct kd_error *err = visit(w, addr, NULL, &lead, &sig, &got);
+	if (err || !got)
 		return err;
-	// The leader's copy stays here (for its threads), its reason with it.
-	struct kd_task keep = lead;
-	keep.incomplete = lead.incomplete ? strdup(lead.incomplete) : NULL;
-	if ((err = fn(&lead, arg)))
-		goto out;
-	if (l->thread_node.ok && l->sig_thread_head.ok && sig) {
-		head = sig + l->sig_thread_head.m.offset;
-		link = l->thread_node.m.offset;
-		if ((err = read_u64(s, head, &node))) {
-			err = kd_error_prefix(err, "reading the threads of pid %" PRId64, keep.pid);
-			goto out;
-		}
-	} else if (l->thread_group.ok) {
-		head = addr + l->thread_group.m.offset;
-		link = l->thread_group.m.offset;
-		if ((err = read_u64(s, head, &node)))
-			goto out;
-	} else {
-		goto out;
-	}
-	struct kd_cycle c = { 0 };
-	for (unsigned k = 0; node != head; k++) {
-		if (k > MAX_THREADS || kd_cycle_step(&c, node)) {
-			err = thread_loop_error(&keep);
-			goto out;
-		}
-		uint64_t th = node - link;
-		if (th != addr && ((err = read_task(s, l, th, &keep, &t, NULL)) || (err = fn(&t, arg))))
-			goto out;
-		if ((err = read_u64(s, node, &node)))
-			goto out;
-	}
-out:
-	free((char *)keep.incomplete);
+	char what[64];
+	snprintf(what, sizeof(what), "the thread list of pid %" PRId64, lead.pid);
+	if (l->thread_node.ok && l->sig_thread_head.ok && sig)
+		err = walk_ring(w, sig + l->sig_thread_head.m.offset, l->thread_node.m.offset, addr, what,
+				thread_entry, &lead);
+	else if (l->thread_group.ok && !l->sig_thread_head.ok)
+		err = walk_ring(w, addr + l->thread_group.m.offset, l->thread_group.m.offset, addr, what,
+				thread_entry, &lead);
+	free((char *)lead.incomplete);
 	return err;
 }
 
-struct kd_error *kd_task_walk(struct kd_session *s, struct kd_task_layout *l, kd_task_walk_fn *fn,
-			      void *arg)
+static struct kd_error *process_entry(struct walk *w, uint64_t task, void *ctx)
 {
-	struct kd_error *err = walk_group(s, l, l->init_task, fn, arg);
-	uint64_t head = l->init_task + l->tasks.m.offset, node = 0;
-	if (!err)
-		err = read_u64(s, head, &node);
-	struct kd_cycle seen = { 0 };
-	for (size_t k = 0; !err && node != head; k++) {
-		if (k > MAX_TASKS || kd_cycle_step(&seen, node))
-			return kd_error_create(KD_ERR_CORRUPT, "the task list does not end (corrupted?)");
-		if ((err = kd_check_interrupt(s)))
-			break;
-		err = walk_group(s, l, node - l->tasks.m.offset, fn, arg);
-		if (!err)
-			err = read_u64(s, node, &node);
+	(void)ctx;
+	return seen(w, task) ? NULL : walk_group(w, task);
+}
+
+// The pid IDR (init_pid_ns.idr, an xarray since 4.20; include/linux/xarray.h):
+// an entry whose low two bits are 10 and that is above 4096 is a node
+// (pointer + 2), whose slots hold entries one level down; other non-zero
+// entries with low bits 00 are the struct pids.  pid->tasks[PIDTYPE_PID]
+// .first is the task's pid_links[PIDTYPE_PID].  Each task not seen yet is
+// walked with its thread group.
+static struct kd_error *idr_entry(struct walk *w, uint64_t entry, unsigned depth)
+{
+	struct kd_task_layout *l = w->l;
+	struct kd_error *err;
+	if (!entry || (entry & 3) == 1 || depth > 12)
+		return NULL;
+	if ((entry & 3) == 2) {
+		if (entry <= 4096)
+			return NULL; // retry and zero entries
+		uint64_t node = entry - 2, n = l->xa_slots.m.nelems;
+		for (uint64_t k = 0; k < n && n <= 4096; k++) {
+			uint64_t e;
+			if ((err = read_u64(w->s, node + l->xa_slots.m.offset + 8 * k, &e)))
+				return lose(w, kd_error_prefix(err, "the pid IDR's node at 0x%" PRIx64, node));
+			if ((err = idr_entry(w, e, depth + 1)))
+				return err;
+		}
+		return kd_check_interrupt(w->s);
 	}
+	uint64_t first;
+	if ((err = read_u64(w->s, entry + l->pid_tasks.m.offset, &first)))
+		return lose(w, kd_error_prefix(err, "struct pid at 0x%" PRIx64, entry));
+	uint64_t task = first ? first - l->pid_links.m.offset : 0;
+	return first && !seen(w, task) ? walk_group(w, task) : NULL;
+}
+
+static struct kd_error *walk_idr(struct walk *w)
+{
+	struct kd_task_layout *l = w->l;
+	if (!l->init_pid_ns || !l->ns_head.ok || !l->xa_slots.ok || !l->pid_tasks.ok || !l->pid_links.ok)
+		return NULL;
+	uint64_t head;
+	struct kd_error *err = read_u64(w->s, l->init_pid_ns + l->ns_head.m.offset, &head);
+	if (err)
+		return lose(w, kd_error_prefix(err, "the pid IDR (init_pid_ns)"));
+	return idr_entry(w, head, 0);
+}
+
+struct kd_error *kd_task_walk(struct kd_session *s, struct kd_task_layout *l, kd_task_walk_fn *fn,
+			      kd_task_lost_fn *lost, void *arg)
+{
+	struct walk w = { .s = s, .l = l, .fn = fn, .lost = lost, .arg = arg };
+	struct kd_error *err = walk_group(&w, l->init_task);
+	if (!err)
+		err = walk_ring(&w, l->init_task + l->tasks.m.offset, l->tasks.m.offset, l->init_task,
+				"the task list", process_entry, NULL);
+	// The lists lost something: every task also has a pid in the IDR.
+	if (!err && w.nlost)
+		err = walk_idr(&w);
+	// Each CPU's current task and its group, should a lost link have hidden
+	// them (the idle tasks are task.c's).
+	for (unsigned cpu = 0; !err && kd_task_layout_has_runqueues(l) && cpu < l->ncpus && cpu < 65536; cpu++) {
+		uint64_t curr, idle;
+		struct kd_error *e = kd_task_runqueue(s, l, cpu, &curr, &idle);
+		if (!e && curr && curr != idle && !seen(&w, curr)) {
+			struct kd_task t;
+			uint64_t leader = 0;
+			if (!(e = read_task(s, l, curr, NULL, &t, NULL))) {
+				leader = t.unknown & KD_TU_TGID ? 0 : t.leader;
+				free((char *)t.incomplete);
+			}
+			if (leader && leader != curr && !seen(&w, leader))
+				err = walk_group(&w, leader);
+			if (!err && !seen(&w, curr))
+				err = walk_group(&w, curr);
+		}
+		kd_error_destroy(e);
+	}
+	free(w.seen);
 	return err;
 }
 

@@ -268,6 +268,112 @@ for target in "prb:$prbptr" "descs:$((rbptrs + 8))" "infos:$((rbptrs + 16))" "he
 done
 end_group "ELF: the printk ring buffer's pointers, ids and sizes damaged (NULL, wild, cycles)"
 
+# ---- task lists cut (issue 20): the walks recover by the kernel's other paths ----
+# In a copy of the kdump-raw form (pages stored as they are), list links of
+# init_task, the marker process and its thread are set to NULL, to a
+# non-canonical address and to themselves; ps must still list every task
+# the guest saw (from the list backwards, the pid IDR, the run queues), name
+# the cut link on stderr and exit 1.
+R=$TMP/vmcore.kdump-raw
+cp "$FIX/vmcore.kdump-raw" "$R"
+chmod u+w "$R"
+"$KDIVE" -n -c 'ps --json' "$R" >"$TMP/ps.json" 2>/dev/null
+"$KDIVE" -n -c 'struct task_struct -o; struct signal_struct -o' "$R" >"$TMP/layout" 2>/dev/null
+off_of() { sed -n "s/^ *\[\([0-9]*\)\] .*[ *]$1;\$/\1/p" "$TMP/layout" | head -n 1; }
+task_of() { jq -r --argjson p "$1" '[.[] | select(.pid == $p)][0].task' "$TMP/ps.json"; }
+# fileoff VA: where the byte at kernel address VA is in $R
+fileoff() {
+	local pa
+	pa=$("$KDIVE" -n -c "vtop $1" "$R" 2>/dev/null | awk '/^VIRTUAL +PHYSICAL/ { getline; print $2 }')
+	"$M" where "$R" "0x$pa"
+}
+truth tasks | awk '$5 !~ /^kworker/ { print $1 }' | sort -u >"$TMP/wantpids"
+mpid=$(truth marker | sed -n 's/^pid=//p')
+tpid=$(truth marker | sed -n 's/^thread1_tid=//p')
+it=$(task_of 0)
+mt=$(task_of "$mpid")
+tt=$(task_of "$tpid")
+o_tasks=$(off_of tasks) o_node=$(off_of thread_node) o_sig=$(off_of signal) o_head=$(off_of thread_head)
+sig=$("$KDIVE" -n -c "rd $(printf %x $((mt + o_sig))) 1" "$R" 2>/dev/null | awk '{ print $2 }')
+# cut_case DESCRIPTION FILE-OFFSET-VALUE...: the links set, every command
+# run, then ps checked.
+cut_case() {
+	local desc=$1 ov why="" rc=0 missing
+	shift
+	for ov in "$@"; do "$M" put "$R" "${ov%:*}" "${ov#*:}" "$TMP/undo"; done
+	RDADDR=0x100000
+	run_case "$desc" "$R"
+	if [ -z "$ONLY" ] || [ "$ONLY" = "$ncase" ]; then
+		timeout -k 2 10 "$KDIVE" -n -c 'ps --json' "$R" >"$TMP/cut.json" 2>"$TMP/cut.err" || rc=$?
+		[ "$rc" = 1 ] || why="ps exits $rc, not 1"
+		missing=$(jq -r '.[].pid' "$TMP/cut.json" 2>/dev/null | sort -u | comm -13 - "$TMP/wantpids" | tr '\n' ' ')
+		[ -z "$missing" ] || why="$why; the guest's pids not listed: $missing"
+		grep -q "^warning: ps: .* link at 0x" "$TMP/cut.err" || why="$why; the cut link is not named"
+		if [ -n "$why" ]; then
+			group_bad=$((group_bad + 1))
+			group_msgs+=("case $ncase (rerun: KDIVE_CORRUPT_CASE=$ncase): $desc: ps: $why")
+			cp "$TMP/cut.err" "$TMP/last-bad-err"
+		fi
+	fi
+	"$M" undo "$R" "$TMP/undo"
+}
+if [ -n "$it" ] && [ -n "$mt" ] && [ -n "$tt" ] && [ -n "$o_tasks" ] && [ -n "$sig" ]; then
+	cut_links=(
+		"init_task.tasks.next:$((it + o_tasks))"
+		"the marker's tasks.next:$((mt + o_tasks))"
+		"thread $tpid's thread_node.next:$((tt + o_node))"
+		"the marker's signal->thread_head.next:$((0x$sig + o_head))"
+	)
+	for link in "${cut_links[@]}"; do
+		name=${link%%:*} va=${link##*:}
+		off=$(fileoff "$(printf %x "$va")")
+		[ -n "$off" ] || { not_ok "task lists cut: $name is not stored uncompressed"; continue; }
+		for v in 0 dead000000000100 "$(printf %x "$va")"; do
+			cut_case "$name set to 0x$v" "$off:$v"
+		done
+	done
+	# Both ways cut at the marker: only the pid IDR finds the tasks between.
+	cut_case "the marker's tasks.next and .prev set to 0xdead000000000100" \
+		"$(fileoff "$(printf %x $((mt + o_tasks)))"):dead000000000100" \
+		"$(fileoff "$(printf %x $((mt + o_tasks + 8)))"):dead000000000100"
+	end_group "task lists cut (tasks, thread_node, thread_head): ps lists every task the guest saw"
+else
+	not_ok "task lists cut: the task addresses and offsets from the pristine kdump-raw copy"
+fi
+
+# The modules list cut after its second module (next set to NULL, to a
+# non-canonical address, to itself): the walk goes backwards from the head,
+# and every module the guest had is listed in its order, the link named.
+mh=$("$KDIVE" -n -c 'sym modules' "$R" 2>/dev/null | awk '{ print $1 }')
+m1=$("$KDIVE" -n -c "rd $mh 1" "$R" 2>/dev/null | awk '{ print $2 }')
+m2=$("$KDIVE" -n -c "rd $m1 1" "$R" 2>/dev/null | awk '{ print $2 }')
+want=$(truth modules | awk '{ print $1 }' | tr '\n' ' ')
+off=$([ -n "$m2" ] && fileoff "$m2")
+if [ -n "$off" ] && [ "$(echo "$want" | wc -w)" -ge 3 ]; then
+	for v in 0 dead000000000100 "$m2"; do
+		"$M" put "$R" "$off" "$v" "$TMP/undo"
+		RDADDR=0x100000
+		run_case "the second module's list.next set to 0x$v" "$R"
+		rc=0
+		timeout -k 2 10 "$KDIVE" -n -c "load $KDIVE_BUILDDIR/tests/modules/.libs/kmods.so; kmods" "$R" \
+			>"$TMP/cut.out" 2>"$TMP/cut.err" || rc=$?
+		got=$(awk '!/^loaded / { print $1 }' "$TMP/cut.out" | tr '\n' ' ')
+		why=""
+		[ "$rc" = 1 ] || why="kmods exits $rc, not 1"
+		[ "$got" = "$want" ] || why="$why; modules '$got', the guest's '$want'"
+		grep -q "the modules list: the next link at 0x" "$TMP/cut.err" || why="$why; the cut link is not named"
+		if [ -n "$why" ]; then
+			group_bad=$((group_bad + 1))
+			group_msgs+=("case $ncase: the second module's list.next set to 0x$v: $why")
+			cp "$TMP/cut.err" "$TMP/last-bad-err"
+		fi
+		"$M" undo "$R" "$TMP/undo"
+	done
+	end_group "the modules list cut: every module the guest had, in its order"
+else
+	not_ok "the modules list cut: the guest has 3 modules and the second one's link is stored uncompressed"
+fi
+
 echo "# $ncase corrupted-dump cases (seed $SEED)"
 [ -n "$KDIVE_CORRUPT_COUNT_FILE" ] && echo "$ncase" >"$KDIVE_CORRUPT_COUNT_FILE"
 done_testing

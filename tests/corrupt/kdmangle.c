@@ -19,6 +19,15 @@
 //                                non-zero values; the old bytes go to UNDO
 //   kdmangle put FILE OFF HEX UNDO   store a little-endian u64
 //   kdmangle undo FILE UNDO      put the old bytes back
+//   kdmangle where FILE PADDR    for a kdump file: the file offset of the byte
+//                                at physical PADDR, if its page is stored
+//                                uncompressed (exit 1 if not)
+//   kdmangle exclude FILE PFN... for a kdump file: drop these pages from the
+//                                dump as makedumpfile's filtering does: clear
+//                                their bits in the second bitmap and remove
+//                                their page descriptors (the later ones move
+//                                down; data offsets are absolute).  In place,
+//                                no undo: run it on a copy
 // Layouts: kdump per makedumpfile's diskdump_mod.h for x86_64 (as in
 // shell/fmt/kdump.c), flattened per makedumpfile's IMPLEMENTATION, ELF per
 // the gABI; the ring buffer per kernel/printk/printk_ringbuffer.h through
@@ -146,6 +155,53 @@ static void kdump_page(uint64_t seed)
 		}
 	}
 	exit(1);
+}
+
+// A page's descriptor is found by counting the set bits of the second
+// bitmap before its pfn (makedumpfile's IMPLEMENTATION), so a page drops out
+// of the dump by clearing its bit and closing the gap in the descriptors.
+static void pw(const void *b, size_t n, uint64_t off);
+
+static void kdump_exclude(uint64_t pfn)
+{
+	struct kdump k;
+	kdump_parse(&k);
+	if (pfn >= k.bm_bytes * 8 || !(k.bm2[pfn / 8] >> (pfn % 8) & 1)) {
+		fprintf(stderr, "kdmangle: pfn 0x%" PRIx64 " is not in the dump\n", pfn);
+		exit(1);
+	}
+	uint64_t idx = 0;
+	for (uint64_t p = 0; p < pfn; p++)
+		idx += k.bm2[p / 8] >> (p % 8) & 1;
+	uint64_t total = u32(436) * k.bs, need = ((k.max_mapnr + 7) / 8 + k.bs - 1) / k.bs * k.bs;
+	uint64_t bm2_off = k.bm_off + (total >= 2 * need ? k.bm_bytes : 0);
+	uint64_t tail = (k.ndesc - idx - 1) * 24;
+	unsigned char *d = calloc(1, tail + 24);
+	if (!d)
+		die("calloc");
+	rd(d, tail, k.data_off + (idx + 1) * 24);
+	pw(d, tail + 24, k.data_off + idx * 24);
+	unsigned char b = k.bm2[pfn / 8] & (unsigned char)~(1u << (pfn % 8));
+	pw(&b, 1, bm2_off + pfn / 8);
+	free(d);
+	free(k.bm2);
+}
+
+static void kdump_where(uint64_t paddr)
+{
+	struct kdump k;
+	kdump_parse(&k);
+	uint64_t pfn = paddr / k.bs, idx = 0;
+	if (pfn >= k.bm_bytes * 8 || !(k.bm2[pfn / 8] >> (pfn % 8) & 1))
+		exit(1);
+	for (uint64_t p = 0; p < pfn; p++)
+		idx += k.bm2[p / 8] >> (p % 8) & 1;
+	uint64_t d = k.data_off + idx * 24;
+	// page_desc: offset (8), size (4), flags (4), page_flags (8)
+	if (u32(d + 8) != k.bs || u32(d + 12) != 0)
+		exit(1);
+	printf("%" PRIu64 "\n", u64(d) + paddr % k.bs);
+	free(k.bm2);
 }
 
 /* ---- flattened ---- */
@@ -426,6 +482,17 @@ int main(int argc, char **argv)
 		free(vals);
 		return unlink(argv[3]) != 0;
 	}
-	fprintf(stderr, "usage: kdmangle regions|page|sparse|flip|put|undo ... (see the source)\n");
+	if (strcmp(cmd, "where") == 0 && argc == 4) {
+		open_file(argv[2], O_RDONLY);
+		kdump_where(strtoull(argv[3], NULL, 0));
+		return 0;
+	}
+	if (strcmp(cmd, "exclude") == 0 && argc >= 4) {
+		open_file(argv[2], O_RDWR);
+		for (int i = 3; i < argc; i++)
+			kdump_exclude(strtoull(argv[i], NULL, 0));
+		return 0;
+	}
+	fprintf(stderr, "usage: kdmangle regions|page|sparse|flip|put|undo|where|exclude ... (see the source)\n");
 	return 2;
 }
