@@ -101,10 +101,19 @@ static bool selected(const struct selector *sel, const struct kd_task *t)
 		return true;
 	for (int i = 0; i < sel->n; i++) {
 		const char *a = sel->args[i];
-		char *end;
-		long long pid = strtoll(a, &end, 10);
-		if (*a && !*end && pid == t->pid)
-			return true;
+		// As in crash: a decimal number is a pid and nothing else (not a
+		// regex on names: "ps 1" is pid 1); "\NAME" is a command name
+		// that looks like a number.
+		if (*a && strspn(a, "0123456789") == strlen(a)) {
+			if (strtoll(a, NULL, 10) == t->pid)
+				return true;
+			continue;
+		}
+		if (a[0] == '\\') {
+			if (strcmp(a + 1, t->comm) == 0)
+				return true;
+			continue;
+		}
 		uint64_t addr;
 		struct kd_error *err = kd_parse_u64(a, true, &addr);
 		bool hex = !err && (strncmp(a, "0x", 2) == 0 || strlen(a) >= 9);
@@ -163,7 +172,39 @@ static void print_task(struct kd_session *s, const struct figures *f, const stru
 		  field(rss, sizeof(rss), mm, (int64_t)(t->rss * f->kb_per_page)), comm);
 }
 
-static void json_task(struct kd_session *s, const struct figures *f, const struct kd_task *t)
+static struct kd_error *read_user_area(struct kd_session *s, const struct kd_task *t, uint64_t start_off,
+				       uint64_t end_off, char **buf_ret, size_t *len_ret);
+
+// ps -a --json: "argv" and "envp" as arrays of strings, or "argv_error"...
+static void json_strings(struct kd_session *s, const struct figures *f, const struct kd_task *t)
+{
+	const char *key[] = { "argv", "envp" }, *ekey[] = { "argv_error", "envp_error" };
+	const bool have[] = { f->args_ok, f->env_ok };
+	const uint64_t off[][2] = { { f->arg_start, f->arg_end }, { f->env_start, f->env_end } };
+	for (int k = 0; k < 2; k++) {
+		char *buf = NULL;
+		size_t len = 0;
+		struct kd_error *err = have[k] ? read_user_area(s, t, off[k][0], off[k][1], &buf, &len)
+					       : kd_error_create(KD_ERR_NOTFOUND, "the dump's types have no "
+								 "mm_struct.%s_start", k ? "env" : "arg");
+		if (err) {
+			kd_json_string(s, ekey[k], err->msg);
+			kd_error_destroy(err);
+			continue;
+		}
+		kd_json_begin_array(s, key[k]);
+		for (size_t i = 0; i < len;) {
+			size_t n = strnlen(buf + i, len - i);
+			kd_json_string_n(s, NULL, buf + i, n);
+			i += n + 1;
+		}
+		kd_json_end_array(s);
+		free(buf);
+	}
+}
+
+static void json_task(struct kd_session *s, const struct figures *f, const struct kd_task *t, bool args,
+		      bool times)
 {
 	unsigned u = t->unknown;
 	kd_json_begin_object(s, NULL);
@@ -189,6 +230,13 @@ static void json_task(struct kd_session *s, const struct figures *f, const struc
 	if (!(u & KD_TU_FLAGS))
 		kd_json_bool(s, "kernel_thread", is_kthread(t));
 	kd_json_bool(s, "active", is_active(t));
+	if (times) {
+		kd_json_u64(s, "start_time_ns", t->start_time);
+		kd_json_u64(s, "utime", t->utime);
+		kd_json_u64(s, "stime", t->stime);
+	}
+	if (args && t->mm)
+		json_strings(s, f, t);
 	if (t->incomplete) {
 		kd_json_bool(s, "incomplete", true);
 		kd_json_string(s, "reason", t->incomplete);
@@ -372,8 +420,7 @@ static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 	}
 	if (json)
 		kd_json_begin_array(s, NULL);
-	if (!json && !v[O_H].count && !v[O_A].count && !v[O_P].count && !v[O_T].count)
-		print_header(s);
+	bool header = !json && !v[O_H].count && !v[O_A].count && !v[O_P].count && !v[O_T].count;
 	for (size_t i = 0; i < kd_task_count(s); i++) {
 		const struct kd_task *t = kd_task_get(s, i);
 		if (v[O_K].count && !is_kthread(t))
@@ -386,9 +433,12 @@ static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 			continue;
 		if (!selected(&sel, t))
 			continue;
-		shown++;
+		if (header && !shown++)
+			print_header(s); // none when nothing matches
+		else
+			shown++;
 		if (json)
-			json_task(s, &f, t);
+			json_task(s, &f, t, v[O_A].count > 0, v[O_T].count > 0);
 		else if (v[O_A].count)
 			print_args(s, &f, t);
 		else if (v[O_P].count)

@@ -61,6 +61,26 @@ pid=$(truth marker | sed -n 's/^sleeper_pid=//p')
 run_kd -c "ps -a $pid" "$D"
 check "ps -a: the sleeper's argv from its own stack" grep -q "^ARG: $(truth marker | sed -n 's/^sleeper_argv=//p')$" "$TMP/out"
 check "ps -a: its environment" grep -q "$(truth marker | sed -n 's/^sleeper_env=//p')" "$TMP/out"
+# As crash users expect (issue 20): -a/-t in --json, a number is a pid only,
+# -p is that pid's own parent chain, no header when nothing matches.
+run_kd -c "ps -a --json $pid" "$D"
+expect_eq "ps -a --json: argv from the guest" "$(truth marker | sed -n 's/^sleeper_argv=//p')" \
+	"$(jq -r '.[0].argv | join(" ")' "$TMP/out")"
+check "ps -a --json: the environment holds the guest's variable" \
+	jq -e --arg e "$(truth marker | sed -n 's/^sleeper_env=//p')" '.[0].envp | index($e) != null' "$TMP/out"
+run_kd -c "ps -t --json 1" "$D"
+check "ps -t --json: start time and times" jq -e '.[0] | has("start_time_ns") and has("utime") and has("stime")' "$TMP/out"
+run_kd -c "ps -H 1" "$D"
+expect_eq "ps 1: pid 1 only (not every name with a 1 in it)" "1 $(truth tasks | awk '$1 == 1 { print $5 }')" \
+	"$(awk '{ print $1, $NF }' "$TMP/out" | tr -d '>')"
+zpid=$(truth marker | sed -n 's/^zombie_pid=//p')
+zppid=$(truth marker | sed -n 's/^zombie_ppid=//p')
+run_kd -c "ps -p $zpid" "$D"
+expect_eq "ps -p: the chain ends at the pid asked for, under its parent (the guest's ppid)" \
+	"$zppid $zpid" "$(grep -o 'PID: [0-9]*' "$TMP/out" | tail -n 2 | awk '{ print $2 }' | paste -sd' ')"
+expect_eq "ps -p PID: one chain" 1 "$(grep -c "PID: $zpid " "$TMP/out")"
+run_kd -c "ps no_such_task_xyz" "$D"
+expect_eq "ps: no header when nothing matches" "" "$(cat "$TMP/out")"
 run_kd -c "ps -H 'kdive-thr'" "$D"
 expect_eq "ps REGEX selects by command (the two marker threads)" 2 "$(wc -l <"$TMP/out")"
 run_kd -c "ps -G -H 'kdive-'" "$D"
