@@ -167,7 +167,9 @@ static struct kd_error *phdr_count(struct kd_core *c, const Elf64_Ehdr *eh, size
 	if (eh->e_phnum != PN_XNUM)
 		return NULL;
 	Elf64_Shdr sh;
-	if (!eh->e_shoff || kd_file_pread(c->file, &sh, sizeof(sh), eh->e_shoff) != NULL)
+	struct kd_error *err = eh->e_shoff ? kd_file_pread(c->file, &sh, sizeof(sh), eh->e_shoff) : NULL;
+	kd_error_destroy(err);
+	if (!eh->e_shoff || err)
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "e_phnum is PN_XNUM but section header 0 (at 0x%llx) cannot be read",
 				       (unsigned long long)eh->e_shoff);
@@ -233,8 +235,10 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 	c->big_endian = ident[EI_DATA] == ELFDATA2MSB;
 
 	Elf64_Ehdr eh;
-	if (f->size < sizeof(eh) || read_ehdr(c, &eh) != NULL)
+	if (f->size < sizeof(eh))
 		return kd_error_create(KD_ERR_CORRUPT, "bad ELF header: the file is shorter than one (truncated dump?)");
+	if ((err = read_ehdr(c, &eh)))
+		return kd_error_prefix(err, "bad ELF header");
 	if (eh.e_type != ET_CORE)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "ELF file is not a core dump (e_type %u%s)", eh.e_type,
