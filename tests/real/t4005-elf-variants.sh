@@ -68,4 +68,10 @@ done
 "$MKODD" s390x "$TMP/m"
 run_kd -c "sys" "$TMP/m"
 check "s390x: the format says big-endian" grep -q "ELF64 vmcore, big-endian" "$TMP/out"
+run_kd -c "rd -p -8 0xffe 2" "$TMP/m"
+expect_eq "s390x: its big-endian PT_LOAD is read ('M' bytes)" "4d 4d" "$(bytes)"
+
+"$MKODD" xnum "$TMP/xnum"
+run_kd -c "rd -p -8 0xfff 1; rd -p -8 0x2000 1" "$TMP/xnum"
+expect_eq "PN_XNUM: the program header count comes from section 0" "58 59" "$(bytes)"
 done_testing

@@ -9,6 +9,8 @@
 //   overlap     PT_LOADs A [0,0x3000) 'A', B [0x1000,0x2000) 'B',
 //               C [0x2800,0x4000) 'C', D [0x5000,0x6000) 'D' then
 //               E [0x5000,0x6000) 'E' (the later segment wins each overlap)
+//   xnum        e_phnum = PN_XNUM, the real count (3) in section 0's sh_info;
+//               PT_LOADs [0,0x1000) 'X' and [0x2000,0x3000) 'Y'
 //   top         one PT_LOAD [2^64-0x1000, 2^64): byte i holds i & 0xff
 //   prstatus328 two x86_64 NT_PRSTATUS notes of 328 bytes (no pr_fpvalid):
 //               pid 101/102, rip 0xffffffff81000100 + cpu, rsp 0x...8000 + cpu
@@ -43,6 +45,7 @@ static struct {
 	size_t nlen;
 	struct seg seg[MAXSEG];
 	int nseg;
+	bool xnum; // e_phnum = PN_XNUM, the count in section header 0's sh_info
 } d;
 
 static void put(unsigned char *p, uint64_t v, int n)
@@ -89,8 +92,16 @@ static int write_elf64(const char *out)
 	put(eh + 32, 64, 8);            // e_phoff
 	put(eh + 52, 64, 2);            // e_ehsize
 	put(eh + 54, 56, 2);            // e_phentsize
-	put(eh + 56, (uint64_t)nph, 2); // e_phnum
+	put(eh + 56, d.xnum ? PN_XNUM : (uint64_t)nph, 2); // e_phnum
 	uint64_t off = 64 + 56 * (uint64_t)nph;
+	unsigned char sh0[64] = { 0 };
+	if (d.xnum) { // section header 0 right after the program headers
+		put(eh + 40, off, 8); // e_shoff
+		put(eh + 58, 64, 2);  // e_shentsize
+		put(eh + 60, 1, 2);   // e_shnum
+		put(sh0 + 44, (uint64_t)nph, 4); // sh_info
+		off += sizeof(sh0);
+	}
 	unsigned char ph[MAXSEG + 1][56];
 	memset(ph, 0, sizeof(ph));
 	put(ph[0], PT_NOTE, 4);
@@ -116,6 +127,8 @@ static int write_elf64(const char *out)
 	}
 	fwrite(eh, 64, 1, f);
 	fwrite(ph, 56, (size_t)nph, f);
+	if (d.xnum)
+		fwrite(sh0, sizeof(sh0), 1, f);
 	fwrite(d.notes, 1, d.nlen, f);
 	for (long pos = ftell(f); (uint64_t)pos < data_start; pos++)
 		fputc(0, f);
@@ -185,6 +198,10 @@ int main(int argc, char **argv)
 		seg(0x2800, 0x1800, 'C', NULL);
 		seg(0x5000, 0x1000, 'D', NULL);
 		seg(0x5000, 0x1000, 'E', NULL);
+	} else if (!strcmp(k, "xnum")) {
+		d.xnum = true;
+		seg(0, 0x1000, 'X', NULL);
+		seg(0x2000, 0x1000, 'Y', NULL);
 	} else if (!strcmp(k, "top")) {
 		seg(0xfffffffffffff000ull, 0x1000, -1, NULL);
 	} else if (!strcmp(k, "prstatus328")) {
