@@ -666,11 +666,16 @@ static struct kd_error *x86_64_init(const struct kd_arch_ctx *ctx, void **state_
 	    (err = vmci_number(ctx, "SYMBOL(_stext)", false, &p.stext)) ||
 	    (err = vmci_number(ctx, "SIZE(page)", false, &p.struct_page_size)))
 		return err;
-	// init_top_pgt since 4.13; swapper_pg_dir is the generic alias.
-	if (ctx->vmcoreinfo && ctx->vmcoreinfo(ctx->arg, "SYMBOL(init_top_pgt)"))
-		err = vmci_number(ctx, "SYMBOL(init_top_pgt)", true, &root_va);
-	else
-		err = vmci_number(ctx, "SYMBOL(swapper_pg_dir)", true, &root_va);
+	// The page-table root: init_top_pgt since 4.13, init_level4_pgt
+	// before (arch/x86/kernel/head_64.S), swapper_pg_dir the generic alias.
+	static const char *const roots[] = { "SYMBOL(init_top_pgt)", "SYMBOL(init_level4_pgt)" };
+	const char *root = "SYMBOL(swapper_pg_dir)";
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (ctx->vmcoreinfo && ctx->vmcoreinfo(ctx->arg, roots[i])) {
+			root = roots[i];
+			break;
+		}
+	err = vmci_number(ctx, root, true, &root_va);
 	if (err)
 		return kd_error_prefix(err, "cannot find the kernel page tables");
 	if (root_va < START_KERNEL_MAP)
@@ -844,7 +849,9 @@ static void x86_64_fini(void *state)
 
 // struct user_regs_struct (arch/x86/include/asm/user_64.h), pr_reg of
 // struct elf_prstatus (include/uapi/linux/elfcore.h): pr_pid at 32, pr_reg
-// at 112, 27 registers, 336 bytes in all.
+// at 112, 27 registers.  The kernel's struct is 336 bytes (pr_fpvalid and
+// padding follow pr_reg); some writers leave those out and give 328, so the
+// decoder asks only for the bytes up to the end of pr_reg.
 static const char *const x86_64_regs[] = {
 	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
 	"rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs",
@@ -858,7 +865,7 @@ static const struct kd_arch_info x86_64_info_data = {
 	.disasm = KD_DISASM_X86_64,
 	.reg_names = x86_64_regs,
 	.prstatus = {
-		.size = 336,
+		.size = 112 + 27 * 8, // 328: through pr_reg, with or without pr_fpvalid
 		.pid_off = 32,
 		.reg_off = 112,
 		.nregs = sizeof(x86_64_regs) / sizeof(x86_64_regs[0]),

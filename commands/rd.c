@@ -248,7 +248,9 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 	if (addr & (size - 1))
 		return kd_error_create(KD_ERR_USAGE, "address 0x%" PRIx64 " is not aligned to %u bytes",
 				       addr, size);
-	if (count > (UINT64_MAX - addr) / size)
+	// The last item ends at addr + count * size - 1, which may be the very
+	// top of the address space (addr is aligned, so the subtraction holds).
+	if (count && count - 1 > (UINT64_MAX - addr - (size - 1)) / size)
 		return kd_error_create(KD_ERR_USAGE, "count %" PRIu64 " runs past the end of the address space", count);
 	bool dec = v[O_D].count || v[O_UD].count;
 	bool sign = v[O_D].count;

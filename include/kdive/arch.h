@@ -28,7 +28,7 @@ enum kd_disasm {
 
 /** Where struct elf_prstatus keeps the pid and the registers (include/uapi/linux/elfcore.h). */
 struct kd_prstatus_layout {
-	size_t size;     /**< bytes of the whole struct; 0 = not decoded for this machine */
+	size_t size;     /**< bytes a note needs to be decoded (through pr_reg); 0 = not decoded for this machine */
 	size_t pid_off;  /**< offset of pr_pid (a 32-bit int) */
 	size_t reg_off;  /**< offset of pr_reg */
 	unsigned nregs;  /**< registers in pr_reg, each word_size bytes, named by reg_names */

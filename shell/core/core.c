@@ -67,6 +67,11 @@ struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, str
 	err = kd_file_pread(c->file, hdr, hlen, 0);
 	if (err)
 		goto fail;
+	char what[160];
+	if (kd_format_refused(c->file, hdr, hlen, what, sizeof(what))) {
+		err = kd_error_create(KD_ERR_UNSUPPORTED, "'%s' is %s, which kdive does not read", path, what);
+		goto fail;
+	}
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (formats[i]->probe(hdr, hlen)) {
 			c->fmt = formats[i];

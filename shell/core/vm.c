@@ -327,18 +327,6 @@ const struct kd_arch_info *kd_arch_info_get(const struct kd_session *s)
 	return ops ? ops->info : NULL;
 }
 
-static uint64_t get_word(const unsigned char *p, unsigned size)
-{
-	if (size == 4) {
-		uint32_t v;
-		memcpy(&v, p, 4);
-		return v;
-	}
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 bool kd_prstatus_decode(const struct kd_session *s, const struct kd_note *n, struct kd_prstatus *ret)
 {
 	const struct kd_arch_info *ai = kd_arch_info_get(s);
@@ -347,12 +335,11 @@ bool kd_prstatus_decode(const struct kd_session *s, const struct kd_note *n, str
 	const struct kd_prstatus_layout *l = &ai->prstatus;
 	const unsigned char *d = n->desc;
 	memset(ret, 0, sizeof(*ret));
-	int32_t pid;
-	memcpy(&pid, d + l->pid_off, 4);
-	ret->pid = (uint32_t)pid;
+	// The note is in the dump's byte order, like memory.
+	ret->pid = (uint32_t)kd_dump_uint(s, d + l->pid_off, 4);
 	ret->nregs = l->nregs < KD_PRSTATUS_MAX_REGS ? l->nregs : KD_PRSTATUS_MAX_REGS;
 	for (unsigned i = 0; i < ret->nregs; i++)
-		ret->regs[i] = get_word(d + l->reg_off + (size_t)i * ai->word_size, ai->word_size);
+		ret->regs[i] = kd_dump_uint(s, d + l->reg_off + (size_t)i * ai->word_size, ai->word_size);
 	ret->pc = l->pc < ret->nregs ? ret->regs[l->pc] : 0;
 	ret->sp = l->sp < ret->nregs ? ret->regs[l->sp] : 0;
 	return true;

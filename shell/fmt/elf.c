@@ -3,8 +3,13 @@
 // makedumpfile -E, and the live /proc/kcore.  Layout per the System V gABI
 // and the kernel's fs/proc/vmcore.c: PT_LOAD segments map physical memory
 // (p_paddr); PT_NOTE segments hold NT_PRSTATUS per CPU, QEMU's per-CPU state
-// and the VMCOREINFO note.  Headers are read with libelf; every offset is
-// checked against the file size before use.
+// and the VMCOREINFO note.  Headers are read through the file layer (so a
+// flattened -E -F file reads in place); every offset is checked against the
+// file size before use.
+//
+// Overlapping PT_LOAD segments of a vmcore: the later program header wins
+// (add_later_wins below), as in drgn and libkdumpfile.  /proc/kcore keeps
+// its own rule (drop_overlaps): its text segment aliases RAM, same bytes.
 //
 // Bytes past p_filesz up to p_memsz: the gABI says they read as zero, but
 // in a vmcore only makedumpfile -E writes such segments, and there they are
@@ -21,18 +26,13 @@
 // (KD_FMT_LIVE).  VMCOREINFO is a PT_NOTE since 4.19; before that
 // /sys/kernel/vmcoreinfo gives the physical address of the note.
 #include <errno.h>
-#include <gelf.h>
-#include <libelf.h>
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "format.h"
-
-struct elf_priv {
-	Elf *elf;
-};
 
 static bool elf_probe(const void *hdr, size_t len)
 {
@@ -107,6 +107,118 @@ static struct kd_error *kcore_open(struct kd_core *c)
 	return elf_open_common(c, true);
 }
 
+// The ELF and program headers, in host byte order.  Read through
+// kd_file_pread, not libelf, so that makedumpfile's flattened ELF (-E -F)
+// is read in place through the file layer's record index like any file.
+static uint16_t h16(uint16_t v, bool be)
+{
+	return be ? __builtin_bswap16(v) : v;
+}
+
+static uint32_t h32(uint32_t v, bool be)
+{
+	return be ? __builtin_bswap32(v) : v;
+}
+
+static uint64_t h64(uint64_t v, bool be)
+{
+	return be ? __builtin_bswap64(v) : v;
+}
+
+static struct kd_error *read_ehdr(struct kd_core *c, Elf64_Ehdr *eh)
+{
+	struct kd_error *err = kd_file_pread(c->file, eh, sizeof(*eh), 0);
+	if (err)
+		return err;
+	bool be = c->big_endian;
+	eh->e_type = h16(eh->e_type, be);
+	eh->e_machine = h16(eh->e_machine, be);
+	eh->e_flags = h32(eh->e_flags, be);
+	eh->e_phoff = h64(eh->e_phoff, be);
+	eh->e_shoff = h64(eh->e_shoff, be);
+	eh->e_phentsize = h16(eh->e_phentsize, be);
+	eh->e_phnum = h16(eh->e_phnum, be);
+	eh->e_shentsize = h16(eh->e_shentsize, be);
+	eh->e_shnum = h16(eh->e_shnum, be);
+	return NULL;
+}
+
+static struct kd_error *read_phdr(struct kd_core *c, uint64_t off, Elf64_Phdr *ph)
+{
+	struct kd_error *err = kd_file_pread(c->file, ph, sizeof(*ph), off);
+	if (err)
+		return err;
+	bool be = c->big_endian;
+	ph->p_type = h32(ph->p_type, be);
+	ph->p_flags = h32(ph->p_flags, be);
+	ph->p_offset = h64(ph->p_offset, be);
+	ph->p_vaddr = h64(ph->p_vaddr, be);
+	ph->p_paddr = h64(ph->p_paddr, be);
+	ph->p_filesz = h64(ph->p_filesz, be);
+	ph->p_memsz = h64(ph->p_memsz, be);
+	return NULL;
+}
+
+// The number of program headers: e_phnum, or with PN_XNUM section 0's
+// sh_info (gABI, "Extended program header numbering").
+static struct kd_error *phdr_count(struct kd_core *c, const Elf64_Ehdr *eh, size_t *ret)
+{
+	*ret = eh->e_phnum;
+	if (eh->e_phnum != PN_XNUM)
+		return NULL;
+	Elf64_Shdr sh;
+	struct kd_error *err = eh->e_shoff ? kd_file_pread(c->file, &sh, sizeof(sh), eh->e_shoff) : NULL;
+	kd_error_destroy(err);
+	if (!eh->e_shoff || err)
+		return kd_error_create(KD_ERR_CORRUPT,
+				       "e_phnum is PN_XNUM but section header 0 (at 0x%llx) cannot be read",
+				       (unsigned long long)eh->e_shoff);
+	*ret = h32(sh.sh_info, c->big_endian);
+	return NULL;
+}
+
+// Overlapping PT_LOAD segments (a vmcore producer that maps one physical
+// page twice, or a hand-edited dump): the later program header wins, as in
+// drgn and libkdumpfile.  Each earlier range is cut around the new segment,
+// so the range table stays disjoint and every covered byte has one source.
+// Ends are inclusive ("last") so a segment ending at 2^64 does not wrap.
+static struct kd_error *add_later_wins(struct kd_core *c, const struct kd_phys_range *r)
+{
+	uint64_t last = r->start + (r->size - 1);
+	size_t n = c->nranges;
+	for (size_t i = 0; i < n; i++) {
+		struct kd_phys_range old = c->ranges[i];
+		uint64_t olast = old.start + (old.size - 1);
+		if (old.size == 0 || olast < r->start || old.start > last)
+			continue;
+		c->ranges[i].size = 0; // dropped unless a piece survives below
+		if (old.start < r->start) { // the piece before the new segment
+			uint64_t sz = r->start - old.start;
+			c->ranges[i].size = sz;
+			if (c->ranges[i].file_size > sz)
+				c->ranges[i].file_size = sz;
+		}
+		if (olast > last) { // the piece after it
+			uint64_t cut = last + 1 - old.start;
+			struct kd_phys_range tail = old;
+			tail.start = last + 1;
+			tail.size = old.size - cut;
+			tail.vaddr = old.vaddr + cut;
+			tail.file_off = old.file_off + cut;
+			tail.file_size = old.file_size > cut ? old.file_size - cut : 0;
+			struct kd_error *err = kd_core_add_range(c, &tail);
+			if (err)
+				return err;
+		}
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < c->nranges; i++)
+		if (c->ranges[i].size)
+			c->ranges[out++] = c->ranges[i];
+	c->nranges = out;
+	return kd_core_add_range(c, r);
+}
+
 static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 {
 	const struct kd_file *f = c->file;
@@ -122,40 +234,38 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 		return kd_error_create(KD_ERR_CORRUPT, "bad ELF data encoding %u", ident[EI_DATA]);
 	c->big_endian = ident[EI_DATA] == ELFDATA2MSB;
 
-	elf_version(EV_CURRENT);
-	struct elf_priv *p = calloc(1, sizeof(*p));
-	if (!p)
-		return &kd_enomem;
-	c->priv = p;
-	p->elf = elf_begin(f->fd, ELF_C_READ, NULL);
-	if (!p->elf)
-		return kd_error_create(KD_ERR_CORRUPT, "libelf: %s", elf_errmsg(-1));
-	GElf_Ehdr eh;
-	if (!gelf_getehdr(p->elf, &eh))
-		return kd_error_create(KD_ERR_CORRUPT, "bad ELF header: %s", elf_errmsg(-1));
+	Elf64_Ehdr eh;
+	if (f->size < sizeof(eh))
+		return kd_error_create(KD_ERR_CORRUPT, "bad ELF header: the file is shorter than one (truncated dump?)");
+	if ((err = read_ehdr(c, &eh)))
+		return kd_error_prefix(err, "bad ELF header");
 	if (eh.e_type != ET_CORE)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "ELF file is not a core dump (e_type %u%s)", eh.e_type,
 				       eh.e_type == ET_EXEC ? ", a vmlinux? give it with --vmlinux" : "");
 	c->e_machine = eh.e_machine;
 	size_t phnum;
-	if (elf_getphdrnum(p->elf, &phnum) != 0)
-		return kd_error_create(KD_ERR_CORRUPT, "cannot read program headers: %s", elf_errmsg(-1));
+	if ((err = phdr_count(c, &eh, &phnum)))
+		return err;
 	if (phnum == 0)
 		return kd_error_create(KD_ERR_CORRUPT, "no program headers");
+	if (eh.e_phentsize != sizeof(Elf64_Phdr))
+		return kd_error_create(KD_ERR_CORRUPT, "bad program header size %u (ELF64 has %zu)",
+				       eh.e_phentsize, sizeof(Elf64_Phdr));
 	if (eh.e_phoff > f->size || (uint64_t)phnum * sizeof(Elf64_Phdr) > f->size - eh.e_phoff)
 		return kd_error_create(KD_ERR_CORRUPT,
-				       "program headers (%zu at 0x%llx) run past the end of the file", phnum,
-				       (unsigned long long)eh.e_phoff);
+				       "program headers (%zu at 0x%llx) run past the end of the file (truncated dump?)",
+				       phnum, (unsigned long long)eh.e_phoff);
 
 	// Collect all PT_NOTE segments into one buffer.
 	unsigned char *notes = NULL;
 	size_t notes_len = 0;
 	for (size_t i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(p->elf, (int)i, &ph)) {
+		Elf64_Phdr ph;
+		err = read_phdr(c, eh.e_phoff + i * sizeof(ph), &ph);
+		if (err) {
 			free(notes);
-			return kd_error_create(KD_ERR_CORRUPT, "bad program header %zu: %s", i, elf_errmsg(-1));
+			return kd_error_prefix(err, "program header %zu", i);
 		}
 		if (ph.p_type == PT_LOAD) {
 			if (ph.p_filesz > ph.p_memsz || ph.p_offset > f->size ||
@@ -166,16 +276,19 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 						       i, (unsigned long long)ph.p_offset,
 						       (unsigned long long)ph.p_filesz, (unsigned long long)f->size);
 			}
-			if (ph.p_memsz == 0 || ph.p_paddr + ph.p_memsz < ph.p_paddr)
+			// A segment may end exactly at the top of the 64-bit
+			// space (p_paddr + p_memsz == 2^64); only one that
+			// would go past it is dropped.
+			if (ph.p_memsz == 0 || ph.p_paddr + (ph.p_memsz - 1) < ph.p_paddr)
 				continue;
 			struct kd_phys_range r = {
 				.start = ph.p_paddr, .size = ph.p_memsz,
 				.file_off = ph.p_offset, .file_size = ph.p_filesz, .vaddr = ph.p_vaddr,
 			};
 			// /proc/kcore style segments without a physical address are not RAM.
-			if (ph.p_paddr == (GElf_Addr)-1)
+			if (ph.p_paddr == (Elf64_Addr)-1)
 				continue;
-			err = kd_core_add_range(c, &r);
+			err = kcore ? kd_core_add_range(c, &r) : add_later_wins(c, &r);
 			if (err) {
 				free(notes);
 				return err;
@@ -257,7 +370,8 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 		what = " (incomplete: makedumpfile ran out of space)";
 	if (kcore)
 		what = " (live /proc/kcore: memory changes while it is read)";
-	if (asprintf(&c->format_desc, "ELF64 %s%s", kcore ? "kcore" : "vmcore", what) < 0) {
+	if (asprintf(&c->format_desc, "ELF64 %s%s%s%s", kcore ? "kcore" : "vmcore", what,
+		     c->file->flat ? ", flattened" : "", c->big_endian ? ", big-endian" : "") < 0) {
 		c->format_desc = NULL;
 		return &kd_enomem;
 	}
@@ -336,13 +450,7 @@ static struct kd_error *kcore_sysfs_vmcoreinfo(struct kd_core *c, unsigned char 
 
 static void elf_close(struct kd_core *c)
 {
-	struct elf_priv *p = c->priv;
-	if (!p)
-		return;
-	if (p->elf)
-		elf_end(p->elf);
-	free(p);
-	c->priv = NULL;
+	(void)c; // no state beyond struct kd_core's
 }
 
 const struct kd_format_ops kd_format_elf = {

@@ -129,6 +129,14 @@ struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, b
 struct kd_error *kd_core_scan_notes(struct kd_core *c);
 
 /*
+ * Dumps kdive recognises but does not read (shell/fmt/refuse.c): LKCD,
+ * sadump, Xen xc_core, ELF32 vmcores, user-space process cores.  True with
+ * what = "an LKCD dump" (for "'FILE' is WHAT, which kdive does not read")
+ * when the header h (len bytes from offset 0 of f) is one of them.
+ */
+bool kd_format_refused(struct kd_file *f, const unsigned char *h, size_t len, char *what, size_t whatlen);
+
+/*
  * Machine names (shell/fmt/machine.c): one table of utsname.machine values,
  * their EM_* number and word size.
  */

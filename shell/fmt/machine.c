@@ -19,13 +19,17 @@ static const struct machine {
 	{ "x86_64", EM_X86_64, 8, true }, { "aarch64", EM_AARCH64, 8, true },
 	{ "arm64", EM_AARCH64, 8, false }, { "ppc64le", EM_PPC64, 8, false },
 	{ "ppc64", EM_PPC64, 8, true }, { "s390x", EM_S390, 8, true },
-	{ "riscv64", EM_RISCV, 8, true }, { "loongarch64", EM_LOONGARCH, 8, false },
-	{ "mips64", EM_MIPS, 8, false }, { "sparc64", EM_SPARCV9, 8, false },
-	{ "ia64", EM_IA_64, 8, false }, { "i386", EM_386, 4, true },
+	{ "riscv64", EM_RISCV, 8, true }, { "loongarch64", EM_LOONGARCH, 8, true },
+	{ "mips64", EM_MIPS, 8, false }, { "sparc64", EM_SPARCV9, 8, true },
+	{ "ia64", EM_IA_64, 8, true }, { "i386", EM_386, 4, true },
 	{ "i486", EM_386, 4, false }, { "i586", EM_386, 4, false },
-	{ "i686", EM_386, 4, false }, { "arm", EM_ARM, 4, false },
-	{ "ppc", EM_PPC, 4, false }, { "s390", EM_S390, 4, false },
-	{ "mips", EM_MIPS, 4, false }, { "riscv32", EM_RISCV, 4, false },
+	{ "i686", EM_386, 4, false }, { "arm", EM_ARM, 4, true },
+	{ "ppc", EM_PPC, 4, true }, { "s390", EM_S390, 4, false },
+	{ "mips", EM_MIPS, 4, true }, { "riscv32", EM_RISCV, 4, false },
+	{ "alpha", EM_ALPHA, 8, true }, { "parisc", EM_PARISC, 4, true },
+	{ "sparc", EM_SPARC, 4, true }, { "sh", EM_SH, 4, true },
+	{ "m68k", EM_68K, 4, true }, { "arc", EM_ARCV2, 4, true },
+	{ "csky", EM_CSKY, 4, true }, { "xtensa", EM_XTENSA, 4, true },
 };
 
 #define NMACHINES (sizeof(machines) / sizeof(machines[0]))
@@ -44,8 +48,10 @@ unsigned kd_machine_from_uname(const char *m, unsigned *word_ret)
 	return EM_NONE;
 }
 
-// Only the machines marked shown have a name: the others print "unknown",
-// as they did before this table (kdive reads none of them yet).
+// Every machine Linux runs on has its name here, whether kdive translates
+// its addresses or not, so that a message about a dump says which machine
+// it came from (issue 20); of several names for one EM_*, the one marked
+// shown is used.  "unknown" is left for e_machine values no kernel uses.
 const char *kd_machine_name(unsigned e_machine)
 {
 	for (size_t i = 0; i < NMACHINES; i++)

@@ -43,7 +43,7 @@ one_error "an ELF executable" "ELF file is not a core dump"
 head -c 8192 "$FIX/vmcore.elf" >"$TMP/elf32"
 printf '\001' | dd of="$TMP/elf32" bs=1 seek=4 conv=notrunc 2>/dev/null
 run_kd -c sys "$TMP/elf32"
-one_error "an ELF32 dump" "ELF32 dumps are not supported (32-bit kernels)"
+one_error "an ELF32 dump" "^kdive: '.*elf32' is an ELF32 vmcore (a 32-bit .* kernel's dump), which kdive does not read$"
 
 # A corrupted ELF header: program header offset pointing far past the end.
 head -c 8192 "$FIX/vmcore.elf" >"$TMP/badphoff"
