@@ -3,7 +3,9 @@
  * A tiny BTF written with libbpf's BTF writer: the task_struct,
  * signal_struct, mm_struct and list_head that kd_task_foreach and ps use,
  * at the offsets of fuzz_mem.h, plus an enum, a typedef, a union and a
- * function prototype so that every kind kdive handles appears.  fuzz_tasks
+ * function prototype so that every kind kdive handles appears; and the
+ * struct module, module_layout and mod_kallsyms that the module list walk
+ * (shell/core/kmodules.c) uses, at the offsets of fuzz_mem.h.  fuzz_tasks
  * loads it; mkseeds_mem writes it as the seed of fuzz_btf.
  */
 #ifndef KD_FUZZ_BTF_H
@@ -66,6 +68,24 @@ static inline void *fuzz_tiny_btf(size_t *size_ret)
 	btf__add_func_param(b, "t", tsp);
 	btf__add_func(b, "wake_up_process", BTF_FUNC_GLOBAL, proto);
 	btf__add_var(b, "init_task", BTF_VAR_GLOBAL_ALLOCATED, ts);
+	// Added last, so the ids of the types above stay as they were.
+	int voidp = btf__add_ptr(b, 0);
+	int chrp = btf__add_ptr(b, chr);
+	int mks = btf__add_struct(b, "mod_kallsyms", MKS_SIZE);
+	btf__add_field(b, "symtab", voidp, MKS_SYMTAB * 8, 0);
+	btf__add_field(b, "num_symtab", u32, MKS_NUM * 8, 0);
+	btf__add_field(b, "strtab", chrp, MKS_STRTAB * 8, 0);
+	btf__add_field(b, "typetab", chrp, MKS_TYPETAB * 8, 0);
+	int mksp = btf__add_ptr(b, mks);
+	int layout = btf__add_struct(b, "module_layout", 16);
+	btf__add_field(b, "base", voidp, 0, 0);
+	btf__add_field(b, "size", u32, 64, 0);
+	int mname = btf__add_array(b, u32, chr, MOD_NAME_LEN);
+	btf__add_struct(b, "module", MOD_SIZE);
+	btf__add_field(b, "list", lh, MOD_LIST * 8, 0);
+	btf__add_field(b, "name", mname, MOD_NAME * 8, 0);
+	btf__add_field(b, "kallsyms", mksp, MOD_KALLSYMS * 8, 0);
+	btf__add_field(b, "core_layout", layout, MOD_CORE_BASE * 8, 0);
 	uint32_t size;
 	const void *raw = btf__raw_data(b, &size);
 	void *copy = raw ? malloc(size) : NULL;

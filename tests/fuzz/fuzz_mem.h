@@ -2,8 +2,8 @@
 /*
  * Input layouts of the fuzz targets over kernel memory that mkseeds_mem
  * writes seeds for: fuzz_pgtable (a header, then physical memory),
- * fuzz_kallsyms (a header of region offsets, then the regions) and
- * fuzz_tasks (the kernel memory at TASKS_BASE).
+ * fuzz_kallsyms (a header of region offsets, then the regions),
+ * fuzz_tasks and fuzz_kmodules (the kernel memory at TASKS_BASE).
  */
 #ifndef KD_FUZZ_MEM_H
 #define KD_FUZZ_MEM_H
@@ -50,5 +50,15 @@ enum {
 };
 /* Where the seed puts init_task (the System.map the target writes says so). */
 enum { TASKS_INIT = 0x100 };
+
+/* ---- fuzz_kmodules (same window as fuzz_tasks) ---- */
+/* The tiny types of fuzz_btf.h: offsets in struct module and mod_kallsyms. */
+enum {
+	MOD_LIST = 0, MOD_NAME = 16, MOD_NAME_LEN = 56, MOD_KALLSYMS = 72, MOD_CORE_BASE = 80,
+	MOD_CORE_SIZE = 88, MOD_SIZE = 128,
+	MKS_SYMTAB = 0, MKS_NUM = 8, MKS_STRTAB = 16, MKS_TYPETAB = 24, MKS_SIZE = 32,
+};
+/* Where the `modules` list head is (the System.map the target writes says so). */
+enum { MODS_HEAD = 0x80 };
 
 #endif

@@ -5,10 +5,14 @@
 //       in 2 MiB pages, a 1 GiB direct-map page, user 4 KiB pages, a swap
 //       entry, and a PGD entry pointing back to the PGD (a cycle)
 //   DIR/kallsyms.in  kallsyms tables for 6 symbols, base-relative offsets
+//   DIR/kmodules.in  the modules list: three modules, each with its core
+//       layout and kallsyms (two symbols and an undefined one); memory at
+//       TASKS_BASE, the types of fuzz_btf.h
 //   DIR/btf.in       the tiny BTF of fuzz_btf.h (with libbpf)
 //   DIR/tasks.in     init_task, two processes and a second thread (memory
 //       at TASKS_BASE; the types of fuzz_btf.h)
 // Usage: mkseeds_mem DIR
+#include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -197,6 +201,52 @@ static size_t mktasks(unsigned char *out)
 	return sizeof(tm);
 }
 
+/* ---- kernel modules ---- */
+
+static size_t mkkmodules(unsigned char *out)
+{
+	enum { MODS = 0x200, KS = 0x600, SYMTAB = 0x800, STRTAB = 0xb00, TYPETAB = 0xd00, N = 3 };
+	static const char *const names[N] = { "ext4", "xfs", "dm_mod" };
+	static unsigned char m[0x1000];
+	memset(m, 0, sizeof(m));
+	// modules -> ext4 -> xfs -> dm_mod -> modules, and back by prev.
+	put64(m + MODS_HEAD, va(MODS + MOD_LIST));
+	put64(m + MODS_HEAD + 8, va(MODS + (N - 1) * 0x100 + MOD_LIST));
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t mod = MODS + i * 0x100, ks = KS + i * 0x40, sym = SYMTAB + i * 0x100;
+		uint32_t str = STRTAB + i * 0x80, typ = TYPETAB + i * 0x10;
+		uint64_t base = 0xffffffffc0000000ull + i * 0x10000ull;
+		put64(m + mod + MOD_LIST, i + 1 < N ? va(mod + 0x100 + MOD_LIST) : va(MODS_HEAD));
+		put64(m + mod + MOD_LIST + 8, i ? va(mod - 0x100 + MOD_LIST) : va(MODS_HEAD));
+		strcpy((char *)m + mod + MOD_NAME, names[i]);
+		put64(m + mod + MOD_KALLSYMS, va(ks));
+		put64(m + mod + MOD_CORE_BASE, base);
+		uint32_t size = 0x8000;
+		memcpy(m + mod + MOD_CORE_SIZE, &size, 4);
+		put64(m + ks + MKS_SYMTAB, va(sym));
+		uint32_t num = 4;
+		memcpy(m + ks + MKS_NUM, &num, 4);
+		put64(m + ks + MKS_STRTAB, va(str));
+		put64(m + ks + MKS_TYPETAB, va(typ));
+		// Symbol 0 is the null symbol; 3 is undefined (skipped).
+		char *st = (char *)m + str + 1;
+		Elf64_Sym syms[4] = { { 0 } };
+		static const char *const suffix[] = { "", "_init", "_data", "" };
+		static const char types[] = "\0td\0";
+		for (int j = 1; j < 4; j++) {
+			syms[j].st_name = (uint32_t)(st - (char *)m - str);
+			st += sprintf(st, "%s%s", j == 3 ? "printk" : names[i], suffix[j]) + 1;
+			syms[j].st_value = j == 3 ? 0 : base + (j == 1 ? 0x10 : 0x4000);
+			syms[j].st_size = 0x40;
+			syms[j].st_shndx = j == 3 ? SHN_UNDEF : 1;
+			m[typ + j] = j == 3 ? 'U' : (unsigned char)types[j];
+		}
+		memcpy(m + sym, syms, sizeof(syms));
+	}
+	memcpy(out, m, sizeof(m));
+	return sizeof(m);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -213,6 +263,8 @@ int main(int argc, char **argv)
 	rc |= write_file(argv[1], "kallsyms.in", buf, len);
 	len = mktasks(buf);
 	rc |= write_file(argv[1], "tasks.in", buf, len);
+	len = mkkmodules(buf);
+	rc |= write_file(argv[1], "kmodules.in", buf, len);
 #ifdef HAVE_LIBBPF
 	size_t bsize;
 	void *btf = fuzz_tiny_btf(&bsize);

@@ -4,8 +4,9 @@
 # the standalone mutating driver: seeds from tests/fuzz/seeds/TARGET/ plus a
 # synthetic ELF vmcore made by tests/fuzz/mkelf and the kdump, flattened
 # and ring-buffer seeds made by tests/fuzz/mkseeds and the page-table,
-# kallsyms, BTF and task-list seeds made by tests/fuzz/mkseeds_mem; then the regression
-# inputs under tests/fuzz/regress/.  Nothing may crash (the
+# kallsyms, BTF, task-list and module-list seeds made by tests/fuzz/mkseeds_mem; then the regression
+# inputs under tests/fuzz/regress/, and every input of the kept libFuzzer
+# corpora (tests/fuzz/corpus/TARGET.tar.xz) once.  Nothing may crash (the
 # sanitizer build turns memory errors into failures).  KDIVE_FUZZ_SECONDS
 # sets the time per target (default 2).  Real fuzzing: scripts/fuzz.
 . "$KDIVE_SRCDIR/tests/lib.sh"
@@ -20,7 +21,8 @@ check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the
 	sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_LOG_SHOW=1 '$F/fuzz_log' '$TMP/ring.mem' | grep -q 'sysrq: Trigger a crash'"
 "$F/mkseeds_mem" "$TMP"
 [ -x "$F/fuzz_tasks" ] && check "mkseeds_mem's task list reads back with ps" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_TASKS_SHOW=1 '$F/fuzz_tasks' '$TMP/tasks.in' | grep -q worker-thr"
-for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks; do
+[ -x "$F/fuzz_kmodules" ] && check "mkseeds_mem's module list reads back, symbols included" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_KMODULES_SHOW=1 '$F/fuzz_kmodules' '$TMP/kmodules.in' > '$TMP/km.out' && grep -q '^load: ok' '$TMP/km.out' && grep -q '^dm_mod at ffffffff82000400: ffffffffc0020000+8000, 2 symbols' '$TMP/km.out' && grep -q 'ffffffffc0010010 t xfs_init \\[xfs\\]' '$TMP/km.out'"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules; do
 	if [ ! -x "$F/fuzz_$t" ]; then
 		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
 		continue
@@ -32,7 +34,7 @@ for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks;
 	flat) seeds=("$TMP/mini.flat") ;;
 	log) seeds=("$TMP/ring.mem") ;;
 	pgtable) seeds=("$TMP/pgtable-4.in" "$TMP/pgtable-5.in") ;;
-	kallsyms | btf | tasks) seeds=("$TMP/$t.in") ;;
+	kallsyms | btf | tasks | kmodules) seeds=("$TMP/$t.in") ;;
 	esac
 	if "$F/fuzz_$t" "${seeds[@]}" >"$TMP/$t.out" 2>&1; then
 		ok "fuzz smoke: $t ($(cat "$TMP/$t.out"))"
@@ -56,5 +58,22 @@ for d in "$KDIVE_SRCDIR"/tests/fuzz/regress/*/; do
 			tail -n 20 "$TMP/regress.out" | show
 		fi
 	done
+done
+# The kept corpora (scripts/fuzz writes them): each input once.
+for pack in "$KDIVE_SRCDIR"/tests/fuzz/corpus/*.tar.xz; do
+	[ -f "$pack" ] || continue
+	t=$(basename "$pack" .tar.xz)
+	[ -x "$F/fuzz_$t" ] || continue
+	rm -rf "$TMP/corpus" && mkdir "$TMP/corpus"
+	tar -xJf "$pack" -C "$TMP/corpus"
+	if ! n=$(ls "$TMP/corpus/$t" | wc -l) || [ "$n" -eq 0 ]; then
+		not_ok "fuzz corpus: $t (empty or unreadable)"
+	elif timeout 300 env KDIVE_FUZZ_SECONDS=0 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=1024" \
+		"$F/fuzz_$t" "$TMP/corpus/$t"/* >"$TMP/corpus.out" 2>&1; then
+		ok "fuzz corpus: $t ($n inputs replayed)"
+	else
+		not_ok "fuzz corpus: $t"
+		tail -n 20 "$TMP/corpus.out" | show
+	fi
 done
 done_testing
