@@ -41,29 +41,9 @@ bool kd_dump_big_endian(const struct kd_session *s)
 	return s->core && s->core->big_endian;
 }
 
-// One load and, when the dump's order is not the host's, one byte swap.
 uint64_t kd_dump_uint(const struct kd_session *s, const void *p, unsigned size)
 {
-	bool swap = kd_dump_big_endian(s) != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
-	switch (size) {
-	case 1:
-		return *(const unsigned char *)p;
-	case 2: {
-		uint16_t v;
-		memcpy(&v, p, 2);
-		return swap ? __builtin_bswap16(v) : v;
-	}
-	case 4: {
-		uint32_t v;
-		memcpy(&v, p, 4);
-		return swap ? __builtin_bswap32(v) : v;
-	}
-	default: {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		return swap ? __builtin_bswap64(v) : v;
-	}
-	}
+	return kd_get_uint(p, size, kd_dump_big_endian(s));
 }
 
 uint16_t kd_dump_u16(const struct kd_session *s, const void *p)

@@ -47,24 +47,16 @@ static bool kcore_probe(const void *hdr, size_t len)
 	if (len < sizeof(Elf64_Ehdr) || memcmp(h, ELFMAG, SELFMAG) != 0 || h[EI_CLASS] != ELFCLASS64)
 		return false;
 	bool be = h[EI_DATA] == ELFDATA2MSB;
-	Elf64_Ehdr eh;
-	memcpy(&eh, h, sizeof(eh));
-	uint64_t phoff = eh.e_phoff;
-	uint16_t phnum = eh.e_phnum, type = eh.e_type;
-	if (be) {
-		phoff = __builtin_bswap64(phoff);
-		phnum = __builtin_bswap16(phnum);
-		type = __builtin_bswap16(type);
-	}
-	if (type != ET_CORE)
+	uint64_t phoff = kd_get_uint(h + offsetof(Elf64_Ehdr, e_phoff), 8, be);
+	uint16_t phnum = (uint16_t)kd_get_uint(h + offsetof(Elf64_Ehdr, e_phnum), 2, be);
+	if (kd_get_uint(h + offsetof(Elf64_Ehdr, e_type), 2, be) != ET_CORE)
 		return false;
 	for (uint16_t i = 0; i < phnum; i++) {
 		if (phoff > len || (uint64_t)(i + 1) * sizeof(Elf64_Phdr) > len - phoff)
 			break;
-		Elf64_Phdr ph;
-		memcpy(&ph, h + phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
-		uint32_t pt = be ? __builtin_bswap32(ph.p_type) : ph.p_type;
-		if (pt == PT_LOAD && ph.p_paddr == (Elf64_Addr)-1)
+		const unsigned char *ph = h + phoff + (uint64_t)i * sizeof(Elf64_Phdr);
+		if (kd_get_uint(ph + offsetof(Elf64_Phdr, p_type), 4, be) == PT_LOAD &&
+		    kd_get_uint(ph + offsetof(Elf64_Phdr, p_paddr), 8, be) == (Elf64_Addr)-1)
 			return true;
 	}
 	return false;
@@ -110,36 +102,21 @@ static struct kd_error *kcore_open(struct kd_core *c)
 // The ELF and program headers, in host byte order.  Read through
 // kd_file_pread, not libelf, so that makedumpfile's flattened ELF (-E -F)
 // is read in place through the file layer's record index like any file.
-static uint16_t h16(uint16_t v, bool be)
-{
-	return be ? __builtin_bswap16(v) : v;
-}
-
-static uint32_t h32(uint32_t v, bool be)
-{
-	return be ? __builtin_bswap32(v) : v;
-}
-
-static uint64_t h64(uint64_t v, bool be)
-{
-	return be ? __builtin_bswap64(v) : v;
-}
-
 static struct kd_error *read_ehdr(struct kd_core *c, Elf64_Ehdr *eh)
 {
 	struct kd_error *err = kd_file_pread(c->file, eh, sizeof(*eh), 0);
 	if (err)
 		return err;
 	bool be = c->big_endian;
-	eh->e_type = h16(eh->e_type, be);
-	eh->e_machine = h16(eh->e_machine, be);
-	eh->e_flags = h32(eh->e_flags, be);
-	eh->e_phoff = h64(eh->e_phoff, be);
-	eh->e_shoff = h64(eh->e_shoff, be);
-	eh->e_phentsize = h16(eh->e_phentsize, be);
-	eh->e_phnum = h16(eh->e_phnum, be);
-	eh->e_shentsize = h16(eh->e_shentsize, be);
-	eh->e_shnum = h16(eh->e_shnum, be);
+	eh->e_type = kd_get_uint(&eh->e_type, 2, be);
+	eh->e_machine = kd_get_uint(&eh->e_machine, 2, be);
+	eh->e_flags = kd_get_uint(&eh->e_flags, 4, be);
+	eh->e_phoff = kd_get_uint(&eh->e_phoff, 8, be);
+	eh->e_shoff = kd_get_uint(&eh->e_shoff, 8, be);
+	eh->e_phentsize = kd_get_uint(&eh->e_phentsize, 2, be);
+	eh->e_phnum = kd_get_uint(&eh->e_phnum, 2, be);
+	eh->e_shentsize = kd_get_uint(&eh->e_shentsize, 2, be);
+	eh->e_shnum = kd_get_uint(&eh->e_shnum, 2, be);
 	return NULL;
 }
 
@@ -149,13 +126,13 @@ static struct kd_error *read_phdr(struct kd_core *c, uint64_t off, Elf64_Phdr *p
 	if (err)
 		return err;
 	bool be = c->big_endian;
-	ph->p_type = h32(ph->p_type, be);
-	ph->p_flags = h32(ph->p_flags, be);
-	ph->p_offset = h64(ph->p_offset, be);
-	ph->p_vaddr = h64(ph->p_vaddr, be);
-	ph->p_paddr = h64(ph->p_paddr, be);
-	ph->p_filesz = h64(ph->p_filesz, be);
-	ph->p_memsz = h64(ph->p_memsz, be);
+	ph->p_type = kd_get_uint(&ph->p_type, 4, be);
+	ph->p_flags = kd_get_uint(&ph->p_flags, 4, be);
+	ph->p_offset = kd_get_uint(&ph->p_offset, 8, be);
+	ph->p_vaddr = kd_get_uint(&ph->p_vaddr, 8, be);
+	ph->p_paddr = kd_get_uint(&ph->p_paddr, 8, be);
+	ph->p_filesz = kd_get_uint(&ph->p_filesz, 8, be);
+	ph->p_memsz = kd_get_uint(&ph->p_memsz, 8, be);
 	return NULL;
 }
 
@@ -173,7 +150,7 @@ static struct kd_error *phdr_count(struct kd_core *c, const Elf64_Ehdr *eh, size
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "e_phnum is PN_XNUM but section header 0 (at 0x%llx) cannot be read",
 				       (unsigned long long)eh->e_shoff);
-	*ret = h32(sh.sh_info, c->big_endian);
+	*ret = (uint32_t)kd_get_uint(&sh.sh_info, 4, c->big_endian);
 	return NULL;
 }
 

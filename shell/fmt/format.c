@@ -46,12 +46,6 @@ const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t
 	return NULL;
 }
 
-static uint32_t rd32(const unsigned char *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
 // Elf64_Nhdr and Elf32_Nhdr are the same: three 4-byte words, then the name
 // and the descriptor, each padded to 4 bytes (include/uapi/linux/elf.h).
 struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, bool big_endian)
@@ -61,9 +55,9 @@ struct kd_error *kd_core_parse_notes(struct kd_core *c, void *buf, size_t len, b
 	unsigned char *p = buf;
 	size_t off = 0;
 	while (len - off >= 12) {
-		uint32_t namesz = rd32(p + off, big_endian);
-		uint32_t descsz = rd32(p + off + 4, big_endian);
-		uint32_t type = rd32(p + off + 8, big_endian);
+		uint32_t namesz = (uint32_t)kd_get_uint(p + off, 4, big_endian);
+		uint32_t descsz = (uint32_t)kd_get_uint(p + off + 4, 4, big_endian);
+		uint32_t type = (uint32_t)kd_get_uint(p + off + 8, 4, big_endian);
 		size_t name_off = off + 12;
 		size_t nalign = ((size_t)namesz + 3) & ~(size_t)3;
 		size_t dalign = ((size_t)descsz + 3) & ~(size_t)3;

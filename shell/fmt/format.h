@@ -39,6 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <kdive/error.h>
 #include <kdive/session.h>
@@ -47,6 +48,36 @@
 #include "../core/file.h"
 
 struct kd_core;
+
+/*
+ * An unsigned value of 1, 2, 4 or 8 bytes at p (any alignment) stored in the
+ * given byte order: one load and, when that order is not the host's, one
+ * byte swap.  Headers and notes of every format, and the dump's memory
+ * (kd_dump_uint), are decoded with it.
+ */
+static inline uint64_t kd_get_uint(const void *p, unsigned size, bool big_endian)
+{
+	bool swap = big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	switch (size) {
+	case 1:
+		return *(const unsigned char *)p;
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return swap ? __builtin_bswap16(v) : v;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return swap ? __builtin_bswap32(v) : v;
+	}
+	default: {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return swap ? __builtin_bswap64(v) : v;
+	}
+	}
+}
 
 enum kd_format_flags {
 	KD_FMT_LIVE = 1 << 0,  // memory changes under us (kcore): never cache

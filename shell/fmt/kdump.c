@@ -79,14 +79,6 @@ struct kdump_priv {
 
 /* ---- byte order and word size of the dumped machine ---- */
 
-static uint64_t get(const unsigned char *p, unsigned size, bool be)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[be ? size - 1 - i : i] << (8 * i);
-	return v;
-}
-
 static bool kdump_probe(const void *hdr, size_t len)
 {
 	return len >= 8 && (memcmp(hdr, "KDUMP   ", 8) == 0 || memcmp(hdr, "DISKDUMP", 8) == 0);
@@ -101,7 +93,7 @@ static bool bit(const unsigned char *bm, uint64_t pfn)
 
 static uint64_t word64(const unsigned char *bm, uint64_t w)
 {
-	return get(bm + 8 * w, 8, false);
+	return kd_get_uint(bm + 8 * w, 8, false);
 }
 
 // Number of set bits of bitmap2 below pfn (pfn <= bitmap_bytes * 8).
@@ -192,7 +184,7 @@ static struct kd_error *read_header(struct kd_core *c, struct kdump_priv *p, str
 		return kd_error_create(KD_ERR_CORRUPT, "'%s' is not a kdump-compressed dump (bad signature at offset 0)",
 				       f->path);
 	memcpy(pi->signature, h, 8);
-	uint32_t vle = (uint32_t)get(h + 8, 4, false), vbe = (uint32_t)get(h + 8, 4, true);
+	uint32_t vle = (uint32_t)kd_get_uint(h + 8, 4, false), vbe = (uint32_t)kd_get_uint(h + 8, 4, true);
 	if (vle >= 1 && vle <= 64)
 		p->be = false;
 	else if (vbe >= 1 && vbe <= 64)
@@ -209,12 +201,12 @@ static struct kd_error *read_header(struct kd_core *c, struct kdump_priv *p, str
 	struct layout l;
 	make_layout(&l, p->word, c->e_machine == EM_386 ? 4 : 8);
 	bool be = p->be;
-	pi->status = (uint32_t)get(h + l.status, 4, be);
-	pi->block_size = (uint32_t)get(h + l.block_size, 4, be);
-	pi->sub_hdr_size = (uint32_t)get(h + l.sub_hdr_size, 4, be);
-	pi->bitmap_blocks = (uint32_t)get(h + l.bitmap_blocks, 4, be);
-	pi->max_mapnr = (uint32_t)get(h + l.max_mapnr, 4, be);
-	pi->nr_cpus = (uint32_t)get(h + l.nr_cpus, 4, be);
+	pi->status = (uint32_t)kd_get_uint(h + l.status, 4, be);
+	pi->block_size = (uint32_t)kd_get_uint(h + l.block_size, 4, be);
+	pi->sub_hdr_size = (uint32_t)kd_get_uint(h + l.sub_hdr_size, 4, be);
+	pi->bitmap_blocks = (uint32_t)kd_get_uint(h + l.bitmap_blocks, 4, be);
+	pi->max_mapnr = (uint32_t)kd_get_uint(h + l.max_mapnr, 4, be);
+	pi->nr_cpus = (uint32_t)kd_get_uint(h + l.nr_cpus, 4, be);
 	if (pi->block_size < 512 || pi->block_size > (1u << 20) || (pi->block_size & (pi->block_size - 1)))
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "'%s': kdump block_size %u at offset 0x%x is not a power of two between 512 and 1 MiB",
@@ -238,29 +230,29 @@ static struct kd_error *read_header(struct kd_core *c, struct kdump_priv *p, str
 		return kd_error_prefix(err, "kdump sub-header");
 	unsigned w = p->word;
 	int v = pi->version;
-	pi->phys_base = get(sh + l.phys_base, w, be);
+	pi->phys_base = kd_get_uint(sh + l.phys_base, w, be);
 	if (v >= 1)
-		pi->dump_level = (int32_t)get(sh + l.dump_level, 4, be);
+		pi->dump_level = (int32_t)kd_get_uint(sh + l.dump_level, 4, be);
 	if (v >= 2) {
-		pi->split = (int32_t)get(sh + l.split, 4, be);
+		pi->split = (int32_t)kd_get_uint(sh + l.split, 4, be);
 		if (pi->split) {
-			pi->start_pfn = get(sh + l.start_pfn, w, be);
-			pi->end_pfn = get(sh + l.end_pfn, w, be);
+			pi->start_pfn = kd_get_uint(sh + l.start_pfn, w, be);
+			pi->end_pfn = kd_get_uint(sh + l.end_pfn, w, be);
 		}
 	}
 	if (v >= 3) {
-		pi->off_vmci = get(sh + l.off_vmci, 8, be);
-		pi->size_vmci = get(sh + l.size_vmci, w, be);
+		pi->off_vmci = kd_get_uint(sh + l.off_vmci, 8, be);
+		pi->size_vmci = kd_get_uint(sh + l.size_vmci, w, be);
 	}
 	if (v >= 4) {
-		pi->off_note = get(sh + l.off_note, 8, be);
-		pi->size_note = get(sh + l.size_note, w, be);
+		pi->off_note = kd_get_uint(sh + l.off_note, 8, be);
+		pi->size_note = kd_get_uint(sh + l.size_note, w, be);
 	}
 	if (v >= 6) {
-		pi->max_mapnr = get(sh + l.max_mapnr_64, 8, be);
+		pi->max_mapnr = kd_get_uint(sh + l.max_mapnr_64, 8, be);
 		if (pi->split) {
-			pi->start_pfn = get(sh + l.start_pfn_64, 8, be);
-			pi->end_pfn = get(sh + l.end_pfn_64, 8, be);
+			pi->start_pfn = kd_get_uint(sh + l.start_pfn_64, 8, be);
+			pi->end_pfn = kd_get_uint(sh + l.end_pfn_64, 8, be);
 		} else {
 			pi->end_pfn = pi->max_mapnr;
 		}
@@ -633,9 +625,9 @@ static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, uint64_
 	struct kd_error *err = read_desc(pt, idx, &d);
 	if (err)
 		return page_error(err, pfn, bs);
-	uint64_t off = get(d, 8, p->be);
-	uint32_t size = (uint32_t)get(d + 8, 4, p->be);
-	uint32_t flags = (uint32_t)get(d + 12, 4, p->be);
+	uint64_t off = kd_get_uint(d, 8, p->be);
+	uint32_t size = (uint32_t)kd_get_uint(d + 8, 4, p->be);
+	uint32_t flags = (uint32_t)kd_get_uint(d + 12, 4, p->be);
 	if (off == 0)
 		return kd_error_addr(KD_ERR_NODATA, pa,
 				     "physical address 0x%llx (pfn 0x%llx) was lost: the dump is incomplete",

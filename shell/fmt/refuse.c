@@ -27,14 +27,6 @@
 
 #include "format.h"
 
-static uint64_t get(const unsigned char *p, int n, bool be)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v |= (uint64_t)p[be ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
 static bool has_sadump_sig(const unsigned char *h, size_t len, size_t off)
 {
 	return len >= off + 8 && memcmp(h + off, "sadump\0\0", 8) == 0;
@@ -43,9 +35,9 @@ static bool has_sadump_sig(const unsigned char *h, size_t len, size_t off)
 // An ELF64 core's section names include .xen_pages or .note.Xen.
 static bool xen_sections(struct kd_file *f, const unsigned char *h, bool be)
 {
-	uint64_t shoff = get(h + 40, 8, be);
-	unsigned shentsize = (unsigned)get(h + 58, 2, be), shnum = (unsigned)get(h + 60, 2, be);
-	unsigned shstrndx = (unsigned)get(h + 62, 2, be);
+	uint64_t shoff = kd_get_uint(h + 40, 8, be);
+	unsigned shentsize = (unsigned)kd_get_uint(h + 58, 2, be), shnum = (unsigned)kd_get_uint(h + 60, 2, be);
+	unsigned shstrndx = (unsigned)kd_get_uint(h + 62, 2, be);
 	if (!shoff || shentsize != sizeof(Elf64_Shdr) || !shnum || shnum > 4096 || shstrndx >= shnum)
 		return false;
 	unsigned char sh[sizeof(Elf64_Shdr)];
@@ -54,7 +46,7 @@ static bool xen_sections(struct kd_file *f, const unsigned char *h, bool be)
 		kd_error_destroy(err);
 		return false;
 	}
-	uint64_t stroff = get(sh + 24, 8, be), strsize = get(sh + 32, 8, be);
+	uint64_t stroff = kd_get_uint(sh + 24, 8, be), strsize = kd_get_uint(sh + 32, 8, be);
 	char names[4096];
 	if (strsize == 0)
 		return false;
@@ -74,8 +66,8 @@ static bool xen_sections(struct kd_file *f, const unsigned char *h, bool be)
 // A process core: a "CORE" note of a type only user-space cores carry.
 static bool process_notes(struct kd_file *f, const unsigned char *h, bool be)
 {
-	uint64_t phoff = get(h + 32, 8, be);
-	unsigned phnum = (unsigned)get(h + 56, 2, be);
+	uint64_t phoff = kd_get_uint(h + 32, 8, be);
+	unsigned phnum = (unsigned)kd_get_uint(h + 56, 2, be);
 	for (unsigned i = 0; i < phnum && i < 4096; i++) {
 		unsigned char ph[sizeof(Elf64_Phdr)];
 		struct kd_error *err = kd_file_pread(f, ph, sizeof(ph), phoff + (uint64_t)i * sizeof(ph));
@@ -83,9 +75,9 @@ static bool process_notes(struct kd_file *f, const unsigned char *h, bool be)
 			kd_error_destroy(err);
 			return false;
 		}
-		if (get(ph, 4, be) != PT_NOTE)
+		if (kd_get_uint(ph, 4, be) != PT_NOTE)
 			continue;
-		uint64_t off = get(ph + 8, 8, be), size = get(ph + 32, 8, be);
+		uint64_t off = kd_get_uint(ph + 8, 8, be), size = kd_get_uint(ph + 32, 8, be);
 		unsigned char buf[16384];
 		size_t len = size < sizeof(buf) ? (size_t)size : sizeof(buf);
 		err = kd_file_pread(f, buf, len, off);
@@ -94,8 +86,8 @@ static bool process_notes(struct kd_file *f, const unsigned char *h, bool be)
 			continue;
 		}
 		for (size_t o = 0; len - o >= 12;) {
-			uint64_t namesz = get(buf + o, 4, be), descsz = get(buf + o + 4, 4, be);
-			uint64_t type = get(buf + o + 8, 4, be);
+			uint64_t namesz = kd_get_uint(buf + o, 4, be), descsz = kd_get_uint(buf + o + 4, 4, be);
+			uint64_t type = kd_get_uint(buf + o + 8, 4, be);
 			uint64_t next = o + 12 + ((namesz + 3) & ~3ull) + ((descsz + 3) & ~3ull);
 			if (namesz == 5 && o + 17 <= len && !memcmp(buf + o + 12, "CORE", 5) &&
 			    (type == NT_AUXV || type == NT_FILE || type == NT_SIGINFO))
@@ -112,12 +104,12 @@ bool kd_format_refused(struct kd_file *f, const unsigned char *h, size_t len, ch
 {
 	if (len >= 8) {
 		for (int be = 0; be < 2; be++) {
-			uint64_t m = get(h, 8, be);
+			uint64_t m = kd_get_uint(h, 8, be);
 			if (m == 0xa8190173618f23edull || m == 0xa8190173618f23cdull) {
 				snprintf(what, whatlen, "an LKCD dump");
 				return true;
 			}
-			uint64_t x = get(h, 4, be);
+			uint64_t x = kd_get_uint(h, 4, be);
 			if (x == 0xF00FEBED || x == 0xF00FEBEE) {
 				snprintf(what, whatlen, "a Xen xc_core dump");
 				return true;
@@ -131,12 +123,12 @@ bool kd_format_refused(struct kd_file *f, const unsigned char *h, size_t len, ch
 	if (len < EI_NIDENT || memcmp(h, ELFMAG, SELFMAG) != 0)
 		return false;
 	bool be = h[EI_DATA] == ELFDATA2MSB;
-	if (h[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr) && get(h + 16, 2, be) == ET_CORE) {
+	if (h[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr) && kd_get_uint(h + 16, 2, be) == ET_CORE) {
 		snprintf(what, whatlen, "an ELF32 vmcore (a 32-bit %s kernel's dump)",
-			 kd_machine_name((unsigned)get(h + 18, 2, be)));
+			 kd_machine_name((unsigned)kd_get_uint(h + 18, 2, be)));
 		return true;
 	}
-	if (h[EI_CLASS] != ELFCLASS64 || len < sizeof(Elf64_Ehdr) || get(h + 16, 2, be) != ET_CORE)
+	if (h[EI_CLASS] != ELFCLASS64 || len < sizeof(Elf64_Ehdr) || kd_get_uint(h + 16, 2, be) != ET_CORE)
 		return false;
 	if (xen_sections(f, h, be)) {
 		snprintf(what, whatlen, "a Xen xc_core dump (ELF)");
