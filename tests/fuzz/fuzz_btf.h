@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "fuzz_mem.h"
 
 /* The raw BTF bytes (malloc'ed) and their size; NULL on failure. */
@@ -95,6 +96,24 @@ static inline void *fuzz_tiny_btf(size_t *size_ret)
 	}
 	btf__free(b);
 	return copy;
+}
+
+/*
+ * The files a memory-walk target opens its dumps with, made once per
+ * process: the tiny BTF above (--btf) and a System.map holding one data
+ * symbol at addr (--system-map), each a memfd.  Aborts if they cannot be
+ * made: the target would test nothing.
+ */
+static inline void fuzz_btf_and_map(const char *sym, uint64_t addr, char btf_path[64], char map_path[64])
+{
+	size_t bsize;
+	void *btf = fuzz_tiny_btf(&bsize);
+	char map[128];
+	snprintf(map, sizeof(map), "%016llx D %s\n", (unsigned long long)addr, sym);
+	if (!btf || fuzz_memfd("kdive-fuzz-btf", btf, bsize, btf_path) < 0 ||
+	    fuzz_memfd("kdive-fuzz-map", map, strlen(map), map_path) < 0)
+		abort();
+	free(btf);
 }
 
 #endif

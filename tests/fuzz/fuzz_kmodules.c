@@ -42,15 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	static char btf_path[64], map_path[64];
 	if (!devnull) {
-		size_t bsize;
-		void *btf = fuzz_tiny_btf(&bsize);
-		char map[64];
-		snprintf(map, sizeof(map), "%016llx D modules\n", (unsigned long long)(TASKS_BASE + MODS_HEAD));
-		if (!btf || fuzz_memfd("kdive-fuzz-btf", btf, bsize, btf_path) < 0 ||
-		    fuzz_memfd("kdive-fuzz-map", map, strlen(map), map_path) < 0 ||
-		    !(devnull = fopen("/dev/null", "w")))
+		fuzz_btf_and_map("modules", TASKS_BASE + MODS_HEAD, btf_path, map_path);
+		if (!(devnull = fopen("/dev/null", "w")))
 			abort();
-		free(btf);
 	}
 	char path[64];
 	int fd = fuzz_dump(vmcoreinfo, data, size, path);
