@@ -123,8 +123,10 @@ static void print_regs(struct kd_session *s, const struct kd_frame *f)
 					continue;
 				char label[16];
 				upper(label, strcmp(rows[r][k], "eflags") == 0 ? "rflags" : rows[r][k], sizeof(label));
-				kd_printf(s, "%s%s%*s: %016" PRIx64, printed ? "  " : "    ", label,
-					  strlen(label) < 3 ? 3 - (int)strlen(label) : 0, "", f->regs[i]);
+				// crash: RFLAGS in 8 digits, labels right-aligned in 3.
+				bool flags = strcmp(rows[r][k], "eflags") == 0;
+				kd_printf(s, "%s%3s: %0*" PRIx64, printed ? "  " : "    ", label, flags ? 8 : 16,
+					  f->regs[i]);
 				printed++;
 			}
 			if (printed)
@@ -330,6 +332,8 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 			kd_json_string(s, "error", err->msg);
 		} else {
 			kd_json_string(s, "method", res.method);
+			if (res.no_stack)
+				kd_json_bool(s, "exited", true);
 			json_frames(s, fr);
 			if (res.stopped) {
 				kd_json_string(s, "stopped", res.stopped);
@@ -358,6 +362,8 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 	} else if (!err && o->r) {
 		if (have_stack)
 			print_raw(s, st_start, st_end);
+	} else if (!err && res.no_stack) {
+		kd_printf(s, "    (no kernel stack: the task has exited)\n");
 	} else if (!err) {
 		unsigned n = 0;
 		for (unsigned i = 0; i < fr->n; i++) {
@@ -371,7 +377,7 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 				continue;
 			}
 			char buf[160];
-			kd_printf(s, "%s#%-2u [%016" PRIx64 "] %s at %016" PRIx64 "\n", n < 10 ? " " : "", n,
+			kd_printf(s, "%s#%u [%016" PRIx64 "] %s at %016" PRIx64 "\n", n < 10 ? " " : "", n,
 				  f->slot, sym_text(s, f, o->s, buf, sizeof(buf)), f->pc);
 			n++;
 			if (exception)
@@ -551,7 +557,7 @@ static const struct kd_command commands[] = {
 		.options = bt_opts,
 		.operand = KD_ARG_PID,
 		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
-			 KD_CMD_NEEDS_TASKS | KD_CMD_USES_MODULES,
+			 KD_CMD_NEEDS_TASKS | KD_CMD_USES_MODULES | KD_CMD_CONTEXT_TASK,
 		.run = bt_run,
 	},
 	{ NULL },

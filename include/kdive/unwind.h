@@ -75,6 +75,8 @@ struct kd_unwind_result {
 	 */
 	const char *stopped;
 	uint64_t stopped_addr; /**< the address the reason is about, or 0 */
+	/** The task has no kernel stack (it exited: task_struct.stack is 0); no frames. */
+	bool no_stack;
 };
 
 /**

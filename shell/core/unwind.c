@@ -154,6 +154,16 @@ struct kd_error *kd_unwind_task(struct kd_session *s, const struct kd_task *t, k
 	*ret = (struct kd_unwind_result){ 0 };
 	if (t->status & KD_TASK_ON_CPU)
 		return kd_unwind_cpu(s, t->cpu, t->addr, fn, arg, ret);
+	// An exited task (a zombie) has given its stack back: nothing to walk.
+	uint64_t stack;
+	struct kd_error *err = kd_read_member_u64(s, "task_struct", "stack", t->addr, &stack);
+	if (err)
+		return kd_error_prefix(err, "task_struct.stack");
+	if (!stack) {
+		ret->method = "none";
+		ret->no_stack = true;
+		return NULL;
+	}
 	struct kd_arch_unwind_start start = { .task = t->addr, .cpu = -1 };
 	return run(s, &start, fn, arg, ret);
 }
