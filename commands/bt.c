@@ -158,6 +158,7 @@ static void print_regs(struct kd_session *s, const struct kd_frame *f)
 
 struct opts {
 	bool t, tt, f, r, s;
+	bool warned_fp;  // said once that frame pointers were used
 };
 
 static bool word_at(struct kd_session *s, uint64_t addr, uint64_t *v)
@@ -295,7 +296,7 @@ static void json_frames(struct kd_session *s, const struct frames *fr)
 
 // Walk and print one task; false if its stack could not be followed to its end.
 static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu, unsigned cpu,
-		    const struct opts *o, bool first)
+		    struct opts *o, bool first)
 {
 	struct frames *fr = calloc(1, sizeof(*fr));
 	if (!fr) {
@@ -306,6 +307,10 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 	struct kd_error *err = from_cpu ? kd_unwind_cpu(s, cpu, t ? t->addr : 0, collect, fr, &res)
 					: kd_unwind_task(s, t, collect, fr, &res);
 	bool good = !err && !res.stopped;
+	if (!err && res.method && strcmp(res.method, "frame pointers") == 0 && !o->warned_fp) {
+		kd_warn(s, "the dump has no ORC unwind data: frames follow the frame-pointer chain and may miss some");
+		o->warned_fp = true;
+	}
 	char hdr[160];
 	if (t)
 		kd_task_header(t, hdr, sizeof(hdr));
