@@ -61,6 +61,7 @@ struct kd_session {
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
 	struct kd_task_table *tasks;       // shell/core/task.c, built by kd_tasks_load
+	struct kd_panic *panic;            // shell/core/panic.c, found by kd_panic_find
 };
 
 /*
