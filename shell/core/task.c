@@ -287,6 +287,41 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 	return as_ret ? user_as(t, as_ret) : NULL;
 }
 
+struct kd_error *kd_task_read_one(struct kd_session *s, uint64_t addr, struct kd_task *ret,
+				  char *why, size_t why_size)
+{
+	const struct kd_task *known = kd_task_by_addr(s, addr);
+	if (why_size)
+		why[0] = '\0';
+	if (known) {
+		*ret = *known;
+		if (known->incomplete && why_size) {
+			snprintf(why, why_size, "%s", known->incomplete);
+			ret->incomplete = why;
+		}
+		return NULL;
+	}
+	struct kd_task_layout *l;
+	struct kd_error *err = kd_task_layout_create(s, &l);
+	if (err)
+		return err;
+	struct kd_task t = { 0 };
+	err = kd_task_read(s, l, addr, &t);
+	kd_task_layout_destroy(l);
+	if (err) {
+		free((char *)t.incomplete);
+		return err;
+	}
+	*ret = t;
+	ret->incomplete = NULL;
+	if (t.incomplete && why_size) {
+		snprintf(why, why_size, "%s", t.incomplete);
+		ret->incomplete = why;
+	}
+	free((char *)t.incomplete);
+	return NULL;
+}
+
 // The default context, as crash chooses it: the panic task (the task the
 // panicking CPU was running, <kdive/panic.h>), else the task that was
 // running on CPU 0 (rq->curr of CPU 0's runqueue).
