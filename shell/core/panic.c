@@ -46,14 +46,21 @@ static int scan_record(struct kd_session *s, const struct kd_log_record *r, void
 {
 	(void)s;
 	struct scan *sc = arg;
+	// A marker counts at the start of a record only: panic() ends with
+	// "---[ end Kernel panic - not syncing: ... ]---", which is not the line.
+	const unsigned char *p = r->text;
+	size_t len = r->len;
+	while (len && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
 	for (int m = 0; m < NMARKERS && m <= sc->best; m++) {
 		size_t ml = strlen(markers[m]);
-		const unsigned char *p = r->len >= ml ? memmem(r->text, r->len, markers[m], ml) : NULL;
-		if (!p)
+		if (len < ml || memcmp(p, markers[m], ml) != 0)
 			continue;
 		// The last line of the best kind wins (a later panic replaces an
 		// earlier oops's line of the same kind); keep the line only.
-		size_t n = r->len - (size_t)(p - r->text);
+		size_t n = len;
 		const unsigned char *nl = memchr(p, '\n', n);
 		if (nl)
 			n = (size_t)(nl - p);
