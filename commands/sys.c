@@ -113,6 +113,9 @@ static void kernel_view(struct kd_session *s, struct kview *v)
 		err = kd_types_load(s);
 	v->has_syms = err == NULL;
 	kd_error_destroy(err);
+	// The panic message comes from the log (VMCOREINFO alone), the panic
+	// CPU and task from the symbols and types when they loaded.
+	kd_error_destroy(kd_panic_find(s, &v->panic));
 	if (!v->has_syms)
 		return;
 	uint64_t tk, addr, xsec, base, boot;
@@ -151,7 +154,6 @@ static void kernel_view(struct kd_session *s, struct kview *v)
 		uts_string(s, addr, "name.machine", v->machine, sizeof(v->machine));
 	}
 	kd_error_destroy(err);
-	kd_error_destroy(kd_panic_find(s, &v->panic));
 	uint64_t task;
 	if (kd_context_get(s, &task, NULL)) {
 		err = kd_task_read_one(s, task, &v->ctx, v->ctx_why, sizeof(v->ctx_why));
