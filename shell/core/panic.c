@@ -162,7 +162,10 @@ struct kd_error *kd_panic_find(struct kd_session *s, const struct kd_panic **ret
 	p->cpu = -1;
 	// This is a point of use: the panic CPU is found through kallsyms and
 	// its task through BTF.  Without them only the log's message is known.
-	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
+	// Quietly: without them the record says so (incomplete) and callers
+	// such as sys show "unknown"; no warning of its own.
+	kd_error_destroy(kd_symbols_load(s));
+	kd_error_destroy(kd_types_load(s));
 	if (kd_symbols_available(s)) {
 		find_cpu(s, p);
 		if (p->cpu >= 0) {

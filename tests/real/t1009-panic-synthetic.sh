@@ -11,6 +11,7 @@ for kind in oops panic lockless; do
 done
 run_kd -c sys "$TMP/panic.elf"
 expect_eq "panic: sys exits 0" 0 "$rc"
+expect_eq "panic: no warning (the banner says what is unknown)" "" "$(cat "$TMP/err")"
 expect_eq "panic: PANIC is panic()'s line" '"Kernel panic - not syncing: Fatal exception"' \
 	"$(sed -n 's/^ *PANIC: //p' "$TMP/out")"
 run_kd -c 'sys --json' "$TMP/panic.elf"
