@@ -39,15 +39,77 @@ static void put_escaped(struct kd_session *s, const unsigned char *p, size_t n, 
 	}
 }
 
+struct lost;
 struct out_opts {
 	bool no_ts, level, caller, devinfo, json;
 	bool wall;            // -T: wall-clock time, boot_wall_ns + timestamp
 	int64_t boot_wall_ns;
+	struct lost *lost;    // the records the reader could not read
 };
+
+// Records that could not be read, named on stderr once per run of
+// consecutive records with the same reason (a missing page of the data
+// ring holds many), and in --json as {"seq" or "id", "incomplete", "reason"}.
+struct lost {
+	uint64_t total, first, count;
+	uint64_t seq_first, seq_last; // NO_SEQ when a record's info was unreadable
+	char *why;                    // a copy: the reader frees its own at its end
+};
+#define NO_SEQ UINT64_MAX
+
+static void lost_flush(struct kd_session *s, struct lost *lost)
+{
+	if (!lost->count)
+		return;
+	const char *why = lost->why ? lost->why : "(no memory for the reason)";
+	if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ && lost->count == 1)
+		kd_warn(s, "log: record %" PRIu64 " unreadable: %s", lost->seq_first, why);
+	else if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ)
+		kd_warn(s, "log: %" PRIu64 " records (%" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->seq_first, lost->seq_last, why);
+	else if (lost->count == 1)
+		kd_warn(s, "log: record (descriptor id %" PRIu64 ") unreadable: %s", lost->first, why);
+	else
+		kd_warn(s, "log: %" PRIu64 " records (descriptor ids %" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->first, lost->first + lost->count - 1, why);
+	lost->count = 0;
+	free(lost->why);
+	lost->why = NULL;
+}
+
+static void lost_record(struct kd_session *s, const struct out_opts *o, struct lost *lost,
+			const struct kd_log_record *r)
+{
+	uint64_t seq = r->has_seq ? r->seq : NO_SEQ;
+	if (lost->count && (!lost->why || strcmp(r->lost, lost->why) != 0 || r->id != lost->first + lost->count))
+		lost_flush(s, lost);
+	if (!lost->count) {
+		lost->first = r->id;
+		lost->why = strdup(r->lost);
+		lost->seq_first = seq;
+	}
+	lost->seq_last = seq;
+	lost->count++;
+	lost->total++;
+	if (o->json) {
+		kd_json_begin_object(s, NULL);
+		if (seq != NO_SEQ)
+			kd_json_u64(s, "seq", seq);
+		else
+			kd_json_u64(s, "id", r->id);
+		kd_json_bool(s, "incomplete", true);
+		kd_json_string(s, "reason", r->lost);
+		kd_json_end_object(s);
+	}
+}
 
 static int emit(struct kd_session *s, const struct kd_log_record *r, void *arg)
 {
-	const struct out_opts *o = arg;
+	struct out_opts *o = arg;
+	if (r->lost) {
+		lost_record(s, o, o->lost, r);
+		return 0;
+	}
 	char cbuf[16] = "";
 	if (r->has_caller)
 		snprintf(cbuf, sizeof(cbuf), "%c%u", r->caller & 0x80000000u ? 'C' : 'T',
@@ -141,9 +203,15 @@ static struct kd_error *log_run(struct kd_session *s, const struct kd_args *args
 		return err;
 	if (o.json)
 		kd_json_begin_array(s, NULL);
+	struct lost lost = { 0 };
+	o.lost = &lost;
 	err = kd_log_foreach(s, emit, &o);
+	lost_flush(s, &lost);
 	if (o.json)
 		kd_json_end_array(s);
+	if (!err && lost.total)
+		err = kd_error_create(KD_ERR_NODATA, "%" PRIu64 " record(s) of the kernel log unreadable (named above)",
+				      lost.total);
 	return err;
 }
 

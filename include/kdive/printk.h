@@ -18,9 +18,17 @@
 
 struct kd_session;
 
-/** One log record.  The pointers are valid during the callback only. */
+/**
+ * One log record.  The pointers are valid during the callback only.  A
+ * record that lay on a page the dump lacks has lost set (the reader's
+ * message: the address and why) and no text; has_seq false then means
+ * that its descriptor or info was lost and only id is known.
+ */
 struct kd_log_record {
-	uint64_t seq;              /**< sequence number */
+	uint64_t seq;              /**< sequence number (has_seq) */
+	bool has_seq;
+	uint64_t id;               /**< the lockless ring's descriptor id (0 in older formats) */
+	const char *lost;          /**< NULL, or why the record could not be read */
 	uint64_t ts_nsec;          /**< local_clock() at the message (has_ts) */
 	unsigned level, facility;  /**< syslog level and facility (has_level) */
 	bool has_ts, has_level;    /**< false in the plain pre-3.5 buffer */
@@ -32,14 +40,16 @@ struct kd_log_record {
 	size_t sublen, devlen;
 };
 
-/** Called per record, oldest first; return nonzero to stop. */
+/** Called per record, oldest first (lost ones included); return nonzero to stop. */
 typedef int kd_log_fn(struct kd_session *s, const struct kd_log_record *r, void *arg);
 
 /**
  * Call fn for every record of the kernel log, oldest first.  Needs
  * VMCOREINFO (and the dump's types when VMCOREINFO lacks the printk
  * layout); KD_ERR_NOTFOUND when VMCOREINFO describes no log buffer,
- * KD_ERR_CORRUPT when the buffer's description is impossible.
+ * KD_ERR_CORRUPT when the buffer's description is impossible.  A page of
+ * the buffer that cannot be read costs the records on it (passed with
+ * lost set), not the walk.
  */
 KD_API struct kd_error *kd_log_foreach(struct kd_session *s, kd_log_fn *fn, void *arg);
 

@@ -46,6 +46,8 @@ static int scan_record(struct kd_session *s, const struct kd_log_record *r, void
 {
 	(void)s;
 	struct scan *sc = arg;
+	if (r->lost)
+		return 0;
 	// A marker counts at the start of a record only: panic() ends with
 	// "---[ end Kernel panic - not syncing: ... ]---", which is not the line.
 	const unsigned char *p = r->text;
