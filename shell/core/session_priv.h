@@ -62,6 +62,7 @@ struct kd_session {
 	struct kd_types *types;            // shell/core/types.h
 	struct kd_task_table *tasks;       // shell/core/task.c, built by kd_tasks_load
 	struct kd_unwind_state *unwind;    // shell/core/unwind.c, set up by the first walk
+	struct kd_panic *panic;            // shell/core/panic.c, found by kd_panic_find
 };
 
 /*
