@@ -600,10 +600,23 @@ static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
 		switch (o.sp_reg) {
 		case ORC_REG_SP: sp = st->sp + (uint64_t)(int64_t)o.sp_offset; break;
 		case ORC_REG_BP: sp = st->bp + (uint64_t)(int64_t)o.sp_offset; break;
-		case ORC_REG_SP_INDIRECT:
-			sp = st->sp + (uint64_t)(int64_t)o.sp_offset;
-			indirect = true;
+		case ORC_REG_SP_INDIRECT: {
+			// Since Linux 5.12 (arch/x86/kernel/unwind_orc.c after "x86/unwind/orc:
+			// Change REG_SP_INDIRECT") the previous stack pointer is *(sp) +
+			// sp_offset: the word at sp is where an IRQ-stack switch saved the
+			// interrupted stack pointer.  Before, it was *(sp + sp_offset).  No
+			// type tells the two apart: take the newer reading when it lands on
+			// a known stack, else the older.
+			uint64_t saved;
+			if (stack_word(w, st->sp, &saved) &&
+			    stack_of(w, saved + (uint64_t)(int64_t)o.sp_offset) >= 0) {
+				sp = saved + (uint64_t)(int64_t)o.sp_offset;
+			} else {
+				sp = st->sp + (uint64_t)(int64_t)o.sp_offset;
+				indirect = true;
+			}
 			break;
+		}
 		case ORC_REG_BP_INDIRECT:
 			sp = st->bp + (uint64_t)(int64_t)o.sp_offset;
 			indirect = true;

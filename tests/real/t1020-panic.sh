@@ -99,4 +99,21 @@ mtime=$(stat -c %Y "$FIX/vmcore.elf")
 expect_eq "DATE comes from the timekeeper" "timekeeper" "$(jq -r .date_source "$TMP/out")"
 check "DATE $date is within 2 minutes before the dump's mtime $mtime" \
 	[ "$date" -le "$mtime" -a "$date" -ge $((mtime - 120)) ]
+
+# bt on the panicked machine.  The panic task wrote 'c' to /proc/sysrq-trigger
+# (truth panic): its stack runs from the write system call through the sysrq
+# handler into panic().  The other CPU was stopped by panic()'s reboot IPI
+# while idle: its stack crosses from the IRQ stack back to the idle task's
+# (CPU 0's idle task is the boot task: start_kernel ... do_idle).
+run_kd -c 'bt -a --json' "$FIX/vmcore.elf"
+ppid=$(truth panic | sed -n 's/^pid=//p')
+pf=$(jq -r --argjson p "$ppid" '.[] | select(.pid == $p) | [.frames[].function] | join(" ")' "$TMP/out")
+check "bt -a: the panic task's stack holds panic, sysrq_handle_crash and write_sysrq_trigger" \
+	sh -c "echo '$pf' | grep -q 'panic .*sysrq_handle_crash .*write_sysrq_trigger .*ksys_write'"
+run_kd -c 'bt -c 0' "$FIX/vmcore.elf"
+check "bt -c 0: the reboot IPI on the IRQ stack, then '--- <IRQ stack> ---'" \
+	sh -c "grep -q 'sysvec_reboot' '$TMP/out' && grep -q -- '--- <IRQ stack> ---' '$TMP/out'"
+check "...then the interrupted idle task down to start_kernel" \
+	sh -c "grep -q ' do_idle at ' '$TMP/out' && grep -q ' start_kernel at ' '$TMP/out'"
+expect_eq "...and the walk ends cleanly (exit 0)" 0 "$rc"
 done_testing
