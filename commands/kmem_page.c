@@ -283,9 +283,20 @@ struct kd_error *kmem_flags_show(struct kd_session *s, int argc, char **argv)
 				kd_json_u64(s, "bit", b);
 				kd_json_hex(s, "value", 1ull << b);
 				kd_json_string(s, "name", name ? name : "");
+				const char *al = kd_page_flag_aliases(s, b);
+				if (al) {
+					char *dup = strdup(al);
+					kd_json_begin_array(s, "aliases");
+					for (char *w = dup ? strtok(dup, ",") : NULL; w; w = strtok(NULL, ","))
+						kd_json_string(s, NULL, w);
+					kd_json_end_array(s);
+					free(dup);
+				}
 				kd_json_end_object(s);
 			} else {
-				kd_printf(s, "%3u  %016llx  %s\n", b, 1ull << b, name ? name : "?");
+				const char *al = kd_page_flag_aliases(s, b);
+				kd_printf(s, "%3u  %016llx  %s%s%s%s\n", b, 1ull << b, name ? name : "?", al ? "  (" : "",
+					  al ? al : "", al ? ")" : "");
 			}
 		}
 		if (json)

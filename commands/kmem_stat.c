@@ -391,6 +391,12 @@ struct kd_error *kmem_vmstat_show(struct kd_session *s)
 			evv[k] += kd_dump_u64(s, eb + k * 8);
 	}
 	free(eb);
+	// /proc/vmstat shows these two in KiB, the kernel counts 512-byte sectors.
+	int64_t pg;
+	if (events && kmem_ok(kd_enum_value(s, "vm_event_item", "PGPGIN", &pg)) && pg >= 0 && pg < nev)
+		evv[pg] /= 2;
+	if (events && kmem_ok(kd_enum_value(s, "vm_event_item", "PGPGOUT", &pg)) && pg >= 0 && pg < nev)
+		evv[pg] /= 2;
 	bool json = kd_json_mode(s);
 	if (json)
 		kd_json_begin_object(s, NULL);

@@ -104,6 +104,11 @@ KD_API struct kd_error *kd_page_walk(struct kd_session *s, uint64_t first, uint6
 KD_API unsigned kd_page_flag_count(struct kd_session *s);
 /** The kernel's name of a flag bit ("PG_locked"), or NULL. */
 KD_API const char *kd_page_flag_name(struct kd_session *s, unsigned bit);
+/**
+ * The other names the kernel gives the same bit (enum pageflags' aliases:
+ * "PG_checked,PG_swapcache,PG_pinned..." for PG_owner_priv_1), or NULL.
+ */
+KD_API const char *kd_page_flag_aliases(struct kd_session *s, unsigned bit);
 /** The bit of a flag by name ("PG_lru" or "lru"); KD_ERR_NOTFOUND. */
 KD_API struct kd_error *kd_page_flag_bit(struct kd_session *s, const char *name, unsigned *bit_ret);
 /**

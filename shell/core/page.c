@@ -56,6 +56,7 @@ struct kd_pages {
 	int pg_head, pg_slab, pg_hugetlb; // bits, -1 when the kernel has none
 	unsigned nflags;
 	char **flag_names;            // the kernel's names, [nflags]
+	char **flag_aliases;          // the other names of each bit, comma-separated, [nflags]
 	enum type_scheme ty;
 	uint32_t ty_base;
 	unsigned nty;
@@ -81,9 +82,13 @@ void kd_pages_unload(struct kd_session *s)
 		free(p->raw);
 		free(p->root_err);
 		free(p->root_addr);
-		for (unsigned i = 0; i < p->nflags; i++)
+		for (unsigned i = 0; i < p->nflags; i++) {
 			free(p->flag_names[i]);
+			if (p->flag_aliases)
+				free(p->flag_aliases[i]);
+		}
 		free(p->flag_names);
+		free(p->flag_aliases);
 		free(p);
 	}
 	s->pages = NULL;
@@ -126,15 +131,24 @@ static struct kd_error *load_flags(struct kd_session *s, struct kd_pages *p)
 	    ok(kd_enum_value(s, "pageflags", "__NR_PAGEFLAGS", &nr)) && nr > 0 && nr <= 64) {
 		p->nflags = (unsigned)nr;
 		p->flag_names = calloc(p->nflags, sizeof(char *));
-		if (!p->flag_names)
+		p->flag_aliases = calloc(p->nflags, sizeof(char *));
+		if (!p->flag_names || !p->flag_aliases)
 			return &kd_enomem;
 		for (uint32_t i = 0; i < ti.nmembers; i++) {
 			const char *name;
 			int64_t v;
-			if (!ok(kd_enum_at(s, id, i, &name, &v)) || v < 0 || v >= nr || p->flag_names[v])
+			if (!ok(kd_enum_at(s, id, i, &name, &v)) || v < 0 || v >= nr)
 				continue;
-			if (!(p->flag_names[v] = strdup(name)))
+			if (!p->flag_names[v]) {
+				if (!(p->flag_names[v] = strdup(name)))
+					return &kd_enomem;
+				continue;
+			}
+			char *old = p->flag_aliases[v], *a;
+			if (asprintf(&a, "%s%s%s", old ? old : "", old ? "," : "", name) < 0)
 				return &kd_enomem;
+			free(old);
+			p->flag_aliases[v] = a;
 		}
 		return NULL;
 	}
@@ -723,6 +737,12 @@ unsigned kd_page_flag_count(struct kd_session *s)
 const char *kd_page_flag_name(struct kd_session *s, unsigned bit)
 {
 	return s->pages && bit < s->pages->nflags ? s->pages->flag_names[bit] : NULL;
+}
+
+const char *kd_page_flag_aliases(struct kd_session *s, unsigned bit)
+{
+	struct kd_pages *p = s->pages;
+	return p && p->flag_aliases && bit < p->nflags ? p->flag_aliases[bit] : NULL;
 }
 
 struct kd_error *kd_page_flag_bit(struct kd_session *s, const char *name, unsigned *bit_ret)
