@@ -301,7 +301,7 @@ static struct kd_error *free_setup(struct kd_session *s, struct freeinfo *fi)
 // A list that cannot be followed to its end is reported and its count is
 // what was seen so far.
 static struct kd_error *walk_list(struct kd_session *s, const struct freeinfo *fi, uint64_t head, bool each,
-				  unsigned order, uint64_t *count)
+				  unsigned order, uint64_t limit, uint64_t *count)
 {
 	uint8_t b[8];
 	struct kd_cycle c = { 0 };
@@ -309,7 +309,7 @@ static struct kd_error *walk_list(struct kd_session *s, const struct freeinfo *f
 	struct kd_error *err = kd_read_kernel(s, head, b, 8);
 	uint64_t node = err ? 0 : kd_dump_u64(s, b);
 	while (!err && node != head) {
-		if (!node || kd_cycle_step(&c, node) || *count >= MAX_LIST) {
+		if (!node || kd_cycle_step(&c, node) || *count >= limit) {
 			err = kd_error_addr(KD_ERR_CORRUPT, head, "the free list at %016" PRIx64
 					    " does not return to its head", head);
 			break;
@@ -413,7 +413,9 @@ struct kd_error *kmem_free_show(struct kd_session *s, bool each)
 				uint64_t head = fa + fi.fl_off + t * 16, cnt = 0;
 				if (each && !json)
 					kd_printf(s, "    %s:\n", fi.mt_names[t]);
-				err = walk_list(s, &fi, head, each && !json, o, &cnt);
+				// No list holds more blocks than the zone spans.
+				uint64_t limit = (z[i].spanned >> o) + 1;
+				err = walk_list(s, &fi, head, each && !json, o, limit < MAX_LIST ? limit : MAX_LIST, &cnt);
 				bytype[o][t] = cnt;
 				if (json)
 					kd_json_u64(s, fi.mt_names[t], cnt);
