@@ -193,8 +193,7 @@ static struct kd_error *kmem_run(struct kd_session *s, const struct kd_args *a)
 static const struct kd_command commands[2] = { {
 	.name = "kmem",
 	.summary = "the kernel's memory: usage, zones, free lists, vm counters and pages",
-	.synopsis = "[-i | -f | -F | -z | -n | -V | -o | -h | -g [FLAGS...] | -p [PADDR|PAGE...] |\n"
-		    "            -m MEMBER,... [PADDR|PAGE...] | ADDR...] [--json]",
+	.synopsis = "[-i|-f|-F|-z|-n|-V|-o|-h | -g [FLAGS...] | -p|-m MEMBER,... [PADDR|PAGE...] | ADDR...] [--json]",
 	.help = "Show the dumped kernel's memory as crash's kmem does, from the kernel's own\n"
 		"counters and tables (types from BTF, layout from VMCOREINFO, symbols from\n"
 		"kallsyms): nothing walks every page except -p, -m and the free-page search of\n"

@@ -301,7 +301,7 @@ static struct kd_error *free_setup(struct kd_session *s, struct freeinfo *fi)
 // A list that cannot be followed to its end is reported and its count is
 // what was seen so far.
 static struct kd_error *walk_list(struct kd_session *s, const struct freeinfo *fi, uint64_t head, bool each,
-				  unsigned order, uint64_t limit, uint64_t *count)
+				  const char *label, unsigned order, uint64_t limit, uint64_t *count)
 {
 	uint8_t b[8];
 	struct kd_cycle c = { 0 };
@@ -316,6 +316,8 @@ static struct kd_error *walk_list(struct kd_session *s, const struct freeinfo *f
 		}
 		if ((err = kd_check_interrupt(s)))
 			break;
+		if (each && !*count)
+			kd_printf(s, "    %s:\n", label);
 		(*count)++;
 		if (each) {
 			uint64_t page = node - fi->lru_off, pfn;
@@ -411,11 +413,9 @@ struct kd_error *kmem_free_show(struct kd_session *s, bool each)
 			}
 			for (unsigned t = 0; t < fi.nmt; t++) {
 				uint64_t head = fa + fi.fl_off + t * 16, cnt = 0;
-				if (each && !json)
-					kd_printf(s, "    %s:\n", fi.mt_names[t]);
 				// No list holds more blocks than the zone spans.
 				uint64_t limit = (z[i].spanned >> o) + 1;
-				err = walk_list(s, &fi, head, each && !json, o, limit < MAX_LIST ? limit : MAX_LIST, &cnt);
+				err = walk_list(s, &fi, head, each && !json, fi.mt_names[t], o, limit < MAX_LIST ? limit : MAX_LIST, &cnt);
 				bytype[o][t] = cnt;
 				if (json)
 					kd_json_u64(s, fi.mt_names[t], cnt);
