@@ -221,4 +221,23 @@ run_kd -c 'kmem -i --json; kmem -z; kmem -f; kmem -p 0x1000' "$FIX/vmcore.kdump-
 expect_eq "kmem on vmcore.kdump-zlib exits 0" 0 "$rc"
 check "kmem on vmcore.kdump-zlib: no warning" sh -c "! grep -q . '$TMP/err'"
 
+# ---- a partial dump: one page of the page array dropped ----
+# kdmangle exclude drops the page holding the struct pages of pfns
+# 0x5000-0x503f from a copy of the kdump-raw, as makedumpfile's filtering
+# would: kmem -p names it once with its address, prints every other page
+# and exits 1.
+M=$KDIVE_BUILDDIR/tests/corrupt/kdmangle
+cp "$FIX/vmcore.kdump-raw" "$TMP/d"
+run_kd -c 'kmem -p --json 0x5000000' "$TMP/d"
+pg=$(jq -r '.[0].page | ltrimstr("0x")' "$TMP/out")
+run_kd -c "vtop $pg" "$TMP/d"
+pa=$(awk '/^VIRTUAL +PHYSICAL/ { getline; print $2 }' "$TMP/out")
+check "partial: kdmangle exclude the page array's page at $pg (pa $pa)" "$M" exclude "$TMP/d" "$(printf '0x%x' $((0x$pa / 4096)))"
+run_kd -c 'kmem -p' "$TMP/d"
+expect_eq "partial: kmem -p exits 1" 1 "$rc"
+expect_eq "partial: every other struct page printed" "$((131072 - 64))" "$(grep -c '^[0-9a-f]\{16\} ' "$TMP/out")"
+check "partial: one warning names the lost page array page and its pfns" sh -c \
+	"[ \$(grep -c '^warning:' '$TMP/err') = 1 ] && grep -q 'pfn 5000 at $pg.*(and the struct pages of pfns 5001-503f)' '$TMP/err'"
+check "partial: the error says how many were lost" grep -q '^kmem: 64 struct pages could not be read' "$TMP/err"
+
 done_testing
