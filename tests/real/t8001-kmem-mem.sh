@@ -175,8 +175,10 @@ expect_eq "kmem -p (every page) exits 0" 0 "$rc"
 expect_eq "-p: one struct page per pfn the census saw" "$(truth kpageflags_census | awk '$1 == "pfns" { print $2 }')" "$(jq length "$TMP/out")"
 reserved=0
 buddy=0
+pgtable=0
 while read -r w n; do
 	[ "$w" = pfns ] && continue
+	(((w >> 26) & 1)) && pgtable=$((pgtable + n))
 	(((w >> 32) & 1)) && reserved=$((reserved + n))
 	(((w >> 10) & 1)) && buddy=$((buddy + n))
 done < <(truth kpageflags_census)
@@ -184,6 +186,9 @@ near "-p: pages with PG_reserved (census KPF_RESERVED)" "$reserved" \
 	"$(jq '[.[] | select(.flag_names | index("reserved"))] | length' "$TMP/out")" 16
 near "-p: pages in free buddy blocks (census KPF_BUDDY)" "$buddy" \
 	"$(jq '[.[] | select(.types | index("buddy")) | pow(2; .order)] | add' "$TMP/out")"
+
+near "-p: page-table pages (census KPF_PGTABLE)" "$pgtable" \
+	"$(jq '[.[] | select(.types | index("table"))] | length' "$TMP/out")" 64
 
 # ---- -n ----
 run_kd -c 'kmem -n --json' "$D"
@@ -215,6 +220,14 @@ run_kd -c "kmem $(printf '%x' $((stack + 64)))" "$D"
 check "kmem of an address in the marker's kernel stack names the task" grep -qE "^PID: $mpid .*kdive-marker" "$TMP/out"
 run_kd -c "kmem --json $(printf '%x' $((stack + 64)))" "$D"
 expect_eq "kmem --json: the stack's pid" "$mpid" "$(jq -r .stack.pid "$TMP/out")"
+
+pob=$("$KDIVE" -n -c 'rd page_offset_base 1' "$D" | awk '{ print $2 }')
+run_kd -c "kmem $(printf '%x' $((0x$pob + 0x$(jq -r '.paddr | ltrimstr("0x")' <<<"$(head -n 1 "$TMP/pages")") + 16)))" "$D"
+check "kmem of a marker page's direct-map address: its page, mapped, anonymous" grep -q 'STATE: mapped 1 time, anonymous' "$TMP/out"
+# The marker's page table that maps its first anon page (by vtop -u, which t2000 checks).
+pte=$("$KDIVE" -n -c "set $mpid; vtop -u $(awk 'NR == 1 { print $1 }' "$TMP/pm")" "$D" | awk '$1 == "PTE:" { print $2; exit }')
+run_kd -c "kmem $(printf '%x' $((0x$pob + 0x$pte)))" "$D"
+check "kmem of the marker's PTE page ($pte): a page table" grep -q 'STATE: page table' "$TMP/out"
 
 # ---- other dump forms: kdump-compressed with excluded pages ----
 run_kd -c 'kmem -i --json; kmem -z; kmem -f; kmem -p 0x1000' "$FIX/vmcore.kdump-zlib"
