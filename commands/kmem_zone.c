@@ -577,27 +577,22 @@ struct kd_error *kmem_nodes_show(struct kd_session *s)
 		kd_printf(s, "%8s  %-16s  %-16s  %-16s  %-7s  %s\n", "NR", "SECTION", "CODED_MEM_MAP", "MEM_MAP",
 			  "STATE", "PFN");
 	}
-	uint64_t ns = kd_mem_section_count(s), mss = 0;
-	// Sections come in roots of a page each (SPARSEMEM_EXTREME): an absent
-	// root is skipped whole.
-	uint64_t per = kmem_ok(kd_type_size(s, "mem_section", &mss)) && mss ? kd_page_size(s) / mss : 1;
-	if (!per)
-		per = 1;
-	for (uint64_t nr = 0; nr < ns; nr++) {
-		struct kd_mem_section ms;
-		err = kd_mem_section_get(s, nr, &ms);
-		if (err) {
-			if (err->code != KD_ERR_NOTFOUND) {
-				kd_warn(s, "%s", err->msg);
-				if (!first)
-					first = kd_error_copy(err);
-			}
+	uint64_t ns = kd_mem_section_count(s);
+	struct kd_mem_section ms;
+	for (uint64_t nr = 0; nr < ns; nr = ms.nr + 1) {
+		err = kd_mem_section_next(s, nr, &ms);
+		if (err && err->code == KD_ERR_NOTFOUND) {
 			kd_error_destroy(err);
-			nr = (nr / per + 1) * per - 1; // skip the rest of the root
+			break;
+		}
+		if (err) { // an unreadable root: named once, its sections skipped
+			kd_warn(s, "%s", err->msg);
+			if (!first)
+				first = err;
+			else
+				kd_error_destroy(err);
 			continue;
 		}
-		if (!ms.present)
-			continue;
 		if ((err = kd_check_interrupt(s))) {
 			if (!first)
 				first = err;
@@ -610,7 +605,7 @@ struct kd_error *kmem_nodes_show(struct kd_session *s)
 			 ms.early ? " E" : "");
 		if (json) {
 			kd_json_begin_object(s, NULL);
-			kd_json_u64(s, "nr", nr);
+			kd_json_u64(s, "nr", ms.nr);
 			kd_json_hex(s, "section", ms.addr);
 			kd_json_hex(s, "coded_mem_map", ms.raw);
 			kd_json_hex(s, "mem_map", ms.mem_map);
@@ -619,7 +614,7 @@ struct kd_error *kmem_nodes_show(struct kd_session *s)
 			kd_json_end_object(s);
 		} else {
 			kd_printf(s, "%8" PRIu64 "  %016" PRIx64 "  %016" PRIx64 "  %016" PRIx64 "  %-7s  %" PRIu64 "\n",
-				  nr, ms.addr, ms.raw, ms.mem_map, st, ms.first_pfn);
+				  ms.nr, ms.addr, ms.raw, ms.mem_map, st, ms.first_pfn);
 		}
 	}
 	if (json) {

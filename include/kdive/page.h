@@ -140,5 +140,12 @@ KD_API uint64_t kd_mem_section_pages(struct kd_session *s);
 KD_API uint64_t kd_mem_section_count(struct kd_session *s);
 /** Section nr; KD_ERR_NOTFOUND when its root is absent (ret->present false). */
 KD_API struct kd_error *kd_mem_section_get(struct kd_session *s, uint64_t nr, struct kd_mem_section *ret);
+/**
+ * The first present section at or after nr, skipping absent roots without
+ * cost.  KD_ERR_NOTFOUND past the last one.  When a root cannot be read,
+ * its error is returned with ret->nr set to the root's last section, so a
+ * loop goes on from ret->nr + 1.
+ */
+KD_API struct kd_error *kd_mem_section_next(struct kd_session *s, uint64_t nr, struct kd_mem_section *ret);
 
 #endif

@@ -405,14 +405,18 @@ struct kd_error *kd_pages_load(struct kd_session *s)
 	load_types(s, p);
 	// Where the map is linear (SPARSEMEM_VMEMMAP) every section encodes the
 	// same base; remember the first one to turn addresses into pfns fast.
-	for (uint64_t nr = 0; nr < p->nr_sections; nr++) {
-		struct kd_mem_section ms;
-		if (ok(kd_mem_section_get(s, nr, &ms)) && ms.present && ms.has_mem_map) {
+	struct kd_mem_section ms;
+	for (uint64_t nr = 0; nr < p->nr_sections; nr = ms.nr + 1) {
+		struct kd_error *e = kd_mem_section_next(s, nr, &ms);
+		if (e && e->code == KD_ERR_NOTFOUND) {
+			kd_error_destroy(e);
+			break;
+		}
+		if (!e && ms.has_mem_map) {
 			p->vmemmap_guess = ms.raw & p->map_mask;
 			break;
 		}
-		if (nr % p->per_root == 0 && !p->root_addr[nr / p->per_root])
-			nr += p->per_root - 1; // an absent root
+		kd_error_destroy(e);
 	}
 out:
 	if (err) {
@@ -503,6 +507,31 @@ struct kd_error *kd_mem_section_get(struct kd_session *s, uint64_t nr, struct kd
 	return NULL;
 }
 
+struct kd_error *kd_mem_section_next(struct kd_session *s, uint64_t nr, struct kd_mem_section *ret)
+{
+	struct kd_pages *p = s->pages;
+	if (!p)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "the page array is not loaded");
+	while (nr < p->nr_sections) {
+		uint64_t r = nr / p->per_root;
+		if (!p->root_addr[r]) {
+			nr = (r + 1) * p->per_root;
+			continue;
+		}
+		struct kd_error *err = kd_mem_section_get(s, nr, ret);
+		if (err) {
+			ret->nr = (r + 1) * p->per_root - 1;
+			return err;
+		}
+		if (ret->present)
+			return NULL;
+		nr++;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->nr = p->nr_sections;
+	return kd_error_create(KD_ERR_NOTFOUND, "no present section from %" PRIu64, nr);
+}
+
 struct kd_error *kd_pfn_to_page(struct kd_session *s, uint64_t pfn, uint64_t *page_ret)
 {
 	struct kd_pages *p = s->pages;
@@ -535,19 +564,18 @@ struct kd_error *kd_page_to_pfn(struct kd_session *s, uint64_t addr, uint64_t *p
 	}
 	// Not linear: look through the sections with a memory map.
 	uint64_t per = 1ull << p->pfn_shift;
-	for (uint64_t nr = 0; nr < p->nr_sections; nr++) {
-		if (nr % p->per_root == 0 && (!p->root_addr[nr / p->per_root] ||
-					      !ok(load_root(s, p, nr / p->per_root)))) {
-			nr += p->per_root - 1;
-			continue;
+	struct kd_mem_section ms;
+	for (uint64_t nr = 0; nr < p->nr_sections; nr = ms.nr + 1) {
+		struct kd_error *e = kd_mem_section_next(s, nr, &ms);
+		if (e && e->code == KD_ERR_NOTFOUND) {
+			kd_error_destroy(e);
+			break;
 		}
-		struct kd_mem_section ms;
-		if (!ok(kd_mem_section_get(s, nr, &ms)) || !ms.has_mem_map || !ms.present)
-			continue;
-		if (addr >= ms.mem_map && addr < ms.mem_map + per * p->sz) {
+		if (!e && ms.has_mem_map && addr >= ms.mem_map && addr < ms.mem_map + per * p->sz) {
 			*pfn_ret = ms.first_pfn + (addr - ms.mem_map) / p->sz;
 			return NULL;
 		}
+		kd_error_destroy(e);
 	}
 	return kd_error_create(KD_ERR_NOTFOUND, "%016" PRIx64 " is not in the page array", addr);
 }
@@ -690,23 +718,27 @@ struct kd_error *kd_page_walk(struct kd_session *s, uint64_t first, uint64_t end
 		return &kd_enomem;
 	struct kd_error *err = NULL;
 	for (uint64_t pfn = first; pfn < end;) {
-		uint64_t nr = pfn >> p->pfn_shift, sec_end = (nr + 1) << p->pfn_shift;
 		struct kd_mem_section ms;
-		struct kd_error *e = kd_mem_section_get(s, nr, &ms);
-		if (e || !ms.present || !ms.has_mem_map) {
-			// A hole; a section table root that cannot be read costs its
-			// sections: report each page range once, as the first page.
-			if (e && e->code != KD_ERR_NOTFOUND) {
-				struct kd_page pg = { .pfn = pfn };
-				int r = fn(&pg, e, arg);
-				kd_error_destroy(e);
-				if (r)
-					break;
-			} else {
-				kd_error_destroy(e);
-			}
-			if (!ms.addr) // no root: skip the whole root
-				sec_end = ((nr / p->per_root + 1) * p->per_root) << p->pfn_shift;
+		struct kd_error *e = kd_mem_section_next(s, pfn >> p->pfn_shift, &ms);
+		if (e && e->code == KD_ERR_NOTFOUND) { // no present section left
+			kd_error_destroy(e);
+			break;
+		}
+		uint64_t sec_end = (ms.nr + 1) << p->pfn_shift;
+		if (e) {
+			// A section table root that cannot be read costs its sections:
+			// reported once, as its first page frame.
+			struct kd_page pg = { .pfn = pfn };
+			int r = fn(&pg, e, arg);
+			kd_error_destroy(e);
+			if (r)
+				break;
+			pfn = sec_end;
+			continue;
+		}
+		if (pfn < ms.first_pfn)
+			pfn = ms.first_pfn;
+		if (!ms.has_mem_map) {
 			pfn = sec_end;
 			continue;
 		}
