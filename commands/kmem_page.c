@@ -187,6 +187,18 @@ static struct kd_error *parse_members(struct kd_session *s, char *list, struct m
 		struct kd_error *err = kd_type_member(s, "page", w, &mb->m[mb->n]);
 		if (err)
 			return err;
+		// A wrapper struct of one member (atomic_t's counter): its value.
+		struct kd_type_info ti;
+		for (int depth = 0; depth < 4; depth++) {
+			struct kd_member_info in;
+			if (!kmem_ok(kd_type_get(s, kd_type_strip(s, mb->m[mb->n].type), &ti)) ||
+			    (ti.kind != KD_TYPE_STRUCT && ti.kind != KD_TYPE_UNION) || ti.nmembers != 1 ||
+			    !kmem_ok(kd_type_member_at(s, ti.id, 0, &in)))
+				break;
+			in.offset += mb->m[mb->n].offset;
+			in.bit_offset += mb->m[mb->n].offset * 8;
+			mb->m[mb->n] = in;
+		}
 		mb->names[mb->n++] = w;
 	}
 	if (!mb->n)
@@ -238,6 +250,7 @@ struct kd_error *kmem_pages_show(struct kd_session *s, int argc, char **argv, co
 		if (err)
 			kd_error_destroy(l);
 	}
+	int bad = 0;
 	for (int i = 0; i < argc; i++) {
 		uint64_t page;
 		struct kd_page pg;
@@ -245,12 +258,9 @@ struct kd_error *kmem_pages_show(struct kd_session *s, int argc, char **argv, co
 		if (!err && !list)
 			err = kd_page_read(s, page, &pg);
 		if (err) {
-			err = kd_error_prefix(err, "%s", argv[i]);
-			kd_warn(s, "%s", err->msg);
-			if (!first)
-				first = err;
-			else
-				kd_error_destroy(err);
+			kd_warn(s, "%s: %s", argv[i], err->msg);
+			kd_error_destroy(err);
+			bad++;
 			continue;
 		}
 		if (list)
@@ -261,6 +271,9 @@ struct kd_error *kmem_pages_show(struct kd_session *s, int argc, char **argv, co
 	if (json)
 		kd_json_end_array(s);
 	free(list);
+	if (bad && !first)
+		first = kd_error_create(KD_ERR_NOTFOUND, "%d of %d operand%s could not be shown (named above)", bad,
+					argc, argc == 1 ? "" : "s");
 	return first;
 }
 
