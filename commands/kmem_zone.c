@@ -189,6 +189,17 @@ struct kd_error *kmem_zone_show(struct kd_session *s)
 		return err;
 	unsigned ns;
 	char **names = enum_names(s, "zone_stat_item", "NR_VM_ZONE_STAT_ITEMS", &ns);
+	// /proc/zoneinfo's names: the first entries of the kernel's vmstat_text[].
+	uint64_t text;
+	char (*vnames)[48] = ns ? calloc(ns, sizeof(*vnames)) : NULL;
+	if (vnames && kmem_ok(kd_symbol_address(s, "vmstat_text", &text))) {
+		for (unsigned k = 0; k < ns; k++) {
+			uint8_t b[8];
+			if (kmem_ok(kd_read_kernel(s, text + k * 8, b, 8)) &&
+			    kmem_ok(kmem_read_str(s, kd_dump_u64(s, b), vnames[k], sizeof(vnames[k]))) && vnames[k][0])
+				names[k] = vnames[k];
+		}
+	}
 	bool json = kd_json_mode(s);
 	if (json)
 		kd_json_begin_array(s, NULL);
@@ -250,6 +261,7 @@ struct kd_error *kmem_zone_show(struct kd_session *s)
 	if (json)
 		kd_json_end_array(s);
 	free(names);
+	free(vnames);
 	free(z);
 	return err;
 }
