@@ -41,6 +41,8 @@ cmds_for() {
 	struct) echo "struct task_struct init_task" ;;
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
+	bt) echo "bt -a; bt 1; bt -f -s 2; bt -t 1; bt --json 1" ;;
+	foreach) echo "foreach bt; foreach -g bt; foreach -u ps" ;;
 	dis) echo "dis schedule 8" ;;
 	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
 	# shell built-ins: they do not read the dump
