@@ -52,6 +52,7 @@ cmds_for() {
 	ptov) echo "ptov 1000; ptov runqueues:a" ;;
 	pte) echo "pte 8000000013a001e1; pte 0x7fffffffffffbbff" ;;
 	mach) echo "mach; mach -m; mach -c; mach --json" ;;
+	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
