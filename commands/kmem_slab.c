@@ -23,6 +23,9 @@ static void print_cache(struct kd_session *s, const struct kd_slab_cache *c)
 	if (c->unknown & KD_SLAB_U_COUNTS)
 		kd_printf(s, "%016" PRIx64 " %8" PRIu64 " %10s %9s %6s %6s  %s\n", c->addr, c->object_size, "?", "?",
 			  "?", ssize, c->name);
+	else if (c->unknown & KD_SLAB_U_ACTIVE)
+		kd_printf(s, "%016" PRIx64 " %8" PRIu64 " %10s %9" PRIu64 " %6" PRIu64 " %6s  %s\n", c->addr,
+			  c->object_size, "?", c->total_objects, c->nr_slabs, ssize, c->name);
 	else
 		kd_printf(s, "%016" PRIx64 " %8" PRIu64 " %10" PRIu64 " %9" PRIu64 " %6" PRIu64 " %6s  %s\n", c->addr,
 			  c->object_size, c->active_objs, c->total_objects, c->nr_slabs, ssize, c->name);
@@ -35,7 +38,8 @@ static void json_cache_fields(struct kd_session *s, const struct kd_slab_cache *
 	kd_json_u64(s, "objsize", c->object_size);
 	kd_json_u64(s, "size", c->size);
 	if (!(c->unknown & KD_SLAB_U_COUNTS)) {
-		kd_json_u64(s, "allocated", c->active_objs);
+		if (!(c->unknown & KD_SLAB_U_ACTIVE))
+			kd_json_u64(s, "allocated", c->active_objs);
 		kd_json_u64(s, "total", c->total_objects);
 		kd_json_u64(s, "slabs", c->nr_slabs);
 		kd_json_u64(s, "partial_slabs", c->nr_partial);

@@ -33,6 +33,7 @@ struct kd_session;
 /** struct kd_slab_cache.unknown bits: figures that could not be read. */
 enum kd_slab_unknown {
 	KD_SLAB_U_COUNTS = 1 << 0,  /**< nr_slabs, total_objects, active_objs */
+	KD_SLAB_U_ACTIVE = 1 << 3,  /**< active_objs only (a node partial list is damaged) */
 	KD_SLAB_U_LAYOUT = 1 << 1,  /**< size, object_size, offset, oo */
 	KD_SLAB_U_NAME = 1 << 2,    /**< name */
 };

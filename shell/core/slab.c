@@ -250,6 +250,7 @@ static void count_partial(struct kd_session *s, struct kd_slab_table *t, struct 
 			lost(t, "kmem_cache %s node %u: partial list at 0x%" PRIx64 " does not come back to its head",
 			     c->name, node, head);
 			c->incomplete = "partial list damaged";
+			c->unknown |= KD_SLAB_U_ACTIVE;
 			return;
 		}
 		uint64_t slab = p - l->sl_list.m.offset;
@@ -264,7 +265,7 @@ static void count_partial(struct kd_session *s, struct kd_slab_table *t, struct 
 	lost(t, "kmem_cache %s node %u: partial list at 0x%" PRIx64 ": %s", c->name, node, head, err->msg);
 	kd_error_destroy(err);
 	c->incomplete = "partial list unreadable";
-	c->unknown |= KD_SLAB_U_COUNTS;
+	c->unknown |= KD_SLAB_U_ACTIVE;
 }
 
 static struct kd_error *read_cache(struct kd_session *s, struct kd_slab_table *t, uint64_t addr,
@@ -364,8 +365,12 @@ static bool walk_list(struct kd_session *s, struct kd_slab_table *t, uint64_t he
 		if ((*errp = kd_check_interrupt(s)))
 			return false;
 		uint64_t cache = next - l->kc_list.m.offset;
-		if (kd_slab_cache_find(t, NULL, cache))
-			return true; // met the other direction
+		if (kd_slab_cache_find(t, NULL, cache)) {
+			if (link_off)
+				return true; // backwards: met the caches read forwards
+			lost(t, "slab_caches: the link at 0x%" PRIx64 " goes back to kmem_cache 0x%" PRIx64, p, cache);
+			return false;
+		}
 		e = read_cache(s, t, cache, buf);
 		if (e == &kd_enomem) {
 			*errp = e;

@@ -266,8 +266,8 @@ static void list_walk(struct walk *w, uint64_t head, const char *what, void (*fn
 		unsigned char b[8];
 		struct kd_error *e = kd_read_kernel(w->s, p, b, 8);
 		if (e) {
-			kd_slab_lost_add(&w->lost, &w->nlost, "kmem_cache %s: %s at 0x%" PRIx64 ": %s", w->c->name, what,
-					 p, e->msg);
+			kd_slab_lost_add(&w->lost, &w->nlost, "kmem_cache %s: %s at 0x%" PRIx64 ": the link to 0x%" PRIx64
+					 ": %s", w->c->name, what, head, p, e->msg);
 			kd_error_destroy(e);
 			return;
 		}
