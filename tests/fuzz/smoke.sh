@@ -22,7 +22,8 @@ check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the
 "$F/mkseeds_mem" "$TMP"
 [ -x "$F/fuzz_tasks" ] && check "mkseeds_mem's task list reads back with ps" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_TASKS_SHOW=1 '$F/fuzz_tasks' '$TMP/tasks.in' | grep -q worker-thr"
 [ -x "$F/fuzz_kmodules" ] && check "mkseeds_mem's module list reads back, symbols included" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_KMODULES_SHOW=1 '$F/fuzz_kmodules' '$TMP/kmodules.in' > '$TMP/km.out' && grep -q '^load: ok' '$TMP/km.out' && grep -q '^dm_mod at ffffffff82000400: ffffffffc0020000+8000, 2 symbols' '$TMP/km.out' && grep -q 'ffffffffc0010010 t xfs_init \\[xfs\\]' '$TMP/km.out'"
-for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules; do
+[ -x "$F/fuzz_slab" ] && check "mkseeds_mem's slab cache reads back: every slab, the hardened freelists, the vmalloc area" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_SLAB_SHOW=1 '$F/fuzz_slab' '$TMP/slab.in' > '$TMP/sl.out' 2>&1 && grep -q '^WALKED: 3 slabs, 192 objects, 187 allocated, 5 free$' '$TMP/sl.out' && grep -qE '^ffffffff82000100 +64 +190 +192 +3 +4k  kmalloc-64$' '$TMP/sl.out' && grep -q '^   ffff8880020040c0  (cpu 0 cache)$' '$TMP/sl.out' && grep -q '^   ffff888002005140$' '$TMP/sl.out' && grep -q 'ffffc90000000000 - ffffc90000003000    12288  __per_cpu_offset+0x0 pages=2 vmalloc' '$TMP/sl.out'"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules slab; do
 	if [ ! -x "$F/fuzz_$t" ]; then
 		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
 		continue
@@ -34,7 +35,7 @@ for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks 
 	flat) seeds=("$TMP/mini.flat") ;;
 	log) seeds=("$TMP/ring.mem") ;;
 	pgtable) seeds=("$TMP/pgtable-4.in" "$TMP/pgtable-5.in") ;;
-	kallsyms | btf | tasks | kmodules) seeds=("$TMP/$t.in") ;;
+	kallsyms | btf | tasks | kmodules | slab) seeds=("$TMP/$t.in") ;;
 	esac
 	if "$F/fuzz_$t" "${seeds[@]}" >"$TMP/$t.out" 2>&1; then
 		ok "fuzz smoke: $t ($(cat "$TMP/$t.out"))"
