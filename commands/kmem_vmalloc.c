@@ -15,7 +15,7 @@
 #include "kmem.h"
 
 static const char header[] =
-	"VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE  CALLER\n";
+	"   VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE  CALLER\n";
 
 static const char *caller_name(struct kd_session *s, uint64_t caller, char *buf, size_t len)
 {

@@ -58,7 +58,7 @@ stack=$(jq -r '[.vmalloc[] | select(.caller_symbol // "" | startswith("kernel_cl
 	"$(run_kd -c 'kmem -v --json' "$D"; echo "$TMP/out")")
 run_kd -c "kmem $(printf '%x' $((stack + 0x1000)))" "$D"
 check "kmem ADDR in a kernel stack: crash's header and the caller" \
-	sh -c "grep -q '^VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE  CALLER$' '$TMP/out' &&
+	sh -c "grep -q '^   VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE  CALLER$' '$TMP/out' &&
 		grep -qE '^[0-9a-f]{16}  [0-9a-f]{16}  ${stack#0x} - [0-9a-f]{16}    20480  kernel_clone\\+0x' '$TMP/out'"
 run_kd -c 'kmem ffffffffffff0000' "$D"
 expect_eq "kmem ADDR in no slab and no area exits 1" 1 "$rc"
