@@ -144,8 +144,8 @@ KD_API void kd_slab_lost_free(char **lost);
 struct kd_slab_addr {
 	const struct kd_slab_cache *cache;
 	/**
-	 * The slab (state NULL).  where is KD_SLAB_CPU when it is a CPU's
-	 * active slab; otherwise KD_SLAB_FULL, the lists are not searched.
+	 * The slab (state NULL), where it was found: a CPU's slab or partial
+	 * chain, a node list, or KD_SLAB_FULL when on none of them.
 	 */
 	struct kd_slab_info slab;
 	uint64_t object;            /**< the object's start */

@@ -152,6 +152,8 @@ static const char *chain(struct walk *w, uint64_t head, unsigned char mark, uint
 	return NULL;
 }
 
+static uint64_t read_ptr(struct walk *w, uint64_t addr, const char *what);
+
 // Read one slab, work out its objects' states and report it.  *next_ret
 // gets slab.next (the CPU partial chain).
 static void process(struct walk *w, uint64_t slab, enum kd_slab_where where, int cpu, int node,
@@ -162,8 +164,14 @@ static void process(struct walk *w, uint64_t slab, enum kd_slab_where where, int
 	const struct kd_slab_cache *c = w->c;
 	if (next_ret)
 		*next_ret = 0;
-	if (w->stop || (w->only && slab != w->only))
+	if (w->stop)
 		return;
+	if (w->only && slab != w->only) {
+		// Looking for one slab: only follow the CPU partial chain past this one.
+		if (next_ret && l->sl_next.ok)
+			*next_ret = read_ptr(w, slab + l->sl_next.m.offset, "slab.next");
+		return;
+	}
 	if (!seen_add(w, slab))
 		return;
 	struct kd_error *e = kd_read_kernel(s, slab, w->sbuf, l->slab_bytes);
@@ -366,8 +374,9 @@ static void walk_cpus(struct walk *w)
 		if (slab)
 			process(w, slab, KD_SLAB_CPU, (int)cpu, -1, fl, NULL);
 		uint64_t p = kd_slab_get(w->s, &l->cc_partial, cb, l->cc_bytes);
-		for (unsigned n = 0; p && !w->stop && !w->only; n++) {
-			if (n > MAX_CHAIN) {
+		struct kd_cycle cyc = { 0 };
+		for (unsigned n = 0; p && !w->stop; n++) {
+			if (n > MAX_CHAIN || kd_cycle_step(&cyc, p)) {
 				kd_slab_lost_add(&w->lost, &w->nlost, "kmem_cache %s: CPU %u's partial slabs loop",
 						 w->c->name, cpu);
 				break;
@@ -375,7 +384,7 @@ static void walk_cpus(struct walk *w)
 			uint64_t next;
 			size_t before = w->nseen;
 			process(w, p, KD_SLAB_CPU_PARTIAL, (int)cpu, -1, 0, &next);
-			if (w->nseen == before)
+			if (w->nseen == before && !w->only)
 				break; // seen already or unreadable: the chain cannot go on
 			p = next;
 		}
@@ -544,6 +553,8 @@ struct kd_error *kd_slab_find(struct kd_session *s, const struct kd_slab_table *
 	w->only = head;
 	collect_sheaves(w);
 	walk_cpus(w);
+	if (!f.found)
+		walk_nodes(w);
 	if (!f.found)
 		process(w, head, KD_SLAB_FULL, -1, -1, 0, NULL);
 	walk_free(w, NULL);

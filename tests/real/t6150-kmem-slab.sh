@@ -120,5 +120,12 @@ run_kd -c "kmem $fobj --json; kmem $fobj" "$D"
 state=$(head -n 1 "$TMP/out" | jq -r '.addresses[0].slab.state')
 check "kmem FREE-OBJECT: reported free ($state)" sh -c "[ '$state' = free ] || [ '$state' = cpu-free ]"
 check "kmem FREE-OBJECT text: without brackets" grep -qE "^   ${fobj#0x}( |$)" "$TMP/out"
+# kmem ADDR finds the slab where -S found it (CPU, CPU partial, node
+# partial, page array), with the object's state, for one object per slab.
+run_kd -c 'kmem -S kmalloc-32 --json' "$D"
+jq -r '.caches[0].slab_list[] | "\(.objects[-1].address) \(.where) \(.objects[-1].state)"' "$TMP/out" >"$TMP/want-addr"
+run_kd -c "kmem $(cut -d' ' -f1 "$TMP/want-addr" | tr '\n' ' ') --json" "$D"
+expect_eq "kmem ADDR...: each object's slab and state as kmem -S has them ($(wc -l <"$TMP/want-addr") slabs)" \
+	"$(cat "$TMP/want-addr")" "$(jq -r '.addresses[] | "\(.address) \(.slab.slab.where) \(.slab.state)"' "$TMP/out")"
 
 done_testing
