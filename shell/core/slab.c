@@ -42,6 +42,12 @@ static void member(struct kd_session *s, const char *type, const char *path, str
 	m->ok = kd_slab_ok(kd_type_member(s, type, path, &m->m));
 }
 
+static void fit(struct kd_slab_member *m, uint64_t bytes, uint64_t width)
+{
+	if (m->ok && (m->m.offset > bytes || bytes - m->m.offset < width))
+		m->ok = false;
+}
+
 static uint64_t type_size(struct kd_session *s, const char *type)
 {
 	uint64_t v = 0;
@@ -189,6 +195,19 @@ struct kd_error *kd_slab_layout_create(struct kd_session *s, struct kd_slab_layo
 	member(s, "slab_sheaf", "barn_list", &l->sh_list);
 	member(s, "node_barn", "sheaves_full", &l->barn_full);
 
+	// Members read at raw offsets must lie in the bytes read (a damaged
+	// BTF could say otherwise).
+	fit(&l->kc_oo, l->kc_bytes, 4);
+	fit(&l->pg_flags, l->page_bytes, 8);
+	fit(&l->pg_head, l->page_bytes, 8);
+	fit(&l->pg_type, l->page_bytes, 4);
+	if (l->kc_bytes < 8 || l->kc_bytes > (1 << 20) || l->page_bytes > 4096 || l->slab_bytes > 4096 ||
+	    l->cc_bytes > 4096 || l->sl_cache.m.offset + 8 > l->page_bytes ||
+	    l->sl_cache.m.offset + 8 > l->slab_bytes) {
+		free(l);
+		return kd_error_create(KD_ERR_CORRUPT, "the dump's struct kmem_cache, %s or page has an impossible size",
+				       "slab");
+	}
 	struct kd_vm_info vi;
 	kd_vm_info_get(s, &vi);
 	l->page_offset = vi.page_offset;

@@ -239,6 +239,8 @@ static void sheaf_add(struct walk *w, uint64_t sheaf)
 	if (!sheaf || !kd_slab_ok(kd_read_kernel(s, sheaf + l->sh_size.m.offset, b, 4)))
 		return;
 	uint32_t n = kd_dump_u32(s, b);
+	if (!n)
+		return;
 	if (n > MAX_SHEAF || w->nsheaf + n > MAX_SHEAF * 16) {
 		kd_slab_lost_add(&w->lost, &w->nlost, "kmem_cache %s: sheaf at 0x%" PRIx64 " holds an impossible %u objects",
 				 w->c->name, sheaf, n);

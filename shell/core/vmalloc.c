@@ -282,7 +282,8 @@ struct kd_error *kd_vmalloc_read(struct kd_session *s, struct kd_vmalloc_table *
 		goto fail;
 	}
 	uint64_t a, b;
-	bool tree = t->va_rb.ok && t->rb_left.ok && t->rb_right.ok;
+	uint64_t va_len = t->va_bytes < 512 ? t->va_bytes : 512;
+	bool tree = t->va_rb.ok && t->rb_left.ok && t->rb_right.ok && t->va_rb.m.offset < va_len;
 	if (tree && sym(s, "vmap_area_root", &a)) {
 		if ((err = walk_tree(s, t, a, false, "vmap_area_root")))
 			goto fail;
@@ -303,7 +304,8 @@ struct kd_error *kd_vmalloc_read(struct kd_session *s, struct kd_vmalloc_table *
 	}
 	if (err)
 		goto fail;
-	qsort(t->a, t->n, sizeof(*t->a), cmp_area);
+	if (t->n)
+		qsort(t->a, t->n, sizeof(*t->a), cmp_area);
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->a[i].vm)
 			read_vm(s, t, &t->a[i]);
