@@ -74,8 +74,12 @@ static const struct kd_slab_cache *lookup(struct kd_session *s, const struct kd_
 {
 	const struct kd_slab_cache *c = kd_slab_cache_find(t, name, 0);
 	uint64_t addr;
-	if (!c && kd_parse_u64(name, true, &addr) == NULL)
-		c = kd_slab_cache_find(t, NULL, addr);
+	if (!c) {
+		struct kd_error *err = kd_parse_u64(name, true, &addr);
+		if (!err)
+			c = kd_slab_cache_find(t, NULL, addr);
+		kd_error_destroy(err);
+	}
 	(void)s;
 	return c;
 }
