@@ -10,7 +10,8 @@
 # recording and the dump; every other cache's counts, and every cache's
 # name, object size, objects per slab and pages per slab, must be exact.
 # On the 6.1 fixture 7 of 146 caches drift (proc_inode_cache, dentry, filp,
-# lsm_inode_cache, vm_area_struct, cred_jar, kmalloc-cg-8k); at most 12 may.
+# lsm_inode_cache, vm_area_struct, cred_jar, kmalloc-cg-8k), 11 of 151 on the
+# PREEMPT_RT one (t6152); at most 16 may.
 # The -S walk is checked by arithmetic against the kernel's own counters:
 # the slabs it finds (CPU slabs, partial lists and the full slabs from the
 # page array) must be exactly kmem_cache_node.nr_slabs, their objects
@@ -39,7 +40,7 @@ check_fixture() { # LABEL DUMP-FILES...
 	local drift
 	drift=$(join "$TMP/want" "$TMP/got" | awk '$2 != $8 || $3 != $9 || $7 != $13 { print $1 }' | tr '\n' ' ')
 	check "$label: active objects, objects and slabs exact in all but a few caches (drift: ${drift:-none})" \
-		test "$(echo "$drift" | wc -w)" -le 12
+		test "$(echo "$drift" | wc -w)" -le 16
 	check "$label: the drift is small (at most 1000 objects, 64 slabs per cache)" \
 		sh -c "join '$TMP/want' '$TMP/got' | awk '{ d = \$3 - \$9; s = \$7 - \$13; if (d < 0) d = -d; if (s < 0) s = -s;
 			if (d > 1000 || s > 64) bad = 1 } END { exit bad }'"
