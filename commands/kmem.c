@@ -109,7 +109,7 @@ unsigned kmem_nr_cpus(struct kd_session *s)
 	return kd_dump_nr_cpus(s) ? kd_dump_nr_cpus(s) : 1;
 }
 
-enum { O_I, O_F, O_FF, O_Z, O_N, O_V, O_O, O_H, O_P, O_M, O_G, O_JSON, O_NOPT };
+enum { O_I, O_F, O_FF, O_Z, O_N, O_V, O_O, O_H, O_P, O_M, O_G, O_S, O_SS, O_VV, O_JSON, O_NOPT };
 static const struct kd_option kmem_opts[] = {
 	[O_I] = { "i", KD_ARG_NONE, NULL, "memory usage, as /proc/meminfo computes it (crash's table)" },
 	[O_F] = { "f", KD_ARG_NONE, NULL, "free lists per node, zone and order, with migrate types" },
@@ -122,6 +122,9 @@ static const struct kd_option kmem_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "struct page of every page, or of each PADDR|PAGE operand" },
 	[O_M] = { "m", KD_ARG_STRING, "MEMBER,...", "these struct page members of every page (or the operands)" },
 	[O_G] = { "g", KD_ARG_NONE, NULL, "the page flag bits, or decode each FLAGS operand" },
+	[O_S] = { "s", KD_ARG_NONE, NULL, "the slab caches (or the CACHE operand), as /proc/slabinfo counts them" },
+	[O_SS] = { "S", KD_ARG_NONE, NULL, "every slab and object of the CACHE operand, allocated or free" },
+	[O_VV] = { "v", KD_ARG_NONE, NULL, "the vmalloc areas, with their callers (as /proc/vmallocinfo)" },
 	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
@@ -140,12 +143,24 @@ static struct kd_error *kmem_run(struct kd_session *s, const struct kd_args *a)
 		which = O_M;
 	}
 	if (chosen > 1)
-		return kd_error_create(KD_ERR_USAGE, "give one of -i -f -F -z -n -V -o -h -p -m -g");
-	bool takes_operands = which == O_P || which == O_M || which == O_G || which < 0;
+		return kd_error_create(KD_ERR_USAGE, "give one of -i -f -F -z -n -V -o -h -p -m -g -s -S -v");
+	bool takes_operands = which == O_P || which == O_M || which == O_G || which == O_S || which == O_SS ||
+			      which < 0;
 	if (!takes_operands && a->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "-%s takes no operand", kmem_opts[which].name);
-	/* slab: -s [CACHE] -> kmem_slab_show(s, cache, false); -S CACHE -> kmem_slab_show(s, cache, true);
-	 * -v -> kmem_vmalloc_show(s) (wired at merge) */
+	if ((which == O_S && a->argc > 2) || (which == O_SS && a->argc != 2))
+		return kd_error_create(KD_ERR_USAGE, "-s takes at most one CACHE, -S exactly one");
+	bool json = kd_json_mode(s);
+	if (which == O_S || which == O_SS || which == O_VV) {
+		// kmem_slab.c and kmem_vmalloc.c write keyed members of one object.
+		if (json)
+			kd_json_begin_object(s, NULL);
+		struct kd_error *err = which == O_VV ? kmem_vmalloc_show(s) :
+				       kmem_slab_show(s, a->argc > 1 ? a->argv[1] : NULL, which == O_SS);
+		if (json)
+			kd_json_end_object(s);
+		return err;
+	}
 	switch (which) {
 	case O_I:
 		return kmem_info_show(s);
@@ -172,10 +187,12 @@ static struct kd_error *kmem_run(struct kd_session *s, const struct kd_args *a)
 	}
 	if (a->argc < 2)
 		return kd_error_create(KD_ERR_USAGE, "give an option or an address");
+	// One shape whatever the number of operands: {"addresses": [{...}, ...]}.
 	struct kd_error *first = NULL;
-	bool json = kd_json_mode(s);
-	if (json && a->argc > 2)
-		kd_json_begin_array(s, NULL);
+	if (json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_begin_array(s, "addresses");
+	}
 	for (int i = 1; i < a->argc; i++) {
 		if (i > 1 && !json)
 			kd_printf(s, "\n");
@@ -185,15 +202,17 @@ static struct kd_error *kmem_run(struct kd_session *s, const struct kd_args *a)
 		else
 			kd_error_destroy(err);
 	}
-	if (json && a->argc > 2)
+	if (json) {
 		kd_json_end_array(s);
+		kd_json_end_object(s);
+	}
 	return first;
 }
 
 static const struct kd_command commands[2] = { {
 	.name = "kmem",
 	.summary = "the kernel's memory: usage, zones, free lists, vm counters and pages",
-	.synopsis = "[-i|-f|-F|-z|-n|-V|-o|-h | -g [FLAGS...] | -p|-m MEMBER,... [PADDR|PAGE...] | ADDR...] [--json]",
+	.synopsis = "[-i|-f|-F|-z|-n|-V|-o|-h|-v | -s [CACHE] | -S CACHE | -g [FLAGS...] | -p|-m MEMBER,... [PADDR|PAGE...] | ADDR...] [--json]",
 	.help = "Show the dumped kernel's memory as crash's kmem does, from the kernel's own\n"
 		"counters and tables (types from BTF, layout from VMCOREINFO, symbols from\n"
 		"kallsyms): nothing walks every page except -p, -m and the free-page search of\n"
@@ -224,9 +243,21 @@ static const struct kd_command commands[2] = { {
 		"       lru.next) of every page or of each operand.\n"
 		"  -g   the page flag bits and names; with FLAGS operands, the names of the\n"
 		"       bits set in each.\n"
-		"  ADDR what an address is: a kernel symbol, a task's kernel stack, and the\n"
-		"       page that holds it with its state (free in a buddy block, slab,\n"
-		"       page table, compound, mapped).  A struct page address shows that page.\n\n"
+		"  -s [CACHE]  the SLUB caches in crash's layout: CACHE (the kmem_cache),\n"
+		"       OBJSIZE (object_size), ALLOCATED and TOTAL objects, SLABS and SSIZE\n"
+		"       (bytes per slab), NAME; counted as /proc/slabinfo does (objects free\n"
+		"       in a CPU's slab count as allocated there).\n"
+		"  -S CACHE  every slab of the cache, by where it was found (each CPU's slab\n"
+		"       and partial list, each node's lists, and the full slabs on no list,\n"
+		"       found in the page array), with every object: [allocated] or free;\n"
+		"       then the walked totals.  CACHE is a name or an address.\n"
+		"  -v   the vmalloc areas (VMAP_AREA VM_STRUCT ADDRESS RANGE SIZE) with the\n"
+		"       caller and what /proc/vmallocinfo shows.\n"
+		"  ADDR what an address is: a kernel symbol, a task's kernel stack, the slab\n"
+		"       object it is in (cache, slab, allocated or free) or the vmalloc area\n"
+		"       and its caller, and the page that holds it with its state (free in a\n"
+		"       buddy block, slab, page table, compound, mapped).  A struct page\n"
+		"       address shows that page.  --json gives {\"addresses\": [...]}.\n\n"
 		"A page of the page array the dump does not hold is named once on stderr\n"
 		"with its address; the rest is shown and kmem exits with status 1.\n\n"
 		"EXAMPLES\n"
@@ -238,6 +269,9 @@ static const struct kd_command commands[2] = { {
 		"  kdive> kmem -m flags,_refcount,private 0xfbdf000\n"
 		"  kdive> kmem -g 0x4000000000005828\n"
 		"  kdive> kmem init_task\n"
+		"  kdive> kmem -s kmalloc-64\n"
+		"  kdive> kmem -S task_struct | less\n"
+		"  kdive> kmem -v | grep kernel_clone\n"
 		"  kdive> kmem -f --json | jq '.nodes[0].zones[1].orders[10]'",
 	.options = kmem_opts,
 	.operand = KD_ARG_ADDR,

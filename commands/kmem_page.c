@@ -454,8 +454,23 @@ struct kd_error *kmem_addr_show(struct kd_session *s, const char *arg)
 				  sym.module ? "]" : "");
 		}
 	}
-	/* slab: bool in_slab; kmem_slab_addr(s, addr, &in_slab): the cache, the object, allocated or free */
-	/* slab: bool in_vmalloc; kmem_vmalloc_addr(s, addr, &in_vmalloc): the area and its caller */
+	// A slab object (its cache, the object, allocated or free), else a
+	// vmalloc area and its caller (commands/kmem_slab.c, kmem_vmalloc.c).
+	if (!is_page_struct) {
+		bool in = false;
+		struct kd_error *e = kmem_slab_addr(s, addr, &in);
+		if (!e && !in)
+			e = kmem_vmalloc_addr(s, addr, &in);
+		if (e && e->code == KD_ERR_INTERRUPTED) {
+			if (json)
+				kd_json_end_object(s);
+			return e;
+		}
+		if (e)
+			kd_warn(s, "kmem: %016" PRIx64 ": %s", addr, e->msg);
+		kd_error_destroy(e);
+		found |= in;
+	}
 	// A task's kernel stack.
 	uint64_t base, size;
 	const struct kd_task *t = is_page_struct ? NULL : stack_owner(s, addr, &base, &size);
@@ -525,10 +540,12 @@ struct kd_error *kmem_addr_show(struct kd_session *s, const char *arg)
 			free(z);
 		}
 	}
-	if (json)
+	if (json) {
+		kd_json_bool(s, "found", found);
 		kd_json_end_object(s);
+	}
 	if (!found && !err)
-		err = kd_error_create(KD_ERR_NOTFOUND, "%s: %016" PRIx64 " is no symbol, stack or page of the dump",
+		err = kd_error_create(KD_ERR_NOTFOUND, "%s: %016" PRIx64 " is no symbol, stack, slab object, vmalloc area or page of the dump",
 				      arg, addr);
 	return err;
 }

@@ -52,7 +52,7 @@ cmds_for() {
 	ptov) echo "ptov 1000; ptov runqueues:a" ;;
 	pte) echo "pte 8000000013a001e1; pte 0x7fffffffffffbbff" ;;
 	mach) echo "mach; mach -m; mach -c; mach --json" ;;
-	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
+	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task; kmem -s; kmem -S kmalloc-32; kmem -v; kmem $RDADDR" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
@@ -383,6 +383,58 @@ if [ -n "$off" ] && [ "$(echo "$want" | wc -w)" -ge 3 ]; then
 	end_group "the modules list cut: every module the guest had, in its order"
 else
 	not_ok "the modules list cut: the guest has 3 modules and the second one's link is stored uncompressed"
+fi
+
+# ---- slab damage (issue 13): a freelist pointer, a node partial list link
+# and the slab_caches list cut, in the kdump-raw copy.  kmem must name the
+# damage, exit 1, and still list every slab (the page array finds a slab cut
+# off its list) and every cache (slab_caches backwards from its head).
+"$KDIVE" -n -c 'kmem -S kmalloc-32 --json; kmem -s --json' "$R" >"$TMP/slab.json" 2>/dev/null
+want_slabs=$(jq -rs '.[0].caches[0].slabs' "$TMP/slab.json")
+want_caches=$(jq -rs '.[1].caches[].name' "$TMP/slab.json" | tr '\n' ' ')
+fptr_off=$(jq -rs '.[0].caches[0].free_pointer_offset' "$TMP/slab.json")
+fobj=$(jq -rs '[.[0].caches[0].slab_list[].objects[] | select(.state != "allocated")][0].address' "$TMP/slab.json")
+pslab=$(jq -rs '[.[0].caches[0].slab_list[] | select(.where == "partial")][0].slab' "$TMP/slab.json")
+"$KDIVE" -n -c 'struct slab -o; struct kmem_cache -o' "$R" >"$TMP/layout" 2>/dev/null
+o_slist=$(off_of slab_list)
+# slab_case DESCRIPTION CHECK-PATTERN FILE-OFFSET:VALUE
+slab_case() {
+	local desc=$1 pat=$2 ov=$3 rc=0 why="" got
+	"$M" put "$R" "${ov%:*}" "${ov#*:}" "$TMP/undo"
+	RDADDR=0x100000
+	run_case "$desc" "$R"
+	timeout -k 2 10 "$KDIVE" -n -c 'kmem -S kmalloc-32 --json; kmem -s --json' "$R" >"$TMP/cut.json" 2>"$TMP/cut.err" || rc=$?
+	[ "$rc" = 1 ] || why="kmem exits $rc, not 1"
+	grep -qE "^warning: kmem: .*$pat" "$TMP/cut.err" || why="$why; the damage ($pat) is not named"
+	got=$(jq -rs '.[0].caches[0].walked_slabs' "$TMP/cut.json" 2>/dev/null)
+	[ "$got" = "$want_slabs" ] || why="$why; kmem -S found $got slabs, not $want_slabs"
+	got=$(jq -rs '.[1].caches[].name' "$TMP/cut.json" 2>/dev/null | tr '\n' ' ')
+	[ "$got" = "$want_caches" ] || why="$why; kmem -s lost caches"
+	if [ -n "$why" ]; then
+		group_bad=$((group_bad + 1))
+		group_msgs+=("case $ncase: $desc: $why")
+		cp "$TMP/cut.err" "$TMP/last-bad-err"
+	fi
+	"$M" undo "$R" "$TMP/undo"
+}
+if [ -n "$fobj" ] && [ "$fobj" != null ] && [ -n "$pslab" ] && [ "$pslab" != null ] && [ -n "$o_slist" ]; then
+	off=$(fileoff "$(printf %x $((fobj + fptr_off)))")
+	for v in 4141414141414141 0 "${fobj#0x}"; do
+		slab_case "a kmalloc-32 free pointer set to 0x$v" "slab at 0x.*freelist" "$off:$v"
+	done
+	off=$(fileoff "$(printf %x $((pslab + o_slist)))")
+	for v in 0 dead000000000100 "$(printf %x $((pslab + o_slist)))"; do
+		slab_case "a kmalloc-32 node-partial slab's slab_list.next set to 0x$v" "partial list" "$off:$v"
+	done
+	head=$("$KDIVE" -n -c 'sym slab_caches' "$R" 2>/dev/null | awk '{ print $1 }')
+	c1=$("$KDIVE" -n -c "rd $head 1" "$R" 2>/dev/null | awk '{ print $2 }')
+	off=$(fileoff "$c1")
+	for v in 0 dead000000000100 "$c1"; do
+		slab_case "the first cache's list.next set to 0x$v" "slab_caches|kmem_cache at" "$off:$v"
+	done
+	end_group "slab damage: kmem names it, exits 1, and finds every slab and cache"
+else
+	not_ok "slab damage: a free kmalloc-32 object and a node-partial slab in the pristine kdump-raw copy"
 fi
 
 echo "# $ncase corrupted-dump cases (seed $SEED)"

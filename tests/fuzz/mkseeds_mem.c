@@ -9,6 +9,8 @@
 //       layout and kallsyms (two symbols and an undefined one); memory at
 //       TASKS_BASE, the types of fuzz_btf.h
 //   DIR/btf.in       the tiny BTF of fuzz_btf.h (with libbpf)
+//   DIR/slab.in      a SLUB cache with three slabs and a vmalloc area
+//       (fuzz_slab.h; memory at TASKS_BASE)
 //   DIR/tasks.in     init_task, two processes and a second thread (memory
 //       at TASKS_BASE; the types of fuzz_btf.h)
 // Usage: mkseeds_mem DIR
@@ -22,6 +24,7 @@
 #include "config.h"
 #ifdef HAVE_LIBBPF
 #include "fuzz_btf.h"
+#include "fuzz_slab.h"
 #endif
 #include "fuzz_mem.h"
 
@@ -272,6 +275,9 @@ int main(int argc, char **argv)
 		return 1;
 	rc |= write_file(argv[1], "btf.in", btf, bsize);
 	free(btf);
+	memset(buf, 0, sizeof(buf));
+	len = fuzz_slab_seed(buf);
+	rc |= write_file(argv[1], "slab.in", buf, len);
 #endif
 	return rc;
 }

@@ -24,7 +24,8 @@ check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the
 [ -x "$F/fuzz_pages" ] && check "the pages seed walks: a buddy block, an anon page, a slab head of order 2" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_PAGES_SHOW=1 '$F/fuzz_pages' '$S/pages/valid.in' > '$TMP/pg.out' && grep -q '^pfn 8 .* types 1 order 3' '$TMP/pg.out' && grep -q '^pfn 4 .*flags uptodate,lru types 0' '$TMP/pg.out' && grep -q '^pfn 10 .*flags slab,head types 2 order 2 head' '$TMP/pg.out' && grep -q '^pfn 11 .* tail' '$TMP/pg.out' && grep -q '^pages 256 lost 256' '$TMP/pg.out'"
 [ -x "$F/fuzz_kmodules" ] && check "mkseeds_mem's module list reads back, symbols included" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_KMODULES_SHOW=1 '$F/fuzz_kmodules' '$TMP/kmodules.in' > '$TMP/km.out' && grep -q '^load: ok' '$TMP/km.out' && grep -q '^dm_mod at ffffffff82000400: ffffffffc0020000+8000, 2 symbols' '$TMP/km.out' && grep -q 'ffffffffc0010010 t xfs_init \\[xfs\\]' '$TMP/km.out'"
 check "the unwind seed walks its three frames to the end of the stack" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_UNWIND_SHOW=1 '$F/fuzz_unwind' '$S/unwind/task.in' | grep -q '^ORC: 3 frames, end of stack'"
-for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules unwind pages; do
+[ -x "$F/fuzz_slab" ] && check "mkseeds_mem's slab cache reads back: every slab, the hardened freelists, the vmalloc area" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_SLAB_SHOW=1 '$F/fuzz_slab' '$TMP/slab.in' > '$TMP/sl.out' 2>&1 && grep -q '^WALKED: 3 slabs, 192 objects, 187 allocated, 5 free$' '$TMP/sl.out' && grep -qE '^ffffffff82000100 +64 +190 +192 +3 +4k  kmalloc-64$' '$TMP/sl.out' && grep -q '^   ffff8880020040c0  (cpu 0 cache)$' '$TMP/sl.out' && grep -q '^   ffff888002005140$' '$TMP/sl.out' && grep -q 'ffffc90000000000 - ffffc90000003000    12288  __per_cpu_offset+0x0 pages=2 vmalloc' '$TMP/sl.out'"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules unwind pages slab; do
 	if [ ! -x "$F/fuzz_$t" ]; then
 		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
 		continue
@@ -36,7 +37,7 @@ for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks 
 	flat) seeds=("$TMP/mini.flat") ;;
 	log) seeds=("$TMP/ring.mem") ;;
 	pgtable) seeds=("$TMP/pgtable-4.in" "$TMP/pgtable-5.in") ;;
-	kallsyms | btf | tasks | kmodules) seeds=("$TMP/$t.in") ;;
+	kallsyms | btf | tasks | kmodules | slab) seeds=("$TMP/$t.in") ;;
 	esac
 	if "$F/fuzz_$t" "${seeds[@]}" >"$TMP/$t.out" 2>&1; then
 		ok "fuzz smoke: $t ($(cat "$TMP/$t.out"))"

@@ -232,7 +232,7 @@ stack=$("$KDIVE" -n -c "struct task_struct.stack $task" "$D" | sed -n 's/.*stack
 run_kd -c "kmem $(printf '%x' $((stack + 64)))" "$D"
 check "kmem of an address in the marker's kernel stack names the task" grep -qE "^PID: $mpid .*kdive-marker" "$TMP/out"
 run_kd -c "kmem --json $(printf '%x' $((stack + 64)))" "$D"
-expect_eq "kmem --json: the stack's pid" "$mpid" "$(jq -r .stack.pid "$TMP/out")"
+expect_eq "kmem --json: the stack's pid" "$mpid" "$(jq -r .addresses[0].stack.pid "$TMP/out")"
 
 pob=$("$KDIVE" -n -c 'rd page_offset_base 1' "$D" | awk '{ print $2 }')
 run_kd -c "kmem $(printf '%x' $((0x$pob + 0x$(jq -r '.paddr | ltrimstr("0x")' <<<"$(head -n 1 "$TMP/pages")") + 16)))" "$D"
