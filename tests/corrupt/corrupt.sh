@@ -42,6 +42,10 @@ cmds_for() {
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
+	# part proc (issue 16)
+	files) echo "files 1; files -c 1" ;;
+	fuser) echo "fuser /; fuser /dev/console" ;;
+	mount) echo "mount -f; mount --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
