@@ -46,6 +46,8 @@ cmds_for() {
 	files) echo "files 1; files -c 1" ;;
 	fuser) echo "fuser /; fuser /dev/console" ;;
 	mount) echo "mount -f; mount --json" ;;
+	sig) echo "sig 1; sig --json 1" ;;
+	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
