@@ -48,6 +48,7 @@ cmds_for() {
 	mount) echo "mount -f; mount --json" ;;
 	sig) echo "sig 1; sig --json 1" ;;
 	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
+	mod) echo "mod; mod -t; mod --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
