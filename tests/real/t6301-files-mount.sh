@@ -6,6 +6,7 @@
 . "$KDIVE_SRCDIR/tests/lib.sh"
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 
+jq_q() { jq "$@" >/dev/null; }
 mpid=$(truth marker | sed -n 's/^pid=//p')
 field() { truth marker | sed -n "s/^$1=//p"; }
 
@@ -66,7 +67,7 @@ expect_eq "fuser: the marker uses its file through a descriptor" "$mpid fd" \
 run_kd -c "fuser --json $inode" "$D"
 expect_eq "fuser INODE: the same" "$mpid" "$(jq -r '.[].pid' "$TMP/out")"
 run_kd -c "fuser --json /" "$D"
-check "fuser /: init's root" jq -e '.[] | select(.pid == 1) | .usage | index("root") != null' "$TMP/out" >/dev/null
+check "fuser /: init's root" jq_q -e '.[] | select(.pid == 1) | .usage | index("root") != null' "$TMP/out"
 
 check_mount() { # LABEL DUMP-FILES...
 	local label=$1
@@ -83,7 +84,7 @@ run_kd -c 'mount' "$D"
 check "mount text: crash's header" grep -q '^     MOUNT           SUPERBLK      TYPE       DEVNAME      DIRNAME$' "$TMP/out"
 run_kd -c 'mount -f --json' "$D"
 check "mount -f: the marker's file is open on $mp" \
-	jq -e --arg mp "$mp" --arg f "$fpath" '.[] | select(.dirname == $mp) | .open_files | map(.path) | index($f) != null' "$TMP/out"
+	jq_q -e --arg mp "$mp" --arg f "$fpath" '.[] | select(.dirname == $mp) | .open_files | map(.path) | index($f) != null' "$TMP/out"
 run_kd -c "mount -n $mpid --json" "$D"
 expect_eq "mount -n PID: the marker's namespace is init's" "$(truth mounts | wc -l)" "$(jq length "$TMP/out")"
 done_testing
