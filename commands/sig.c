@@ -210,17 +210,37 @@ static void show_handlers(struct kd_session *s, const struct layout *l, uint64_t
 		kd_json_begin_array(s, "handlers");
 	else
 		kd_printf(s, " SIG SIGACTION        HANDLER          MASK             FLAGS\n");
-	for (unsigned sig = 1; sig <= l->nsig; sig++) {
+	// A run of unreadable k_sigactions (a missing page) is named once.
+	unsigned run_from = 0;
+	uint64_t run_addr = 0;
+	struct kd_error *run_err = NULL;
+	for (unsigned sig = 1; sig <= l->nsig + 1; sig++) {
 		uint64_t ka = sighand + l->action + (sig - 1) * l->action_size;
 		uint64_t handler = 0, flags = 0;
 		struct sigset mask;
-		struct kd_error *err;
-		if ((err = kd_read_member_u64(s, "k_sigaction", "sa.sa_handler", ka, &handler)) ||
-		    (err = kd_read_member_u64(s, "k_sigaction", "sa.sa_flags", ka, &flags)) ||
-		    (err = read_set(s, l, ka + l->sa_mask, &mask))) {
-			lost(s, c, err, "k_sigaction", ka);
+		struct kd_error *err = NULL;
+		if (sig <= l->nsig &&
+		    ((err = kd_read_member_u64(s, "k_sigaction", "sa.sa_handler", ka, &handler)) ||
+		     (err = kd_read_member_u64(s, "k_sigaction", "sa.sa_flags", ka, &flags)) ||
+		     (err = read_set(s, l, ka + l->sa_mask, &mask)))) {
+			if (!run_err) {
+				run_from = sig;
+				run_addr = ka;
+				run_err = err;
+			} else {
+				kd_error_destroy(err);
+			}
 			continue;
 		}
+		if (run_err) {
+			kd_warn(s, "sig: k_sigaction at 0x%" PRIx64 " (signals %u-%u): %s", run_addr, run_from, sig - 1,
+				run_err->msg);
+			kd_error_destroy(run_err);
+			run_err = NULL;
+			c->bad++;
+		}
+		if (sig > l->nsig)
+			break;
 		char hb[24], mb[16 * MAX_SIGWORDS + 1], nb[24];
 		if (handler == 0)
 			snprintf(hb, sizeof(hb), "SIG_DFL");

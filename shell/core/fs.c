@@ -348,6 +348,16 @@ static void read_mount(struct kd_session *s, uint64_t mount, uint64_t mnt_off, s
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
+}
+
+// The namespace's list (mnt_namespace.list through mount.mnt_list): forwards
+// from the head; past a link that cannot be followed, backwards from the
+// head (the prev links) to the first mount already shown, which are then
+// shown in list order.  The lost link is the error.
 static struct kd_error *mounts_list(struct kd_session *s, uint64_t ns, uint64_t mnt_off, kd_mount_fn *fn,
 				    void *arg)
 {
@@ -356,28 +366,75 @@ static struct kd_error *mounts_list(struct kd_session *s, uint64_t ns, uint64_t 
 	uint64_t link_off = off_of(s, "mount", "mnt_list", &err);
 	if (err)
 		return err;
-	uint64_t next;
-	if ((err = kd_read_kernel(s, head, &next, 8)))
-		return kd_error_prefix(err, "mount namespace at 0x%" PRIx64, ns);
-	next = kd_dump_uint(s, &next, 8);
-	struct kd_cycle c = { 0 };
-	for (size_t count = 0; next != head; count++) {
-		if ((err = kd_check_interrupt(s)))
-			return err;
-		if (!next || count >= MAX_MOUNTS || kd_cycle_step(&c, next))
-			return kd_error_create(KD_ERR_CORRUPT, "the mount list of namespace 0x%" PRIx64 " %s", ns,
-					       !next ? "has a NULL link" : "does not end");
-		uint64_t after;
-		if ((err = kd_read_kernel(s, next, &after, 8)))
-			return kd_error_prefix(err, "the mount list of namespace 0x%" PRIx64 ": the link at 0x%" PRIx64,
-					       ns, next);
-		struct kd_mount m;
-		read_mount(s, next - link_off, mnt_off, &m);
-		if (fn(s, &m, arg))
-			return NULL;
-		next = kd_dump_uint(s, &after, 8);
+	uint64_t *seen = NULL, *back = NULL;
+	size_t nseen = 0, nback = 0;
+	struct kd_error *lost = NULL;
+	for (int dir = 0; dir < 2 && !err; dir++) {
+		uint64_t at = head + 8 * (uint64_t)dir, next;
+		struct kd_cycle c = { 0 };
+		if ((lost = kd_read_kernel(s, at, &next, 8))) {
+			lost = kd_error_prefix(lost, "mount namespace at 0x%" PRIx64, ns);
+			break;
+		}
+		next = kd_dump_uint(s, &next, 8);
+		for (size_t count = 0; next != head; count++) {
+			if ((err = kd_check_interrupt(s)))
+				break;
+			struct kd_error *e = NULL;
+			uint64_t after;
+			if (!next || count >= MAX_MOUNTS || kd_cycle_step(&c, next))
+				e = kd_error_create(KD_ERR_CORRUPT, "the mount list of namespace 0x%" PRIx64 " %s", ns,
+						    !next ? "has a NULL link" : "does not end");
+			else if ((e = kd_read_kernel(s, next + 8 * (uint64_t)dir, &after, 8)))
+				e = kd_error_prefix(e, "the mount list of namespace 0x%" PRIx64 ": the %s link at 0x%" PRIx64
+						    " leads to 0x%" PRIx64, ns, dir ? "prev" : "next", at, next);
+			if (e) {
+				if (dir == 0)
+					lost = e;
+				else
+					kd_error_destroy(e);
+				break;
+			}
+			if (dir == 1 && nseen && bsearch(&next, seen, nseen, sizeof(*seen), cmp_u64))
+				break; // met the forward walk
+			uint64_t **v = dir ? &back : &seen;
+			size_t *nv = dir ? &nback : &nseen;
+			uint64_t *grown = realloc(*v, (*nv + 1) * sizeof(**v));
+			if (!grown) {
+				err = &kd_enomem;
+				break;
+			}
+			*v = grown;
+			(*v)[(*nv)++] = next;
+			if (dir == 0) {
+				struct kd_mount m;
+				read_mount(s, next - link_off, mnt_off, &m);
+				if (fn(s, &m, arg))
+					goto out;
+			}
+			at = next + 8 * (uint64_t)dir;
+			next = kd_dump_uint(s, &after, 8);
+		}
+		if (!lost)
+			break;
+		if (nseen)
+			qsort(seen, nseen, sizeof(*seen), cmp_u64);
 	}
-	return NULL;
+	// Found backwards: shown in list order.
+	for (size_t i = nback; !err && i-- > 0;) {
+		struct kd_mount m;
+		read_mount(s, back[i] - link_off, mnt_off, &m);
+		if (fn(s, &m, arg))
+			break;
+	}
+out:
+	free(seen);
+	free(back);
+	if (err) {
+		kd_error_destroy(lost);
+		return err;
+	}
+	return lost;
 }
 
 // rb_node: __rb_parent_color (parent | color in bit 0), rb_right, rb_left.
