@@ -27,6 +27,56 @@ enum {
 
 // ---- the walk context --------------------------------------------------------
 
+// Sets of addresses (open addressing): the nodes a list walk met going
+// forward (where the backward walk stops), the nodes a tree walk met.
+
+static size_t set_hash(uint64_t a, size_t cap)
+{
+	return (size_t)((a * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
+static bool set_has(const struct kd_addr_set *h, uint64_t a)
+{
+	if (!h->cap)
+		return false;
+	for (size_t k = set_hash(a, h->cap); h->slot[k]; k = (k + 1) & (h->cap - 1))
+		if (h->slot[k] == a)
+			return true;
+	return false;
+}
+
+static void set_add(struct kd_addr_set *h, uint64_t a)
+{
+	if (!a)
+		return;
+	if ((h->n + 1) * 2 > h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		uint64_t *n = calloc(cap, sizeof(*n));
+		if (!n)
+			return; // the backward walk then stops by its count bound
+		for (size_t i = 0; i < h->cap; i++) {
+			if (!h->slot[i])
+				continue;
+			size_t k = set_hash(h->slot[i], cap);
+			while (n[k])
+				k = (k + 1) & (cap - 1);
+			n[k] = h->slot[i];
+		}
+		free(h->slot);
+		h->slot = n;
+		h->cap = cap;
+	}
+	size_t k = set_hash(a, h->cap);
+	while (h->slot[k]) {
+		if (h->slot[k] == a)
+			return;
+		k = (k + 1) & (h->cap - 1);
+	}
+	h->slot[k] = a;
+	h->n++;
+}
+
+
 void kd_walk_ctx_init(struct kd_walk_ctx *c, struct kd_session *s, kd_walk_read_fn *read,
 		      struct kd_walk *w)
 {
@@ -116,8 +166,20 @@ void kd_walk_path_pop(struct kd_walk_ctx *c, size_t len)
 	}
 }
 
+bool kd_walk_first_visit(struct kd_walk_ctx *c, uint64_t node)
+{
+	if (!set_has(&c->seen, node)) {
+		set_add(&c->seen, node);
+		return true;
+	}
+	kd_walk_lose(c, node, kd_error_create(KD_ERR_CORRUPT, "node met twice (the tree loops): skipped"));
+	return false;
+}
+
 struct kd_error *kd_walk_ctx_finish(struct kd_walk_ctx *c, const char *what)
 {
+	free(c->seen.slot);
+	c->seen = (struct kd_addr_set){ 0 };
 	if (c->err)
 		return c->err;
 	if (!c->w->lost && c->w->nlost)
@@ -137,63 +199,10 @@ static struct kd_error *read_u64(struct kd_walk_ctx *c, uint64_t addr, uint64_t 
 
 // ---- lists -------------------------------------------------------------------
 
-// The addresses met going forward (open addressing), to know where the
-// backward walk meets them.
-struct addr_set {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-static size_t set_hash(uint64_t a, size_t cap)
-{
-	return (size_t)((a * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
-}
-
-static bool set_has(const struct addr_set *h, uint64_t a)
-{
-	if (!h->cap)
-		return false;
-	for (size_t k = set_hash(a, h->cap); h->slot[k]; k = (k + 1) & (h->cap - 1))
-		if (h->slot[k] == a)
-			return true;
-	return false;
-}
-
-static void set_add(struct addr_set *h, uint64_t a)
-{
-	if (!a)
-		return;
-	if ((h->n + 1) * 2 > h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 256;
-		uint64_t *n = calloc(cap, sizeof(*n));
-		if (!n)
-			return; // the backward walk then stops by its count bound
-		for (size_t i = 0; i < h->cap; i++) {
-			if (!h->slot[i])
-				continue;
-			size_t k = set_hash(h->slot[i], cap);
-			while (n[k])
-				k = (k + 1) & (cap - 1);
-			n[k] = h->slot[i];
-		}
-		free(h->slot);
-		h->slot = n;
-		h->cap = cap;
-	}
-	size_t k = set_hash(a, h->cap);
-	while (h->slot[k]) {
-		if (h->slot[k] == a)
-			return;
-		k = (k + 1) & (h->cap - 1);
-	}
-	h->slot[k] = a;
-	h->n++;
-}
-
 // Backwards from head->prev to where the forward walk stopped; the nodes are
 // then handed over in list order.
 static void list_backward(struct kd_walk_ctx *c, const struct kd_list_layout *l, uint64_t head,
-			  const struct addr_set *fwd, uint64_t n_fwd)
+			  const struct kd_addr_set *fwd, uint64_t n_fwd)
 {
 	uint64_t *back = NULL, node;
 	size_t n = 0, cap = 0;
@@ -236,7 +245,7 @@ static void list_backward(struct kd_walk_ctx *c, const struct kd_list_layout *l,
 void kd_walk_list_core(struct kd_walk_ctx *c, const struct kd_list_layout *l, uint64_t head,
 		       bool start_node)
 {
-	struct addr_set fwd = { 0 };
+	struct kd_addr_set fwd = { 0 };
 	struct kd_cycle cyc = { 0 };
 	uint64_t node, k = 0;
 	struct kd_error *err;
@@ -271,16 +280,16 @@ void kd_walk_list_core(struct kd_walk_ctx *c, const struct kd_list_layout *l, ui
 		uint64_t next;
 		if ((err = read_u64(c, node + l->next, &next))) {
 			kd_walk_lose(c, node, kd_error_prefix(err, "list node"));
+			set_add(&fwd, node); // the backward walk stops there
 			broken = true;
 			break;
 		}
 		if (!kd_walk_emit(c, node, k, k, 0))
 			break;
 		k++;
-		// The set is only needed if the walk breaks; up to 2^20 nodes
-		// it also catches a loop back to any node at once.
-		if (k < (1u << 20))
-			set_add(&fwd, node);
+		// Where the backward walk stops if the forward one breaks; it
+		// also catches a loop back to any node at once.
+		set_add(&fwd, node);
 		node = next;
 	}
 	if (broken && !c->stop && !c->err)
@@ -351,6 +360,8 @@ void kd_walk_rbtree_core(struct kd_walk_ctx *c, const struct kd_rb_layout *l, ui
 								      " (a loop?): subtree skipped", RB_MAX_DEPTH));
 				break;
 			}
+			if (!kd_walk_first_visit(c, node))
+				break;
 			if ((err = c->read(c->s, node, buf, span))) {
 				kd_walk_lose(c, node, kd_error_prefix(err, "rb_node (its subtree is lost)"));
 				break;

@@ -55,14 +55,20 @@ struct kd_walk_ctx {
 	size_t plen;
 	uint64_t limit;         /* most elements visited (bounds a corrupted walk) */
 	bool stop;              /* fn asked to stop */
+	struct kd_addr_set { uint64_t *slot; size_t cap, n; } seen; /* tree nodes met */
 	struct kd_error *err;   /* interrupted */
 };
 
 /* Start a walk over memory read by read (kd_read_kernel when NULL). */
 void kd_walk_ctx_init(struct kd_walk_ctx *c, struct kd_session *s, kd_walk_read_fn *read,
 		      struct kd_walk *w);
-/* The result once the walk ran (the lost summary when w->lost is NULL). */
+/* The result once the walk ran (the lost summary when w->lost is NULL); frees the context. */
 struct kd_error *kd_walk_ctx_finish(struct kd_walk_ctx *c, const char *what);
+/*
+ * A tree node is met: false (and reported lost) if it was met before, so
+ * that a corrupted tree pointing back into itself is walked once.
+ */
+bool kd_walk_first_visit(struct kd_walk_ctx *c, uint64_t node);
 /* Report one lost element (takes err). */
 void kd_walk_lose(struct kd_walk_ctx *c, uint64_t addr, struct kd_error *err);
 /* Hand one element to fn; false when the walk must stop. */

@@ -54,6 +54,8 @@ static void xa_node_walk(struct kd_walk_ctx *c, const struct kd_xa_layout *l, ui
 {
 	uint8_t buf[XA_MAX_NODE];
 	size_t len = l->slots + (size_t)l->nslots * 8;
+	if (!kd_walk_first_visit(c, node))
+		return;
 	struct kd_error *err = c->read(c->s, node, buf, len);
 	if (err) {
 		kd_walk_lose(c, node, kd_error_prefix(err, "xa_node (its entries are lost)"));
@@ -135,6 +137,8 @@ static void mt_node_walk(struct kd_walk_ctx *c, const struct kd_maple_layout *l,
 						      (enode >> MT_TYPE_SHIFT) & MT_TYPE_MASK));
 		return;
 	}
+	if (!kd_walk_first_visit(c, node))
+		return;
 	struct kd_error *err = c->read(c->s, node, buf, l->node_size);
 	if (err) {
 		kd_walk_lose(c, node, kd_error_prefix(err, "maple node (its entries are lost)"));

@@ -42,6 +42,7 @@ cmds_for() {
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
+	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
