@@ -49,6 +49,7 @@ cmds_for() {
 	sig) echo "sig 1; sig --json 1" ;;
 	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
 	mod) echo "mod; mod -t; mod --json" ;;
+	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
