@@ -31,7 +31,9 @@ enum { KD_FS_PATH_MAX = 4096 };
  * /proc/PID/fd shows it: "/etc/passwd", "pipe:[1234]", "socket:[5678]",
  * "anon_inode:[eventfd]", with " (deleted)" for an unlinked file.  A name
  * that cannot be read makes the error (naming its address); buf then holds
- * what was built, as "?/rest".  With vfsmount 0 the path stops at the root
+ * what was built, as "?/rest".  A mount that cannot be read makes the
+ * error too, but the path is then finished from the dentries alone (right
+ * unless another mount is stacked in between).  With vfsmount 0 the path stops at the root
  * of the dentry's own file system (no mount is crossed).
  */
 KD_API struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t dentry,

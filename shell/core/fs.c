@@ -18,8 +18,9 @@
 #include <kdive/session.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
+#include <kdive/walk.h>
 
-enum { MAX_DEPTH = 4096, MAX_MOUNTS = 1 << 20, MAX_FDS = 1 << 24 };
+enum { MAX_DEPTH = 4096, MAX_FDS = 1 << 24 };
 
 static struct kd_error *rd(struct kd_session *s, const char *type, const char *path, uint64_t addr,
 			   uint64_t *ret)
@@ -156,21 +157,32 @@ struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t de
 			deleted = true;
 	}
 	char name[256];
+	// A mount that cannot be read: the rest of the path from the dentries
+	// alone, up to their root (right unless another mount is stacked in
+	// between), and the loss is the error.
+	struct kd_error *mount_lost = NULL;
+	bool crossing = vfsmount != 0;
 	for (unsigned depth = 0; depth < MAX_DEPTH; depth++) {
 		if ((err = kd_check_interrupt(s)))
 			break;
 		mroot = 0;
-		if ((vfsmount && (err = rd(s, "vfsmount", "mnt_root", mount + mnt_off, &mroot))) ||
-		    (err = rd(s, "dentry", "d_parent", dentry, &parent))) {
+		if (crossing && (err = rd(s, "vfsmount", "mnt_root", mount + mnt_off, &mroot))) {
+			mount_lost = kd_error_prefix(err, "mount at 0x%" PRIx64, mount);
+			err = NULL;
+			crossing = false;
+		}
+		if ((err = rd(s, "dentry", "d_parent", dentry, &parent))) {
 			err = kd_error_prefix(err, "path of dentry 0x%" PRIx64, dentry);
 			break;
 		}
-		if (vfsmount && dentry == mroot) {
+		if (crossing && dentry == mroot) {
 			uint64_t pm, mp;
 			if ((err = rd(s, "mount", "mnt_parent", mount, &pm)) ||
 			    (err = rd(s, "mount", "mnt_mountpoint", mount, &mp))) {
-				err = kd_error_prefix(err, "mount at 0x%" PRIx64, mount);
-				break;
+				mount_lost = kd_error_prefix(err, "mount at 0x%" PRIx64, mount);
+				err = NULL;
+				crossing = false;
+				continue;
 			}
 			if (pm == mount || !pm) // the namespace's root (or a detached mount)
 				break;
@@ -178,7 +190,7 @@ struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t de
 			mount = pm;
 			continue;
 		}
-		if (parent == dentry) // a root that is not the mount's: disconnected
+		if (parent == dentry) // the root (of a file system, or disconnected)
 			break;
 		if ((err = kd_fs_dentry_name(s, dentry, name, sizeof(name))))
 			break;
@@ -197,7 +209,11 @@ struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t de
 		prepend(tmp, &pos, "/", false);
 	snprintf(buf, size, "%s%s", tmp + pos, deleted ? " (deleted)" : "");
 	free(tmp);
-	return err;
+	if (err) {
+		kd_error_destroy(mount_lost);
+		return err;
+	}
+	return mount_lost ? kd_error_prefix(mount_lost, "path \"%s\" built from its dentries alone", buf) : NULL;
 }
 
 struct kd_error *kd_fs_file(struct kd_session *s, uint64_t file, struct kd_fs_file *ret)
@@ -348,169 +364,59 @@ static void read_mount(struct kd_session *s, uint64_t mount, uint64_t mnt_off, s
 	}
 }
 
-static int cmp_u64(const void *a, const void *b)
+// The walk of a namespace's mounts over the core walkers (<kdive/walk.h>).
+struct mounts_walk {
+	uint64_t ns, link_off, mnt_off;
+	kd_mount_fn *fn;
+	void *arg;
+	size_t lost;
+};
+
+static int mounts_each(struct kd_session *s, const struct kd_walk_item *it, void *arg)
 {
-	const uint64_t *x = a, *y = b;
-	return *x < *y ? -1 : *x > *y;
+	struct mounts_walk *mw = arg;
+	struct kd_mount m;
+	read_mount(s, it->addr - mw->link_off, mw->mnt_off, &m);
+	return mw->fn(s, &m, mw->arg);
 }
 
-// The namespace's list (mnt_namespace.list through mount.mnt_list): forwards
-// from the head; past a link that cannot be followed, backwards from the
-// head (the prev links) to the first mount already shown, which are then
-// shown in list order.  The lost link is the error.
-static struct kd_error *mounts_list(struct kd_session *s, uint64_t ns, uint64_t mnt_off, kd_mount_fn *fn,
-				    void *arg)
+static void mounts_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
 {
-	struct kd_error *err = NULL;
-	uint64_t head = ns + off_of(s, "mnt_namespace", "list", &err);
-	uint64_t link_off = off_of(s, "mount", "mnt_list", &err);
-	if (err)
-		return err;
-	uint64_t *seen = NULL, *back = NULL;
-	size_t nseen = 0, nback = 0;
-	struct kd_error *lost = NULL;
-	for (int dir = 0; dir < 2 && !err; dir++) {
-		uint64_t at = head + 8 * (uint64_t)dir, next;
-		struct kd_cycle c = { 0 };
-		if ((lost = kd_read_kernel(s, at, &next, 8))) {
-			lost = kd_error_prefix(lost, "mount namespace at 0x%" PRIx64, ns);
-			break;
-		}
-		next = kd_dump_uint(s, &next, 8);
-		for (size_t count = 0; next != head; count++) {
-			if ((err = kd_check_interrupt(s)))
-				break;
-			struct kd_error *e = NULL;
-			uint64_t after;
-			if (!next || count >= MAX_MOUNTS || kd_cycle_step(&c, next))
-				e = kd_error_create(KD_ERR_CORRUPT, "the mount list of namespace 0x%" PRIx64 " %s", ns,
-						    !next ? "has a NULL link" : "does not end");
-			else if ((e = kd_read_kernel(s, next + 8 * (uint64_t)dir, &after, 8)))
-				e = kd_error_prefix(e, "the mount list of namespace 0x%" PRIx64 ": the %s link at 0x%" PRIx64
-						    " leads to 0x%" PRIx64, ns, dir ? "prev" : "next", at, next);
-			if (e) {
-				if (dir == 0)
-					lost = e;
-				else
-					kd_error_destroy(e);
-				break;
-			}
-			if (dir == 1 && nseen && bsearch(&next, seen, nseen, sizeof(*seen), cmp_u64))
-				break; // met the forward walk
-			uint64_t **v = dir ? &back : &seen;
-			size_t *nv = dir ? &nback : &nseen;
-			uint64_t *grown = realloc(*v, (*nv + 1) * sizeof(**v));
-			if (!grown) {
-				err = &kd_enomem;
-				break;
-			}
-			*v = grown;
-			(*v)[(*nv)++] = next;
-			if (dir == 0) {
-				struct kd_mount m;
-				read_mount(s, next - link_off, mnt_off, &m);
-				if (fn(s, &m, arg))
-					goto out;
-			}
-			at = next + 8 * (uint64_t)dir;
-			next = kd_dump_uint(s, &after, 8);
-		}
-		if (!lost)
-			break;
-		if (nseen)
-			qsort(seen, nseen, sizeof(*seen), cmp_u64);
-	}
-	// Found backwards: shown in list order.
-	for (size_t i = nback; !err && i-- > 0;) {
-		struct kd_mount m;
-		read_mount(s, back[i] - link_off, mnt_off, &m);
-		if (fn(s, &m, arg))
-			break;
-	}
-out:
-	free(seen);
-	free(back);
-	if (err) {
-		kd_error_destroy(lost);
-		return err;
-	}
-	return lost;
-}
-
-// rb_node: __rb_parent_color (parent | color in bit 0), rb_right, rb_left.
-static struct kd_error *rb_link(struct kd_session *s, uint64_t node, const char *which, uint64_t *ret)
-{
-	struct kd_error *err = rd(s, "rb_node", which, node, ret);
-	if (!err && strcmp(which, "__rb_parent_color") == 0)
-		*ret &= ~(uint64_t)3;
-	return err ? kd_error_prefix(err, "rb_node at 0x%" PRIx64, node) : NULL;
-}
-
-static struct kd_error *mounts_rbtree(struct kd_session *s, uint64_t ns, uint64_t mnt_off,
-				      kd_mount_fn *fn, void *arg)
-{
-	struct kd_error *err = NULL;
-	uint64_t node_off = off_of(s, "mount", "mnt_node", &err);
-	uint64_t root_off = off_of(s, "mnt_namespace", "mounts", &err);
-	if (err)
-		return err;
-	uint64_t node, x;
-	if ((err = rb_link(s, ns + root_off, "rb_node", &node)))
-		return err;
-	// In order: the leftmost node, then each successor by the parent links.
-	size_t steps = 0;
-	while (node && !(err = rb_link(s, node, "rb_left", &x)) && x && ++steps < MAX_MOUNTS)
-		node = x;
-	for (size_t count = 0; !err && node; count++) {
-		if ((err = kd_check_interrupt(s)))
-			break;
-		if (count >= MAX_MOUNTS || steps >= 64 * (size_t)MAX_MOUNTS) {
-			err = kd_error_create(KD_ERR_CORRUPT, "the mount tree of namespace 0x%" PRIx64 " does not end", ns);
-			break;
-		}
-		struct kd_mount m;
-		read_mount(s, node - node_off, mnt_off, &m);
-		if (fn(s, &m, arg))
-			return NULL;
-		if ((err = rb_link(s, node, "rb_right", &x)))
-			break;
-		if (x) {
-			node = x;
-			while (!(err = rb_link(s, node, "rb_left", &x)) && x && ++steps < 64 * (size_t)MAX_MOUNTS)
-				node = x;
-			continue;
-		}
-		uint64_t parent = 0;
-		for (;;) {
-			if ((err = rb_link(s, node, "__rb_parent_color", &parent)) || !parent)
-				break;
-			uint64_t pl;
-			if ((err = rb_link(s, parent, "rb_left", &pl)))
-				break;
-			if (++steps >= 64 * (size_t)MAX_MOUNTS)
-				break;
-			if (pl == node)
-				break;
-			node = parent;
-		}
-		node = err ? 0 : parent;
-	}
-	return err;
+	struct mounts_walk *mw = arg;
+	kd_warn(s, "the mounts of namespace 0x%" PRIx64 ": 0x%" PRIx64 ": %s", mw->ns, addr,
+		why ? why->msg : "unreadable");
+	mw->lost++;
 }
 
 struct kd_error *kd_fs_mounts(struct kd_session *s, uint64_t mnt_ns, kd_mount_fn *fn, void *arg)
 {
 	struct kd_error *err = NULL;
-	uint64_t mnt_off = off_of(s, "mount", "mnt", &err);
+	struct mounts_walk mw = { .ns = mnt_ns, .fn = fn, .arg = arg };
+	mw.mnt_off = off_of(s, "mount", "mnt", &err);
 	if (err)
 		return err;
+	struct kd_walk w = { .fn = mounts_each, .lost = mounts_lost, .arg = &mw };
 	struct kd_member_info m;
-	if (!(err = kd_type_member(s, "mnt_namespace", "list", &m)))
-		return mounts_list(s, mnt_ns, mnt_off, fn, arg);
-	kd_error_destroy(err);
-	if (!(err = kd_type_member(s, "mount", "mnt_node", &m)))
-		return mounts_rbtree(s, mnt_ns, mnt_off, fn, arg);
-	kd_error_destroy(err);
-	return kd_error_create(KD_ERR_UNSUPPORTED,
-			       "this kernel's struct mnt_namespace has neither a mount list nor a mount tree");
+	// Before 6.8 a list (mnt_namespace.list through mount.mnt_list), since an
+	// rbtree (mnt_namespace.mounts through mount.mnt_node): as the types say.
+	if (!(err = kd_type_member(s, "mnt_namespace", "list", &m))) {
+		mw.link_off = off_of(s, "mount", "mnt_list", &err);
+		if (!err)
+			err = kd_walk_list(s, mnt_ns + m.offset, &w);
+	} else {
+		kd_error_destroy(err);
+		err = NULL;
+		uint64_t root = off_of(s, "mnt_namespace", "mounts", &err);
+		mw.link_off = off_of(s, "mount", "mnt_node", &err);
+		if (err) {
+			kd_error_destroy(err);
+			return kd_error_create(KD_ERR_UNSUPPORTED, "this kernel's struct mnt_namespace has neither "
+					       "a mount list nor a mount tree");
+		}
+		err = kd_walk_rbtree(s, mnt_ns + root, &w);
+	}
+	if (!err && mw.lost)
+		err = kd_error_create(KD_ERR_NODATA, "%zu mount(s) or link(s) of the namespace lost (named above)",
+				      mw.lost);
+	return err;
 }

@@ -87,4 +87,22 @@ check "mount: the mounts read whole ($(wc -l <"$TMP/kept")) have the guest's typ
 	sh -c "[ -s '$TMP/kept' ] && while read -r d t; do grep -q \" \$d \$t \" '$TRUTH' || exit 1; done <'$TMP/kept'"
 check "mount: the one read in part is named with its address" \
 	grep -q "mount: mount at $(jq -r '.[] | select(.dirname == "/proc") | .mount' "$TMP/out"): file system type unreadable" "$TMP/err"
+
+# mount: the page of the first mount (its list links): the walk goes back
+# from the namespace's head for the others.
+run_kd -c 'mount --json' "$SRC"
+first=$(jq -r '.[0].mount' "$TMP/out")
+fdir=$(jq -r '.[0].dirname' "$TMP/out")
+p=$(pfn "$first")
+clash=$(for o in $(jq -r '.[1:][] | .mount' "$TMP/out"); do [ "$(pfn "$o")" = "$p" ] && echo "$o"; done)
+check "mount: the first mount ($fdir) is alone on its page" test -z "$clash"
+cp "$SRC" "$TMP/d"
+check "mount: kdmangle exclude the page of the first mount" "$M" exclude "$TMP/d" "$p"
+run_kd -c 'mount --json' "$TMP/d"
+expect_eq "mount (first lost): exits 1" 1 "$rc"
+expect_eq "mount (first lost): the others, in order, recovered from the list's other end" \
+	"$(truth mounts | awk -v d="$fdir" '$2 != d { print $1, $2, $3 }')" \
+	"$(jq -r '.[] | "\(.devname) \(.dirname) \(.type)"' "$TMP/out")"
+check "mount (first lost): named once, with the link's address" \
+	sh -c "[ \$(grep -c 'warning: the mounts of namespace 0x[0-9a-f]*: 0x[0-9a-f]*: .*excluded' '$TMP/err') = 1 ]"
 done_testing
