@@ -14,10 +14,12 @@
 #include <kdive/module.h>
 #include <kdive/task.h>
 #include <kdive/types.h>
+#include <kdive/walk.h>
 
-enum { FO_D, FO_C, FO_JSON, FO_NOPT };
+enum { FO_D, FO_P, FO_C, FO_JSON, FO_NOPT };
 static const struct kd_option files_opts[] = {
 	[FO_D] = { "d", KD_ARG_ADDR, "DENTRY", "show one dentry's inode, super block, type and path" },
+	[FO_P] = { "p", KD_ARG_ADDR, "INODE", "list an inode's pages in the page cache" },
 	[FO_C] = { "c", KD_ARG_NONE, NULL, "show each file's inode, address_space and cached pages" },
 	[FO_JSON] = KD_OPTION_JSON,
 	[FO_NOPT] = { NULL },
@@ -212,6 +214,90 @@ static struct kd_error *show_dentry(struct kd_session *s, uint64_t dentry)
 	return err;
 }
 
+/* ---- files -p: an inode's pages in the page cache -------------------------- */
+
+struct cache_walk {
+	uint64_t vmemmap, page_size, page_bytes;
+	size_t shown;
+};
+
+static int cache_page(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	struct cache_walk *c = arg;
+	// Value entries (bit 0 set: shadow and swap entries) are not pages.
+	if (it->addr & 1)
+		return 0;
+	uint64_t flags = 0, count = 0;
+	bool fl = !kd_read_member_u64(s, "page", "flags", it->addr, &flags);
+	struct kd_error *e = kd_read_member_u64(s, "page", "_refcount.counter", it->addr, &count);
+	kd_error_destroy(e);
+	uint64_t phys = 0;
+	bool have_phys = c->vmemmap && it->addr >= c->vmemmap && c->page_bytes;
+	if (have_phys)
+		phys = (it->addr - c->vmemmap) / c->page_bytes * c->page_size;
+	if (kd_json_mode(s)) {
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "page", it->addr);
+		if (have_phys)
+			kd_json_hex(s, "physical", phys);
+		kd_json_u64(s, "index", it->first);
+		kd_json_i64(s, "count", (int32_t)count);
+		if (fl)
+			kd_json_hex(s, "flags", flags);
+		kd_json_end_object(s);
+	} else {
+		if (!c->shown)
+			kd_printf(s, "\n      PAGE          PHYSICAL         INDEX CNT FLAGS\n");
+		char pb[20] = "?", fb[20] = "?";
+		if (have_phys)
+			snprintf(pb, sizeof(pb), "%" PRIx64, phys);
+		if (fl)
+			snprintf(fb, sizeof(fb), "%" PRIx64, flags);
+		kd_printf(s, "%016" PRIx64 " %12s %10" PRIu64 " %3d %s\n", it->addr, pb, it->first, (int32_t)count, fb);
+	}
+	c->shown++;
+	return 0;
+}
+
+static struct kd_error *show_cache(struct kd_session *s, uint64_t inode)
+{
+	uint64_t mapping, nrpages = 0;
+	struct kd_error *err;
+	struct kd_member_info pages;
+	if ((err = kd_read_member_u64(s, "inode", "i_mapping", inode, &mapping)))
+		return kd_error_prefix(err, "inode at 0x%" PRIx64, inode);
+	if (!mapping)
+		return kd_error_create(KD_ERR_NOTFOUND, "inode at 0x%" PRIx64 " has no address_space", inode);
+	if ((err = kd_read_member_u64(s, "address_space", "nrpages", mapping, &nrpages)) ||
+	    (err = kd_type_member(s, "address_space", "i_pages", &pages)))
+		return kd_error_prefix(err, "address_space at 0x%" PRIx64, mapping);
+	// A page's frame from its place in the struct page array (vmemmap).
+	struct cache_walk c = { .page_size = kd_page_size(s) };
+	const struct kd_vm_region *r;
+	size_t nr = kd_vm_regions(s, &r);
+	for (size_t i = 0; i < nr; i++)
+		if (strcmp(r[i].name, "vmemmap") == 0)
+			c.vmemmap = r[i].start;
+	kd_error_destroy(kd_type_size(s, "page", &c.page_bytes));
+	bool json = kd_json_mode(s);
+	if (json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "inode", inode);
+		kd_json_hex(s, "mapping", mapping);
+		kd_json_u64(s, "nrpages", nrpages);
+		kd_json_begin_array(s, "pages");
+	} else {
+		kd_printf(s, "     INODE        NRPAGES\n%016" PRIx64 " %8" PRIu64 "\n", inode, nrpages);
+	}
+	struct kd_walk w = { .fn = cache_page, .arg = &c };
+	err = kd_walk_xarray(s, mapping + pages.offset, &w);
+	if (json) {
+		kd_json_end_array(s);
+		kd_json_end_object(s);
+	}
+	return err;
+}
+
 static struct kd_error *files_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -223,6 +309,14 @@ static struct kd_error *files_run(struct kd_session *s, const struct kd_args *ar
 		if ((err = kd_parse_address(s, v[FO_D].arg, &dentry)))
 			return err;
 		return show_dentry(s, dentry);
+	}
+	if (v[FO_P].arg) {
+		if (args->argc > 1 || v[FO_D].arg)
+			return kd_error_create(KD_ERR_USAGE, "-p takes no task operands");
+		uint64_t inode;
+		if ((err = kd_parse_address(s, v[FO_P].arg, &inode)))
+			return err;
+		return show_cache(s, inode);
 	}
 	const struct kd_task **list = calloc((size_t)args->argc, sizeof(*list));
 	if (!list)
@@ -300,6 +394,76 @@ static int fuser_fd(struct kd_session *s, uint64_t fd, uint64_t file, const stru
 	return 0;
 }
 
+// Whether one of the mm's VMAs maps the file: its maple tree (mm_struct.mm_mt,
+// 6.1+) or its list (mm_struct.mmap through vm_area_struct.vm_next), as the
+// types say.
+struct vma_match {
+	struct fuser_ctx *c;
+	bool found;
+};
+
+static bool vma_maps(struct kd_session *s, struct fuser_ctx *c, uint64_t vma)
+{
+	uint64_t file;
+	struct kd_fs_file f;
+	struct kd_error *err = kd_read_member_u64(s, "vm_area_struct", "vm_file", vma, &file);
+	if (!err && file)
+		err = kd_fs_file(s, file, &f);
+	if (err) {
+		kd_warn(s, "fuser: vm_area_struct at 0x%" PRIx64 ": %s", vma, err->msg);
+		kd_error_destroy(err);
+		c->bad++;
+		return false;
+	}
+	return file && match(s, c, f.vfsmount, f.dentry, f.inode);
+}
+
+static int vma_each(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	struct vma_match *vm = arg;
+	if (!it->addr || (it->addr & 3)) // not a pointer (an internal maple entry)
+		return 0;
+	vm->found = vma_maps(s, vm->c, it->addr);
+	return vm->found;
+}
+
+static void vma_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	struct vma_match *vm = arg;
+	kd_warn(s, "fuser: the VMAs at 0x%" PRIx64 ": %s", addr, why ? why->msg : "unreadable");
+	vm->c->bad++;
+}
+
+static bool maps_file(struct kd_session *s, struct fuser_ctx *c, uint64_t mm)
+{
+	struct vma_match vm = { .c = c };
+	struct kd_member_info m;
+	struct kd_error *err = kd_type_member(s, "mm_struct", "mm_mt", &m);
+	if (!err) {
+		struct kd_walk w = { .fn = vma_each, .lost = vma_lost, .arg = &vm };
+		err = kd_walk_maple(s, mm + m.offset, &w);
+	} else {
+		kd_error_destroy(err);
+		uint64_t vma = 0;
+		struct kd_cycle cy = { 0 };
+		err = kd_read_member_u64(s, "mm_struct", "mmap", mm, &vma);
+		for (size_t n = 0; !err && vma && !vm.found; n++) {
+			if (n > (1u << 24) || kd_cycle_step(&cy, vma)) {
+				err = kd_error_create(KD_ERR_CORRUPT, "its VMA list does not end");
+				break;
+			}
+			vm.found = vma_maps(s, c, vma);
+			err = kd_read_member_u64(s, "vm_area_struct", "vm_next", vma, &vma);
+		}
+	}
+	if (err) {
+		kd_warn(s, "fuser: mm_struct at 0x%" PRIx64 ": %s", mm, err->msg);
+		kd_error_destroy(err);
+		c->bad++;
+	}
+	return vm.found;
+}
+
 static struct kd_error *fuser_run(struct kd_session *s, const struct kd_args *args)
 {
 	if (args->argc != 2)
@@ -323,7 +487,7 @@ static struct kd_error *fuser_run(struct kd_session *s, const struct kd_args *ar
 		// One line per process: threads share their leader's tables.
 		if (t->pid != t->tgid)
 			continue;
-		const char *use[4];
+		const char *use[5];
 		int nuse = 0;
 		struct kd_fs_task_dirs d;
 		if ((err = kd_fs_task_dirs(s, t->addr, &d))) {
@@ -359,6 +523,8 @@ static struct kd_error *fuser_run(struct kd_session *s, const struct kd_args *ar
 		}
 		if (c.fd)
 			use[nuse++] = "fd";
+		if (t->mm && maps_file(s, &c, t->mm))
+			use[nuse++] = "mmap";
 		if (!nuse)
 			continue;
 		if (json) {
@@ -395,14 +561,16 @@ static struct kd_error *fuser_run(struct kd_session *s, const struct kd_args *ar
 static const struct kd_command commands[3] = { {
 	.name = "files",
 	.summary = "a task's open files, or one dentry",
-	.synopsis = "[-c] [pid | task]... | -d DENTRY",
+	.synopsis = "[-c] [pid | task]... | -d DENTRY | -p INODE",
 	.help = "For each task (the current context without operands) print its root and\n"
 		"working directory, then every open file descriptor: the struct file, its\n"
 		"dentry and inode, the file type (REG DIR CHR BLK FIFO SOCK LNK) and the path\n"
 		"name as /proc/PID/fd shows it (pipe:[INO], socket:[INO], anon_inode:NAME).\n"
 		"-c shows instead each file's inode, its address_space and how many of its\n"
 		"pages are in the page cache.  -d DENTRY shows that dentry's inode, super\n"
-		"block, type and path within its file system.\n\n"
+		"block, type and path within its file system.  -p INODE lists the inode's\n"
+		"pages in the page cache (its address_space's xarray): the struct page, its\n"
+		"physical address, its index in the file, its reference count and flags.\n\n"
 		"EXAMPLES\n"
 		"  kdive> files 94\n"
 		"  PID: 94     TASK: ffff8c1edfe848c0  CPU: 1   COMMAND: \"kdive-marker\"\n"
@@ -410,6 +578,7 @@ static const struct kd_command commands[3] = { {
 		"   FD       FILE            DENTRY           INODE       TYPE PATH\n"
 		"    0 ffff8c1ec24f2400 ffff8c1ec206fc00 ffff8c1ec11eeb70 CHR  /dev/console\n"
 		"  kdive> files -c 1\n"
+		"  kdive> files -p ffff8c1ec27f8cd0\n"
 		"  kdive> files --json 94 | jq -r '.[0].files[].path'",
 	.options = files_opts,
 	.operand = KD_ARG_PID,
@@ -421,12 +590,12 @@ static const struct kd_command commands[3] = { {
 	.operands = "path | inode",
 	.help = "List the processes that use a file, given by its absolute path (as files\n"
 		"prints it) or its inode address: as their root directory (root), working\n"
-		"directory (cwd), executable (exe) or through an open file descriptor (fd).\n"
-		"Memory mappings of the file other than the executable are not searched.\n\n"
+		"directory (cwd), executable (exe), through an open file descriptor (fd) or\n"
+		"a memory mapping (mmap: a VMA of the file, the executable's included).\n\n"
 		"EXAMPLES\n"
 		"  kdive> fuser /run/kdive/marker.dat\n"
 		"   PID         TASK        COMM             USAGE\n"
-		"     94  ffff8c1edfe848c0  \"kdive-marker\"    fd\n"
+		"     94  ffff8c1edfe848c0  \"kdive-marker\"    fd mmap\n"
 		"  kdive> fuser --json /",
 	.options = (const struct kd_option[]){ KD_OPTION_JSON, { NULL } },
 	.operand = KD_ARG_FILE,

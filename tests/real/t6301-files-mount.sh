@@ -62,12 +62,27 @@ expect_eq "files -d: path within its file system (mounted on $mp)" "$want" "$(jq
 expect_eq "files -d: its inode" "$inode" "$(jq -r .inode "$TMP/out")"
 
 run_kd -c "fuser --json $fpath" "$D"
-expect_eq "fuser: the marker uses its file through a descriptor" "$mpid fd" \
+expect_eq "fuser: the marker uses its file through a descriptor and a mapping" "$mpid fd,mmap" \
 	"$(jq -r '.[] | "\(.pid) \(.usage | join(","))"' "$TMP/out")"
 run_kd -c "fuser --json $inode" "$D"
 expect_eq "fuser INODE: the same" "$mpid" "$(jq -r '.[].pid' "$TMP/out")"
 run_kd -c "fuser --json /" "$D"
 check "fuser /: init's root" jq_q -e '.[] | select(.pid == 1) | .usage | index("root") != null' "$TMP/out"
+
+# Every process whose /proc/PID/maps maps a file, by its VMAs (maple tree).
+exe=$(truth maps | awk '$NF ~ /^\// && $NF !~ /marker.dat/ { print $NF; exit }')
+run_kd -c "fuser --json $exe" "$D"
+expect_eq "fuser $exe: the processes that map it, as their /proc/PID/maps" \
+	"$(truth maps | awk -v f="$exe" '/^task / { p = $2 } $NF == f { print p }' | sort -un | paste -sd' ')" \
+	"$(jq -r '.[] | select(.usage | index("mmap")) | .pid' "$TMP/out" | sort -un | paste -sd' ')"
+
+# files -p: the file's pages in the page cache, by index, at the frames the
+# guest's /proc/PID/pagemap gave for its mapping (offset 0, so page i is index i).
+run_kd -c "files -p $inode --json" "$D"
+expect_eq "files -p: nrpages is the marker file's size in pages" "$(field file_pages)" "$(jq -r .nrpages "$TMP/out")"
+expect_eq "files -p: each page's frame as the guest's pagemap" \
+	"$(truth pagemap | awk '$NF == "file" { print $5 }' | paste -sd' ')" \
+	"$(jq -r '.pages[] | "\(.index) \(.physical)"' "$TMP/out" | while read -r i p; do printf '0x%x\n' $((p / 4096)); done | paste -sd' ')"
 
 check_mount() { # LABEL DUMP-FILES...
 	local label=$1
