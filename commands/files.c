@@ -25,6 +25,14 @@ static const struct kd_option files_opts[] = {
 	[FO_NOPT] = { NULL },
 };
 
+// True when err is NULL; destroys it.
+static bool ok(struct kd_error *err)
+{
+	bool r = !err;
+	kd_error_destroy(err);
+	return r;
+}
+
 // A pid (decimal) or a task_struct address (hex).
 static struct kd_error *find_task(struct kd_session *s, const char *arg, const struct kd_task **ret)
 {
@@ -228,7 +236,7 @@ static int cache_page(struct kd_session *s, const struct kd_walk_item *it, void 
 	if (it->addr & 1)
 		return 0;
 	uint64_t flags = 0, count = 0;
-	bool fl = !kd_read_member_u64(s, "page", "flags", it->addr, &flags);
+	bool fl = ok(kd_read_member_u64(s, "page", "flags", it->addr, &flags));
 	struct kd_error *e = kd_read_member_u64(s, "page", "_refcount.counter", it->addr, &count);
 	kd_error_destroy(e);
 	uint64_t phys = 0;
@@ -507,7 +515,7 @@ static struct kd_error *fuser_run(struct kd_session *s, const struct kd_args *ar
 				use[nuse++] = "cwd";
 		}
 		uint64_t exe = 0;
-		if (t->mm && !kd_read_member_u64(s, "mm_struct", "exe_file", t->mm, &exe) && exe) {
+		if (t->mm && ok(kd_read_member_u64(s, "mm_struct", "exe_file", t->mm, &exe)) && exe) {
 			struct kd_fs_file f;
 			struct kd_error *e = kd_fs_file(s, exe, &f);
 			if (!e && match(s, &c, f.vfsmount, f.dentry, f.inode))

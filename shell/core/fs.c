@@ -28,6 +28,14 @@ static struct kd_error *rd(struct kd_session *s, const char *type, const char *p
 	return kd_read_member_u64(s, type, path, addr, ret);
 }
 
+// True when err is NULL; destroys it.
+static bool ok(struct kd_error *err)
+{
+	bool r = !err;
+	kd_error_destroy(err);
+	return r;
+}
+
 static uint64_t off_of(struct kd_session *s, const char *type, const char *path, struct kd_error **err)
 {
 	struct kd_member_info m;
@@ -109,7 +117,7 @@ static bool pseudo_name(struct kd_session *s, uint64_t dentry, char *out, size_t
 		kd_error_destroy(err);
 		return false;
 	}
-	if (!rd(s, "dentry", "d_inode", dentry, &inode) && inode)
+	if (ok(rd(s, "dentry", "d_inode", dentry, &inode)) && inode)
 		kd_error_destroy(rd(s, "inode", "i_ino", inode, &ino));
 	char name[256];
 	if (strcmp(sym.name, "sockfs_dname") == 0) {
@@ -140,8 +148,8 @@ struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t de
 		return err;
 	// d_path(): a pseudo file that is not its mount's root is named by d_dname.
 	uint64_t mroot = 0, parent = 0;
-	if ((!vfsmount || !rd(s, "vfsmount", "mnt_root", vfsmount, &mroot)) &&
-	    !rd(s, "dentry", "d_parent", dentry, &parent) &&
+	if ((!vfsmount || ok(rd(s, "vfsmount", "mnt_root", vfsmount, &mroot))) &&
+	    ok(rd(s, "dentry", "d_parent", dentry, &parent)) &&
 	    (parent != dentry || dentry != mroot) && pseudo_name(s, dentry, buf, size))
 		return NULL;
 	char *tmp = malloc(KD_FS_PATH_MAX);
@@ -153,7 +161,7 @@ struct kd_error *kd_fs_path(struct kd_session *s, uint64_t vfsmount, uint64_t de
 	bool deleted = false;
 	{
 		uint64_t pprev = 1;
-		if (!rd(s, "dentry", "d_hash.pprev", dentry, &pprev) && !pprev && parent != dentry)
+		if (ok(rd(s, "dentry", "d_hash.pprev", dentry, &pprev)) && !pprev && parent != dentry)
 			deleted = true;
 	}
 	char name[256];
