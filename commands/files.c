@@ -76,6 +76,7 @@ static void path_of(struct kd_session *s, uint64_t mnt, uint64_t dentry, char *b
 struct files_ctx {
 	bool cache;
 	size_t bad;
+	size_t shown;
 };
 
 static void cache_figures(struct kd_session *s, uint64_t inode, uint64_t *mapping, uint64_t *nrpages,
@@ -114,6 +115,13 @@ static int show_fd(struct kd_session *s, uint64_t fd, uint64_t file, const struc
 	if (c->cache && f.inode)
 		cache_figures(s, f.inode, &mapping, &nrpages, &c->bad);
 	const char *type = f.inode ? kd_fs_mode_type(f.mode) : "?";
+	// The header once the first descriptor is known to exist.
+	if (!json && !c->shown++) {
+		if (c->cache)
+			kd_printf(s, " FD      INODE            I_MAPPING       NRPAGES TYPE PATH\n");
+		else
+			kd_printf(s, " FD       FILE            DENTRY           INODE       TYPE PATH\n");
+	}
 	if (json) {
 		kd_json_begin_object(s, NULL);
 		kd_json_u64(s, "fd", fd);
@@ -168,26 +176,14 @@ static struct kd_error *task_files(struct kd_session *s, const struct kd_task *t
 			kd_printf(s, "ROOT: %s    CWD: %s\n", root, cwd);
 	}
 	struct files_ctx c = { .cache = cache };
-	uint64_t files = 0;
-	bool any = false;
 	if (json)
 		kd_json_begin_array(s, "files");
-	// The header only once the table is known to exist.
-	struct kd_error *ferr = kd_read_member_u64(s, "task_struct", "files", t->addr, &files);
-	if (!ferr && files && !json) {
-		if (cache)
-			kd_printf(s, " FD      INODE            I_MAPPING       NRPAGES TYPE PATH\n");
-		else
-			kd_printf(s, " FD       FILE            DENTRY           INODE       TYPE PATH\n");
-	}
-	kd_error_destroy(ferr);
-	err = kd_fs_task_files(s, t->addr, &files, show_fd, &c);
-	any = files != 0;
+	err = kd_fs_task_files(s, t->addr, NULL, show_fd, &c);
 	if (json)
 		kd_json_end_array(s);
 	if (json)
 		kd_json_end_object(s);
-	else if (!err && !any)
+	else if (!err && !c.shown && !c.bad)
 		kd_printf(s, "No open files\n");
 	*bad += c.bad;
 	return err;
