@@ -207,6 +207,7 @@ void kd_session_destroy(struct kd_session *s)
 	if (!s)
 		return;
 	kd_tasks_unload(s);
+	kd_pages_unload(s);
 	kd_types_unload(s);
 	kd_symbols_unload(s);
 	kd_vm_deinit(s);

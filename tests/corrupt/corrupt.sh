@@ -42,6 +42,7 @@ cmds_for() {
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
+	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
