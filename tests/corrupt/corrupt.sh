@@ -43,6 +43,7 @@ cmds_for() {
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
 	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
+	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
