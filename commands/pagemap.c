@@ -4,7 +4,8 @@
 // two): per page the virtual page, the page frame, its map count and its
 // /proc/kpageflags word; ranges of equal flags; a summary by flags value.
 // This file is the command and the page sink (filter, lists, summary);
-// the sources are in pagemap_live.c (the running kernel's /proc files).
+// the sources are in pagemap_live.c (the running kernel's /proc files)
+// and pagemap_dump.c (the same words computed from a dump).
 // Where page-types' output has no stable order (its summary follows a
 // hash table), ours is sorted by flags value.
 #include <inttypes.h>
@@ -33,8 +34,8 @@ static const struct kd_option pagemap_opts[] = {
 	[O_NOPT] = { NULL },
 };
 
-// The live sources' page size (a dump's comes from the dump).
-static uint64_t page_size(void)
+// The live kernel's page size.
+static uint64_t live_page_size(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	return ps > 0 ? (uint64_t)ps : 4096;
@@ -174,7 +175,7 @@ static void summary(struct pm_sink *k)
 			k->sum[n++] = k->sum[i];
 	qsort(k->sum, n, sizeof(*k->sum), cmp_sum);
 	char sym[80], lng[1024];
-	uint64_t ps = page_size();
+	uint64_t ps = k->ps;
 	if (k->json) {
 		kd_json_begin_array(k->s, "summary");
 		for (size_t i = 0; i < n; i++) {
@@ -247,7 +248,7 @@ static struct kd_error *describe(struct kd_session *s, const char *spec)
 }
 
 // -a START[,END]: byte addresses, or page numbers after "page:".
-static struct kd_error *parse_range(const char *spec, struct pm_range *r)
+static struct kd_error *parse_range(const char *spec, uint64_t ps, struct pm_range *r)
 {
 	bool pages = strncmp(spec, "page:", 5) == 0;
 	const char *p = pages ? spec + 5 : spec;
@@ -264,7 +265,6 @@ static struct kd_error *parse_range(const char *spec, struct pm_range *r)
 		err = kd_parse_u64(comma + 1, true, &hi);
 	if (err)
 		return kd_error_prefix(err, "-a");
-	uint64_t ps = page_size();
 	if (!pages) {
 		lo /= ps;
 		hi = comma ? (hi + ps - 1) / ps : lo + 1;
@@ -289,20 +289,23 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 		return kd_error_create(KD_ERR_USAGE, "-p and -f exclude each other");
 	const char *dump = kd_dump_path(s);
 	bool live = v[O_LIVE].count || !dump || strcmp(dump, "/proc/kcore") == 0;
-	if (!live)
+	if (!live && v[O_F].arg)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
-				       "a dump is open: pagemap reads the running kernel (--live); on a dump use kmem -p");
+				       "-f reads the running kernel's page cache: give --live (on a dump, see files and kmem -p)");
+	if (!live && v[O_C].count)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "-C: memory cgroups are shown for the running kernel only (--live)");
 	struct pm_sink k = {
 		.s = s, .by_va = v[O_P].arg || v[O_F].arg, .raw = v[O_R].count, .list_each = v[O_LL].count,
 		.list_ranges = v[O_L].count && !v[O_LL].count, .no_summary = v[O_N].count,
 		.mapcnt = v[O_M].count, .cgroup = v[O_C].count, .json = kd_json_mode(s),
+		.ps = live ? live_page_size() : kd_page_size(s),
 	};
 	struct pm_range r = { 0, UINT64_MAX };
 	struct kd_error *err = NULL;
 	if (v[O_B].arg && (err = kd_kpf_filter_parse(v[O_B].arg, &k.filter)))
 		return err;
 	k.has_filter = v[O_B].arg != NULL;
-	if (v[O_A].arg && (err = parse_range(v[O_A].arg, &r)))
+	if (v[O_A].arg && (err = parse_range(v[O_A].arg, k.ps, &r)))
 		return err;
 	long pid = 0;
 	if (v[O_P].arg) {
@@ -324,7 +327,9 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 			kd_printf(s, "map-cnt\t");
 		kd_printf(s, k.list_each ? "offset\tflags\n" : "offset\tlen\tflags\n");
 	}
-	if (v[O_P].arg)
+	if (!live)
+		err = v[O_P].arg ? pm_dump_pid(&k, pid, &r) : pm_dump_frames(&k, &r);
+	else if (v[O_P].arg)
 		err = pm_live_pid(&k, pid, &r);
 	else if (v[O_F].arg)
 		err = pm_live_file(&k, v[O_F].arg, &r);
@@ -359,8 +364,11 @@ static const struct kd_command commands[] = {
 			"flags value (sorted by value).  The flags shown are page-types' well-known\n"
 			"ones unless -r (raw) is given.  pagemap -d FLAGS explains a flags word,\n"
 			"one line per bit; pagemap -d 0xffffffffffffffff lists every bit.\n"
-			"This reads the running kernel's /proc files (root needed for page frames\n"
-			"and flags).\n\n"
+			"Without a dump (or with --live) this reads the running kernel's /proc\n"
+			"files (root needed for page frames and flags).  On a dump the same words\n"
+			"are computed from the dump: the process's VMAs and page tables, and each\n"
+			"page's flags from its struct page as the kernel's stable_page_flags()\n"
+			"does (-f and -C need the running kernel).\n\n"
 			"EXAMPLES\n"
 			"  kdive> pagemap -p 1234                 summary of a process's pages\n"
 			"  kdive> pagemap -p 1234 -L -b anon      its anonymous pages, one per line\n"

@@ -28,6 +28,7 @@ struct pm_sum {
 /** What the sink does with each page; one per run. */
 struct pm_sink {
 	struct kd_session *s;
+	uint64_t ps;         /**< page size: the live kernel's or the dump's */
 	bool by_va;          /**< lines start with the virtual page (-p, -f) */
 	bool raw, list_each, list_ranges, no_summary, mapcnt, cgroup, json;
 	struct kd_kpf_filter filter;
@@ -53,5 +54,9 @@ struct pm_range {
 struct kd_error *pm_live_pid(struct pm_sink *k, long pid, const struct pm_range *r);
 struct kd_error *pm_live_frames(struct pm_sink *k, const struct pm_range *r);
 struct kd_error *pm_live_file(struct pm_sink *k, const char *path, const struct pm_range *r);
+
+/* Dump sources (pagemap_dump.c). */
+struct kd_error *pm_dump_pid(struct pm_sink *k, long pid, const struct pm_range *r);
+struct kd_error *pm_dump_frames(struct pm_sink *k, const struct pm_range *r);
 
 #endif

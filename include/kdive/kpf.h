@@ -88,4 +88,32 @@ static inline bool kd_kpf_filter_ok(const struct kd_kpf_filter *f, uint64_t flag
 	return (flags & f->mask) == f->bits;
 }
 
+/* ---- the word from a dump's struct page ----------------------------------- */
+
+struct kd_session;
+struct kd_page;
+struct kd_kpf_dump;
+
+/**
+ * What kd_kpf_of_page() needs besides the page: the PG_ bit numbers from
+ * BTF's enum pageflags, the zero page's frame, the huge zero page.  Loads
+ * the page layer (kd_pages_load()).
+ */
+KD_API struct kd_error *kd_kpf_dump_create(struct kd_session *s, struct kd_kpf_dump **ret);
+KD_API void kd_kpf_dump_destroy(struct kd_kpf_dump *d);
+
+/** in_free_block for kd_kpf_of_page(): unknown (look at the blocks around the page). */
+#define KD_KPF_LOOKUP (-1)
+
+/**
+ * The /proc/kpageflags word the dumped kernel would have shown for a page,
+ * computed as fs/proc/page.c's stable_page_flags() does, and (count_ret,
+ * may be NULL) /proc/kpagecount's value.  A tail page's head is read (or
+ * taken from the last one seen).  in_free_block: 1 or 0 when the caller
+ * knows whether the page lies inside a free buddy block (a walk in pfn
+ * order does), KD_KPF_LOOKUP to look.
+ */
+KD_API uint64_t kd_kpf_of_page(struct kd_kpf_dump *d, const struct kd_page *pg, int in_free_block,
+			       uint64_t *count_ret);
+
 #endif
