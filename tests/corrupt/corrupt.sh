@@ -43,6 +43,13 @@ cmds_for() {
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
 	kmem) echo "kmem -i; kmem -z; kmem -f; kmem -n; kmem -V; kmem -h; kmem -o; kmem -g; kmem -p 0x1000 0x2000000; kmem -m flags,_refcount 0x1000; kmem init_task" ;;
+	# part proc (issue 16)
+	files) echo "files 1; files -c 1" ;;
+	fuser) echo "fuser /; fuser /dev/console" ;;
+	mount) echo "mount -f; mount --json" ;;
+	sig) echo "sig 1; sig --json 1" ;;
+	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
+	mod) echo "mod; mod -t; mod --json" ;;
 	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
