@@ -366,7 +366,7 @@ static void x86_64_pte_flags(uint64_t e, char *buf, size_t size)
 		{ PTE_PRESENT, "PRESENT" }, { PTE_RW, "RW" },         { PTE_USER, "USER" },
 		{ PTE_PWT, "PWT" },         { PTE_PCD, "PCD" },       { PTE_ACCESSED, "ACCESSED" },
 		{ PTE_DIRTY, "DIRTY" },     { PTE_PSE, "PSE" },       { PTE_GLOBAL, "GLOBAL" },
-		{ PTE_NX, "NX" },
+		{ 1ULL << 58, "SOFT_DIRTY" }, { PTE_NX, "NX" },
 	};
 	size_t n = 0;
 	if (size)
@@ -383,6 +383,10 @@ static void x86_64_pte_flags(uint64_t e, char *buf, size_t size)
 		if (flags[i].bit == PTE_GLOBAL && !(e & PTE_PRESENT))
 			name = "PROTNONE";
 		if (flags[i].bit == PTE_PSE && !(e & PTE_PRESENT))
+			continue;
+		// _PAGE_SOFT_DIRTY (software bit 58, CONFIG_MEM_SOFT_DIRTY) of a mapping;
+		// in a swap entry bit 58 is part of the offset.
+		if (flags[i].bit == 1ULL << 58 && !(e & PTE_PRESENT))
 			continue;
 		int w = snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? "|" : "", name);
 		if (w > 0)

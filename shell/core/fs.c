@@ -130,6 +130,14 @@ static bool pseudo_name(struct kd_session *s, uint64_t dentry, char *out, size_t
 			snprintf(name, sizeof(name), "?");
 		}
 		snprintf(out, size, "anon_inode:%s", name);
+	} else if (strcmp(sym.name, "simple_dname") == 0) {
+		// fs/d_path.c simple_dname(): files made by alloc_file_pseudo() on
+		// an internal mount (SysV shared memory, memfd...): "/NAME (deleted)".
+		if ((err = kd_fs_dentry_name(s, dentry, name, sizeof(name)))) {
+			kd_error_destroy(err);
+			snprintf(name, sizeof(name), "?");
+		}
+		snprintf(out, size, "/%s (deleted)", name);
 	} else {
 		return false;
 	}

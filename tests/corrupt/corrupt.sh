@@ -44,6 +44,9 @@ cmds_for() {
 	bt) echo "bt -a; bt 1; bt -f -s 2; bt -t 1; bt --json 1" ;;
 	foreach) echo "foreach bt; foreach -g bt; foreach -u ps" ;;
 	dis) echo "dis schedule 8" ;;
+	# pagemap and vm (issue 14)
+	pagemap) echo "pagemap -p 1 -L; pagemap -N; pagemap -d 0x828" ;;
+	vm) echo "vm 1; vm -p 1; vm --json 1" ;;
 	# panic: the arithmetic commands and mach
 	eval) echo "eval (init_task + 0x10) * 3; eval -b 0x41dc065" ;;
 	ascii) echo "ascii; ascii 62696c2f7273752f" ;;

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// pagemap's dump sources: what the dumped kernel's /proc/PID/pagemap,
+// /proc/kpageflags and /proc/kpagecount would have said.
+//   -p PID   the task's VMAs (<kdive/vma.h>), each page walked in its page
+//            tables (kd_walk: present, a swap entry, or nothing), each
+//            present page's flags computed from its struct page as the
+//            kernel's stable_page_flags() does (<kdive/kpf.h>); the entry's
+//            file bit (not anonymous) and exclusive bit (mapped once) as
+//            fs/proc/task_mmu.c's pte_to_pagemap_entry() sets them, and
+//            soft-dirty when the arch names the entry's bit SOFT_DIRTY.
+//   frames   every page frame below the kernel's max_pfn with a memory map,
+//            read in bulk (kd_page_walk); a page inside a free buddy block
+//            is known from the block's head met before it.
+// A struct page or page table the dump lacks costs that page: it is counted
+// and named once at the end, and the command fails (exit 1).
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kdive/page.h>
+#include <kdive/symbols.h>
+#include <kdive/task.h>
+#include <kdive/types.h>
+#include <kdive/vma.h>
+
+#include "pagemap.h"
+
+struct lost {
+	uint64_t n;
+	char *first;
+};
+
+static void lost_add(struct lost *l, const char *what, uint64_t addr, const struct kd_error *why)
+{
+	if (!l->n++ && asprintf(&l->first, "%s 0x%" PRIx64 ": %s", what, addr, why->msg) < 0)
+		l->first = NULL;
+}
+
+static struct kd_error *lost_end(struct pm_sink *k, struct lost *l, const char *what)
+{
+	struct kd_error *err = NULL;
+	if (l->n) {
+		kd_warn(k->s, "pagemap: %" PRIu64 " %s unreadable; the first: %s", l->n, what,
+			l->first ? l->first : "?");
+		err = kd_error_create(KD_ERR_NODATA, "%" PRIu64 " %s unreadable (named above)", l->n, what);
+	}
+	free(l->first);
+	return err;
+}
+
+/* ---- every frame ---------------------------------------------------------- */
+
+struct frames {
+	struct pm_sink *k;
+	uint64_t lo;            // the range's first pfn
+	struct kd_kpf_dump *d;
+	uint64_t free_end;      // end of the free buddy block the walk is in
+	struct lost lost;
+	struct kd_error *err;
+};
+
+static int frame(const struct kd_page *pg, const struct kd_error *err, void *arg)
+{
+	struct frames *f = arg;
+	if (err) {
+		lost_add(&f->lost, "struct page of pfn", pg->pfn, err);
+		return 0;
+	}
+	if ((pg->types & KD_PT_BUDDY) && pg->pfn + (1ULL << pg->order) > f->free_end)
+		f->free_end = pg->pfn + (1ULL << pg->order);
+	struct pm_page p = { .vpn = pg->pfn, .pfn = pg->pfn };
+	// Within the largest block's size of the range's start, a free block
+	// may have begun before the range: look at the blocks around the page.
+	int fb = pg->pfn < f->free_end ? 1 : pg->pfn - f->lo < 4096 ? KD_KPF_LOOKUP : 0;
+	p.flags = kd_kpf_of_page(f->d, pg, fb, &p.count);
+	if ((f->err = pm_add(f->k, &p)))
+		return 1;
+	if ((pg->pfn & 0xffff) == 0 && (f->err = kd_check_interrupt(f->k->s)))
+		return 1;
+	return 0;
+}
+
+struct kd_error *pm_dump_frames(struct pm_sink *k, const struct pm_range *r)
+{
+	struct frames f = { .k = k, .lo = r->lo };
+	struct kd_error *err = kd_kpf_dump_create(k->s, &f.d);
+	if (err)
+		return err;
+	// /proc/kpageflags covers [0, max_pfn rounded up to a whole section)
+	// (fs/proc/page.c's get_max_dump_pfn() under SPARSEMEM).
+	uint64_t end = kd_page_max_pfn(k->s), sym, v, sec = kd_mem_section_pages(k->s);
+	struct kd_error *e = kd_symbol_address(k->s, "max_pfn", &sym);
+	if (!e)
+		e = kd_read_kernel(k->s, sym, &v, 8);
+	if (!e) {
+		v = kd_dump_uint(k->s, &v, 8);
+		if (sec && !(sec & (sec - 1)))
+			v = (v + sec - 1) & ~(sec - 1);
+		if (v && v < end)
+			end = v;
+	}
+	kd_error_destroy(e);
+	if (r->hi < end)
+		end = r->hi;
+	err = kd_page_walk(k->s, r->lo, end, frame, &f);
+	if (!err)
+		err = f.err;
+	struct kd_error *lerr = lost_end(k, &f.lost, "struct page(s)");
+	kd_kpf_dump_destroy(f.d);
+	if (err) {
+		kd_error_destroy(lerr);
+		return err;
+	}
+	return lerr;
+}
+
+/* ---- a process ------------------------------------------------------------ */
+
+struct leaf {
+	struct kd_walk_level lvl;  // the last level visited
+	bool any;
+};
+
+static struct kd_error *keep_leaf(const struct kd_walk_level *lvl, void *arg)
+{
+	struct leaf *l = arg;
+	l->lvl = *lvl;
+	l->any = true;
+	return NULL;
+}
+
+struct proc {
+	struct pm_sink *k;
+	struct kd_kpf_dump *d;
+	struct kd_as as;
+	const struct pm_range *r;
+	uint64_t ps;
+	struct lost lost;
+	struct kd_error *err;
+	uint64_t softdirty_flag;   // VM_SOFTDIRTY's value
+	bool vma_softdirty;        // the current VMA has it
+};
+
+// VM_SOFTDIRTY (include/linux/mm.h, CONFIG_MEM_SOFT_DIRTY): a VMA made
+// since the soft-dirty bits were last cleared; every page of it counts as
+// soft-dirty in /proc/PID/pagemap.  Newer kernels number their VMA flags in
+// an enum (VM_SOFTDIRTY_BIT), which BTF then shows.
+static uint64_t vm_softdirty(struct kd_session *s)
+{
+	int64_t bit;
+	struct kd_error *err = kd_enum_value(s, NULL, "VM_SOFTDIRTY_BIT", &bit);
+	if (!err && bit >= 0 && bit < 64)
+		return 1ULL << bit;
+	kd_error_destroy(err);
+	return 0x08000000;
+}
+
+static struct kd_error *one_page(struct proc *p, uint64_t va, uint64_t *next_va)
+{
+	struct kd_session *s = p->k->s;
+	struct leaf l = { .any = false };
+	*next_va = va + p->ps;
+	struct kd_error *err = kd_walk(s, &p->as, va, keep_leaf, &l);
+	if (err)
+		return err;
+	if (!l.any)
+		return NULL;
+	struct pm_page pg = { .vpn = va / p->ps };
+	uint64_t sd = p->vma_softdirty ? KD_PM_SOFT_DIRTY : 0;
+	switch (l.lvl.state) {
+	case KD_WALK_PAGE: {
+		pg.pfn = l.lvl.pa / p->ps;
+		pg.pme = KD_PM_PRESENT | sd | pg.pfn;
+		uint64_t addr;
+		struct kd_page page;
+		err = kd_pfn_to_page(s, pg.pfn, &addr);
+		if (!err)
+			err = kd_page_read(s, addr, &page);
+		if (err) {
+			lost_add(&p->lost, "struct page of pfn", pg.pfn, err);
+			kd_error_destroy(err);
+			return NULL;
+		}
+		pg.flags = kd_kpf_of_page(p->d, &page, KD_KPF_LOOKUP, &pg.count);
+		if (!(pg.flags & KD_KPF_BIT(ANON)))
+			pg.pme |= KD_PM_FILE;
+		if (pg.count == 1)
+			pg.pme |= KD_PM_MMAP_EXCLUSIVE;
+		char fl[160];
+		if (strstr(kd_pte_flags(s, l.lvl.entry, fl, sizeof(fl)), "SOFT_DIRTY"))
+			pg.pme |= KD_PM_SOFT_DIRTY;
+		break;
+	}
+	case KD_WALK_NOT_PRESENT: {
+		uint64_t type, off;
+		if (l.lvl.entry && kd_pte_swap(s, l.lvl.entry, &type, &off)) {
+			pg.swapped = true;
+			pg.pfn = off;
+			pg.pme = KD_PM_SWAP | sd | ((off << 5 | (type & 31)) & KD_PM_PFN_MASK);
+			break;
+		}
+		// Nothing mapped below this entry: skip what it covers.
+		uint64_t span = 1ULL << l.lvl.va_lo;
+		if (span > p->ps && l.lvl.va_lo < 63)
+			*next_va = (va | (span - 1)) + 1;
+		return NULL;
+	}
+	case KD_WALK_UNREADABLE:
+		err = kd_error_create(KD_ERR_NODATA, "the page table at physical 0x%" PRIx64 " is not in the dump",
+				      l.lvl.table);
+		lost_add(&p->lost, "page table for", va, err);
+		kd_error_destroy(err);
+		return NULL;
+	default:
+		return NULL;
+	}
+	return pm_add(p->k, &pg);
+}
+
+static int vma_pages(struct kd_session *s, const struct kd_vma *v, void *arg)
+{
+	struct proc *p = arg;
+	uint64_t lo = v->start, hi = v->end;
+	p->vma_softdirty = v->flags & p->softdirty_flag;
+	if (lo < p->r->lo * p->ps)
+		lo = p->r->lo * p->ps;
+	if (p->r->hi < UINT64_MAX / p->ps && hi > p->r->hi * p->ps)
+		hi = p->r->hi * p->ps;
+	for (uint64_t va = lo, next; va < hi; va = next) {
+		if ((p->err = one_page(p, va, &next)))
+			return 1;
+		if (next <= va)
+			break;
+		if (((va / p->ps) & 0x3ff) == 0 && (p->err = kd_check_interrupt(s)))
+			return 1;
+	}
+	return 0;
+}
+
+static void vma_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	(void)s;
+	struct proc *p = arg;
+	lost_add(&p->lost, "vm_area_struct", addr, why);
+}
+
+struct kd_error *pm_dump_pid(struct pm_sink *k, long pid, const struct pm_range *r)
+{
+	struct kd_session *s = k->s;
+	struct proc p = { .k = k, .r = r, .ps = kd_page_size(s) };
+	uint64_t task, mm;
+	struct kd_error *err = kd_task_find_pid(s, pid, &task, &p.as);
+	if (err)
+		return err;
+	if ((err = kd_read_member_u64(s, "task_struct", "mm", task, &mm)))
+		return kd_error_prefix(err, "reading the mm of PID %ld", pid);
+	if (!mm || p.as.kind != KD_AS_USER)
+		return kd_error_create(KD_ERR_NOTFOUND, "PID %ld has no user address space (a kernel thread or exited)",
+				       pid);
+	if ((err = kd_kpf_dump_create(s, &p.d)))
+		return err;
+	p.softdirty_flag = vm_softdirty(s);
+	err = kd_vma_foreach(s, mm, vma_pages, vma_lost, &p, NULL);
+	if (!err)
+		err = p.err;
+	kd_kpf_dump_destroy(p.d);
+	struct kd_error *lerr = lost_end(k, &p.lost, "page(s) or VMA(s)");
+	if (err) {
+		kd_error_destroy(lerr);
+		return err;
+	}
+	return lerr;
+}

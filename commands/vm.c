@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// vm: a process's virtual memory, in crash's layout: the task line, its
+// mm_struct, page directory, RSS and total size, then each VMA (struct
+// vm_area_struct) with its range, vm_flags and file; -p adds each page's
+// translation.  --json gives each VMA as /proc/PID/maps would show it
+// (perms, offset, device, inode, path or [heap]/[stack]/[vdso]...), and
+// --svg draws the address space.  VMAs come from <kdive/vma.h>, paths from
+// <kdive/fs.h>; the vm_flags bits are the long-stable ones of
+// include/linux/mm.h (VM_READ 0x1 ... VM_MERGEABLE 0x80000000).
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kdive/fs.h>
+#include <kdive/module.h>
+#include <kdive/symbols.h>
+#include <kdive/task.h>
+#include <kdive/types.h>
+#include <kdive/vma.h>
+
+enum { O_P, O_F, O_SVG, O_JSON, O_NOPT };
+static const struct kd_option vm_opts[] = {
+	[O_P] = { "p", KD_ARG_NONE, NULL, "each page's translation: physical address, swap entry or nothing" },
+	[O_F] = { "f", KD_ARG_STRING, "FLAGS", "decode a vm_flags value and stop" },
+	[O_SVG] = { "svg", KD_ARG_FILE, "FILE", "draw the address space as an SVG picture into FILE" },
+	[O_JSON] = KD_OPTION_JSON,
+	[O_NOPT] = { NULL },
+};
+
+// include/linux/mm.h; bits whose meaning changed across versions are left
+// out (shown as a number).
+static const struct {
+	uint64_t bit;
+	const char *name;
+} vm_flag_names[] = {
+	{ 0x1, "READ" }, { 0x2, "WRITE" }, { 0x4, "EXEC" }, { 0x8, "SHARED" },
+	{ 0x10, "MAYREAD" }, { 0x20, "MAYWRITE" }, { 0x40, "MAYEXEC" }, { 0x80, "MAYSHARE" },
+	{ 0x100, "GROWSDOWN" }, { 0x400, "PFNMAP" }, { 0x2000, "LOCKED" }, { 0x4000, "IO" },
+	{ 0x8000, "SEQ_READ" }, { 0x10000, "RAND_READ" }, { 0x20000, "DONTCOPY" },
+	{ 0x40000, "DONTEXPAND" }, { 0x80000, "LOCKONFAULT" }, { 0x100000, "ACCOUNT" },
+	{ 0x200000, "NORESERVE" }, { 0x400000, "HUGETLB" }, { 0x800000, "SYNC" },
+	{ 0x1000000, "ARCH_1" }, { 0x2000000, "WIPEONFORK" }, { 0x4000000, "DONTDUMP" },
+	{ 0x8000000, "SOFTDIRTY" }, { 0x10000000, "MIXEDMAP" }, { 0x20000000, "HUGEPAGE" },
+	{ 0x40000000, "NOHUGEPAGE" }, { 0x80000000, "MERGEABLE" },
+};
+
+static const char *flag_names(uint64_t f, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(vm_flag_names) / sizeof(vm_flag_names[0]); i++) {
+		if (!(f & vm_flag_names[i].bit))
+			continue;
+		f &= ~vm_flag_names[i].bit;
+		int w = snprintf(buf + n, size - n, "%s%s", n ? "|" : "", vm_flag_names[i].name);
+		if (w < 0 || (size_t)w >= size - n)
+			return buf;
+		n += (size_t)w;
+	}
+	if (f)
+		snprintf(buf + n, size - n, "%s0x%" PRIx64, n ? "|" : "", f);
+	return buf;
+}
+
+static bool ok(struct kd_error *err)
+{
+	bool r = err == NULL;
+	kd_error_destroy(err);
+	return r;
+}
+
+// What /proc/PID/maps and crash show besides the VMA's own fields.
+struct mm_info {
+	uint64_t mm, pgd, start_brk, brk, start_stack;
+	uint64_t special_ops[2];  // special_mapping_vmops, legacy_special_mapping_vmops
+	struct kd_member_info vm_ops, priv;
+};
+
+struct run {
+	struct kd_session *s;
+	const struct kd_task *t;
+	struct mm_info mi;
+	bool pages, json;
+	uint64_t ps;
+	size_t nlost;
+	// for --svg
+	struct band { uint64_t start, end; char label[160]; } *bands;
+	size_t nb, capb;
+};
+
+// The VMA's name as fs/proc/task_mmu.c show_map_vma() gives it.
+static void vma_name(struct run *r, const struct kd_vma *v, char *path, size_t size, uint64_t *dev,
+		     uint64_t *ino)
+{
+	struct kd_session *s = r->s;
+	*dev = *ino = 0;
+	path[0] = '\0';
+	if (v->file) {
+		struct kd_fs_file ff;
+		struct kd_error *err = kd_fs_file(s, v->file, &ff);
+		if (!err)
+			err = kd_fs_path(s, ff.vfsmount, ff.dentry, path, size);
+		if (err) {
+			snprintf(path, size, "? (file 0x%" PRIx64 ": %s)", v->file, err->msg);
+			kd_error_destroy(err);
+			return;
+		}
+		*ino = ff.ino;
+		uint64_t d;
+		if (ff.sb && ok(kd_read_member_u64(s, "super_block", "s_dev", ff.sb, &d)))
+			*dev = d;
+		return;
+	}
+	// A special mapping ([vdso], [vvar]...): its vm_special_mapping's name.
+	uint8_t b[8];
+	uint64_t ops = 0, priv = 0, name = 0;
+	if (r->mi.vm_ops.size == 8 && ok(kd_read_kernel(s, v->addr + r->mi.vm_ops.offset, b, 8)))
+		ops = kd_dump_u64(s, b);
+	if (ops && (ops == r->mi.special_ops[0] || ops == r->mi.special_ops[1]) && r->mi.priv.size == 8 &&
+	    ok(kd_read_kernel(s, v->addr + r->mi.priv.offset, b, 8)) && (priv = kd_dump_u64(s, b)) &&
+	    ok(kd_read_member_u64(s, "vm_special_mapping", "name", priv, &name)) && name) {
+		char nm[64] = "";
+		if (ok(kd_read_kernel(s, name, nm, sizeof(nm) - 1))) {
+			nm[sizeof(nm) - 1] = '\0';
+			snprintf(path, size, "%s", nm);
+			return;
+		}
+	}
+	if (v->start <= r->mi.brk && v->end >= r->mi.start_brk)
+		snprintf(path, size, "[heap]");
+	else if (v->start <= r->mi.start_stack && v->end >= r->mi.start_stack)
+		snprintf(path, size, "[stack]");
+}
+
+static void perms(uint64_t f, char out[5])
+{
+	out[0] = f & 0x1 ? 'r' : '-';
+	out[1] = f & 0x2 ? 'w' : '-';
+	out[2] = f & 0x4 ? 'x' : '-';
+	out[3] = f & 0x80 ? 's' : 'p';
+	out[4] = '\0';
+}
+
+// -p: each page of the VMA, as crash's vm -p lists it.
+static void page_lines(struct run *r, const struct kd_vma *v)
+{
+	struct kd_session *s = r->s;
+	if (!r->json)
+		kd_printf(s, "VIRTUAL           PHYSICAL\n");
+	else
+		kd_json_begin_array(s, "pages");
+	for (uint64_t va = v->start; va < v->end; va += r->ps) {
+		uint64_t pa;
+		struct kd_error *err = kd_translate(s, &r->t->user_as, va, &pa, NULL);
+		if (r->json) {
+			kd_json_begin_object(s, NULL);
+			kd_json_hex(s, "virtual", va);
+			if (!err)
+				kd_json_hex(s, "physical", pa);
+			kd_json_end_object(s);
+		} else if (!err) {
+			kd_printf(s, "%-16" PRIx64 "  %" PRIx64 "\n", va, pa);
+		} else {
+			kd_printf(s, "%-16" PRIx64 "  (not mapped)\n", va);
+		}
+		kd_error_destroy(err);
+		if (kd_check_interrupt(s))
+			break;
+	}
+	if (r->json)
+		kd_json_end_array(s);
+}
+
+static int each_vma(struct kd_session *s, const struct kd_vma *v, void *arg)
+{
+	struct run *r = arg;
+	char path[KD_FS_PATH_MAX], pm[5];
+	uint64_t dev, ino;
+	vma_name(r, v, path, sizeof(path), &dev, &ino);
+	perms(v->flags, pm);
+	uint64_t off = v->file ? v->pgoff * r->ps : 0;
+	if (r->json) {
+		char fl[512];
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "vma", v->addr);
+		kd_json_hex(s, "start", v->start);
+		kd_json_hex(s, "end", v->end);
+		kd_json_hex(s, "flags", v->flags);
+		kd_json_string(s, "flag_names", flag_names(v->flags, fl, sizeof(fl)));
+		kd_json_string(s, "perms", pm);
+		kd_json_hex(s, "offset", off);
+		kd_json_u64(s, "dev_major", dev >> 20);
+		kd_json_u64(s, "dev_minor", dev & 0xfffff);
+		kd_json_u64(s, "inode", ino);
+		kd_json_hex(s, "file", v->file);
+		kd_json_string(s, "name", path);
+		if (r->pages)
+			page_lines(r, v);
+		kd_json_end_object(s);
+	} else {
+		kd_printf(s, "%016" PRIx64 " %10" PRIx64 " %10" PRIx64 " %7" PRIx64 " %s\n", v->addr, v->start, v->end,
+			  v->flags, v->file ? path : "");
+		if (r->pages)
+			page_lines(r, v);
+	}
+	if (r->nb == r->capb) {
+		size_t cap = r->capb ? 2 * r->capb : 64;
+		struct band *b = realloc(r->bands, cap * sizeof(*b));
+		if (b) {
+			r->bands = b;
+			r->capb = cap;
+		}
+	}
+	if (r->nb < r->capb) {
+		struct band *b = &r->bands[r->nb++];
+		b->start = v->start;
+		b->end = v->end;
+		snprintf(b->label, sizeof(b->label), "%s %s", pm, path[0] ? path : "(anonymous)");
+	}
+	return kd_check_interrupt(s) ? 1 : 0;
+}
+
+static void vma_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	struct run *r = arg;
+	r->nlost++;
+	kd_warn(s, "vm: vm_area_struct at 0x%" PRIx64 ": %s", addr, why->msg);
+}
+
+static void svg_text(FILE *f, double x, double y, int size, const char *color, const char *text)
+{
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-family=\"monospace\" font-size=\"%d\" fill=\"%s\">", x, y,
+		size, color);
+	for (const char *p = text; *p; p++)
+		switch (*p) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		default: fputc(*p, f);
+		}
+	fputs("</text>\n", f);
+}
+
+// The address space, highest address on top, each VMA and each gap a band
+// whose height grows with log2 of its size (as layout --svg draws the kernel).
+static struct kd_error *write_svg(struct run *r, const char *file)
+{
+	FILE *f = fopen(file, "w");
+	if (!f)
+		return kd_error_os(errno, "cannot create '%s'", file);
+	double y = 70, h = 0;
+	for (size_t i = 0; i < r->nb; i++)
+		h += 14 + log2((double)(r->bands[i].end - r->bands[i].start)) * 2 + (i + 1 < r->nb ? 10 : 0);
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"%.0f\">\n"
+		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", y + h + 30);
+	char buf[256];
+	snprintf(buf, sizeof(buf), "PID %" PRId64 " (%s): %zu VMAs", r->t->pid, r->t->comm, r->nb);
+	svg_text(f, 20, 28, 18, "black", buf);
+	svg_text(f, 20, 50, 12, "#555555", "band heights grow with log2(size); gaps are drawn thin; top = highest address");
+	for (size_t j = r->nb; j-- > 0;) {
+		const struct band *b = &r->bands[j];
+		double bh = 14 + log2((double)(b->end - b->start)) * 2;
+		const char *color = strstr(b->label, "[stack]") ? "#fdae6b" : strstr(b->label, "[heap]") ? "#a1d99b" :
+				    strchr(b->label, '/') ? "#9ecae1" : "#d9d9d9";
+		fprintf(f, "<rect x=\"20\" y=\"%.1f\" width=\"200\" height=\"%.1f\" fill=\"%s\" stroke=\"#333333\" "
+			   "stroke-width=\"0.5\"/>\n", y, bh, color);
+		snprintf(buf, sizeof(buf), "%012" PRIx64 "-%012" PRIx64 "  %s", b->start, b->end, b->label);
+		svg_text(f, 230, y + bh / 2 + 4, 10, "black", buf);
+		y += bh;
+		if (j > 0) {
+			snprintf(buf, sizeof(buf), "gap of %" PRIu64 " KiB", (b->start - r->bands[j - 1].end) >> 10);
+			svg_text(f, 30, y + 8, 8, "#888888", buf);
+			y += 10;
+		}
+	}
+	fputs("</svg>\n", f);
+	if (fclose(f))
+		return kd_error_os(errno, "writing '%s'", file);
+	return NULL;
+}
+
+static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, const struct kd_args *a)
+{
+	struct run r = { .s = s, .t = t, .pages = a->opt[O_P].count, .json = kd_json_mode(s), .ps = kd_page_size(s) };
+	char hdr[160];
+	struct kd_error *err = NULL;
+	if (r.json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_i64(s, "pid", t->pid);
+		kd_json_hex(s, "task", t->addr);
+		kd_json_string(s, "comm", t->comm);
+		kd_json_hex(s, "mm", t->mm);
+	} else {
+		kd_printf(s, "%s\n", kd_task_header(t, hdr, sizeof(hdr)));
+	}
+	if (!t->mm) {
+		if (!r.json)
+			kd_printf(s, "       MM               PGD          RSS    TOTAL_VM\n"
+				     "%16d  %16d  %4dk  %8dk\n", 0, 0, 0, 0);
+		goto out;
+	}
+	r.mi.mm = t->mm;
+	kd_error_destroy(kd_read_member_u64(s, "mm_struct", "pgd", t->mm, &r.mi.pgd));
+	kd_error_destroy(kd_read_member_u64(s, "mm_struct", "start_brk", t->mm, &r.mi.start_brk));
+	kd_error_destroy(kd_read_member_u64(s, "mm_struct", "brk", t->mm, &r.mi.brk));
+	kd_error_destroy(kd_read_member_u64(s, "mm_struct", "start_stack", t->mm, &r.mi.start_stack));
+	kd_error_destroy(kd_symbol_address(s, "special_mapping_vmops", &r.mi.special_ops[0]));
+	kd_error_destroy(kd_symbol_address(s, "legacy_special_mapping_vmops", &r.mi.special_ops[1]));
+	if (!ok(kd_type_member(s, "vm_area_struct", "vm_ops", &r.mi.vm_ops)))
+		r.mi.vm_ops.size = 0;
+	if (!ok(kd_type_member(s, "vm_area_struct", "vm_private_data", &r.mi.priv)))
+		r.mi.priv.size = 0;
+	uint64_t kb = r.ps / 1024;
+	if (r.json) {
+		kd_json_hex(s, "pgd", r.mi.pgd);
+		kd_json_u64(s, "rss_kb", t->rss * kb);
+		kd_json_u64(s, "total_vm_kb", t->total_vm * kb);
+		kd_json_begin_array(s, "vmas");
+	} else {
+		kd_printf(s, "       MM               PGD          RSS    TOTAL_VM\n");
+		kd_printf(s, "%016" PRIx64 "  %016" PRIx64 "  %" PRIu64 "k  %" PRIu64 "k\n", t->mm, r.mi.pgd,
+			  t->rss * kb, t->total_vm * kb);
+		kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
+	}
+	err = kd_vma_foreach(s, t->mm, each_vma, vma_lost, &r, NULL);
+	if (r.json)
+		kd_json_end_array(s);
+	if (!err && a->opt[O_SVG].arg)
+		err = write_svg(&r, a->opt[O_SVG].arg);
+	if (!err && r.nlost)
+		err = kd_error_create(KD_ERR_NODATA, "PID %" PRId64 ": %zu VMA(s) unreadable (named above)", t->pid,
+				      r.nlost);
+out:
+	if (r.json) {
+		if (t->incomplete) {
+			kd_json_bool(s, "incomplete", true);
+			kd_json_string(s, "reason", t->incomplete);
+		}
+		kd_json_end_object(s);
+	}
+	free(r.bands);
+	return err;
+}
+
+static struct kd_error *decode_flags(struct kd_session *s, const char *arg)
+{
+	uint64_t f;
+	struct kd_error *err = kd_parse_u64(arg, true, &f);
+	if (err)
+		return kd_error_prefix(err, "-f");
+	char buf[512];
+	if (kd_json_mode(s)) {
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "flags", f);
+		kd_json_string(s, "names", flag_names(f, buf, sizeof(buf)));
+		kd_json_end_object(s);
+	} else {
+		kd_printf(s, "%" PRIx64 ": (%s)\n", f, flag_names(f, buf, sizeof(buf)));
+	}
+	return NULL;
+}
+
+static struct kd_error *vm_run(struct kd_session *s, const struct kd_args *a)
+{
+	if (a->opt[O_F].arg)
+		return decode_flags(s, a->opt[O_F].arg);
+	struct kd_error *err = kd_tasks_load(s);
+	if (err)
+		return err;
+	const struct kd_task *ts[64];
+	int n = 0;
+	if (a->argc == 1) {
+		uint64_t task;
+		if (!kd_context_get(s, &task, NULL) || !(ts[0] = kd_task_by_addr(s, task)))
+			return kd_error_create(KD_ERR_NOTFOUND, "no current task: give a PID or a task address");
+		n = 1;
+	}
+	for (int i = 1; i < a->argc && n < 64; i++) {
+		uint64_t v;
+		if ((err = kd_parse_u64(a->argv[i], false, &v)))
+			return kd_error_prefix(err, "'%s' is not a PID or a task address", a->argv[i]);
+		const struct kd_task *t = v > 0xffffffffULL ? kd_task_by_addr(s, v) : kd_task_by_pid(s, (int64_t)v);
+		if (!t)
+			return kd_error_create(KD_ERR_NOTFOUND, "no task %s", a->argv[i]);
+		ts[n++] = t;
+	}
+	if (a->opt[O_SVG].arg && n != 1)
+		return kd_error_create(KD_ERR_USAGE, "--svg draws one task's address space");
+	if (kd_json_mode(s))
+		kd_json_begin_array(s, NULL);
+	struct kd_error *first = NULL;
+	for (int i = 0; i < n; i++) {
+		if (i && !kd_json_mode(s))
+			kd_printf(s, "\n");
+		err = one_task(s, ts[i], a);
+		if (err && err->code == KD_ERR_INTERRUPTED) {
+			kd_error_destroy(first);
+			first = err;
+			break;
+		}
+		if (err && !first)
+			first = err;
+		else
+			kd_error_destroy(err);
+	}
+	if (kd_json_mode(s))
+		kd_json_end_array(s);
+	return first;
+}
+
+static const struct kd_command commands[] = {
+	{
+		.name = "vm",
+		.summary = "a process's virtual memory: its mm and VMAs (crash's vm)",
+		.operands = "[PID|TASK]...",
+		.help = "Show a task's memory as crash's vm does: the task line, its mm_struct,\n"
+			"page directory, RSS and TOTAL_VM, then one line per VMA (struct\n"
+			"vm_area_struct): its address, START, END (exclusive), vm_flags and file.\n"
+			"Without an operand, the current context's task.  -p lists each page's\n"
+			"translation; -f FLAGS names the bits of a vm_flags value; --json gives\n"
+			"each VMA as /proc/PID/maps shows it (perms, offset, device, inode, path\n"
+			"or [heap], [stack], [vdso], [vvar]); --svg FILE draws the address space.\n\n"
+			"EXAMPLES\n"
+			"  kdive> vm 1\n"
+			"  kdive> vm -p 1234 | less\n"
+			"  kdive> vm -f 8100073\n"
+			"  kdive> vm --svg marker.svg 1234",
+		.options = vm_opts,
+		.operand = KD_ARG_PID,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES,
+		.run = vm_run,
+	},
+	{ NULL },
+};
+
+KD_MODULE_EXPORT const struct kd_module kd_module_info = {
+	.abi = KD_MODULE_ABI,
+	.struct_size = sizeof(struct kd_module),
+	.name = "vm",
+	.version = "1",
+	.commands = commands,
+};

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# vm (issue 14) against every process's /proc/PID/maps as the guest read it
+# just before the dump (truth maps): each VMA's range, permissions, file
+# offset, device, inode and name (path, [heap], [stack], [vvar], [vdso]),
+# process by process; crash's text layout; -p against vtop; -f; --svg.
+# The truth is recorded by kdive-truth, which leaves itself out.
+. "$KDIVE_SRCDIR/tests/lib.sh"
+. "$KDIVE_SRCDIR/tests/real/fixture.sh"
+D=$FIX/vmcore.elf
+truth maps >"$TMP/maps"
+pids=$(awk '$1 == "task" { print $2 }' "$TMP/maps")
+check "the guest recorded the maps of several processes ($(echo $pids | wc -w))" test "$(echo $pids | wc -w)" -ge 4
+
+run_kd -c "vm --json $pids" "$D"
+expect_eq "vm --json of every process exits 0" 0 "$rc"
+show "$TMP/err"
+# /proc/PID/maps: start-end perms offset dev(hex maj:min) inode [name].
+awk '$1 == "task" { pid = $2; next } {
+	split($1, r, "-"); name = ""; for (i = 6; i <= NF; i++) name = name (i > 6 ? " " : "") $i
+	print pid, r[1], r[2], $2, $3, $4, $5, name }' "$TMP/maps" | while read -r pid lo hi perm off dev ino name; do
+	printf '%s %x %x %s %x %d:%d %s %s\n' "$pid" "0x$lo" "0x$hi" "$perm" "0x$off" "0x${dev%%:*}" "0x${dev##*:}" "$ino" "$name"
+done | sed 's/ *$//' >"$TMP/want"
+jq -r '.[] | .pid as $p | .vmas[] | "\($p) \(.start | ltrimstr("0x")) \(.end | ltrimstr("0x")) \(.perms) \(.offset | ltrimstr("0x")) \(.dev_major):\(.dev_minor) \(.inode) \(.name)"' \
+	"$TMP/out" | sed 's/ *$//' >"$TMP/got"
+check "truth and vm each have VMAs ($(wc -l <"$TMP/want") / $(wc -l <"$TMP/got"))" test -s "$TMP/want" -a -s "$TMP/got"
+for pid in $pids; do
+	diff <(grep "^$pid " "$TMP/want") <(grep "^$pid " "$TMP/got") >"$TMP/d" || true
+	comm=$(awk -v p="$pid" '$1 == "task" && $2 == p { print $3 }' "$TMP/maps")
+	check "PID $pid ($comm): every VMA as /proc/PID/maps shows it" test ! -s "$TMP/d"
+	[ -s "$TMP/d" ] && show "$TMP/d"
+done
+
+mpid=$(truth marker | sed -n 's/^pid=//p')
+run_kd -c "vm $mpid" "$D"
+check "text: crash's task line" grep -q "^PID: $mpid .*COMMAND: \"kdive-marker\"" "$TMP/out"
+check "text: crash's MM header" grep -q '^       MM               PGD          RSS    TOTAL_VM$' "$TMP/out"
+check "text: crash's VMA header" grep -q '^      VMA           START       END     FLAGS FILE$' "$TMP/out"
+expect_eq "text: TOTAL_VM is the marker's VmSize" "$(truth marker_status | awk '/^VmSize:/ { print $2 "k" }')" \
+	"$(awk 'NR == 3 { print $4 }' "$TMP/out")"
+check "text: the marker's file mapping" grep -q " /run/kdive/marker.dat$" "$TMP/out"
+
+a3=$(printf '%x' $(( $(truth marker | sed -n 's/^anon_addr=//p') + 3 * 4096 )))
+p3=$(truth pagemap | awk 'NR == 4 { print $5 }')
+run_kd -c "vm -p $mpid" "$D"
+check "-p: anonymous page 3 at the pfn the guest's pagemap gave ($p3)" \
+	grep -qE "^$a3 +$(printf '%x' $((p3 * 4096)))$" "$TMP/out"
+run_kd -c 'vm -f 8100073' "$D"
+expect_eq "-f names the bits (include/linux/mm.h)" "8100073: (READ|WRITE|MAYREAD|MAYWRITE|MAYEXEC|ACCOUNT|SOFTDIRTY)" "$(cat "$TMP/out")"
+run_kd -c "vm --svg $TMP/m.svg $mpid" "$D"
+check "--svg writes an SVG with the marker's file" grep -q 'marker.dat' "$TMP/m.svg"
+run_kd -c 'vm 2' "$D"
+check "a kernel thread: no VMA lines" sh -c "! grep -q '^      VMA' '$TMP/out'"
+done_testing
