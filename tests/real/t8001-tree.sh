@@ -94,7 +94,28 @@ check_maple() { # LABEL DUMP
 		grep -qE '^  range: [0-9a-f]{16}-[0-9a-f]{16}  position: root(/[0-9]+)+$' "$TMP/out"
 }
 
+# hlist: pid -> its struct pid (the IDR entry) -> pid.tasks[PIDTYPE_PID], an
+# hlist of the task's pid_links[0] -> the task: its comm and tgid are the
+# guest's for that pid (truth tasks).
+check_hlist() { # LABEL DUMP
+	run_kd -c 'tree -t idr --json -r pid_namespace.idr init_pid_ns; struct -o pid; struct -o task_struct' "$2"
+	sed -n 1p "$TMP/out" >"$TMP/idr"
+	toff=$(sed -n 's/^ *\[\([0-9]*\)\] struct hlist_head tasks\[[0-9]*\];$/\1/p' "$TMP/out")
+	loff=$(sed -n 's/^ *\[\([0-9]*\)\] struct hlist_node pid_links\[[0-9]*\];$/\1/p' "$TMP/out")
+	for p in $(truth marker | sed -n 's/^\(pid\|sleeper_pid\|thread1_tid\)=//p'); do
+		pidp=$(jq -r --argjson p "$p" '.[] | select(.index == $p) | .address' "$TMP/idr")
+		rc=0
+		"$KDWALK" "$2" hlist "$(printf '0x%x' $((pidp + toff)))" >"$TMP/nodes" 2>"$TMP/err" || rc=$?
+		node=$(cut -d' ' -f1 "$TMP/nodes")
+		expect_eq "$1: hlist pid $p's tasks[0]: one task" "0 1" "$rc $(wc -l <"$TMP/nodes")"
+		run_kd -c "struct task_struct.tgid,comm $(printf '0x%x' $((0x$node - loff)))" "$2"
+		got="$(sed -n 's/^  tgid = \(.*\),$/\1/p' "$TMP/out") $(sed -n 's/^  comm = "\(.*\)",$/\1/p' "$TMP/out")"
+		expect_eq "$1: hlist pid $p -> task: tgid and comm" "$(truth tasks | awk -v p="$p" '$1 == p { print $3, $5 }')" "$got"
+	done
+}
+
 D=$FIX/vmcore.elf
+check_hlist "elf" "$D"
 check_idr "elf" "$D"
 check_vmalloc "elf" "$D"
 check_modules "elf" "$D"
