@@ -115,6 +115,13 @@ check_hlist() { # LABEL DUMP
 }
 
 D=$FIX/vmcore.elf
+# kd_percpu_ptr: each CPU's runqueue says which CPU it is (rq.cpu).
+"$KDWALK" "$D" percpu runqueues >"$TMP/rqs"
+expect_eq "percpu: one runqueue per CPU" "$(truth nr_cpus)" "$(wc -l <"$TMP/rqs")"
+while read -r cpu a; do
+	run_kd -c "struct rq.cpu $a" "$D"
+	expect_eq "percpu: runqueues on cpu $cpu has rq.cpu = $cpu" "  cpu = $cpu," "$(cat "$TMP/out")"
+done <"$TMP/rqs"
 check_hlist "elf" "$D"
 check_idr "elf" "$D"
 check_vmalloc "elf" "$D"
