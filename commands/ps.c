@@ -553,7 +553,7 @@ static const struct kd_command commands[3] = {
 		.options = ps_opts,
 		.operand = KD_ARG_PID,
 		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
-			 KD_CMD_NEEDS_TASKS,
+			 KD_CMD_NEEDS_TASKS | KD_CMD_TASK_OPERANDS,
 		.run = ps_run,
 	},
 	{

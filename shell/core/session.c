@@ -206,6 +206,7 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
+	kd_unwind_unload(s);
 	kd_tasks_unload(s);
 	kd_types_unload(s);
 	kd_symbols_unload(s);
