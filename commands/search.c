@@ -101,32 +101,54 @@ static void print_string(struct search *st, uint64_t addr, const uint8_t *p, siz
 	}
 }
 
-// Values: aligned words of buf (at address va), compared raw.
+// Values: aligned words of buf (at address va), compared raw, one loop
+// per width so that each load is a plain load (the host is little-endian:
+// a raw word is read as it lies in memory).
+#define SCAN_ONE(T)                                                              \
+	do {                                                                     \
+		const T want = (T)st->raw[0], keep = (T)st->keep;                \
+		for (; i + sizeof(T) <= len; i += sizeof(T)) {                   \
+			T w;                                                     \
+			memcpy(&w, buf + i, sizeof(T));                          \
+			if ((T)(w & keep) == want)                               \
+				print_value(st, va + i, w);                      \
+		}                                                                \
+	} while (0)
+#define SCAN_MANY(T)                                                             \
+	do {                                                                     \
+		const T keep = (T)st->keep;                                      \
+		for (; i + sizeof(T) <= len; i += sizeof(T)) {                   \
+			T w;                                                     \
+			memcpy(&w, buf + i, sizeof(T));                          \
+			for (size_t k = 0; k < st->n; k++)                       \
+				if ((T)(w & keep) == (T)st->raw[k]) {            \
+					print_value(st, va + i, w);              \
+					break;                                   \
+				}                                                \
+		}                                                                \
+	} while (0)
+
 static void scan_values(struct search *st, uint64_t va, const uint8_t *buf, size_t len)
 {
 	const unsigned u = st->unit;
 	size_t i = (size_t)((u - va % u) % u);
-	if (st->n == 1 && u == 8) {
-		const uint64_t want = st->raw[0], keep = st->keep;
-		for (; i + 8 <= len; i += 8) {
-			uint64_t w;
-			memcpy(&w, buf + i, 8);
-			if ((w & keep) == want)
-				print_value(st, va + i, w);
+	if (st->n == 1 && u == 1 && st->keep == 0xff) {
+		const uint8_t *p = buf + i, *e = buf + len;
+		while (p < e && (p = memchr(p, (int)st->raw[0], (size_t)(e - p)))) {
+			print_value(st, va + (uint64_t)(p - buf), *p);
+			p++;
 		}
 		return;
 	}
-	for (; i + u <= len; i += u) {
-		uint64_t w = 0;
-		memcpy(&w, buf + i, u); // the host is little-endian: raw is read the same way
-		w &= st->keep;
-		for (size_t k = 0; k < st->n; k++)
-			if (w == st->raw[k]) {
-				uint64_t full = 0;
-				memcpy(&full, buf + i, u);
-				print_value(st, va + i, full);
-				break;
-			}
+	switch (u * (st->n == 1 ? 1 : 16)) {
+	case 1: SCAN_ONE(uint8_t); break;
+	case 2: SCAN_ONE(uint16_t); break;
+	case 4: SCAN_ONE(uint32_t); break;
+	case 8: SCAN_ONE(uint64_t); break;
+	case 16: SCAN_MANY(uint8_t); break;
+	case 32: SCAN_MANY(uint16_t); break;
+	case 64: SCAN_MANY(uint32_t); break;
+	default: SCAN_MANY(uint64_t); break;
 	}
 }
 

@@ -202,7 +202,7 @@ static struct kd_error *read_u64(struct kd_walk_ctx *c, uint64_t addr, uint64_t 
 // Backwards from head->prev to where the forward walk stopped; the nodes are
 // then handed over in list order.
 static void list_backward(struct kd_walk_ctx *c, const struct kd_list_layout *l, uint64_t head,
-			  const struct kd_addr_set *fwd, uint64_t n_fwd)
+			  struct kd_addr_set *fwd, uint64_t n_fwd)
 {
 	uint64_t *back = NULL, node;
 	size_t n = 0, cap = 0;
@@ -232,6 +232,7 @@ static void list_backward(struct kd_walk_ctx *c, const struct kd_list_layout *l,
 			cap = nc;
 		}
 		back[n++] = node;
+		set_add(fwd, node); // a backward loop closes on a node met
 		node = prev;
 	}
 	if (!node)
@@ -299,7 +300,6 @@ void kd_walk_list_core(struct kd_walk_ctx *c, const struct kd_list_layout *l, ui
 
 void kd_walk_hlist_core(struct kd_walk_ctx *c, const struct kd_list_layout *l, uint64_t head)
 {
-	struct kd_cycle cyc = { 0 };
 	uint64_t node, k = 0;
 	struct kd_error *err;
 	// hlist_head.first is in l->prev; the nodes have no way back to
@@ -309,11 +309,13 @@ void kd_walk_hlist_core(struct kd_walk_ctx *c, const struct kd_list_layout *l, u
 		return;
 	}
 	while (node) {
-		if (kd_cycle_step(&cyc, node) || k >= c->limit) {
+		// Each node once: a loop is caught where it closes.
+		if (set_has(&c->seen, node) || k >= c->limit) {
 			kd_walk_lose(c, node, kd_error_create(KD_ERR_CORRUPT, "the hlist loops after %" PRIu64
 							      " elements", k));
 			return;
 		}
+		set_add(&c->seen, node);
 		uint64_t next;
 		if ((err = read_u64(c, node + l->next, &next))) {
 			kd_walk_lose(c, node, kd_error_prefix(err, "hlist node (the rest of the list is lost)"));

@@ -83,8 +83,16 @@ static void xa_node_walk(struct kd_walk_ctx *c, const struct kd_xa_layout *l, ui
 				xa_node_walk(c, l, e - 2, (int)(shift - l->chunk_shift), idx, base, depth + 1);
 		} else if (!xa_is_internal(e)) {
 			// A pointer or a value entry; at shift > 0 a multi-index
-			// entry covering the slot's whole range.
-			kd_walk_emit(c, e, idx + base, idx + span - 1 + base, depth);
+			// entry covering the slot's whole range, and the slots after
+			// it that hold sibling entries naming it (a large folio).
+			uint32_t j = k + 1;
+			while (j < l->nslots) {
+				uint64_t sib = kd_walk_u64(c, buf + l->slots + 8 * j);
+				if (!xa_is_internal(sib) || (sib >> 2) != k)
+					break;
+				j++;
+			}
+			kd_walk_emit(c, e, idx + base, idx + (uint64_t)(j - k) * span - 1 + base, depth);
 		}
 		// else: sibling, retry or zero entries hold nothing of their own
 		kd_walk_path_pop(c, old);

@@ -94,7 +94,65 @@ check_maple() { # LABEL DUMP
 		grep -qE '^  range: [0-9a-f]{16}-[0-9a-f]{16}  position: root(/[0-9]+)+$' "$TMP/out"
 }
 
+# hlist: pid -> its struct pid (the IDR entry) -> pid.tasks[PIDTYPE_PID], an
+# hlist of the task's pid_links[0] -> the task: its comm and tgid are the
+# guest's for that pid (truth tasks).
+check_hlist() { # LABEL DUMP
+	run_kd -c 'tree -t idr --json -r pid_namespace.idr init_pid_ns; struct -o pid; struct -o task_struct' "$2"
+	sed -n 1p "$TMP/out" >"$TMP/idr"
+	toff=$(sed -n 's/^ *\[\([0-9]*\)\] struct hlist_head tasks\[[0-9]*\];$/\1/p' "$TMP/out")
+	loff=$(sed -n 's/^ *\[\([0-9]*\)\] struct hlist_node pid_links\[[0-9]*\];$/\1/p' "$TMP/out")
+	for p in $(truth marker | sed -n 's/^\(pid\|sleeper_pid\|thread1_tid\)=//p'); do
+		pidp=$(jq -r --argjson p "$p" '.[] | select(.index == $p) | .address' "$TMP/idr")
+		rc=0
+		"$KDWALK" "$2" hlist "$(printf '0x%x' $((pidp + toff)))" >"$TMP/nodes" 2>"$TMP/err" || rc=$?
+		node=$(cut -d' ' -f1 "$TMP/nodes")
+		expect_eq "$1: hlist pid $p's tasks[0]: one task" "0 1" "$rc $(wc -l <"$TMP/nodes")"
+		run_kd -c "struct task_struct.tgid,comm $(printf '0x%x' $((0x$node - loff)))" "$2"
+		got="$(sed -n 's/^  tgid = \(.*\),$/\1/p' "$TMP/out") $(sed -n 's/^  comm = "\(.*\)",$/\1/p' "$TMP/out")"
+		expect_eq "$1: hlist pid $p -> task: tgid and comm" "$(truth tasks | awk -v p="$p" '$1 == p { print $3, $5 }')" "$got"
+	done
+}
+
+# xarray over a page cache: the marker's file mapping (its VMA at
+# file_addr -> vm_file -> f_mapping -> i_pages) holds one struct page per
+# file page, indexes 0..3; each page's pfn, (page - vmemmap_base) /
+# sizeof(struct page), is the one the guest's pagemap gave.
+check_pagecache() { # LABEL DUMP
+	local pid file task mm vf map vmemmap psize
+	pid=$(truth marker | sed -n 's/^pid=//p')
+	file=$(truth marker | sed -n 's/^file_addr=//p')
+	run_kd -c "ps --json" "$2"
+	task=$(jq -r --argjson p "$pid" '.[] | select(.pid == $p) | .task' "$TMP/out")
+	run_kd -c "struct task_struct.mm --json $task" "$2"
+	mm=$(jq -r '.value.mm' "$TMP/out")
+	run_kd -c "tree -t maple -r mm_struct.mm_mt -s vm_area_struct.vm_start,vm_file $mm" "$2"
+	vf=$(awk -v s="$((file))" '$1 == "vm_start" && $3 == s "," { getline; print $3 }' "$TMP/out" | tr -d ,)
+	run_kd -c "struct file.f_mapping $vf" "$2"
+	map=$(grep -o '0x[0-9a-f]*' "$TMP/out")
+	run_kd -c "struct -o page; rd vmemmap_base 1" "$2"
+	psize=$(sed -n 's/^SIZE: //p' "$TMP/out")
+	vmemmap=$(awk '/^[0-9a-f]+:  [0-9a-f]+ / { print $2 }' "$TMP/out")
+	run_kd -c "tree -t xarray --json -r address_space.i_pages $map" "$2"
+	expect_eq "$1: tree -t xarray over the marker file's page cache exits 0" 0 "$rc"
+	jq -r '.[] | "\(.index) \(.address)"' "$TMP/out" | while read -r i a; do
+		printf '%s 0x%x\n' "$i" $(((a - 0x$vmemmap) / psize))
+	done >"$TMP/got"
+	truth pagemap | awk '$8 == "file" { print n++, $5 }' >"$TMP/want"
+	expect_eq "$1: page cache indexes and pfns = the guest's pagemap of the file pages" \
+		"$(tr '\n' ' ' <"$TMP/want")" "$(tr '\n' ' ' <"$TMP/got")"
+}
+
 D=$FIX/vmcore.elf
+check_pagecache "elf" "$D"
+# kd_percpu_ptr: each CPU's runqueue says which CPU it is (rq.cpu).
+"$KDWALK" "$D" percpu runqueues >"$TMP/rqs"
+expect_eq "percpu: one runqueue per CPU" "$(truth nr_cpus)" "$(wc -l <"$TMP/rqs")"
+while read -r cpu a; do
+	run_kd -c "struct rq.cpu $a" "$D"
+	expect_eq "percpu: runqueues on cpu $cpu has rq.cpu = $cpu" "  cpu = $cpu," "$(cat "$TMP/out")"
+done <"$TMP/rqs"
+check_hlist "elf" "$D"
 check_idr "elf" "$D"
 check_vmalloc "elf" "$D"
 check_modules "elf" "$D"

@@ -4,6 +4,7 @@
 // Prints "ADDRESS FIRST LAST" per element (hex), each lost element as
 // "lost ADDRESS: why" on stderr; exit 1 if something was lost.
 // usage: kdwalk DUMP list|hlist|rbtree|xarray|idr|maple ADDRESS|SYMBOL[+OFF]
+//        kdwalk DUMP percpu SYMBOL   (kd_percpu_ptr: "CPU ADDRESS" per CPU)
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +46,13 @@ int main(int argc, char **argv)
 	}
 	struct kd_walk w = { .fn = each, .lost = lost };
 	const char *k = argv[2];
-	if (!strcmp(k, "list"))
+	if (!strcmp(k, "percpu")) {
+		for (unsigned cpu = 0; cpu < kd_dump_nr_cpus(s) && !err; cpu++) {
+			uint64_t a;
+			if (!(err = kd_percpu_ptr(s, addr, cpu, &a)))
+				printf("%u %016" PRIx64 "\n", cpu, a);
+		}
+	} else if (!strcmp(k, "list"))
 		err = kd_walk_list(s, addr, &w);
 	else if (!strcmp(k, "hlist"))
 		err = kd_walk_hlist(s, addr, &w);
