@@ -42,6 +42,7 @@ cmds_for() {
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
+	ipcs) echo "ipcs; ipcs --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
