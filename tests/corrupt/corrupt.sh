@@ -43,6 +43,7 @@ cmds_for() {
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
+	swap) echo "swap; swap --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
