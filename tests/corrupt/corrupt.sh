@@ -44,6 +44,7 @@ cmds_for() {
 	dis) echo "dis schedule 8" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
+	dev) echo "dev; dev -i; dev -d --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
