@@ -45,6 +45,7 @@ cmds_for() {
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
 	dev) echo "dev; dev -i; dev -d --json" ;;
+	irq) echo "irq; irq -s; irq -a; irq -b" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
