@@ -46,6 +46,7 @@ cmds_for() {
 	swap) echo "swap; swap --json" ;;
 	dev) echo "dev; dev -i; dev -d --json" ;;
 	irq) echo "irq; irq -s; irq -a; irq -b" ;;
+	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
