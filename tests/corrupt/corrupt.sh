@@ -47,6 +47,9 @@ cmds_for() {
 	dev) echo "dev; dev -i; dev -d --json" ;;
 	irq) echo "irq; irq -s; irq -a; irq -b" ;;
 	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
+	runq) echo "runq; runq -t --json" ;;
+	timer) echo "timer; timer -r" ;;
+	waitq) echo "waitq jiffies; waitq 0" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
