@@ -163,7 +163,7 @@ static struct kd_error *ipcs_run(struct kd_session *s, const struct kd_args *arg
 		}
 		bad += w.bad;
 		if (!json && !w.shown)
-			kd_printf(s, "%s(none allocated)\n", k->header);
+			kd_printf(s, "%s%s", k->header, w.bad ? "" : "(none allocated)\n");
 		printed++;
 	}
 	if (json)

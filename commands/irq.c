@@ -10,6 +10,7 @@
 //   -a  each IRQ's affinity (irq_common_data.affinity)
 //   -b  the softirq vectors (softirq_vec[], kernel/softirq.c)
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,8 +131,10 @@ static uint64_t action_names(struct run *rn, const struct desc *d, char *buf, si
 		if (len >= size)
 			len = size - 1;
 	}
-	if (r.err)
+	if (r.err) {
 		bad(rn, ko_take(&r), "the actions", d->irq, d->addr);
+		*nacts = SIZE_MAX; // unknown, not none
+	}
 	return first;
 }
 
@@ -146,6 +149,18 @@ static void show_plain(struct run *rn, const struct collect *c)
 		size_t nacts;
 		char names[512];
 		action_names(rn, d, names, sizeof(names), acts, &nacts);
+		if (nacts == SIZE_MAX) {
+			if (rn->json) {
+				kd_json_begin_object(s, NULL);
+				kd_json_u64(s, "irq", d->irq);
+				kd_json_hex(s, "irq_desc", d->addr);
+				kd_json_bool(s, "incomplete", true);
+				kd_json_end_object(s);
+			} else {
+				kd_printf(s, " %3" PRIu64 "   %016" PRIx64 "  ?\n", d->irq, d->addr);
+			}
+			continue;
+		}
 		if (rn->json) {
 			kd_json_begin_object(s, NULL);
 			kd_json_u64(s, "irq", d->irq);
@@ -239,6 +254,8 @@ static void show_stats(struct run *rn, const struct collect *c)
 		size_t nacts;
 		char names[512], cn[64] = "", fn[64] = "";
 		action_names(rn, d, names, sizeof(names), acts, &nacts);
+		if (nacts == SIZE_MAX)
+			continue; // named on stderr
 		if (!nacts && !any)
 			continue; // as show_interrupts skips them
 		kd_error_destroy(string_at(s, chipname, cn, sizeof(cn)));
@@ -318,7 +335,7 @@ static void show_affinity(struct run *rn, const struct collect *c)
 		size_t nacts;
 		char names[512];
 		action_names(rn, d, names, sizeof(names), acts, &nacts);
-		if (!nacts)
+		if (!nacts || nacts == SIZE_MAX)
 			continue;
 		struct ko r = { s, NULL };
 		uint64_t at = ptr ? ko_get(&r, "irq_desc", "irq_common_data.affinity", d->addr) : d->addr + m.offset;
@@ -449,7 +466,7 @@ static const struct kd_command commands[] = {
 		.synopsis = "[-a | -b | -s] [--json]",
 		.help = "List the IRQ descriptors (struct irq_desc) with their actions (struct\n"
 			"irqaction, one line for each shared handler) and names; an IRQ without\n"
-			"an action shows \"(unused)\".\n"
+			"an action shows \"(unused)\", one whose descriptor could not be read \"?\".\n"
 			"-s prints the per-CPU counts, chip, hardware IRQ, flow and actions as\n"
 			"/proc/interrupts does (only the numbered IRQs: the architecture's own\n"
 			"counters such as LOC and NMI are not included).\n"
