@@ -137,7 +137,8 @@ static struct kd_error *read_majors(struct run *rn, const char *sym, bool chr, s
 			continue;
 		}
 	}
-	qsort(v, n, sizeof(*v), major_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), major_cmp);
 	*out = v;
 	*nout = n;
 	return NULL;
@@ -386,7 +387,8 @@ static struct kd_error *show_disks(struct run *rn)
 	}
 	if (err)
 		bad(rn, err, "the inode list of the bdev super block", sb);
-	qsort(d.v, d.n, sizeof(*d.v), disk_cmp);
+	if (d.n)
+		qsort(d.v, d.n, sizeof(*d.v), disk_cmp);
 	if (rn->json)
 		kd_json_begin_array(s, NULL);
 	else

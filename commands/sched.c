@@ -413,7 +413,8 @@ static struct kd_error *hr_node(struct kd_session *s, uint64_t node, void *arg)
 static void print_timers(struct run *rn, struct tmr_walk *w, uint64_t now, bool hr)
 {
 	struct kd_session *s = rn->s;
-	qsort(w->v, w->n, sizeof(*w->v), tmr_cmp);
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), tmr_cmp);
 	char sym[160];
 	if (!rn->json) {
 		if (!w->n) {
