@@ -2,14 +2,17 @@
 // rd: read memory, in crash's layout: address, then 16 bytes per line as
 // 8/16/32/64-bit values, then the ASCII translation.  Addresses are kernel
 // virtual by default, physical with -p, user virtual with -u --pgd ROOT.
+// -s shows each word that is a kernel (or module) address as symbol+offset
+// (crash's rd -s; the symbols are loaded on that path only).
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <kdive/module.h>
+#include <kdive/symbols.h>
 
-enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_U, O_PGD, O_JSON, O_NOPT };
+enum { O_P, O_8, O_16, O_32, O_64, O_A, O_X, O_D, O_UD, O_S, O_U, O_PGD, O_JSON, O_NOPT };
 
 static const struct kd_option rd_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "the address is physical" },
@@ -21,6 +24,7 @@ static const struct kd_option rd_opts[] = {
 	[O_X] = { "x", KD_ARG_NONE, NULL, "no ASCII translation" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "signed decimal" },
 	[O_UD] = { "D", KD_ARG_NONE, NULL, "unsigned decimal" },
+	[O_S] = { "s", KD_ARG_NONE, NULL, "symbolic: words that are kernel addresses as symbol+offset" },
 	[O_U] = { "u", KD_ARG_NONE, NULL, "user virtual address in the current context (set PID) or --pgd" },
 	[O_PGD] = { "pgd", KD_ARG_ADDR, "PADDR", "-u: the process's page-table root (physical, or CR3)" },
 	[O_JSON] = KD_OPTION_JSON,
@@ -192,6 +196,27 @@ static unsigned read_line(struct kd_session *s, const struct space *sp, uint64_t
 	return got;
 }
 
+// rd -s: the symbol+offset (decimal, as crash prints it) a word points
+// into, or false.  Absolute symbols (per-cpu offsets, constants) never name
+// a word.
+static bool sym_name(struct kd_session *s, uint64_t val, char *buf, size_t size)
+{
+	struct kd_symbol sym;
+	uint64_t off;
+	struct kd_error *err = kd_symbol_at(s, val, &sym, &off);
+	if (err) {
+		kd_error_destroy(err);
+		return false;
+	}
+	if (kd_symbol_is_absolute(&sym))
+		return false;
+	if (off)
+		snprintf(buf, size, "%s+%" PRIu64, sym.name, off);
+	else
+		snprintf(buf, size, "%s", sym.name);
+	return true;
+}
+
 static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -234,8 +259,20 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		if (count == 0)
 			return kd_error_create(KD_ERR_USAGE, "count must be at least 1");
 	}
+	if (v[O_A].count && v[O_S].count)
+		return kd_error_create(KD_ERR_USAGE, "-a and -s are mutually exclusive");
 	if (v[O_A].count)
 		return rd_string(s, &sp, addr, count, nargs == 2);
+	bool symbolic = v[O_S].count > 0;
+	if (symbolic) {
+		if (v[O_8].count || v[O_16].count || v[O_32].count || v[O_D].count || v[O_UD].count)
+			return kd_error_create(KD_ERR_USAGE, "-s shows 64-bit words: no -8/-16/-32/-d/-D");
+		// A point of use: the symbols (and the modules', for their
+		// addresses) only for -s.
+		if ((err = kd_symbols_load(s)))
+			return kd_error_prefix(err, "-s");
+		kd_error_destroy(kd_kmodules_load(s));
+	}
 
 	unsigned size = 8;
 	int nsize = 0;
@@ -254,7 +291,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		return kd_error_create(KD_ERR_USAGE, "count %" PRIu64 " runs past the end of the address space", count);
 	bool dec = v[O_D].count || v[O_UD].count;
 	bool sign = v[O_D].count;
-	bool ascii = !v[O_X].count && !dec;
+	bool ascii = !v[O_X].count && !dec && !symbolic;
 	unsigned per_line = 16 / size;
 	bool json = kd_json_mode(s);
 	if (json) {
@@ -295,7 +332,13 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		if (json) {
 			for (unsigned k = 0; k < n; k++) {
 				uint64_t val = get_val(s, line + k * size, size);
-				if (!have[k])
+				char sb[256];
+				if (have[k] && symbolic && sym_name(s, val, sb, sizeof(sb))) {
+					kd_json_begin_object(s, NULL);
+					kd_json_hex(s, "value", val);
+					kd_json_string(s, "symbol", sb);
+					kd_json_end_object(s);
+				} else if (!have[k])
 					kd_json_null(s, NULL);
 				else if (sign)
 					kd_json_i64(s, NULL, sign_extend(val, size));
@@ -308,7 +351,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		}
 		// One line is formatted here by hand and written at once: a printf
 		// per value made rd of 64 MiB take seconds.
-		char text[160], *p = put_hex_right(text, a, sp.phys ? 8 : 16);
+		char text[800], *p = put_hex_right(text, a, sp.phys ? 8 : 16);
 		*p++ = ':';
 		*p++ = ' ';
 		*p++ = ' ';
@@ -325,6 +368,12 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 				continue;
 			}
 			uint64_t val = get_val(s, line + k * size, size);
+			char sb[256];
+			if (symbolic && sym_name(s, val, sb, sizeof(sb))) {
+				// crash pads a symbol to a word's width; longer ones push on.
+				p += sprintf(p, "%-16s ", sb);
+				continue;
+			}
 			if (sign)
 				p += sprintf(p, "%*" PRId64, decw[size], sign_extend(val, size));
 			else if (dec)
@@ -362,7 +411,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 static const struct kd_command commands[2] = { {
 	.name = "rd",
 	.summary = "read memory",
-	.synopsis = "[-p | -u [--pgd PADDR]] [-8|-16|-32|-64] [-a] [-x] [-d|-D] address [count]",
+	.synopsis = "[-p | -u [--pgd PADDR]] [-8|-16|-32|-64] [-a] [-x] [-d|-D] [-s] address [count]",
 	.help = "Display memory at an address: count values (default 1) of the chosen\n"
 		"size, 16 bytes a line with the ASCII translation, as crash does.  The\n"
 		"address is hexadecimal (0x optional); count is decimal.  The address is\n"
@@ -374,7 +423,9 @@ static const struct kd_command commands[2] = { {
 		"--json); each unreadable range is named once, with why (unmapped: where\n"
 		"the page-table walk stopped; missing from the dump: its physical address):\n"
 		"those followed by readable memory on stderr as warnings, the one the read\n"
-		"ends in as rd's error.  rd fails when anything could not be read.\n\n"
+		"ends in as rd's error.  rd fails when anything could not be read.\n"
+		"-s (symbolic) shows each 64-bit word that points into the kernel or a\n"
+		"module as symbol+offset (decimal offset, as crash), without the ASCII.\n\n"
 		"EXAMPLES\n"
 		"  kdive> rd -p 0x1000 4\n"
 		"      1000:  0000000000000000 0000000000000000   ................\n"
@@ -383,6 +434,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> rd -p -a 0x1c00000\n"
 		"  kdive> rd -p 0x1000 512 --json\n"
 		"  kdive> rd -a linux_banner\n"
+		"  kdive> rd -s init_task 8\n"
 		"  kdive> rd -u --pgd 1fd9c000 7ffd12340000 4",
 	.options = rd_opts,
 	.operand = KD_ARG_ADDR,

@@ -79,6 +79,15 @@ KD_API struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_
 /** kd_translate() by a linear fast path only (kernel text, direct map); NOTFOUND if none applies. */
 KD_API struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as, uint64_t va,
 					  uint64_t *pa_ret, uint64_t *pagesize_ret);
+/**
+ * The first mapped page at or above va and below end (0: the top of the
+ * address space), by the page tables: its address, physical address and
+ * size (a large page is one).  KD_ERR_NOTFOUND when nothing more is mapped,
+ * KD_ERR_UNSUPPORTED when the machine's backend cannot scan.
+ */
+KD_API struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				       uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
+				       uint64_t *size_ret);
 /** Names of the flags set in a page-table entry ("PRESENT|RW|NX") into buf. */
 KD_API const char *kd_pte_flags(struct kd_session *s, uint64_t entry, char *buf, size_t size);
 /** If entry is a not-present entry holding a swap entry, its type and offset. */

@@ -245,6 +245,16 @@ struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as,
 	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_FAST, pa_ret, pagesize_ret);
 }
 
+struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				uint64_t end, uint64_t *va_ret, uint64_t *pa_ret, uint64_t *size_ret)
+{
+	if (!s->vm.ops)
+		return no_arch(s, va);
+	if (!s->vm.ops->next_mapped)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: no page-table scan", s->vm.ops->info->name);
+	return s->vm.ops->next_mapped(s->vm.be, as, va, end, va_ret, pa_ret, size_ret);
+}
+
 struct virt_xlat {
 	struct kd_session *s;
 	const struct kd_as *as;

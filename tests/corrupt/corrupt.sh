@@ -33,12 +33,12 @@ cmds_for() {
 	sys) echo "sys; sys --json" ;;
 	dumpinfo) echo "dumpinfo; dumpinfo --json" ;;
 	log) echo "log; log -m -c -d; log --json" ;;
-	rd) echo "rd -p 0x1000 64; rd -p $RDADDR 32; rd -p 0x9f000 16; rd -p 0x1fffffc0 16" ;;
+	rd) echo "rd -p 0x1000 64; rd -p $RDADDR 32; rd -p 0x9f000 16; rd -p 0x1fffffc0 16; rd -s init_task 64" ;;
 	cache) echo "cache; cache -s 0; rd -p 0x2000 2; cache -s 64" ;;
 	# guesses for the commands that land later; fix them when they do
 	vtop) echo "vtop ffffffff81000000; vtop 0" ;;
 	sym) echo "sym init_task; sym ffffffff81000000" ;;
-	struct) echo "struct task_struct init_task" ;;
+	struct) echo "struct task_struct init_task; struct -r task_struct.comm,pid init_task" ;;
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
 	dis) echo "dis schedule 8" ;;
@@ -50,6 +50,8 @@ cmds_for() {
 	runq) echo "runq; runq -t --json" ;;
 	timer) echo "timer; timer -r" ;;
 	waitq) echo "waitq jiffies; waitq 0" ;;
+	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
+	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;

@@ -61,4 +61,14 @@ enum {
 /* Where the `modules` list head is (the System.map the target writes says so). */
 enum { MODS_HEAD = 0x80 };
 
+/* ---- fuzz_walk: the container walkers' core ---- */
+/* The memory after the header is at WALK_BASE; roots are offsets into it. */
+#define WALK_BASE 0xffff888000000000ull
+struct walk_hdr {
+	uint32_t root[5];  /* list head, hlist head, rb_root, xarray, maple_tree */
+	uint32_t hole;     /* 1 + the page left out of the memory, 0 = none */
+	uint32_t flags;    /* 2 bits per walker: KD_WALK_PATH, KD_WALK_START_NODE */
+	uint8_t pad[36];
+};
+
 #endif
