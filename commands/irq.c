@@ -3,9 +3,8 @@
 // and their actions (struct irqaction, include/linux/interrupt.h), in
 // crash's layout.  The descriptors live where kernel/irq/irqdesc.c puts
 // them, chosen by what the dump's symbols show: the sparse-IRQ radix tree
-// irq_desc_tree (an xarray, Linux 4.x-6.4), or the static irq_desc[] array
-// (!CONFIG_SPARSE_IRQ); the maple tree sparse_irqs of 6.5+ is refused with
-// a message until kdive has a maple-tree walker.
+// irq_desc_tree (an xarray, Linux 4.x-6.4), the maple tree sparse_irqs
+// (6.5+), or the static irq_desc[] array (!CONFIG_SPARSE_IRQ).
 //   -s  per-CPU counts as /proc/interrupts (kernel/irq/proc.c show_interrupts)
 //   -a  each IRQ's affinity (irq_common_data.affinity)
 //   -b  the softirq vectors (softirq_vec[], kernel/softirq.c)
@@ -62,8 +61,7 @@ static struct kd_error *collect(struct kd_session *s, struct collect *c)
 		return ko_xarray(s, a, add_desc, c);
 	kd_error_destroy(err);
 	if (!(err = kd_symbol_address(s, "sparse_irqs", &a)))
-		return kd_error_create(KD_ERR_UNSUPPORTED, "this kernel keeps its irq descriptors in a maple tree "
-					"(sparse_irqs), which kdive cannot walk yet");
+		return ko_maple(s, a, add_desc, c);
 	kd_error_destroy(err);
 	if ((err = kd_symbol_address(s, "irq_desc", &a)))
 		return kd_error_prefix(err, "no irq_desc_tree, sparse_irqs or irq_desc[]");
@@ -434,6 +432,7 @@ static struct kd_error *irq_run(struct kd_session *s, const struct kd_args *args
 		struct collect c = { 0 };
 		err = collect(s, &c);
 		if (err && err->code != KD_ERR_INTERRUPTED && err->code != KD_ERR_UNSUPPORTED && c.n) {
+			// The walker named what it lost; show what it found.
 			kd_warn(s, "irq: %s", err->msg); // show what the walk found before it stopped
 			kd_error_destroy(err);
 			err = NULL;

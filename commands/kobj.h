@@ -3,11 +3,9 @@
 // irq, timer, runq, swap, ipcs, waitq): typed member reads with a sticky
 // error, kernel strings, and bounded, interruptible walks over the kernel's
 // containers (list_head and hlist, include/linux/list.h; rb_node,
-// include/linux/rbtree_types.h; xarray/radix tree and IDR,
-// include/linux/xarray.h, lib/xarray.c, include/linux/idr.h; resource
-// trees, include/linux/ioport.h).  Every layout comes from the dump's BTF.
-// Static, so each module carries its own copy; they are meant to move to the
-// core walkers (<kdive/walk.h>) once those are in.
+// include/linux/rbtree_types.h; xarrays, maple trees) as thin callbacks over
+// the core walkers of <kdive/walk.h>, and d_path().  Every layout comes from
+// the dump's BTF.  Static, so each module carries its own copy.
 #ifndef KDIVE_CMD_KOBJ_H
 #define KDIVE_CMD_KOBJ_H
 #include <inttypes.h>
@@ -17,8 +15,7 @@
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
-
-enum { KO_MAX_NODES = 1 << 20 };
+#include <kdive/walk.h>
 
 // A reader with a sticky error: a run of reads for one object, checked once.
 struct ko {
@@ -150,144 +147,77 @@ static inline unsigned ko_nr_cpus(struct kd_session *s)
 
 /* ---- walks ------------------------------------------------------------------ */
 
-// Called with each node's address; a non-NULL error stops the walk and is
-// returned (use it for interrupts and fatal errors; warn and go on otherwise).
+// The sysc commands' callbacks over the core walkers (<kdive/walk.h>): a
+// node callback's error (an interrupt, out of memory) stops the walk and is
+// returned; a node the walker could not read is named there once (kd_warn,
+// address and why) and the walk goes on, then returns KD_ERR_NODATA.
+
+// Called with each node's address (a list_head, hlist_node or rb_node).
 typedef struct kd_error *ko_node_fn(struct kd_session *s, uint64_t node, void *arg);
+// Called with each present entry of an xarray or maple tree and its (first) index.
+typedef struct kd_error *ko_xa_fn(struct kd_session *s, uint64_t index, uint64_t entry, void *arg);
+
+struct ko_adapt {
+	ko_node_fn *fn;
+	ko_xa_fn *xfn;
+	void *arg;
+	struct kd_error *err;
+};
+
+static inline int ko_each(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	struct ko_adapt *a = arg;
+	a->err = a->fn ? a->fn(s, it->addr, a->arg) : a->xfn(s, it->first, it->addr, a->arg);
+	return a->err != NULL;
+}
+
+typedef struct kd_error *ko_walker(struct kd_session *s, uint64_t at, struct kd_walk *w);
+
+static inline struct kd_error *ko_walk(struct kd_session *s, ko_walker *walker, uint64_t at, unsigned flags,
+				       ko_node_fn *fn, ko_xa_fn *xfn, void *arg)
+{
+	struct ko_adapt a = { fn, xfn, arg, NULL };
+	struct kd_walk w = { .fn = ko_each, .arg = &a, .flags = flags };
+	struct kd_error *err = walker(s, at, &w);
+	if (a.err) {
+		kd_error_destroy(err);
+		return a.err;
+	}
+	return err;
+}
 
 // A circular list_head from head (not visited itself): each node's address.
 static inline struct kd_error *ko_list(struct kd_session *s, uint64_t head, ko_node_fn *fn, void *arg)
 {
-	struct ko r = { s, NULL };
-	struct kd_cycle cyc = { 0 };
-	uint64_t node = ko_word(&r, head);
-	for (size_t n = 0; !r.err && node != head; n++) {
-		if (!node || n >= KO_MAX_NODES || kd_cycle_step(&cyc, node))
-			return kd_error_create(KD_ERR_CORRUPT, "the list at 0x%" PRIx64 " is broken after %zu entries (%s)",
-					       head, n, node ? "it loops" : "a NULL link");
-		struct kd_error *err = fn(s, node, arg);
-		if (!err)
-			err = kd_check_interrupt(s);
-		if (err)
-			return err;
-		node = ko_word(&r, node);
-	}
-	if (r.err)
-		return kd_error_prefix(ko_take(&r), "walking the list at 0x%" PRIx64, head);
-	return NULL;
+	return ko_walk(s, kd_walk_list, head, 0, fn, NULL, arg);
 }
 
 // An hlist from the hlist_head at head: each hlist_node's address.
 static inline struct kd_error *ko_hlist(struct kd_session *s, uint64_t head, ko_node_fn *fn, void *arg)
 {
-	struct ko r = { s, NULL };
-	struct kd_cycle cyc = { 0 };
-	uint64_t node = ko_word(&r, head);
-	for (size_t n = 0; !r.err && node; n++) {
-		if (n >= KO_MAX_NODES || kd_cycle_step(&cyc, node))
-			return kd_error_create(KD_ERR_CORRUPT, "the hlist at 0x%" PRIx64 " loops", head);
-		struct kd_error *err = fn(s, node, arg);
-		if (!err)
-			err = kd_check_interrupt(s);
-		if (err)
-			return err;
-		node = ko_word(&r, node); // hlist_node.next is its first member
-	}
-	if (r.err)
-		return kd_error_prefix(ko_take(&r), "walking the hlist at 0x%" PRIx64, head);
-	return NULL;
+	return ko_walk(s, kd_walk_hlist, head, 0, fn, NULL, arg);
 }
 
-// An rbtree in order from the rb_node pointer root (each rb_node's address).
+// An rbtree in order from its root node (an rb_node address, 0 when empty).
 static inline struct kd_error *ko_rbtree(struct kd_session *s, uint64_t root, ko_node_fn *fn, void *arg)
 {
-	struct ko r = { s, NULL };
-	uint64_t left = ko_off(&r, "rb_node", "rb_left"), right = ko_off(&r, "rb_node", "rb_right");
-	if (r.err)
-		return ko_take(&r);
-	uint64_t stack[128];
-	size_t sp = 0, n = 0;
-	uint64_t node = root;
-	while (node || sp) {
-		while (node) {
-			if (sp == 128)
-				return kd_error_create(KD_ERR_CORRUPT, "the rbtree at 0x%" PRIx64 " is deeper than 128", root);
-			stack[sp++] = node;
-			node = ko_word(&r, node + left);
-			if (r.err)
-				return kd_error_prefix(ko_take(&r), "walking the rbtree at 0x%" PRIx64, root);
-		}
-		node = stack[--sp];
-		if (++n > KO_MAX_NODES)
-			return kd_error_create(KD_ERR_CORRUPT, "the rbtree at 0x%" PRIx64 " has too many nodes", root);
-		struct kd_error *err = fn(s, node, arg);
-		if (!err)
-			err = kd_check_interrupt(s);
-		if (err)
-			return err;
-		node = ko_word(&r, node + right);
-		if (r.err)
-			return kd_error_prefix(ko_take(&r), "walking the rbtree at 0x%" PRIx64, root);
-	}
-	return NULL;
-}
-
-// Called with each present entry of an xarray and its index.
-typedef struct kd_error *ko_xa_fn(struct kd_session *s, uint64_t index, uint64_t entry, void *arg);
-
-static inline struct kd_error *ko_xa_node(struct kd_session *s, uint64_t node, uint64_t base, unsigned depth,
-					  ko_xa_fn *fn, void *arg)
-{
-	struct ko r = { s, NULL };
-	struct kd_member_info slots;
-	struct kd_error *err = kd_type_member(s, "xa_node", "slots", &slots);
-	if (err)
-		return err;
-	uint64_t shift = ko_get(&r, "xa_node", "shift", node);
-	if (r.err)
-		return kd_error_prefix(ko_take(&r), "reading the xarray node at 0x%" PRIx64, node);
-	uint64_t nslots = slots.nelems;
-	if (depth > 16 || shift > 63 || !nslots || nslots > 4096)
-		return kd_error_create(KD_ERR_CORRUPT, "the xarray node at 0x%" PRIx64 " is malformed (shift %" PRIu64 ")",
-				       node, shift);
-	for (uint64_t i = 0; i < nslots; i++) {
-		uint64_t e = ko_word(&r, node + slots.offset + i * 8);
-		if (r.err)
-			return kd_error_prefix(ko_take(&r), "reading the xarray node at 0x%" PRIx64, node);
-		if (!e)
-			continue;
-		uint64_t index = base + (i << shift);
-		if ((e & 3) == 2) {
-			if (e <= 4096) // sibling, retry or zero entry
-				continue;
-			if (!shift)
-				return kd_error_create(KD_ERR_CORRUPT, "the xarray node at 0x%" PRIx64 " has a node below shift 0", node);
-			err = ko_xa_node(s, e - 2, index, depth + 1, fn, arg);
-		} else {
-			err = fn(s, index, e, arg);
-		}
-		if (!err)
-			err = kd_check_interrupt(s);
-		if (err)
-			return err;
-	}
-	return NULL;
+	if (!root)
+		return NULL;
+	return ko_walk(s, kd_walk_rbtree, root, KD_WALK_START_NODE, fn, NULL, arg);
 }
 
 // Every present entry of the xarray (or radix_tree_root) at xa.
 static inline struct kd_error *ko_xarray(struct kd_session *s, uint64_t xa, ko_xa_fn *fn, void *arg)
 {
-	struct ko r = { s, NULL };
-	uint64_t head = ko_get(&r, "xarray", "xa_head", xa);
-	if (r.err)
-		return kd_error_prefix(ko_take(&r), "reading the xarray at 0x%" PRIx64, xa);
-	if (!head)
-		return NULL;
-	if ((head & 3) == 2 && head > 4096)
-		return ko_xa_node(s, head - 2, 0, 0, fn, arg);
-	if ((head & 3) == 2)
-		return NULL;
-	return fn(s, 0, head, arg);
+	return ko_walk(s, kd_walk_xarray, xa, 0, NULL, fn, arg);
 }
+
+// Every entry of the maple tree at mt, with the first index of its range.
+static inline struct kd_error *ko_maple(struct kd_session *s, uint64_t mt, ko_xa_fn *fn, void *arg)
+{
+	return ko_walk(s, kd_walk_maple, mt, 0, NULL, fn, arg);
+}
+
 // The path of a (vfsmount, dentry) pair as d_path() prints it
 // (fs/d_path.c): dentry names up to the mount's root, then on through the
 // mount it sits on (struct mount, fs/mount.h), up to the root mount.
