@@ -41,6 +41,8 @@ cmds_for() {
 	struct) echo "struct task_struct init_task; struct -r task_struct.comm,pid init_task" ;;
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
+	bt) echo "bt -a; bt 1; bt -f -s 2; bt -t 1; bt --json 1" ;;
+	foreach) echo "foreach bt; foreach -g bt; foreach -u ps" ;;
 	dis) echo "dis schedule 8" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
@@ -52,6 +54,14 @@ cmds_for() {
 	waitq) echo "waitq jiffies; waitq 0" ;;
 	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
 	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
+	# panic: the arithmetic commands and mach
+	eval) echo "eval (init_task + 0x10) * 3; eval -b 0x41dc065" ;;
+	ascii) echo "ascii; ascii 62696c2f7273752f" ;;
+	btop) echo "btop 512a000" ;;
+	ptob) echo "ptob 512a" ;;
+	ptov) echo "ptov 1000; ptov runqueues:a" ;;
+	pte) echo "pte 8000000013a001e1; pte 0x7fffffffffffbbff" ;;
+	mach) echo "mach; mach -m; mach -c; mach --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;

@@ -24,7 +24,8 @@ check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the
 [ -x "$F/fuzz_kmodules" ] && check "mkseeds_mem's module list reads back, symbols included" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_KMODULES_SHOW=1 '$F/fuzz_kmodules' '$TMP/kmodules.in' > '$TMP/km.out' && grep -q '^load: ok' '$TMP/km.out' && grep -q '^dm_mod at ffffffff82000400: ffffffffc0020000+8000, 2 symbols' '$TMP/km.out' && grep -q 'ffffffffc0010010 t xfs_init \\[xfs\\]' '$TMP/km.out'"
 check "the walk seed reads back through fuzz_walk (every walker reaches its entries)" \
 	sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_WALK_SHOW=1 '$F/fuzz_walk' '$S/walk/trees.in' > '$TMP/walk.out' && [ \$(grep -c '^list ' '$TMP/walk.out') = 3 ] && grep -q '^hlist ffff888000000180 ' '$TMP/walk.out' && grep -q '^rbtree ffff8880000002c0 2-2 root/r' '$TMP/walk.out' && grep -q '^xarray ffff888000456000 43-43 root/1/3' '$TMP/walk.out' && grep -q '^maple ffff888000abc000 1000-1fff root/1/0' '$TMP/walk.out' && ! grep -q lost '$TMP/walk.out'"
-for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules walk; do
+check "the unwind seed walks its three frames to the end of the stack" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_UNWIND_SHOW=1 '$F/fuzz_unwind' '$S/unwind/task.in' | grep -q '^ORC: 3 frames, end of stack'"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules unwind walk; do
 	if [ ! -x "$F/fuzz_$t" ]; then
 		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
 		continue
