@@ -47,6 +47,16 @@ cmds_for() {
 	# pagemap and vm (issue 14)
 	pagemap) echo "pagemap -p 1 -L; pagemap -N; pagemap -d 0x828" ;;
 	vm) echo "vm 1; vm -p 1; vm --json 1" ;;
+	ipcs) echo "ipcs; ipcs --json" ;;
+	swap) echo "swap; swap --json" ;;
+	dev) echo "dev; dev -i; dev -d --json" ;;
+	irq) echo "irq; irq -s; irq -a; irq -b" ;;
+	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
+	runq) echo "runq; runq -t --json" ;;
+	timer) echo "timer; timer -r" ;;
+	waitq) echo "waitq jiffies; waitq 0" ;;
+	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
+	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# panic: the arithmetic commands and mach
 	eval) echo "eval (init_task + 0x10) * 3; eval -b 0x41dc065" ;;
 	ascii) echo "ascii; ascii 62696c2f7273752f" ;;
@@ -63,8 +73,6 @@ cmds_for() {
 	sig) echo "sig 1; sig --json 1" ;;
 	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
 	mod) echo "mod; mod -t; mod --json" ;;
-	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
-	tree) echo "tree -t rbtree -o vmap_area.rb_node vmap_area_root; tree -t idr -p -r pid_namespace.idr init_pid_ns; tree -t xarray -r address_space.i_pages -N ffffffff81000000" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
