@@ -4,7 +4,7 @@
 // error, kernel strings, and bounded, interruptible walks over the kernel's
 // containers (list_head and hlist, include/linux/list.h; rb_node,
 // include/linux/rbtree_types.h; xarrays, maple trees) as thin callbacks over
-// the core walkers of <kdive/walk.h>, and d_path().  Every layout comes from
+// the core walkers of <kdive/walk.h> (paths: <kdive/fs.h> kd_fs_path).  Every layout comes from
 // the dump's BTF.  Static, so each module carries its own copy.
 #ifndef KDIVE_CMD_KOBJ_H
 #define KDIVE_CMD_KOBJ_H
@@ -218,60 +218,4 @@ static inline struct kd_error *ko_maple(struct kd_session *s, uint64_t mt, ko_xa
 	return ko_walk(s, kd_walk_maple, mt, 0, NULL, fn, arg);
 }
 
-// The path of a (vfsmount, dentry) pair as d_path() prints it
-// (fs/d_path.c): dentry names up to the mount's root, then on through the
-// mount it sits on (struct mount, fs/mount.h), up to the root mount.
-static inline struct kd_error *ko_d_path(struct kd_session *s, uint64_t vfsmnt, uint64_t dentry, char *buf,
-					 size_t size)
-{
-	struct ko r = { s, NULL };
-	uint64_t mnt_off = ko_off(&r, "mount", "mnt");
-	if (r.err)
-		return ko_take(&r);
-	uint64_t mnt = vfsmnt - mnt_off;
-	char *end = buf + size - 1, *p = end;
-	*p = 0;
-	for (int depth = 0; depth < 256; depth++) {
-		uint64_t root = ko_get(&r, "vfsmount", "mnt_root", vfsmnt);
-		uint64_t parent = ko_get(&r, "dentry", "d_parent", dentry);
-		if (r.err)
-			break;
-		if (dentry == root || dentry == parent) {
-			uint64_t up = ko_get(&r, "mount", "mnt_parent", mnt);
-			if (r.err || up == mnt || !up)
-				break; // the root of the tree
-			dentry = ko_get(&r, "mount", "mnt_mountpoint", mnt);
-			mnt = up;
-			vfsmnt = mnt + mnt_off;
-			continue;
-		}
-		uint64_t len = ko_get(&r, "dentry", "d_name.len", dentry);
-		uint64_t name = ko_get(&r, "dentry", "d_name.name", dentry);
-		if (r.err)
-			break;
-		if (len > 255 || (size_t)(p - buf) < len + 1) {
-			r.err = kd_error_create(KD_ERR_CORRUPT, "the dentry at 0x%" PRIx64 " has a %" PRIu64 "-byte name",
-						dentry, len);
-			break;
-		}
-		char comp[256];
-		struct kd_error *err = kd_read_kernel(s, name, comp, len);
-		if (err) {
-			r.err = err;
-			break;
-		}
-		p -= len;
-		memcpy(p, comp, len);
-		*--p = '/';
-		dentry = parent;
-	}
-	if (r.err) {
-		snprintf(buf, size, "?");
-		return kd_error_prefix(ko_take(&r), "the path of the dentry at 0x%" PRIx64, dentry);
-	}
-	if (p == end)
-		*--p = '/';
-	memmove(buf, p, (size_t)(end - p) + 1);
-	return NULL;
-}
 #endif

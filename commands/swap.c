@@ -8,6 +8,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <kdive/fs.h>
+
 #include "kobj.h"
 
 enum { O_JSON, O_NOPT };
@@ -73,7 +75,7 @@ static struct kd_error *swap_run(struct kd_session *s, const struct kd_args *arg
 			continue;
 		}
 		char path[4096] = "?";
-		if (file && (e = ko_d_path(s, mnt, dentry, path, sizeof(path)))) {
+		if (file && (e = kd_fs_path(s, mnt, dentry, path, sizeof(path)))) {
 			kd_warn(s, "swap: swap_info[%" PRIu64 "] at 0x%016" PRIx64 ": %s", i, si, e->msg);
 			kd_error_destroy(e);
 			bad++;
