@@ -186,17 +186,85 @@ enum { DESC_SV_BITS = 64, DESC_FLAGS_SHIFT = DESC_SV_BITS - 2 };
 #define DESC_ID_MASK (~(3ull << DESC_FLAGS_SHIFT))
 enum { DESC_COMMITTED = 1, DESC_FINALIZED = 2 };
 
+// The parts of one of the ring's arrays that could not be read (a page
+// makedumpfile excluded, or one not in the dump): byte ranges of the array,
+// each with the reader's message (which names the address and why).
+struct holes {
+	size_t n, cap;
+	struct hole { uint64_t lo, hi; char *why; } *v;
+};
+
 struct ring {
 	uint64_t count, head_id, tail_id;
 	unsigned char *descs, *infos, *data;
 	uint64_t data_size;
+	struct holes hdesc, hinfo, hdata;
 };
+
+static void holes_free(struct holes *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].why);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
 
 static void ring_free(struct ring *r)
 {
 	free(r->descs);
 	free(r->infos);
 	free(r->data);
+	holes_free(&r->hdesc);
+	holes_free(&r->hinfo);
+	holes_free(&r->hdata);
+}
+
+// The message of the hole that [lo, hi) of the array overlaps, or NULL.
+static const char *in_hole(const struct holes *h, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (lo < h->v[i].hi && h->v[i].lo < hi)
+			return h->v[i].why;
+	return NULL;
+}
+
+// Read len bytes of kernel memory at va into buf page by page: a page that
+// cannot be read is zero-filled and recorded in h, and the read goes on.
+// Only an interrupt (or no memory) fails.
+static struct kd_error *read_holey(struct kd_session *s, uint64_t va, unsigned char *buf, uint64_t len,
+				   struct holes *h)
+{
+	uint64_t ps = kd_page_size(s);
+	for (uint64_t done = 0; done < len;) {
+		uint64_t chunk = ps - ((va + done) & (ps - 1));
+		if (chunk > len - done)
+			chunk = len - done;
+		struct kd_error *err = kd_read_kernel(s, va + done, buf + done, chunk);
+		if (err) {
+			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
+				return err;
+			memset(buf + done, 0, chunk);
+			struct hole *last = h->n ? &h->v[h->n - 1] : NULL;
+			if (last && last->hi == done && err->code != KD_ERR_FAULT) {
+				last->hi = done + chunk; // one message for a run of pages
+			} else {
+				if (h->n == h->cap) {
+					size_t cap = h->cap ? 2 * h->cap : 8;
+					struct hole *v = realloc(h->v, cap * sizeof(*v));
+					if (!v) {
+						kd_error_destroy(err);
+						return &kd_enomem;
+					}
+					h->v = v;
+					h->cap = cap;
+				}
+				h->v[h->n++] = (struct hole){ done, done + chunk, strdup(err->msg) };
+			}
+			kd_error_destroy(err);
+		}
+		done += chunk;
+	}
+	return NULL;
 }
 
 static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, struct ring *r)
@@ -233,10 +301,15 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "printk ring buffer at 0x%" PRIx64 " claims %" PRIu64 " bytes, more than the dump's memory (count_bits %u, size_bits %u)",
 				       rb, total, count_bits, size_bits);
-	if ((err = kd_read_kernel(s, descs + r->count * l->desc_size - 1, &probe, 1)) ||
-	    (err = kd_read_kernel(s, infos + r->count * l->info_size - 1, &probe, 1)) ||
-	    (err = kd_read_kernel(s, data + r->data_size - 1, &probe, 1)))
-		return kd_error_prefix(err, "reading the printk ring buffer");
+	// Each array must start and end at mapped addresses (a page that was
+	// merely excluded from the dump is fine: it costs its records below).
+	const uint64_t ends[] = { descs, descs + r->count * l->desc_size - 1, infos,
+				  infos + r->count * l->info_size - 1, data, data + r->data_size - 1 };
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if ((err = kd_read_kernel(s, ends[i], &probe, 1)) && err->code != KD_ERR_NODATA)
+			return kd_error_prefix(err, "reading the printk ring buffer");
+		kd_error_destroy(err);
+	}
 	r->descs = malloc(r->count * l->desc_size);
 	r->infos = malloc(r->count * l->info_size);
 	r->data = malloc(r->data_size);
@@ -244,9 +317,9 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 		ring_free(r);
 		return &kd_enomem;
 	}
-	if ((err = kd_read_kernel(s, descs, r->descs, r->count * l->desc_size)) ||
-	    (err = kd_read_kernel(s, infos, r->infos, r->count * l->info_size)) ||
-	    (err = kd_read_kernel(s, data, r->data, r->data_size))) {
+	if ((err = read_holey(s, descs, r->descs, r->count * l->desc_size, &r->hdesc)) ||
+	    (err = read_holey(s, infos, r->infos, r->count * l->info_size, &r->hinfo)) ||
+	    (err = read_holey(s, data, r->data, r->data_size, &r->hdata))) {
 		ring_free(r);
 		return kd_error_prefix(err, "reading the printk ring buffer");
 	}
@@ -255,9 +328,10 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 
 // The text of the block [begin, next) per get_data() in printk_ringbuffer.c.
 static bool block_text(const struct ring *r, uint64_t begin, uint64_t next, uint64_t text_len,
-		       const unsigned char **text, size_t *len)
+		       const unsigned char **text, size_t *len, uint64_t *blk_lo, uint64_t *blk_hi)
 {
 	*len = 0;
+	*blk_lo = *blk_hi = 0;
 	if ((begin & 1) && (next & 1))
 		return true; // data-less record: empty text
 	uint64_t size = r->data_size;
@@ -274,6 +348,8 @@ static bool block_text(const struct ring *r, uint64_t begin, uint64_t next, uint
 	}
 	if (end - start < 8 || end > size)
 		return false;
+	*blk_lo = start;
+	*blk_hi = end;
 	start += 8; // skip the block's id word
 	uint64_t avail = end - start;
 	*text = r->data + start;
@@ -369,6 +445,58 @@ static void emit(struct kd_session *s, const struct out_opts *o, const struct re
 	}
 }
 
+// Records that could not be read, named on stderr once per run of
+// consecutive records with the same reason (a missing page of the data
+// ring holds many), and in --json as {"id", "incomplete", "reason"}.
+struct lost {
+	uint64_t total, first, count;
+	uint64_t seq_first, seq_last; // NO_SEQ when a record's info was unreadable
+	const char *why;
+};
+#define NO_SEQ UINT64_MAX
+
+static void lost_flush(struct kd_session *s, struct lost *lost)
+{
+	if (!lost->count)
+		return;
+	if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ && lost->count == 1)
+		kd_warn(s, "log: record %" PRIu64 " unreadable: %s", lost->seq_first, lost->why);
+	else if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ)
+		kd_warn(s, "log: %" PRIu64 " records (%" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->seq_first, lost->seq_last, lost->why);
+	else if (lost->count == 1)
+		kd_warn(s, "log: record (descriptor id %" PRIu64 ") unreadable: %s", lost->first, lost->why);
+	else
+		kd_warn(s, "log: %" PRIu64 " records (descriptor ids %" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->first, lost->first + lost->count - 1, lost->why);
+	lost->count = 0;
+}
+
+static void lost_record(struct kd_session *s, const struct out_opts *o, struct lost *lost, uint64_t id,
+			uint64_t seq, const char *why)
+{
+	if (lost->count && (why != lost->why || id != lost->first + lost->count))
+		lost_flush(s, lost);
+	if (!lost->count) {
+		lost->first = id;
+		lost->why = why;
+		lost->seq_first = seq;
+	}
+	lost->seq_last = seq;
+	lost->count++;
+	lost->total++;
+	if (o->json) {
+		kd_json_begin_object(s, NULL);
+		if (seq != NO_SEQ)
+			kd_json_u64(s, "seq", seq);
+		else
+			kd_json_u64(s, "id", id);
+		kd_json_bool(s, "incomplete", true);
+		kd_json_string(s, "reason", why);
+		kd_json_end_object(s);
+	}
+}
+
 static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts *o)
 {
 	struct layout l;
@@ -378,6 +506,7 @@ static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts
 	struct ring r;
 	if ((err = read_ring(s, &l, &r)))
 		return err;
+	struct lost lost = { 0 };
 	uint64_t n = 0;
 	// Walk tail to head; at most count descriptors, so a corrupted id can't loop.
 	for (uint64_t id = r.tail_id;; id = (id + 1) & DESC_ID_MASK) {
@@ -389,7 +518,12 @@ static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts
 		uint64_t sv = u64_at(d + l.off_state_var + l.off_counter);
 		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 		bool last = id == r.head_id;
-		if ((sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
+		const char *why = in_hole(&r.hdesc, idx * l.desc_size, (idx + 1) * l.desc_size);
+		if (!why && (sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED))
+			why = in_hole(&r.hinfo, idx * l.info_size, (idx + 1) * l.info_size);
+		if (why) {
+			lost_record(s, o, &lost, id, NO_SEQ, why);
+		} else if ((sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
 			const unsigned char *lpos = d + l.off_text_blk_lpos;
 			uint16_t text_len = u16_at(info + l.off_text_len);
 			const unsigned char *dev = info + l.off_dev_info;
@@ -405,17 +539,25 @@ static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts
 			};
 			rec.sublen = strnlen(rec.subsys, l.len_subsystem);
 			rec.devlen = strnlen(rec.device, l.len_device);
+			uint64_t blo, bhi;
 			if (!block_text(&r, u64_at(lpos + l.off_lpos_begin), u64_at(lpos + l.off_lpos_next),
-					text_len, &rec.text, &rec.len))
+					text_len, &rec.text, &rec.len, &blo, &bhi))
 				rec.len = 0; // inconsistent block: print the record without text
-			emit(s, o, &rec);
+			if (bhi > blo && (why = in_hole(&r.hdata, blo, bhi)))
+				lost_record(s, o, &lost, id, rec.seq, why);
+			else
+				emit(s, o, &rec);
 		}
 		if (last)
 			break;
 		if ((err = kd_check_interrupt(s)))
 			break;
 	}
+	lost_flush(s, &lost);
 	ring_free(&r);
+	if (!err && lost.total)
+		err = kd_error_create(KD_ERR_NODATA, "%" PRIu64 " record(s) of the kernel log unreadable (named above)",
+				      lost.total);
 	return err;
 }
 

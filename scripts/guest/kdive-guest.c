@@ -39,12 +39,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,12 +214,95 @@ static void write_file_atomic(const char *path, const char *text)
 		die("cannot rename %s: %s", tmp, strerror(errno));
 }
 
+// Truth format 2: the marker's signal dispositions and pending signals.
+//   SIGUSR1 caught (handler marker_sigusr1), SIGPIPE ignored, SIGHUP and
+//   SIGUSR2 blocked in every thread, SIGUSR2 pending for the main thread
+//   (raise), SIGHUP pending for the process (kill: shared pending).
+static void marker_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+enum {
+	MARKER_UDP_PORT = 7777,
+	MARKER_TCP_PORT = 7778,
+	MARKER_SHM_KEY = 0x6b640001,
+	MARKER_SEM_KEY = 0x6b640002,
+	MARKER_MSG_KEY = 0x6b640003,
+	MARKER_SHM_SIZE = 65536,
+	MARKER_NSEMS = 3,
+};
+#define MARKER_MSG_TEXT "kdive-msg"
+
+static int inet_socket(int type, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, type, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    (type == SOCK_STREAM && listen(fd, 4))) {
+		fprintf(stderr, "kdive-marker: socket on port %d: %s\n", port, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+// The marker's extra state for truth format 2; appends key=value lines to info.
+static void marker_extras(char *info, size_t size, int file_fd)
+{
+	struct sigaction sa = { .sa_handler = marker_sigusr1 };
+	struct { long mtype; char mtext[16]; } msg = { 1, MARKER_MSG_TEXT };
+	int pfd[2] = { -1, -1 }, sv[2] = { -1, -1 }, udp, tcp, shm, sem, mq;
+	sigset_t set;
+	void *shmp;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raise(SIGUSR2);
+	kill(getpid(), SIGHUP);
+
+	if (pipe(pfd))
+		fprintf(stderr, "kdive-marker: pipe: %s\n", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		fprintf(stderr, "kdive-marker: socketpair: %s\n", strerror(errno));
+	udp = inet_socket(SOCK_DGRAM, MARKER_UDP_PORT);
+	tcp = inet_socket(SOCK_STREAM, MARKER_TCP_PORT);
+
+	shm = shmget(MARKER_SHM_KEY, MARKER_SHM_SIZE, IPC_CREAT | 0600);
+	shmp = shm >= 0 ? shmat(shm, NULL, 0) : (void *)-1;
+	if (shmp != (void *)-1)
+		memset(shmp, 0x5a, MARKER_SHM_SIZE);
+	sem = semget(MARKER_SEM_KEY, MARKER_NSEMS, IPC_CREAT | 0600);
+	mq = msgget(MARKER_MSG_KEY, IPC_CREAT | 0600);
+	if (mq >= 0 && msgsnd(mq, &msg, sizeof(MARKER_MSG_TEXT), 0))
+		fprintf(stderr, "kdive-marker: msgsnd: %s\n", strerror(errno));
+
+	snprintf(info + strlen(info), size - strlen(info),
+		 "sig_handler=0x%lx\nsig_handled=%d\nsig_ignored=%d\nsig_blocked=%d,%d\n"
+		 "sig_pending_thread=%d\nsig_pending_shared=%d\n"
+		 "fd_file=%d\nfd_pipe=%d,%d\nfd_unix=%d,%d\nfd_udp=%d\nfd_tcp=%d\n"
+		 "udp_port=%d\ntcp_port=%d\n"
+		 "shm_key=0x%x\nshm_id=%d\nshm_size=%d\nshm_addr=0x%lx\n"
+		 "sem_key=0x%x\nsem_id=%d\nsem_nsems=%d\n"
+		 "msg_key=0x%x\nmsg_id=%d\nmsg_text=%s\n",
+		 (unsigned long)marker_sigusr1, SIGUSR1, SIGPIPE, SIGHUP, SIGUSR2,
+		 SIGUSR2, SIGHUP, file_fd, pfd[0], pfd[1], sv[0], sv[1], udp, tcp,
+		 MARKER_UDP_PORT, MARKER_TCP_PORT,
+		 MARKER_SHM_KEY, shm, MARKER_SHM_SIZE, (unsigned long)shmp,
+		 MARKER_SEM_KEY, sem, MARKER_NSEMS, MARKER_MSG_KEY, mq, MARKER_MSG_TEXT);
+}
+
 static int marker_main(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	static struct thr thr[2] = { { "kdive-thr1", 0 }, { "kdive-thr2", 0 } };
 	pthread_t th;
-	char info[1024];
+	char info[2048];
 	void *anon, *file;
 	int fd;
 
@@ -231,6 +321,10 @@ static int marker_main(void)
 	if (file == MAP_FAILED)
 		die("mmap file: %s", strerror(errno));
 	fill(file, ps, FILE_PAGES, FILE_TAG);
+	// Before the threads start, so that they inherit the blocked mask.
+	info[0] = 0;
+	marker_extras(info, sizeof(info), fd);
+	char *extra = strdup(info);
 
 	for (int i = 0; i < 2; i++)
 		if (pthread_create(&th, NULL, thr_main, &thr[i]))
@@ -250,6 +344,9 @@ static int marker_main(void)
 		 (unsigned long)file, FILE_PAGES, MARKER_FILE, FILE_PATTERN,
 		 thr[0].tid, thr[0].name, thr[1].tid, thr[1].name,
 		 getpid(), thr[0].tid, thr[1].tid);
+	if (extra)
+		snprintf(info + strlen(info), sizeof(info) - strlen(info), "%s", extra);
+	free(extra);
 	write_file_atomic(MARKER_INFO, info);
 	sleep_forever();
 }
@@ -822,6 +919,244 @@ struct pids {
 	pid_t marker, sleeper, zparent;
 };
 
+/* ------------------------------------------------------------------ */
+/* truth format 2 sections                                             */
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+// The numeric entries of a /proc directory, sorted; *n their count.
+static long *proc_numbers(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		if (!numeric(e->d_name))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(v, cap * sizeof(*v));
+			if (!v)
+				die("out of memory");
+		}
+		v[(*n)++] = atol(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_long);
+	return v;
+}
+
+static void task_comm(long tgid, long tid, char *buf, size_t size)
+{
+	char path[96], *c;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/comm", tgid, tid);
+	c = read_whole(path, NULL);
+	snprintf(buf, size, "%s", c ? c : "?");
+	buf[strcspn(buf, "\n")] = 0;
+	free(c);
+}
+
+// "fd target" for each open file descriptor of pid, by fd number.
+static void fds_section(const char *name, pid_t pid)
+{
+	char dir[64], path[96], target[512];
+	size_t n;
+	long *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	fds = proc_numbers(dir, &n);
+	begin(name);
+	for (size_t i = 0; i < n; i++) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "%s/%ld", dir, fds[i]);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = 0;
+		fprintf(out, "%ld %s\n", fds[i], target);
+	}
+	end(name);
+	free(fds);
+}
+
+// The kernel stack (/proc/TGID/task/TID/stack) of the chosen threads:
+// "task TID COMM" then the lines as the kernel prints them.
+static void stack_of(long tgid, long tid)
+{
+	char path[96], comm[64], *st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/stack", tgid, tid);
+	st = read_whole(path, NULL);
+	if (!st)
+		return;
+	task_comm(tgid, tid, comm, sizeof(comm));
+	fprintf(out, "task %ld %s\n", tid, comm);
+	put_text(st, strlen(st));
+	free(st);
+}
+
+static void stacks_section(const struct pids *pids, const char *minfo)
+{
+	size_t n;
+	long *all = proc_numbers("/proc", &n);
+	char comm[64];
+
+	begin("stacks");
+	stack_of(1, 1);
+	stack_of(2, 2);
+	for (size_t i = 0; i < n; i++) {
+		task_comm(all[i], all[i], comm, sizeof(comm));
+		if (strcmp(comm, "ksoftirqd/0") == 0 || strcmp(comm, "kcompactd0") == 0)
+			stack_of(all[i], all[i]);
+	}
+	stack_of(pids->marker, pids->marker);
+	stack_of(pids->marker, (long)info_ul(minfo, "thread1_tid"));
+	stack_of(pids->marker, (long)info_ul(minfo, "thread2_tid"));
+	stack_of(pids->sleeper, pids->sleeper);
+	stack_of(pids->zparent, pids->zparent);
+	end("stacks");
+	free(all);
+}
+
+// /proc/PID/maps of every process with a user address space:
+// "task PID COMM" then its maps lines.
+static void maps_section(void)
+{
+	size_t n;
+	long *all = proc_numbers("/proc", &n);
+	char path[64], comm[64];
+
+	begin("maps");
+	for (size_t i = 0; i < n; i++) {
+		char *m;
+
+		if (all[i] == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/maps", all[i]);
+		m = read_whole(path, NULL);
+		if (m && *m) {
+			task_comm(all[i], all[i], comm, sizeof(comm));
+			fprintf(out, "task %ld %s\n", all[i], comm);
+			put_text(m, strlen(m));
+		}
+		free(m);
+	}
+	end("maps");
+	free(all);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+// /proc/kpageflags over every pfn: "flags count pages" per distinct value.
+static void kpageflags_census(void)
+{
+	size_t len;
+	char *buf = read_whole("/proc/kpageflags", &len);
+	uint64_t *v = (uint64_t *)buf;
+	size_t n = len / 8;
+
+	begin("kpageflags_census");
+	if (buf) {
+		qsort(v, n, sizeof(*v), cmp_u64);
+		fprintf(out, "pfns %zu\n", n);
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && v[j] == v[i])
+				j++;
+			fprintf(out, "0x%016" PRIx64 " %zu\n", v[i], j - i);
+			i = j;
+		}
+	}
+	end("kpageflags_census");
+	free(buf);
+}
+
+// Each hugepage size: "SIZE_KB nr free resv surplus".
+static void hugepages_section(void)
+{
+	static const char *const keys[] = { "nr_hugepages", "free_hugepages",
+					     "resv_hugepages", "surplus_hugepages" };
+	const char *base = "/sys/kernel/mm/hugepages";
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	begin("hugepages");
+	fprintf(out, "# size_kb nr_hugepages free_hugepages resv_hugepages surplus_hugepages\n");
+	while (d && (e = readdir(d))) {
+		unsigned long kb;
+
+		if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
+			continue;
+		fprintf(out, "%lu", kb);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			char path[320], *v;
+
+			snprintf(path, sizeof(path), "%s/%s/%s", base, e->d_name, keys[i]);
+			v = read_whole(path, NULL);
+			fprintf(out, " %lu", v ? strtoul(v, NULL, 10) : 0UL);
+			free(v);
+		}
+		fputc('\n', out);
+	}
+	if (d)
+		closedir(d);
+	end("hugepages");
+}
+
+static void truth2_sections(const struct pids *pids, const char *minfo)
+{
+	static const char *const cats[][2] = {
+		{ "swaps", "/proc/swaps" },
+		{ "mounts", "/proc/mounts" },
+		{ "net_dev", "/proc/net/dev" },
+		{ "net_arp", "/proc/net/arp" },
+		{ "net_tcp", "/proc/net/tcp" },
+		{ "net_udp", "/proc/net/udp" },
+		{ "net_unix", "/proc/net/unix" },
+		{ "interrupts", "/proc/interrupts" },
+		{ "softirqs", "/proc/softirqs" },
+		{ "timer_list", "/proc/timer_list" },
+		{ "sched_debug", "/sys/kernel/debug/sched/debug" },
+		{ "devices", "/proc/devices" },
+		{ "ioports", "/proc/ioports" },
+		{ "partitions", "/proc/partitions" },
+		{ "misc", "/proc/misc" },
+		{ "sysvipc_shm", "/proc/sysvipc/shm" },
+		{ "sysvipc_sem", "/proc/sysvipc/sem" },
+		{ "sysvipc_msg", "/proc/sysvipc/msg" },
+		{ "loadavg", "/proc/loadavg" },
+		{ "uptime", "/proc/uptime" },
+		{ "hostname", "/proc/sys/kernel/hostname" },
+		{ "version", "/proc/version" },
+		{ "tainted", "/proc/sys/kernel/tainted" },
+	};
+
+	for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
+		cat_section(cats[i][0], cats[i][1]);
+	fds_section("marker_fds", pids->marker);
+	stacks_section(pids, minfo);
+	maps_section();
+	kpageflags_census();
+}
+
 static int record_truth(const struct pids *pids)
 {
 	char *minfo = read_whole(MARKER_INFO, NULL), *zinfo = read_whole(ZOMBIE_INFO, NULL);
@@ -849,6 +1184,10 @@ static int record_truth(const struct pids *pids)
 	cat_section("buddyinfo", "/proc/buddyinfo");
 	cat_section("zoneinfo", "/proc/zoneinfo");
 	cat_section("slabinfo", "/proc/slabinfo");
+	cat_section("vmstat", "/proc/vmstat");
+	cat_section("pagetypeinfo", "/proc/pagetypeinfo");
+	cat_section("vmallocinfo", "/proc/vmallocinfo");
+	hugepages_section();
 
 	begin("marker");
 	if (minfo)
@@ -887,6 +1226,7 @@ static int record_truth(const struct pids *pids)
 		fprintf(out, "%s\n", marker_log_text(buf));
 	}
 	end("markers");
+	truth2_sections(pids, minfo);
 	kcore_sections();
 	// Last, so that every helper child above has been reaped already.
 	tasks_section();
