@@ -788,6 +788,11 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 	return NULL;
 }
 
+const char *kd_symbol_origin(struct kd_session *s, const struct kd_symbol *sym)
+{
+	return s->symtab ? kd_symtab_origin_of(s->symtab, sym->name, sym->address) : NULL;
+}
+
 struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *ret)
 {
 	uint64_t base;
