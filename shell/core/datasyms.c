@@ -159,10 +159,29 @@ static bool btf_chunk(struct kd_session *s, uint64_t va, const uint8_t *b, size_
 	return false;
 }
 
+/*
+ * A table with data symbols (CONFIG_KALLSYMS_ALL, or a System.map) needs
+ * none of this: the fallback runs only when there are (almost) none, so
+ * such kernels see exactly their own table.
+ */
+static bool has_data_symbols(struct kd_symtab *t)
+{
+	size_t n = kd_symtab_count(t), data = 0;
+	for (size_t i = 0; i < n && data < 16; i++) {
+		struct kd_symbol sym;
+		kd_symtab_get(t, i, &sym);
+		data += strchr("DdBb", sym.type) != NULL && sym.type;
+	}
+	return data >= 16;
+}
+
 /* ---- stage 1: without types ----------------------------------------------------- */
 
 void kd_datasyms_early(struct kd_session *s, struct kd_symtab *t)
 {
+	if (has_data_symbols(t))
+		return;
+	kd_symtab_set_fallback(t);
 	uint64_t stext = sym_addr(t, "_stext");
 	if (!stext)
 		stext = kd_symtab_vmci_symbol(s, "_stext");
@@ -359,7 +378,7 @@ static void percpu_vars(struct kd_session *s, struct kd_symtab *t)
 void kd_datasyms_typed(struct kd_session *s)
 {
 	struct kd_symtab *t = s->symtab;
-	if (!t)
+	if (!t || !kd_symtab_fallback(t))
 		return;
 	struct kd_member_info comm, pid, tasks;
 	struct kd_error *err = kd_type_member(s, "task_struct", "comm", &comm);

@@ -61,6 +61,7 @@ struct kd_symtab {
 	unsigned norigins;
 	uint8_t origin_now;      // given to the symbols added next
 	bool core_end_guessed;   // no _end: core_end follows the highest symbol
+	bool fallback;           // no data symbols: datasyms.c fills in
 };
 
 /* ---- storage ---------------------------------------------------------------- */
@@ -174,6 +175,16 @@ uint8_t kd_symtab_origin(struct kd_symtab *t, const char *desc)
 		return 0;
 	t->origins[t->norigins] = p;
 	return (uint8_t)t->norigins++;
+}
+
+void kd_symtab_set_fallback(struct kd_symtab *t)
+{
+	t->fallback = true;
+}
+
+bool kd_symtab_fallback(const struct kd_symtab *t)
+{
+	return t->fallback;
 }
 
 void kd_symtab_set_origin(struct kd_symtab *t, uint8_t origin)

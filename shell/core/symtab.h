@@ -50,6 +50,9 @@ void kd_symtab_set_origin(struct kd_symtab *t, uint8_t origin);
 /* The origin of the symbol name at addr, NULL if there is none. */
 const char *kd_symtab_origin_of(const struct kd_symtab *t, const char *name, uint64_t addr);
 /* ---- data symbols without KALLSYMS_ALL (datasyms.c) ----------------------- */
+/* Mark t as lacking data symbols (the typed stage then runs), and ask. */
+void kd_symtab_set_fallback(struct kd_symtab *t);
+bool kd_symtab_fallback(const struct kd_symtab *t);
 /* From VMCOREINFO and validated scans of the image: the names t lacks. */
 void kd_datasyms_early(struct kd_session *s, struct kd_symtab *t);
 /* Once types are loaded: init_task, per-cpu variables, references in code. */
