@@ -20,10 +20,15 @@
 //    per_cpu(runqueues, cpu), kernel/sched/sched.h), an ordered pair of
 //    their targets accepted when every CPU's rq->cpu is that CPU and its
 //    rq->idle is the task "swapper/CPU";
+//  - modules: an adrp pair in print_modules() or find_module_all() whose
+//    target is a list of struct module with printable names, linked both ways;
 //  - per-cpu variables: BTF's .data..percpu DATASEC gives each one's offset
 //    from __per_cpu_start, which is runqueues minus its offset.
-// A64 instructions are decoded here (ADRP, ADD immediate, LDR unsigned
-// offset: Arm ARM C6.2), three fixed encodings.
+// A64 instructions are decoded here (ADRP, ADD immediate, LDR with an
+// unsigned or a pre-indexed offset: Arm ARM C6.2): every address a function
+// forms from an ADRP page is a candidate; the checks decide.  Registers are
+// not tracked through other instructions, so a stale value only adds a
+// candidate the checks refuse.
 #include "config.h"
 
 #include <elf.h>
@@ -250,7 +255,7 @@ static size_t code_targets(struct kd_session *s, uint64_t addr, uint64_t size, u
 		size = FUNC_BYTES;
 	if (!rd(s, addr, code, (size_t)size))
 		return 0;
-	uint64_t page[32] = { 0 };
+	uint64_t val[32] = { 0 }; // a register's known address (ADRP, then ADD)
 	size_t n = 0;
 	for (uint64_t i = 0; i + 4 <= size && n < MAX_TARGETS; i += 4) {
 		// A64 instructions are little-endian whatever the data's order.
@@ -261,14 +266,23 @@ static size_t code_targets(struct kd_session *s, uint64_t addr, uint64_t size, u
 		if ((insn & 0x9f000000u) == 0x90000000u) { // ADRP
 			int64_t imm = (int64_t)((((insn >> 5) & 0x7ffffu) << 2) | ((insn >> 29) & 3));
 			imm = (imm ^ (1ll << 20)) - (1ll << 20); // sign-extend 21 bits
-			page[rd_] = ((addr + i) & ~0xfffull) + (uint64_t)(imm << 12);
+			val[rd_] = ((addr + i) & ~0xfffull) + (uint64_t)(imm << 12);
 			continue;
 		}
-		if ((insn & 0xff800000u) == 0x91000000u && page[rn]) { // ADD Xd, Xn, #imm{, lsl 12}
+		if ((insn & 0xff800000u) == 0x91000000u && val[rn]) { // ADD Xd, Xn, #imm{, lsl 12}
 			uint64_t imm = (insn >> 10) & 0xfff;
-			target = page[rn] + (insn & (1u << 22) ? imm << 12 : imm);
-		} else if ((insn & 0xffc00000u) == 0xf9400000u && page[rn]) { // LDR Xt, [Xn, #imm]
-			target = page[rn] + ((insn >> 10) & 0xfff) * 8;
+			target = val[rn] + (insn & (1u << 22) ? imm << 12 : imm);
+			val[rd_] = target;
+		} else if ((insn & 0xffc00000u) == 0xf9400000u && val[rn]) { // LDR Xt, [Xn, #imm]
+			target = val[rn] + ((insn >> 10) & 0xfff) * 8;
+			val[rd_] = 0; // Xt now holds the loaded value
+		} else if ((insn & 0xffe00c00u) == 0xf8400c00u && val[rn]) { // LDR Xt, [Xn, #simm]!
+			int64_t imm = (int64_t)((insn >> 12) & 0x1ff);
+			imm = (imm ^ 0x100) - 0x100;
+			target = val[rn] + (uint64_t)imm;
+			val[rn] = target; // written back
+			if (rd_ != rn)
+				val[rd_] = 0;
 		}
 		if (!target)
 			continue;
@@ -338,6 +352,60 @@ static void find_runqueues(struct kd_session *s, struct kd_symtab *t, uint64_t c
 	}
 }
 
+// Is head the `modules` list: every entry a struct module (list member at
+// list_off) with a printable, NUL-terminated name, linked both ways, back to
+// head within a bound?  An empty list cannot be told apart: refused.
+static bool check_modules(struct kd_session *s, uint64_t head, uint64_t list_off, uint64_t name_off)
+{
+	uint64_t cur = head, next, prev;
+	unsigned n = 0;
+	for (; n < 65536; n++) {
+		if (!rd64(s, cur, &next) || !rd64(s, next + 8, &prev) || prev != cur)
+			return false;
+		if (next == head)
+			return n > 0;
+		char name[56];
+		if (!rd(s, next - list_off + name_off, name, sizeof(name)) || !memchr(name, 0, sizeof(name)) || !name[0])
+			return false;
+		for (const char *c = name; *c; c++)
+			if (*c <= ' ' || *c > '~')
+				return false;
+		cur = next;
+	}
+	return false;
+}
+
+static void find_modules(struct kd_session *s, struct kd_symtab *t)
+{
+	const struct kd_arch_info *ai = kd_arch_info_get(s);
+	struct kd_member_info m_list, m_name;
+	if (!ai || ai->e_machine != EM_AARCH64 || present(t, "modules"))
+		return;
+	struct kd_error *err = kd_type_member(s, "module", "list", &m_list);
+	if (!err)
+		err = kd_type_member(s, "module", "name", &m_name);
+	if (err) {
+		kd_error_destroy(err);
+		return;
+	}
+	// Both walk the list: list_for_each_entry(mod, &modules, list) (kernel/module/).
+	static const char *const funcs[] = { "print_modules", "find_module_all" };
+	for (size_t f = 0; f < sizeof(funcs) / sizeof(funcs[0]); f++) {
+		uint64_t addr, size, tg[MAX_TARGETS];
+		bool exact;
+		if (!kd_symtab_extent(s, funcs[f], &addr, &size, &exact))
+			continue;
+		size_t n = code_targets(s, addr, size, tg);
+		for (size_t i = 0; i < n; i++)
+			if (check_modules(s, tg[i], m_list.offset, m_name.offset)) {
+				char why[128];
+				snprintf(why, sizeof(why), "code: adrp pair in %s(), checked as a list of modules", funcs[f]);
+				add(t, "modules", tg[i], why);
+				return;
+			}
+	}
+}
+
 #ifdef HAVE_LIBBPF
 // Per-cpu variables: __per_cpu_start + each VAR's offset in .data..percpu.
 static void percpu_vars(struct kd_session *s, struct kd_symtab *t)
@@ -399,6 +467,7 @@ void kd_datasyms_typed(struct kd_session *s)
 	}
 	if (!present(t, "runqueues") || !present(t, "__per_cpu_offset"))
 		find_runqueues(s, t, comm.offset);
+	find_modules(s, t);
 #ifdef HAVE_LIBBPF
 	percpu_vars(s, t);
 #endif

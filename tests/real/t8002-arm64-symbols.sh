@@ -37,7 +37,7 @@ check "kallsyms has no init_task (no KALLSYMS_ALL): the case this tests" \
 
 # ---- data symbols against System.map + KERNELOFFSET ----
 names="init_task __start_BTF __stop_BTF runqueues __per_cpu_offset __per_cpu_start prb
-	printk_rb_static init_uts_ns swapper_pg_dir vmap_area_list"
+	printk_rb_static init_uts_ns swapper_pg_dir vmap_area_list modules"
 run_kd -c "sym -v --json $names" "$D"
 expect_eq "sym of $(echo $names | wc -w) data symbols exits 0" 0 "$rc"
 cp "$TMP/out" "$TMP/data.json"
@@ -66,6 +66,17 @@ npc=$(wc -l <"$TMP/pcpu")
 check "at least 50 per-cpu variables from BTF ($npc)" test "$npc" -ge 50
 while read -r n a; do echo "$n $(hex "0x$(map "$n") + $koff")"; done <"$TMP/pcpu" >"$TMP/pcpu.want"
 expect_eq "every per-cpu variable equals System.map + KERNELOFFSET" "$(cat "$TMP/pcpu.want")" "$(cat "$TMP/pcpu")"
+o=$(origin modules)
+expect_eq "sym -v: modules from the code" "code: adrp pair in" "${o:0:18}"
+# The modules list found that way: each module's symbols start at its /proc/modules address.
+truth modules | awk '{ print $1, substr($6, 3) }' | sort >"$TMP/mods"
+: >"$TMP/mods.got"
+while read -r m a; do
+	run_kd -c "sym -m $m" "$D"
+	echo "$m $(head -n 1 "$TMP/out" | cut -d' ' -f1)" >>"$TMP/mods.got"
+done <"$TMP/mods"
+check "the guest has modules loaded ($(wc -l <"$TMP/mods"))" test -s "$TMP/mods"
+expect_eq "sym -m: each module's first symbol at its /proc/modules address" "$(cat "$TMP/mods")" "$(cat "$TMP/mods.got")"
 # A System.map on the command line wins (its symbols are not replaced).
 run_kd --system-map "$FIX/System.map" -c 'sym -v init_task' "$D"
 check "--system-map: init_task comes from the file" grep -q ' init_task  (from System.map)$' "$TMP/out"
