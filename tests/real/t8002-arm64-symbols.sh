@@ -122,4 +122,15 @@ anon=$(truth marker | sed -n 's/^anon_addr=0x//p')
 run_kd -c "set $mpid > /dev/null; rd -u -64 -x $(hex "0x$anon + 3 * 4096") 2" "$D"
 expect_eq "rd -u reads the marker's anon pattern" "6b64697661030000 6b64697661030001" \
 	"$(sed 's/^ *[0-9a-f]*: *//' "$TMP/out" | xargs)"
+
+# ---- QEMU's kdump-compressed form (its header says machine "Unknown") ----
+K=$FIX/vmcore.qemu-kdump-zlib
+run_kd -c 'sys' "$K"
+check "qemu-kdump-zlib: sys names the machine aarch64 (from VMCOREINFO)" grep -q 'MACHINE: aarch64$' "$TMP/out"
+run_kd -c 'ps --json' "$K"
+jq -r '.[] | select(.kernel_thread == false) | "\(.pid) \(.ppid) \(.comm)"' "$TMP/out" | sort -n >"$TMP/ps"
+expect_eq "qemu-kdump-zlib: ps user tasks equal the guest's" "$(cat "$TMP/tasks")" "$(cat "$TMP/ps")"
+run_kd -c 'log' "$K"
+sed 's/^\[ *[0-9.]*\] //' "$TMP/out" | grep '^kdive-marker: ' | sed 's/\\x01/\x01/' >"$TMP/markers"
+expect_eq "qemu-kdump-zlib: log has the 7 markers" "$(truth markers)" "$(cat "$TMP/markers")"
 done_testing
