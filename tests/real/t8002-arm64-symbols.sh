@@ -109,6 +109,11 @@ check "dis: the next ones as schedule+4, +8, +12" \
 # A64 instructions are 4 bytes: the last one's address is schedule + 12.
 expect_eq "dis: 4-byte instructions" "0x$(hex "0x$sched + 12")" "$(tail -n 1 "$TMP/out" | cut -d' ' -f1)"
 
+# schedule() calls __schedule(): the bl is symbolized with the guest's address of it.
+run_kd -c 'dis schedule' "$D"
+s2=$(truth kallsyms | awk '$1 == "__schedule" { print $2 }')
+check "dis: schedule's bl to __schedule (0x$s2) is symbolized" grep -Eq "bl +#0x$s2 <__schedule>\$" "$TMP/out"
+
 # ---- vtop -c PID: the marker's pages against its pagemap ----
 mpid=$(truth marker | sed -n 's/^pid=//p')
 truth pagemap | awk '$3 == 1 { print substr($1, 3), $5 }' | while read -r va pfn; do
