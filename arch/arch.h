@@ -30,7 +30,9 @@
  *        describes the kernel virtual memory map for `layout` and `vtop -v`;
  *        info_get() gives the paging facts; fini() frees the state;
  *      - find_kernel() (optional) finds the kernel from a CPU's saved state
- *        for dumps without VMCOREINFO (the core's derive.c does the rest).
+ *        for dumps without VMCOREINFO (the core's derive.c does the rest);
+ *      - unwinder (optional) walks kernel stacks for bt (struct
+ *        kd_arch_unwinder; x86_64's is in arch/x86_64_unwind.c).
  *      A machine the core cannot translate for yet may leave init NULL and
  *      give only info (arch/aarch64.c).  Put the backend's constructor for
  *      tests in arch/<name>.h (as arch/x86_64.h does with kd_x86_64_create)
@@ -51,6 +53,8 @@
 #include <kdive/error.h>
 #include <kdive/dump.h> /* kd_phys_range, kd_note */
 #include <kdive/vm.h>   /* kd_as, kd_walk_level, kd_vm_* */
+#include <kdive/types.h> /* kd_member_info */
+#include <kdive/unwind.h> /* kd_frame, kd_unwind_result */
 
 /** Read physical memory for the walker (the session's kd_read_phys, or a fake). */
 typedef struct kd_error *kd_phys_read_fn(void *arg, uint64_t pa, void *buf, size_t len);
@@ -87,6 +91,45 @@ struct kd_arch_ctx {
 	const struct kd_note *(*note)(void *arg, size_t i);
 	/** Report something odd but not fatal ("warning: ..." on the session). */
 	void (*warn)(void *arg, const char *fmt, ...) KD_PRINTF(2, 3);
+
+	/* For the unwinder (NULL in the translation paths): */
+	/** Read kernel virtual memory. */
+	struct kd_error *(*read_kernel)(void *arg, uint64_t va, void *buf, size_t len);
+	/** A member of a named type by path, from the dump's types (BTF). */
+	struct kd_error *(*member)(void *arg, const char *type, const char *path,
+				   struct kd_member_info *ret);
+	/** The size of a named type. */
+	struct kd_error *(*type_size)(void *arg, const char *type, uint64_t *ret);
+	/** A CPU's per-cpu offset (__per_cpu_offset[cpu]). */
+	struct kd_error *(*percpu_offset)(void *arg, unsigned cpu, uint64_t *ret);
+	/** The struct module whose core text holds addr; false if none (or modules not loaded). */
+	bool (*module_at)(void *arg, uint64_t addr, uint64_t *module_ret);
+};
+
+/**
+ * Where an unwind starts: a task and, when it was running, its CPU's
+ * registers.  A task that was not running starts from its saved state.
+ */
+struct kd_arch_unwind_start {
+	uint64_t task;              /**< task_struct (0: unknown; only the CPU's stacks bound the walk) */
+	int cpu;                    /**< the CPU whose per-CPU stacks (IRQ, exception) apply; -1 none */
+	bool have_regs;             /**< start from regs (the CPU's NT_PRSTATUS) */
+	struct kd_prstatus regs;
+};
+
+/**
+ * A machine's unwinder (optional in kd_arch_ops).  init reads what it needs
+ * once (unwind tables, layouts) through ctx, which has the unwinder's
+ * callbacks (read_kernel, member ...); unwind walks one stack calling fn
+ * per frame, bounded by KD_UNWIND_MAX_FRAMES, and fills *ret; it returns an
+ * error only when the walk cannot start.
+ */
+struct kd_arch_unwinder {
+	struct kd_error *(*init)(const struct kd_arch_ctx *ctx, void **state_ret);
+	struct kd_error *(*unwind)(void *state, const struct kd_arch_ctx *ctx,
+				   const struct kd_arch_unwind_start *start, kd_frame_fn *fn, void *arg,
+				   struct kd_unwind_result *ret);
+	void (*fini)(void *state);
 };
 
 enum kd_xlat_mode { KD_XLAT_ANY, KD_XLAT_WALK, KD_XLAT_FAST };
@@ -149,6 +192,8 @@ struct kd_arch_ops {
 	 */
 	struct kd_error *(*find_kernel)(const struct kd_arch_ctx *ctx, unsigned cpu,
 					struct kd_arch_kernel *ret);
+	/** Backtraces (optional): the machine's unwinder, for <kdive/unwind.h>. */
+	const struct kd_arch_unwinder *unwinder;
 };
 
 /** The backend for an ELF e_machine (EM_X86_64 ...), or NULL. */

@@ -888,4 +888,5 @@ const struct kd_arch_ops kd_arch_x86_64 = {
 	.next_mapped = x86_64_next_mapped,
 	.fini = x86_64_fini,
 	.find_kernel = x86_64_find_kernel,
+	.unwinder = &kd_x86_64_unwinder,
 };

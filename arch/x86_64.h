@@ -13,6 +13,9 @@
 /** The backend's ops (also in arch/arch.c's table). */
 extern const struct kd_arch_ops kd_arch_x86_64;
 
+/** The ORC / frame-pointer unwinder (arch/x86_64_unwind.c). */
+extern const struct kd_arch_unwinder kd_x86_64_unwinder;
+
 /** __START_KERNEL_map: where the kernel image is mapped (page_64_types.h). */
 #define KD_X86_64_START_KERNEL_MAP 0xffffffff80000000ull
 

@@ -1,20 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// log: the kernel log from the lockless printk ring buffer (Linux 5.10+),
-// found from VMCOREINFO alone: SYMBOL(prb) and the SIZE/OFFSET entries that
-// log_buf_vmcoreinfo_setup() (kernel/printk/printk.c) exports (or, when they
-// are missing, the same numbers from the dump's BTF).  The layout
-// and the descriptor state machine are those of
-// kernel/printk/printk_ringbuffer.{h,c}:
-//   - a descriptor's state_var is an atomic_long: the top 2 bits are the
-//     state (0 reserved, 1 committed, 2 finalized, 3 reusable), the rest the id;
-//   - descriptor and info for id live at index id % (1 << count_bits);
-//   - text blocks are {unsigned long id; char text[]} in a data ring of
-//     1 << size_bits bytes addressed by logical positions (lpos); a block
-//     that would wrap is stored from the start of the ring; lpos values with
-//     bit 0 set are "data-less" (no text).
-// The one field VMCOREINFO does not export is the syslog level: it is the
-// top 3 bits of the byte after `facility`, which follows the u16 text_len
-// (struct printk_info in kernel/printk/printk_ringbuffer.h).
+// log: the kernel log, formatted as dmesg and crash show it: timestamps,
+// levels, callers, device info, wall-clock time from the timekeeper.  The
+// records come from kd_log_foreach (shell/core/printk.c), which reads the
+// kernel's printk buffer (kernel/printk/printk_ringbuffer.{h,c} and the
+// older formats) from VMCOREINFO alone.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +11,7 @@
 #include <time.h>
 
 #include <kdive/module.h>
+#include <kdive/printk.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
@@ -36,332 +26,6 @@ static const struct kd_option log_opts[] = {
 	[O_NOPT] = { NULL },
 };
 
-// The VMCOREINFO layout, looked up once per run.
-struct layout {
-	uint64_t prb_sym;
-	uint64_t rb_size, off_desc_ring, off_text_ring;
-	uint64_t off_count_bits, off_descs, off_infos, off_head_id, off_tail_id;
-	uint64_t desc_size, off_state_var, off_text_blk_lpos, off_lpos_begin, off_lpos_next;
-	uint64_t info_size, off_seq, off_ts_nsec, off_text_len, off_caller_id, off_dev_info;
-	uint64_t devinfo_size, off_subsystem, len_subsystem, off_device, len_device;
-	uint64_t off_size_bits, off_data, off_counter;
-};
-
-// Without the SIZE/OFFSET/LENGTH entries (VMCOREINFO derived from the CPU
-// state, or given with --vmcoreinfo and trimmed), the same numbers come from
-// the dump's BTF: SIZE(t) is the size of struct t (or typedef t), OFFSET(t.m)
-// the offset of m in it, LENGTH(printk_info_X) the length of
-// dev_printk_info.X (log_buf_vmcoreinfo_setup(), kernel/printk/printk.c).
-static struct kd_error *from_btf(struct kd_session *s, const char *key, uint64_t *ret)
-{
-	char name[128];
-	const char *open = strchr(key, '('), *close = strrchr(key, ')');
-	// Only this fallback needs the types: load them here, not for every log.
-	kd_error_destroy(kd_types_load(s));
-	if (!kd_types_available(s) || !open || !close || close <= open ||
-	    (size_t)(close - open) >= 90)
-		return kd_error_create(KD_ERR_NOTFOUND, "no BTF");
-	char inner[100];
-	memcpy(inner, open + 1, (size_t)(close - open - 1));
-	inner[close - open - 1] = '\0';
-	bool length = strncmp(key, "LENGTH(", 7) == 0;
-	char *path = NULL;
-	if (length) {
-		if (strncmp(inner, "printk_info_", 12) != 0)
-			return kd_error_create(KD_ERR_NOTFOUND, "no BTF for %s", key);
-		memmove(inner + 16, inner + 12, strlen(inner + 12) + 1);
-		memcpy(inner, "dev_printk_info", 16);
-		path = inner + 16;
-	} else if (strncmp(key, "OFFSET(", 7) == 0) {
-		char *dot = strchr(inner, '.');
-		if (!dot)
-			return kd_error_create(KD_ERR_NOTFOUND, "no BTF for %s", key);
-		*dot = '\0';
-		path = dot + 1;
-	}
-	struct kd_error *err = NULL;
-	for (int i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), i == 0 ? "struct %s" : "%s", inner);
-		kd_error_destroy(err);
-		if (!path) {
-			err = kd_type_size(s, name, ret);
-		} else {
-			struct kd_member_info m;
-			err = kd_type_member(s, name, path, &m);
-			if (!err)
-				*ret = length ? m.nelems : m.offset;
-		}
-		if (!err)
-			return NULL;
-	}
-	return err;
-}
-
-static struct kd_error *need(struct kd_session *s, const char *key, uint64_t *ret)
-{
-	struct kd_error *err = kd_vmcoreinfo_number(s, key, ret);
-	if (err && err->code == KD_ERR_NOTFOUND && strncmp(key, "SYMBOL(", 7) != 0) {
-		struct kd_error *berr = from_btf(s, key, ret);
-		if (!berr) {
-			kd_error_destroy(err);
-			return NULL;
-		}
-		kd_error_destroy(berr);
-	}
-	if (err)
-		return kd_error_prefix(err, "the printk ring buffer is not described");
-	return NULL;
-}
-
-static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
-{
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-#define K(k, f) { k, offsetof(struct layout, f) }
-		K("SYMBOL(prb)", prb_sym),
-		K("SIZE(printk_ringbuffer)", rb_size),
-		K("OFFSET(printk_ringbuffer.desc_ring)", off_desc_ring),
-		K("OFFSET(printk_ringbuffer.text_data_ring)", off_text_ring),
-		K("OFFSET(prb_desc_ring.count_bits)", off_count_bits),
-		K("OFFSET(prb_desc_ring.descs)", off_descs),
-		K("OFFSET(prb_desc_ring.infos)", off_infos),
-		K("OFFSET(prb_desc_ring.head_id)", off_head_id),
-		K("OFFSET(prb_desc_ring.tail_id)", off_tail_id),
-		K("SIZE(prb_desc)", desc_size),
-		K("OFFSET(prb_desc.state_var)", off_state_var),
-		K("OFFSET(prb_desc.text_blk_lpos)", off_text_blk_lpos),
-		K("OFFSET(prb_data_blk_lpos.begin)", off_lpos_begin),
-		K("OFFSET(prb_data_blk_lpos.next)", off_lpos_next),
-		K("SIZE(printk_info)", info_size),
-		K("OFFSET(printk_info.seq)", off_seq),
-		K("OFFSET(printk_info.ts_nsec)", off_ts_nsec),
-		K("OFFSET(printk_info.text_len)", off_text_len),
-		K("OFFSET(printk_info.caller_id)", off_caller_id),
-		K("OFFSET(printk_info.dev_info)", off_dev_info),
-		K("SIZE(dev_printk_info)", devinfo_size),
-		K("OFFSET(dev_printk_info.subsystem)", off_subsystem),
-		K("LENGTH(printk_info_subsystem)", len_subsystem),
-		K("OFFSET(dev_printk_info.device)", off_device),
-		K("LENGTH(printk_info_device)", len_device),
-		K("OFFSET(prb_data_ring.size_bits)", off_size_bits),
-		K("OFFSET(prb_data_ring.data)", off_data),
-		K("OFFSET(atomic_long_t.counter)", off_counter),
-#undef K
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		struct kd_error *err = need(s, keys[i].key, (uint64_t *)((char *)l + keys[i].off));
-		if (err)
-			return err;
-	}
-	// Sanity: everything we index with must lie inside the structures (and
-	// the buffers we read them into).  Bounding every number first keeps
-	// the sums below from overflowing.
-	for (size_t i = 1; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (*(uint64_t *)((char *)l + keys[i].off) > 4096)
-			return kd_error_create(KD_ERR_CORRUPT, "VMCOREINFO's %s is implausible",
-					       keys[i].key);
-	uint64_t dr = l->off_desc_ring, tr = l->off_text_ring, dc = l->off_counter;
-	if (dr + l->off_count_bits + 4 > l->rb_size || dr + l->off_descs + 8 > l->rb_size ||
-	    dr + l->off_infos + 8 > l->rb_size || dr + l->off_head_id + dc + 8 > l->rb_size ||
-	    dr + l->off_tail_id + dc + 8 > l->rb_size || tr + l->off_size_bits + 4 > l->rb_size ||
-	    tr + l->off_data + 8 > l->rb_size || l->off_state_var + dc + 8 > l->desc_size ||
-	    l->off_text_blk_lpos + 16 > l->desc_size || l->off_lpos_begin + 8 > 16 ||
-	    l->off_lpos_next + 8 > 16 || l->off_seq + 8 > l->info_size ||
-	    l->off_caller_id + 4 > l->info_size || l->off_ts_nsec + 8 > l->info_size ||
-	    l->off_text_len + 4 > l->info_size || l->off_dev_info + l->devinfo_size > l->info_size ||
-	    l->off_subsystem + l->len_subsystem > l->devinfo_size ||
-	    l->off_device + l->len_device > l->devinfo_size || l->desc_size == 0 || l->info_size == 0)
-		return kd_error_create(KD_ERR_CORRUPT, "VMCOREINFO's printk layout is inconsistent");
-	return NULL;
-}
-
-static uint64_t u64_at(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static uint32_t u32_at(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t u16_at(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-
-// 64-bit unsigned long: DESC_FLAGS_SHIFT = BITS_PER_LONG - 2.
-enum { DESC_SV_BITS = 64, DESC_FLAGS_SHIFT = DESC_SV_BITS - 2 };
-#define DESC_ID_MASK (~(3ull << DESC_FLAGS_SHIFT))
-enum { DESC_COMMITTED = 1, DESC_FINALIZED = 2 };
-
-// The parts of one of the ring's arrays that could not be read (a page
-// makedumpfile excluded, or one not in the dump): byte ranges of the array,
-// each with the reader's message (which names the address and why).
-struct holes {
-	size_t n, cap;
-	struct hole { uint64_t lo, hi; char *why; } *v;
-};
-
-struct ring {
-	uint64_t count, head_id, tail_id;
-	unsigned char *descs, *infos, *data;
-	uint64_t data_size;
-	struct holes hdesc, hinfo, hdata;
-};
-
-static void holes_free(struct holes *h)
-{
-	for (size_t i = 0; i < h->n; i++)
-		free(h->v[i].why);
-	free(h->v);
-	memset(h, 0, sizeof(*h));
-}
-
-static void ring_free(struct ring *r)
-{
-	free(r->descs);
-	free(r->infos);
-	free(r->data);
-	holes_free(&r->hdesc);
-	holes_free(&r->hinfo);
-	holes_free(&r->hdata);
-}
-
-// The message of the hole that [lo, hi) of the array overlaps, or NULL.
-static const char *in_hole(const struct holes *h, uint64_t lo, uint64_t hi)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (lo < h->v[i].hi && h->v[i].lo < hi)
-			return h->v[i].why;
-	return NULL;
-}
-
-// Read len bytes of kernel memory at va into buf page by page: a page that
-// cannot be read is zero-filled and recorded in h, and the read goes on.
-// Only an interrupt (or no memory) fails.
-static struct kd_error *read_holey(struct kd_session *s, uint64_t va, unsigned char *buf, uint64_t len,
-				   struct holes *h)
-{
-	uint64_t ps = kd_page_size(s);
-	for (uint64_t done = 0; done < len;) {
-		uint64_t chunk = ps - ((va + done) & (ps - 1));
-		if (chunk > len - done)
-			chunk = len - done;
-		struct kd_error *err = kd_read_kernel(s, va + done, buf + done, chunk);
-		if (err) {
-			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
-				return err;
-			memset(buf + done, 0, chunk);
-			struct hole *last = h->n ? &h->v[h->n - 1] : NULL;
-			if (last && last->hi == done && err->code != KD_ERR_FAULT) {
-				last->hi = done + chunk; // one message for a run of pages
-			} else {
-				if (h->n == h->cap) {
-					size_t cap = h->cap ? 2 * h->cap : 8;
-					struct hole *v = realloc(h->v, cap * sizeof(*v));
-					if (!v) {
-						kd_error_destroy(err);
-						return &kd_enomem;
-					}
-					h->v = v;
-					h->cap = cap;
-				}
-				h->v[h->n++] = (struct hole){ done, done + chunk, strdup(err->msg) };
-			}
-			kd_error_destroy(err);
-		}
-		done += chunk;
-	}
-	return NULL;
-}
-
-static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, struct ring *r)
-{
-	memset(r, 0, sizeof(*r));
-	uint64_t rb;
-	struct kd_error *err = kd_read_kernel(s, l->prb_sym, &rb, 8);
-	if (err)
-		return kd_error_prefix(err, "reading prb");
-	unsigned char hdr[4096];
-	err = kd_read_kernel(s, rb, hdr, l->rb_size);
-	if (err)
-		return kd_error_prefix(err, "reading the printk_ringbuffer at 0x%" PRIx64, rb);
-	const unsigned char *dr = hdr + l->off_desc_ring, *tr = hdr + l->off_text_ring;
-	uint32_t count_bits = u32_at(dr + l->off_count_bits);
-	uint32_t size_bits = u32_at(tr + l->off_size_bits);
-	// The kernel's limits: count_bits <= 25-ish, size_bits <= 31 (log_buf_len
-	// up to 2 GiB); anything else is a corrupted ring buffer.
-	if (count_bits > 26 || size_bits > 31 || size_bits < 3)
-		return kd_error_create(KD_ERR_CORRUPT,
-				       "printk ring buffer at 0x%" PRIx64 " has impossible sizes (count_bits %u, size_bits %u)",
-				       rb, count_bits, size_bits);
-	r->count = 1ull << count_bits;
-	r->data_size = 1ull << size_bits;
-	r->head_id = u64_at(dr + l->off_head_id + l->off_counter) & DESC_ID_MASK;
-	r->tail_id = u64_at(dr + l->off_tail_id + l->off_counter) & DESC_ID_MASK;
-	uint64_t descs = u64_at(dr + l->off_descs), infos = u64_at(dr + l->off_infos);
-	uint64_t data = u64_at(tr + l->off_data);
-	// Corrupted sizes must not make us allocate gigabytes: the rings cannot
-	// be larger than the dump's memory, and each must end in the dump.
-	uint64_t total = r->count * (l->desc_size + l->info_size) + r->data_size;
-	unsigned char probe;
-	if (total > kd_phys_total(s))
-		return kd_error_create(KD_ERR_CORRUPT,
-				       "printk ring buffer at 0x%" PRIx64 " claims %" PRIu64 " bytes, more than the dump's memory (count_bits %u, size_bits %u)",
-				       rb, total, count_bits, size_bits);
-	// Each array must start and end at mapped addresses (a page that was
-	// merely excluded from the dump is fine: it costs its records below).
-	const uint64_t ends[] = { descs, descs + r->count * l->desc_size - 1, infos,
-				  infos + r->count * l->info_size - 1, data, data + r->data_size - 1 };
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		if ((err = kd_read_kernel(s, ends[i], &probe, 1)) && err->code != KD_ERR_NODATA)
-			return kd_error_prefix(err, "reading the printk ring buffer");
-		kd_error_destroy(err);
-	}
-	r->descs = malloc(r->count * l->desc_size);
-	r->infos = malloc(r->count * l->info_size);
-	r->data = malloc(r->data_size);
-	if (!r->descs || !r->infos || !r->data) {
-		ring_free(r);
-		return &kd_enomem;
-	}
-	if ((err = read_holey(s, descs, r->descs, r->count * l->desc_size, &r->hdesc)) ||
-	    (err = read_holey(s, infos, r->infos, r->count * l->info_size, &r->hinfo)) ||
-	    (err = read_holey(s, data, r->data, r->data_size, &r->hdata))) {
-		ring_free(r);
-		return kd_error_prefix(err, "reading the printk ring buffer");
-	}
-	return NULL;
-}
-
-// The text of the block [begin, next) per get_data() in printk_ringbuffer.c.
-static bool block_text(const struct ring *r, uint64_t begin, uint64_t next, uint64_t text_len,
-		       const unsigned char **text, size_t *len, uint64_t *blk_lo, uint64_t *blk_hi)
-{
-	*len = 0;
-	*blk_lo = *blk_hi = 0;
-	if ((begin & 1) && (next & 1))
-		return true; // data-less record: empty text
-	uint64_t size = r->data_size;
-	uint64_t bi = begin & (size - 1), ni = next & (size - 1);
-	uint64_t start, end;
-	if ((begin / size) == (next / size) && bi < ni) {
-		start = bi;
-		end = ni;
-	} else if ((begin + size) / size == next / size) {
-		start = 0; // wrapped: the block starts at the beginning of the ring
-		end = ni;
-	} else {
-		return false;
-	}
-	if (end - start < 8 || end > size)
-		return false;
-	*blk_lo = start;
-	*blk_hi = end;
-	start += 8; // skip the block's id word
-	uint64_t avail = end - start;
-	*text = r->data + start;
-	*len = (size_t)(text_len < avail ? text_len : avail);
-	// A truncated record (text_len beyond its block): the block ends in the
-	// zero padding that aligns blocks to a word; do not print it.
-	if (text_len > avail)
-		while (*len && (*text)[*len - 1] == '\0')
-			(*len)--;
-	return true;
-}
-
 static void put_escaped(struct kd_session *s, const unsigned char *p, size_t n, int indent)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -375,26 +39,77 @@ static void put_escaped(struct kd_session *s, const unsigned char *p, size_t n, 
 	}
 }
 
-// One record, whatever the buffer's format.
-struct rec {
-	uint64_t seq, ts_nsec;
-	unsigned level, facility;
-	bool has_caller;
-	uint32_t caller;
-	const unsigned char *text;
-	size_t len;
-	const char *subsys, *device;
-	size_t sublen, devlen;
-};
-
+struct lost;
 struct out_opts {
 	bool no_ts, level, caller, devinfo, json;
 	bool wall;            // -T: wall-clock time, boot_wall_ns + timestamp
 	int64_t boot_wall_ns;
+	struct lost *lost;    // the records the reader could not read
 };
 
-static void emit(struct kd_session *s, const struct out_opts *o, const struct rec *r)
+// Records that could not be read, named on stderr once per run of
+// consecutive records with the same reason (a missing page of the data
+// ring holds many), and in --json as {"seq" or "id", "incomplete", "reason"}.
+struct lost {
+	uint64_t total, first, count;
+	uint64_t seq_first, seq_last; // NO_SEQ when a record's info was unreadable
+	char *why;                    // a copy: the reader frees its own at its end
+};
+#define NO_SEQ UINT64_MAX
+
+static void lost_flush(struct kd_session *s, struct lost *lost)
 {
+	if (!lost->count)
+		return;
+	const char *why = lost->why ? lost->why : "(no memory for the reason)";
+	if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ && lost->count == 1)
+		kd_warn(s, "log: record %" PRIu64 " unreadable: %s", lost->seq_first, why);
+	else if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ)
+		kd_warn(s, "log: %" PRIu64 " records (%" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->seq_first, lost->seq_last, why);
+	else if (lost->count == 1)
+		kd_warn(s, "log: record (descriptor id %" PRIu64 ") unreadable: %s", lost->first, why);
+	else
+		kd_warn(s, "log: %" PRIu64 " records (descriptor ids %" PRIu64 "-%" PRIu64 ") unreadable: %s",
+			lost->count, lost->first, lost->first + lost->count - 1, why);
+	lost->count = 0;
+	free(lost->why);
+	lost->why = NULL;
+}
+
+static void lost_record(struct kd_session *s, const struct out_opts *o, struct lost *lost,
+			const struct kd_log_record *r)
+{
+	uint64_t seq = r->has_seq ? r->seq : NO_SEQ;
+	if (lost->count && (!lost->why || strcmp(r->lost, lost->why) != 0 || r->id != lost->first + lost->count))
+		lost_flush(s, lost);
+	if (!lost->count) {
+		lost->first = r->id;
+		lost->why = strdup(r->lost);
+		lost->seq_first = seq;
+	}
+	lost->seq_last = seq;
+	lost->count++;
+	lost->total++;
+	if (o->json) {
+		kd_json_begin_object(s, NULL);
+		if (seq != NO_SEQ)
+			kd_json_u64(s, "seq", seq);
+		else
+			kd_json_u64(s, "id", r->id);
+		kd_json_bool(s, "incomplete", true);
+		kd_json_string(s, "reason", r->lost);
+		kd_json_end_object(s);
+	}
+}
+
+static int emit(struct kd_session *s, const struct kd_log_record *r, void *arg)
+{
+	struct out_opts *o = arg;
+	if (r->lost) {
+		lost_record(s, o, o->lost, r);
+		return 0;
+	}
 	char cbuf[16] = "";
 	if (r->has_caller)
 		snprintf(cbuf, sizeof(cbuf), "%c%u", r->caller & 0x80000000u ? 'C' : 'T',
@@ -413,23 +128,24 @@ static void emit(struct kd_session *s, const struct out_opts *o, const struct re
 		if (r->devlen)
 			kd_json_string_n(s, "device", r->device, r->devlen);
 		kd_json_end_object(s);
-		return;
+		return 0;
 	}
 	int col = 0;
-	if (!o->no_ts && o->wall) {
+	bool no_ts = o->no_ts || !r->has_ts;
+	if (!no_ts && o->wall) {
 		time_t t = (time_t)((o->boot_wall_ns + (int64_t)r->ts_nsec) / 1000000000);
 		struct tm tm;
 		char buf[64] = "?";
 		if (localtime_r(&t, &tm))
 			strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
 		col += kd_printf(s, "[%s] ", buf);
-	} else if (!o->no_ts) {
+	} else if (!no_ts) {
 		col += kd_printf(s, "[%5" PRIu64 ".%06" PRIu64 "] ", r->ts_nsec / 1000000000,
 				 (r->ts_nsec % 1000000000) / 1000);
 	}
 	if (o->caller && r->has_caller)
 		col += kd_printf(s, "[%7s] ", cbuf);
-	if (o->level)
+	if (o->level && r->has_level)
 		col += kd_printf(s, "<%u>", r->level);
 	put_escaped(s, r->text, r->len, col);
 	kd_printf(s, "\n");
@@ -443,267 +159,7 @@ static void emit(struct kd_session *s, const struct out_opts *o, const struct re
 		put_escaped(s, (const unsigned char *)r->device, r->devlen, col);
 		kd_printf(s, "\n");
 	}
-}
-
-// Records that could not be read, named on stderr once per run of
-// consecutive records with the same reason (a missing page of the data
-// ring holds many), and in --json as {"id", "incomplete", "reason"}.
-struct lost {
-	uint64_t total, first, count;
-	uint64_t seq_first, seq_last; // NO_SEQ when a record's info was unreadable
-	const char *why;
-};
-#define NO_SEQ UINT64_MAX
-
-static void lost_flush(struct kd_session *s, struct lost *lost)
-{
-	if (!lost->count)
-		return;
-	if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ && lost->count == 1)
-		kd_warn(s, "log: record %" PRIu64 " unreadable: %s", lost->seq_first, lost->why);
-	else if (lost->seq_first != NO_SEQ && lost->seq_last != NO_SEQ)
-		kd_warn(s, "log: %" PRIu64 " records (%" PRIu64 "-%" PRIu64 ") unreadable: %s",
-			lost->count, lost->seq_first, lost->seq_last, lost->why);
-	else if (lost->count == 1)
-		kd_warn(s, "log: record (descriptor id %" PRIu64 ") unreadable: %s", lost->first, lost->why);
-	else
-		kd_warn(s, "log: %" PRIu64 " records (descriptor ids %" PRIu64 "-%" PRIu64 ") unreadable: %s",
-			lost->count, lost->first, lost->first + lost->count - 1, lost->why);
-	lost->count = 0;
-}
-
-static void lost_record(struct kd_session *s, const struct out_opts *o, struct lost *lost, uint64_t id,
-			uint64_t seq, const char *why)
-{
-	if (lost->count && (why != lost->why || id != lost->first + lost->count))
-		lost_flush(s, lost);
-	if (!lost->count) {
-		lost->first = id;
-		lost->why = why;
-		lost->seq_first = seq;
-	}
-	lost->seq_last = seq;
-	lost->count++;
-	lost->total++;
-	if (o->json) {
-		kd_json_begin_object(s, NULL);
-		if (seq != NO_SEQ)
-			kd_json_u64(s, "seq", seq);
-		else
-			kd_json_u64(s, "id", id);
-		kd_json_bool(s, "incomplete", true);
-		kd_json_string(s, "reason", why);
-		kd_json_end_object(s);
-	}
-}
-
-static struct kd_error *log_lockless(struct kd_session *s, const struct out_opts *o)
-{
-	struct layout l;
-	struct kd_error *err;
-	if ((err = get_layout(s, &l)))
-		return err;
-	struct ring r;
-	if ((err = read_ring(s, &l, &r)))
-		return err;
-	struct lost lost = { 0 };
-	uint64_t n = 0;
-	// Walk tail to head; at most count descriptors, so a corrupted id can't loop.
-	for (uint64_t id = r.tail_id;; id = (id + 1) & DESC_ID_MASK) {
-		if (n++ > r.count)
-			break;
-		uint64_t idx = id & (r.count - 1);
-		const unsigned char *d = r.descs + idx * l.desc_size;
-		const unsigned char *info = r.infos + idx * l.info_size;
-		uint64_t sv = u64_at(d + l.off_state_var + l.off_counter);
-		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
-		bool last = id == r.head_id;
-		const char *why = in_hole(&r.hdesc, idx * l.desc_size, (idx + 1) * l.desc_size);
-		if (!why && (sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED))
-			why = in_hole(&r.hinfo, idx * l.info_size, (idx + 1) * l.info_size);
-		if (why) {
-			lost_record(s, o, &lost, id, NO_SEQ, why);
-		} else if ((sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
-			const unsigned char *lpos = d + l.off_text_blk_lpos;
-			uint16_t text_len = u16_at(info + l.off_text_len);
-			const unsigned char *dev = info + l.off_dev_info;
-			struct rec rec = {
-				.seq = u64_at(info + l.off_seq),
-				.ts_nsec = u64_at(info + l.off_ts_nsec),
-				.level = info[l.off_text_len + 3] >> 5,
-				.facility = info[l.off_text_len + 2],
-				.has_caller = true,
-				.caller = u32_at(info + l.off_caller_id),
-				.subsys = (const char *)dev + l.off_subsystem,
-				.device = (const char *)dev + l.off_device,
-			};
-			rec.sublen = strnlen(rec.subsys, l.len_subsystem);
-			rec.devlen = strnlen(rec.device, l.len_device);
-			uint64_t blo, bhi;
-			if (!block_text(&r, u64_at(lpos + l.off_lpos_begin), u64_at(lpos + l.off_lpos_next),
-					text_len, &rec.text, &rec.len, &blo, &bhi))
-				rec.len = 0; // inconsistent block: print the record without text
-			if (bhi > blo && (why = in_hole(&r.hdata, blo, bhi)))
-				lost_record(s, o, &lost, id, rec.seq, why);
-			else
-				emit(s, o, &rec);
-		}
-		if (last)
-			break;
-		if ((err = kd_check_interrupt(s)))
-			break;
-	}
-	lost_flush(s, &lost);
-	ring_free(&r);
-	if (!err && lost.total)
-		err = kd_error_create(KD_ERR_NODATA, "%" PRIu64 " record(s) of the kernel log unreadable (named above)",
-				      lost.total);
-	return err;
-}
-
-// Read a kernel variable of 4 or 8 bytes named by VMCOREINFO SYMBOL(name).
-static struct kd_error *read_var(struct kd_session *s, const char *name, size_t size, uint64_t *ret)
-{
-	char key[96];
-	uint64_t addr, v = 0;
-	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
-	struct kd_error *err = kd_vmcoreinfo_number(s, key, &addr);
-	if (!err)
-		err = kd_read_kernel(s, addr, &v, size);
-	if (err)
-		return kd_error_prefix(err, "reading %s", name);
-	*ret = v;
-	return NULL;
-}
-
-// Linux 3.5 to 5.9: log_buf holds variable-length records, struct
-// printk_log (named "log" before 3.11) followed by the text and the
-// dictionary ("KEY=value\0..."), each padded to the record's alignment; a
-// header with len 0 means "continue at the start of the buffer"
-// (kernel/printk/printk.c of those versions, log_from_idx/log_next).
-static struct kd_error *log_varlen(struct kd_session *s, const struct out_opts *o)
-{
-	uint64_t buf_addr, buf_len, first, next, hsize, o_ts, o_len, o_text, o_dict, o_caller = 0;
-	struct kd_error *err;
-	const char *sz = kd_vmcoreinfo_get(s, "SIZE(printk_log)") ? "printk_log" : "log";
-	char key[64];
-#define NEED(k, var) do { snprintf(key, sizeof(key), k, sz); \
-	if ((err = kd_vmcoreinfo_number(s, key, &(var)))) \
-		return kd_error_prefix(err, "the kernel log buffer is not described"); } while (0)
-	NEED("SIZE(%s)", hsize);
-	NEED("OFFSET(%s.ts_nsec)", o_ts);
-	NEED("OFFSET(%s.len)", o_len);
-	NEED("OFFSET(%s.text_len)", o_text);
-	NEED("OFFSET(%s.dict_len)", o_dict);
-#undef NEED
-	snprintf(key, sizeof(key), "OFFSET(%s.caller_id)", sz);
-	struct kd_error *cerr = kd_vmcoreinfo_number(s, key, &o_caller); // CONFIG_PRINTK_CALLER, 5.1+
-	bool has_caller = cerr == NULL;
-	kd_error_destroy(cerr);
-	if ((err = read_var(s, "log_buf", 8, &buf_addr)) || (err = read_var(s, "log_buf_len", 4, &buf_len)) ||
-	    (err = read_var(s, "log_first_idx", 4, &first)) || (err = read_var(s, "log_next_idx", 4, &next)))
-		return err;
-	if (hsize < 16 || hsize > 64 || o_ts + 8 > hsize || o_len + 2 > hsize || o_text + 2 > hsize ||
-	    o_dict + 4 > hsize || (has_caller && o_caller + 4 > hsize) || buf_len == 0 ||
-	    buf_len > (1u << 31) || first >= buf_len || next > buf_len)
-		return kd_error_create(KD_ERR_CORRUPT, "the kernel log buffer's description is inconsistent");
-	unsigned char *buf = malloc(buf_len);
-	if (!buf)
-		return &kd_enomem;
-	if ((err = kd_read_kernel(s, buf_addr, buf, buf_len))) {
-		free(buf);
-		return kd_error_prefix(err, "reading log_buf");
-	}
-	uint64_t idx = first, seq = 0;
-	for (uint64_t n = 0; idx != next && n < buf_len / 8 + 2; n++) {
-		if (idx + hsize > buf_len) {
-			err = kd_error_create(KD_ERR_CORRUPT, "log_buf record at index %" PRIu64 " runs past the buffer", idx);
-			break;
-		}
-		const unsigned char *h = buf + idx;
-		uint16_t len = u16_at(h + o_len);
-		if (len == 0) { // wrap marker
-			idx = 0;
-			continue;
-		}
-		uint16_t tlen = u16_at(h + o_text), dlen = u16_at(h + o_dict);
-		if (len < hsize || idx + len > buf_len || hsize + (uint64_t)tlen + dlen > len) {
-			err = kd_error_create(KD_ERR_CORRUPT, "log_buf record at index %" PRIu64 " has a bad length", idx);
-			break;
-		}
-		struct rec rec = {
-			.seq = seq++,
-			.ts_nsec = u64_at(h + o_ts),
-			.level = h[o_dict + 3] >> 5,
-			.facility = h[o_dict + 2],
-			.has_caller = has_caller,
-			.caller = has_caller ? u32_at(h + o_caller) : 0,
-			.text = h + hsize,
-			.len = tlen,
-		};
-		// The dictionary: "SUBSYSTEM=x\0DEVICE=y"
-		const char *dict = (const char *)h + hsize + tlen;
-		for (size_t i = 0; i < dlen;) {
-			size_t l = strnlen(dict + i, dlen - i);
-			if (l > 10 && !strncmp(dict + i, "SUBSYSTEM=", 10)) {
-				rec.subsys = dict + i + 10;
-				rec.sublen = l - 10;
-			} else if (l > 7 && !strncmp(dict + i, "DEVICE=", 7)) {
-				rec.device = dict + i + 7;
-				rec.devlen = l - 7;
-			}
-			i += l + 1;
-		}
-		emit(s, o, &rec);
-		idx += len;
-		if ((err = kd_check_interrupt(s)))
-			break;
-	}
-	free(buf);
-	return err;
-}
-
-// Before 3.5: a plain ring of characters; log_end counts every character
-// ever written, the last log_buf_len of them are in the buffer.
-static struct kd_error *log_plain(struct kd_session *s, const struct out_opts *o)
-{
-	uint64_t buf_addr, buf_len, end;
-	struct kd_error *err;
-	if ((err = read_var(s, "log_buf", 8, &buf_addr)) || (err = read_var(s, "log_buf_len", 4, &buf_len)) ||
-	    (err = read_var(s, "log_end", 4, &end)))
-		return err;
-	if (buf_len == 0 || buf_len > (1u << 31) || (buf_len & (buf_len - 1)))
-		return kd_error_create(KD_ERR_CORRUPT, "log_buf_len %" PRIu64 " is not a power of two", buf_len);
-	unsigned char *buf = malloc(buf_len), *text = malloc(buf_len);
-	if (!buf || !text) {
-		free(buf);
-		free(text);
-		return &kd_enomem;
-	}
-	if ((err = kd_read_kernel(s, buf_addr, buf, buf_len)))
-		goto out;
-	uint64_t n = end < buf_len ? end : buf_len;
-	for (uint64_t i = 0; i < n; i++)
-		text[i] = buf[(end - n + i) & (buf_len - 1)];
-	// One record per line; no timestamps or levels in this format beyond
-	// what the text itself holds.
-	uint64_t start = 0, seq = 0;
-	for (uint64_t i = 0; i <= n; i++) {
-		if (i == n || text[i] == '\n') {
-			if (i > start || i < n) {
-				struct rec rec = { .seq = seq++, .text = text + start, .len = (size_t)(i - start) };
-				struct out_opts po = *o;
-				po.no_ts = true;
-				po.level = false;
-				emit(s, &po, &rec);
-			}
-			start = i + 1;
-		}
-	}
-out:
-	free(buf);
-	free(text);
-	return err;
+	return 0;
 }
 
 // The wall-clock time of boot, for -T: the timekeeper's realtime and
@@ -745,22 +201,17 @@ static struct kd_error *log_run(struct kd_session *s, const struct kd_args *args
 	};
 	if (o.wall && (err = boot_wall_time(s, &o.boot_wall_ns)))
 		return err;
-	// Which buffer this kernel has, by what VMCOREINFO describes.
-	struct kd_error *(*fn)(struct kd_session *, const struct out_opts *);
-	if (kd_vmcoreinfo_get(s, "SYMBOL(prb)"))
-		fn = log_lockless;
-	else if (kd_vmcoreinfo_get(s, "SYMBOL(log_first_idx)"))
-		fn = log_varlen;
-	else if (kd_vmcoreinfo_get(s, "SYMBOL(log_end)"))
-		fn = log_plain;
-	else
-		return kd_error_create(KD_ERR_NOTFOUND,
-				       "VMCOREINFO describes no kernel log buffer (no SYMBOL(prb), log_first_idx or log_end)");
 	if (o.json)
 		kd_json_begin_array(s, NULL);
-	err = fn(s, &o);
+	struct lost lost = { 0 };
+	o.lost = &lost;
+	err = kd_log_foreach(s, emit, &o);
+	lost_flush(s, &lost);
 	if (o.json)
 		kd_json_end_array(s);
+	if (!err && lost.total)
+		err = kd_error_create(KD_ERR_NODATA, "%" PRIu64 " record(s) of the kernel log unreadable (named above)",
+				      lost.total);
 	return err;
 }
 

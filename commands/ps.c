@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <kdive/module.h>
+#include <kdive/panic.h>
 #include <kdive/symbols.h>
 #include <kdive/task.h>
 #include <kdive/types.h>
@@ -486,8 +487,13 @@ static void print_context(struct kd_session *s, const struct kd_task *t)
 		kd_json_end_object(s);
 		return;
 	}
+	// crash marks the panic task (PANIC), other tasks on a CPU (ACTIVE).
+	const struct kd_panic *p = NULL;
+	kd_error_destroy(kd_panic_find(s, &p));
+	bool panic_task = p && p->task && p->task == t->addr;
 	kd_printf(s, "     PID: %" PRId64 "\n COMMAND: \"%s\"\n    TASK: %016" PRIx64 "\n     CPU: %u\n   STATE: %s%s\n",
-		  t->pid, t->comm, t->addr, t->cpu, ls, is_active(t) ? " (ACTIVE)" : "");
+		  t->pid, t->comm, t->addr, t->cpu, ls,
+		  panic_task ? " (PANIC)" : is_active(t) ? " (ACTIVE)" : "");
 }
 
 static struct kd_error *context_run(struct kd_session *s, const struct kd_args *args)
@@ -553,7 +559,7 @@ static const struct kd_command commands[3] = {
 		.options = ps_opts,
 		.operand = KD_ARG_PID,
 		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES |
-			 KD_CMD_NEEDS_TASKS,
+			 KD_CMD_NEEDS_TASKS | KD_CMD_TASK_OPERANDS,
 		.run = ps_run,
 	},
 	{

@@ -362,4 +362,5 @@ void kd_builtins_register(struct kd_shell *sh)
 			kd_error_destroy(err);
 		}
 	}
+	kd_foreach_register(sh);
 }

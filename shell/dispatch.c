@@ -329,6 +329,36 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	return ok;
 }
 
+bool kd_shell_run_nested(struct kd_shell *sh, int argc, char **argv)
+{
+	struct kd_session *s = sh->s;
+	const struct kd_command *cmd = argc > 0 ? kd_shell_find(sh, argv[0]) : NULL;
+	if (!cmd) {
+		fflush(kd_out(s));
+		fprintf(stderr, "kdive: unknown command '%s' (try 'help')\n", argc > 0 ? argv[0] : "");
+		return false;
+	}
+	bool saved_json = s->json;
+	struct kd_args args;
+	struct kd_error *err = kd_args_init(&args, cmd, argc, argv);
+	if (!err) {
+		int json = kd_option_index(cmd, "json");
+		s->json = json >= 0 && cmd->options[json].arg == KD_ARG_NONE && args.opt[json].count;
+		err = kd_shell_load_layers(s, cmd);
+		if (!err)
+			err = run_contained(sh, cmd, &args);
+		kd_args_deinit(&args);
+	}
+	s->json = saved_json;
+	if (err) {
+		fflush(kd_out(s));
+		report(sh, argv[0], err, cmd);
+		kd_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
 bool kd_shell_run_line(struct kd_shell *sh, const char *line)
 {
 	struct kd_lexed l;

@@ -72,8 +72,11 @@ static bool push_cmd(struct kd_lexed *l, struct kd_cmdline *c)
 }
 
 // Read one word starting at *pp (quotes and backslashes removed).  Stops at
-// unquoted whitespace or one of the special characters.
-static struct kd_error *read_word(const char **pp, char **ret)
+// unquoted whitespace or one of the special characters.  *depth counts the
+// unquoted parentheses open in the command so far: inside them '|' and '>'
+// are operators of an expression (crash: "eval (x | y)", "eval (1 << 20)"),
+// not a pipe or a redirection.
+static struct kd_error *read_word(const char **pp, char **ret, int *depth)
 {
 	const char *p = *pp;
 	struct buf b = { 0 };
@@ -95,9 +98,13 @@ static struct kd_error *read_word(const char **pp, char **ret)
 			continue;
 		} else if (ch == '\\' && p[1]) {
 			ch = *++p;
-		} else if (ch == ' ' || ch == '\t' || ch == '|' || ch == '>' || ch == ';' || ch == '\n' ||
-			   ch == '\r') {
+		} else if (ch == ' ' || ch == '\t' || ch == ';' || ch == '\n' || ch == '\r' ||
+			   ((ch == '|' || ch == '>') && *depth == 0)) {
 			break;
+		} else if (ch == '(') {
+			(*depth)++;
+		} else if (ch == ')' && *depth > 0) {
+			(*depth)--;
 		}
 		any = true;
 		if (!buf_put(&b, ch)) {
@@ -122,6 +129,7 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 	struct kd_cmdline c = { 0 };
 	struct kd_error *err = NULL;
 	const char *p = line;
+	int depth = 0; // open parentheses in the current command (read_word)
 
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
@@ -134,6 +142,7 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 			break; // trailing comment
 		if (*p == ';') {
 			p++;
+			depth = 0;
 			if (!push_cmd(&l, &c))
 				goto nomem;
 			continue;
@@ -148,7 +157,7 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 				goto nomem;
 			break;
 		}
-		if (*p == '|') {
+		if (*p == '|' && depth == 0) {
 			if (c.redir != KD_REDIR_NONE) {
 				err = kd_error_create(KD_ERR_USAGE, "cannot both redirect and pipe output");
 				goto fail;
@@ -196,7 +205,7 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 				goto nomem;
 			continue;
 		}
-		if (*p == '>') {
+		if (*p == '>' && depth == 0) {
 			if (c.redir != KD_REDIR_NONE) {
 				err = kd_error_create(KD_ERR_USAGE, "more than one output redirection");
 				goto fail;
@@ -210,7 +219,8 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 			while (*p == ' ' || *p == '\t')
 				p++;
 			char *word = NULL;
-			err = read_word(&p, &word);
+			int fdepth = 0;
+			err = read_word(&p, &word, &fdepth);
 			if (err)
 				goto fail;
 			if (!word || !*word) {
@@ -222,7 +232,7 @@ struct kd_error *kd_lex(const char *line, struct kd_lexed *ret)
 			continue;
 		}
 		char *word = NULL;
-		err = read_word(&p, &word);
+		err = read_word(&p, &word, &depth);
 		if (err)
 			goto fail;
 		if (word && !push_arg(&c, word)) {

@@ -63,6 +63,8 @@ void kd_module_unload_all(struct kd_shell *sh);
 
 /* Built-in commands (builtins.c). */
 void kd_builtins_register(struct kd_shell *sh);
+/* foreach (foreach.c), registered with the built-ins. */
+void kd_foreach_register(struct kd_shell *sh);
 const char *kd_alias_lookup(struct kd_shell *sh, const char *name);
 /*
  * The built-in forwards, aliases that depend on the words: "help -D ..." is
@@ -74,6 +76,12 @@ const char *kd_builtin_forward(struct kd_shell *sh, int argc, char *const *argv,
 
 /* Dispatch (dispatch.c): run one input line; returns false if any command failed. */
 bool kd_shell_run_line(struct kd_shell *sh, const char *line);
+/*
+ * Run one command given as words (no alias, no redirection) inside the
+ * command that is running (foreach): it writes to the same output, and its
+ * error is reported as usual.  Returns false if it failed.
+ */
+bool kd_shell_run_nested(struct kd_shell *sh, int argc, char **argv);
 /* Load the layers (symbols, types) cmd declares in its flags, before its run(). */
 struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_command *cmd);
 /* Run every line of a file (source, -i, rc files).  Returns false on failure. */

@@ -90,6 +90,17 @@ enum kd_command_flags {
 	 * kd_symbol_foreach(KD_SYM_MODULES) return it.
 	 */
 	KD_CMD_USES_MODULES = 1 << 9,
+	/**
+	 * Without operands the command works on the current context's task and
+	 * prints crash's task line itself (bt, vm, files, task, sig): foreach
+	 * runs it once per selected task with the context set to it.
+	 */
+	KD_CMD_CONTEXT_TASK = 1 << 10,
+	/**
+	 * Its operands select tasks by pid or task_struct address (ps): foreach
+	 * runs it once with every selected task's address as an operand.
+	 */
+	KD_CMD_TASK_OPERANDS = 1 << 11,
 };
 
 /** The parsed option values of one option table entry. */

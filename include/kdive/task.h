@@ -136,6 +136,15 @@ KD_API struct kd_error *kd_task_foreach(struct kd_session *s, kd_task_fn *fn, vo
 KD_API struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *task_ret,
 					 struct kd_as *as_ret);
 
+/**
+ * Read one task_struct into *ret without walking the task list (from the
+ * table when it is loaded).  ret->incomplete, if set, points into why
+ * (why_size bytes, may be 0).  Needs the symbols and types; an error when
+ * not even the pid could be read.
+ */
+KD_API struct kd_error *kd_task_read_one(struct kd_session *s, uint64_t addr, struct kd_task *ret,
+					 char *why, size_t why_size);
+
 /** A task's state, from its state and exit_state bits. */
 KD_API enum kd_task_state kd_task_state(const struct kd_task *t);
 /** A state's name in the given style. */

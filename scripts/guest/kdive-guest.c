@@ -17,6 +17,12 @@
  *                  --tasks N): kdive-init starts N sleeping tasks for the
  *                  scale benchmarks, as processes of up to CROWD_PER_PROC
  *                  threads each, before it records the truth.
+ *   kdive-panic    only when the initramfs has /lib/kdive/panic (mkvmcore
+ *                  --panic): pins itself to the last CPU, waits for SIGUSR1,
+ *                  which kdive-init sends after the truth is complete, and
+ *                  then writes 'c' to /proc/sysrq-trigger: the kernel panics
+ *                  in that task ("sysrq triggered crash").  kdive-init
+ *                  records its pid, comm and CPU in the truth section `panic`.
  *
  * The recorder (a fork of kdive-init renamed kdive-truth) writes the ground
  * truth to /dev/ttyS1 in the format described in tests/real/README-fixtures.md.
@@ -33,6 +39,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -78,6 +85,8 @@ static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
 #define MARKER_FILE RUNDIR "/marker.dat"
 #define TRUTH_TTY "/dev/ttyS1"
 #define CROWD_CONF "/lib/kdive/tasks"
+#define PANIC_CONF "/lib/kdive/panic"
+#define PANIC_INFO RUNDIR "/panic.info"
 
 // Texts written to /dev/kmsg by kdive-init, in order. A leading "<N>" is a
 // priority prefix consumed by the kernel, not part of the text; the
@@ -1298,6 +1307,46 @@ static void truth_fail(int fd, const char *why)
 	sleep_forever();
 }
 
+// mkvmcore --panic: the task that crashes the kernel.  It pins itself to
+// the CPU given as argv[1] (sched_setaffinity, checked with sched_getcpu),
+// tells kdive-init its pid and CPU, and waits; on SIGUSR1 it writes 'c' to
+// /proc/sysrq-trigger (allowed whatever kernel.sysrq says: the mask applies to
+// the keyboard only), so the panic happens in this task on this CPU.
+static int panic_main(int argc, char **argv)
+{
+	int cpu = argc > 1 ? atoi(argv[1]) : 0, sig, fd;
+	cpu_set_t set;
+	sigset_t ss;
+	FILE *f;
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0)
+		die("kdive-panic: sched_setaffinity(%d): %s", cpu, strerror(errno));
+	for (int i = 0; i < 100 && sched_getcpu() != cpu; i++)
+		usleep(10000);
+	if (sched_getcpu() != cpu)
+		die("kdive-panic: still on CPU %d, not %d", sched_getcpu(), cpu);
+	f = fopen(PANIC_INFO ".tmp", "w");
+	if (!f)
+		die("kdive-panic: %s: %s", PANIC_INFO, strerror(errno));
+	fprintf(f, "pid=%d\ncomm=kdive-panic\ncpu=%d\n", getpid(), cpu);
+	fclose(f);
+	rename(PANIC_INFO ".tmp", PANIC_INFO);
+	if (sigwait(&ss, &sig) != 0)
+		die("kdive-panic: sigwait failed");
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd < 0)
+		die("kdive-panic: /proc/sysrq-trigger: %s", strerror(errno));
+	// The write does not return: the kernel panics on this CPU.
+	if (write(fd, "c", 1) != 1)
+		die("kdive-panic: sysrq write: %s", strerror(errno));
+	sleep_forever();
+}
+
 // mkvmcore --tasks N: N more sleeping tasks (kdive-crowd processes and their
 // threads), all started before the truth is recorded.
 static void start_crowd(int tty, char *const env[])
@@ -1343,6 +1392,9 @@ static int init_main(void)
 	static char *marker_argv[] = { "kdive-marker", NULL };
 	static char *sleeper_argv[] = { "kdive-sleeper", "alpha", "beta", "gamma", NULL };
 	static char *zparent_argv[] = { "kdive-zparent", NULL };
+	static char pcpu[24];
+	static char *panic_argv[] = { "kdive-panic", pcpu, NULL };
+	pid_t panicker = 0;
 	struct pids pids;
 	char buf[400], zpath[64];
 	int tty = open_truth_tty(), kmsg, status;
@@ -1380,6 +1432,16 @@ static int init_main(void)
 		if (proc_state(zpid) != 'Z')
 			truth_fail(tty, "the zombie is not a zombie");
 	}
+	if (access(PANIC_CONF, R_OK) == 0) {
+		// Started before the recorder, so that the truth's task list and
+		// stacks include it; it panics only after the truth is complete.
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		snprintf(pcpu, sizeof(pcpu), "%ld", ncpu > 1 ? ncpu - 1 : 0);
+		panicker = spawn("/bin/kdive-panic", panic_argv, env);
+		if (wait_file(PANIC_INFO))
+			truth_fail(tty, "kdive-panic did not start");
+	}
 	fprintf(stderr, "kdive-init: marker=%d sleeper=%d zparent=%d zombie=%s; recording\n",
 		pids.marker, pids.sleeper, pids.zparent, zpath);
 
@@ -1395,8 +1457,20 @@ static int init_main(void)
 	}
 	if (waitpid(rec, &status, 0) != rec || !WIFEXITED(status) || WEXITSTATUS(status))
 		truth_fail(tty, "the recorder failed");
+	if (panicker > 0) {
+		char *info = read_whole(PANIC_INFO, NULL);
+
+		dprintf(tty, "#### begin panic\n%s#### end panic\n", info ? info : "");
+		free(info);
+	}
 	dprintf(tty, "#### kdive-truth done\n");
 	fprintf(stderr, "kdive-init: ready\n");
+	if (panicker > 0) {
+		// Let the host see the done line before the console fills with
+		// the panic (the serial port is flushed by the time write returns).
+		sleep(1);
+		kill(panicker, SIGUSR1);
+	}
 	// Idle; reap only our own children if they ever exit (they should not).
 	for (;;)
 		if (waitpid(-1, NULL, 0) < 0)
@@ -1419,6 +1493,8 @@ int main(int argc, char **argv)
 		return zparent_main();
 	if (strcmp(me, "kdive-crowd") == 0)
 		return crowd_main(argc, argv);
-	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd\n");
+	if (strcmp(me, "kdive-panic") == 0)
+		return panic_main(argc, argv);
+	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd|kdive-panic\n");
 	return 2;
 }

@@ -206,12 +206,14 @@ void kd_session_destroy(struct kd_session *s)
 {
 	if (!s)
 		return;
+	kd_unwind_unload(s);
 	kd_tasks_unload(s);
 	kd_types_unload(s);
 	kd_symbols_unload(s);
 	kd_vm_deinit(s);
 	kd_core_close(s->core);
 	kd_vmcoreinfo_deinit(&s->vmci);
+	free(s->panic);
 	free(s->vmci_source);
 	free((char *)s->opts.vmcoreinfo);
 	free((char *)s->opts.system_map);
@@ -234,7 +236,7 @@ bool kd_context_get(const struct kd_session *cs, uint64_t *task_ret, struct kd_a
 {
 	const struct kd_session *s = cs;
 	if (!s->ctx_set && !s->ctx_default_tried && s->core) {
-		// First use: the default context, CPU 0's task (it needs the
+		// First use: the default context, the panic task or CPU 0's (it needs the
 		// symbols and types: this is their point of use).
 		struct kd_session *ms = (struct kd_session *)cs;
 		ms->ctx_default_tried = true;

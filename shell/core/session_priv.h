@@ -61,6 +61,8 @@ struct kd_session {
 	bool ctx_default_tried;            // kd_context_get tried the default (CPU 0's task)
 	struct kd_types *types;            // shell/core/types.h
 	struct kd_task_table *tasks;       // shell/core/task.c, built by kd_tasks_load
+	struct kd_unwind_state *unwind;    // shell/core/unwind.c, set up by the first walk
+	struct kd_panic *panic;            // shell/core/panic.c, found by kd_panic_find
 };
 
 /*
@@ -75,6 +77,7 @@ struct kd_session {
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret,
 					 struct kd_as *as_ret);       // shell/core/task.c
 void kd_tasks_unload(struct kd_session *s);                      // shell/core/task.c
+void kd_unwind_unload(struct kd_session *s);                     // shell/core/unwind.c
 struct kd_error *kd_vm_init(struct kd_session *s);            // shell/core/vm.c
 struct kd_error *kd_vm_post_symbols(struct kd_session *s);    // shell/core/vm.c, after a symbol load
 void kd_types_unload(struct kd_session *s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/panic.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
@@ -286,35 +287,78 @@ struct kd_error *kd_task_find_pid(struct kd_session *s, int64_t pid, uint64_t *t
 	return as_ret ? user_as(t, as_ret) : NULL;
 }
 
-// The default context: the task that was running on CPU 0 (rq->curr of
-// CPU 0's runqueue).  Dumps made after a panic would prefer the panicking
-// task; kdive does not find it yet.
+struct kd_error *kd_task_read_one(struct kd_session *s, uint64_t addr, struct kd_task *ret,
+				  char *why, size_t why_size)
+{
+	const struct kd_task *known = kd_task_by_addr(s, addr);
+	if (why_size)
+		why[0] = '\0';
+	if (known) {
+		*ret = *known;
+		if (known->incomplete && why_size) {
+			snprintf(why, why_size, "%s", known->incomplete);
+			ret->incomplete = why;
+		}
+		return NULL;
+	}
+	struct kd_task_layout *l;
+	struct kd_error *err = kd_task_layout_create(s, &l);
+	if (err)
+		return err;
+	struct kd_task t = { 0 };
+	err = kd_task_read(s, l, addr, &t);
+	kd_task_layout_destroy(l);
+	if (err) {
+		free((char *)t.incomplete);
+		return err;
+	}
+	*ret = t;
+	ret->incomplete = NULL;
+	if (t.incomplete && why_size) {
+		snprintf(why, why_size, "%s", t.incomplete);
+		ret->incomplete = why;
+	}
+	free((char *)t.incomplete);
+	return NULL;
+}
+
+// The default context, as crash chooses it: the panic task (the task the
+// panicking CPU was running, <kdive/panic.h>), else the task that was
+// running on CPU 0 (rq->curr of CPU 0's runqueue).
 struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_ret, struct kd_as *as_ret)
 {
+	const struct kd_panic *p = NULL;
+	kd_error_destroy(kd_panic_find(s, &p));
+	uint64_t panic_task = p && p->task ? p->task : 0;
 	if (s->tasks) {
 		for (size_t i = 0; i < s->tasks->n; i++) {
 			const struct kd_task *t = &s->tasks->v[i];
-			if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0) {
+			if (panic_task ? t->addr == panic_task
+				       : (t->status & KD_TASK_ON_CPU) && t->cpu == 0) {
 				*task_ret = t->addr;
 				return user_as(t, as_ret);
 			}
 		}
-		return kd_error_create(KD_ERR_NOTFOUND, "no task was running on CPU 0");
+		if (!panic_task)
+			return kd_error_create(KD_ERR_NOTFOUND, "no task was running on CPU 0");
 	}
 	// Without the table (vtop, rd -u before any ps): CPU 0's runqueue and
 	// that one task's mm, a handful of reads, not a walk of every task.
 	kd_error_destroy(kd_layers_load(s, 0, KD_LAYER_SYMBOLS | KD_LAYER_TYPES));
-	uint64_t rq, off, curr, mm = 0, pgd, pa;
+	uint64_t rq, off, curr = panic_task, mm = 0, pgd, pa;
 	struct kd_member_info m_curr, m_mm, m_pgd;
-	struct kd_error *err = kd_symbol_address(s, "runqueues", &rq);
-	if (!err)
-		err = kd_percpu_offset(s, 0, &off);
-	if (!err)
-		err = kd_type_member(s, "rq", "curr", &m_curr);
+	struct kd_error *err = NULL;
+	if (!curr) {
+		err = kd_symbol_address(s, "runqueues", &rq);
+		if (!err)
+			err = kd_percpu_offset(s, 0, &off);
+		if (!err)
+			err = kd_type_member(s, "rq", "curr", &m_curr);
+		if (!err)
+			err = kd_read_kernel(s, rq + off + m_curr.offset, &curr, sizeof(curr));
+	}
 	if (!err)
 		err = kd_type_member(s, "task_struct", "mm", &m_mm);
-	if (!err)
-		err = kd_read_kernel(s, rq + off + m_curr.offset, &curr, sizeof(curr));
 	if (!err)
 		err = kd_read_kernel(s, curr + m_mm.offset, &mm, sizeof(mm));
 	if (err)

@@ -41,7 +41,17 @@ cmds_for() {
 	struct) echo "struct task_struct init_task" ;;
 	p) echo "p jiffies; p init_task.comm" ;;
 	ps) echo "ps" ;;
+	bt) echo "bt -a; bt 1; bt -f -s 2; bt -t 1; bt --json 1" ;;
+	foreach) echo "foreach bt; foreach -g bt; foreach -u ps" ;;
 	dis) echo "dis schedule 8" ;;
+	# panic: the arithmetic commands and mach
+	eval) echo "eval (init_task + 0x10) * 3; eval -b 0x41dc065" ;;
+	ascii) echo "ascii; ascii 62696c2f7273752f" ;;
+	btop) echo "btop 512a000" ;;
+	ptob) echo "ptob 512a" ;;
+	ptov) echo "ptov 1000; ptov runqueues:a" ;;
+	pte) echo "pte 8000000013a001e1; pte 0x7fffffffffffbbff" ;;
+	mach) echo "mach; mach -m; mach -c; mach --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;

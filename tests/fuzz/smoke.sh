@@ -22,7 +22,8 @@ check "mkseeds's ring buffer reads back through fuzz_log (the target reaches the
 "$F/mkseeds_mem" "$TMP"
 [ -x "$F/fuzz_tasks" ] && check "mkseeds_mem's task list reads back with ps" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_TASKS_SHOW=1 '$F/fuzz_tasks' '$TMP/tasks.in' | grep -q worker-thr"
 [ -x "$F/fuzz_kmodules" ] && check "mkseeds_mem's module list reads back, symbols included" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_KMODULES_SHOW=1 '$F/fuzz_kmodules' '$TMP/kmodules.in' > '$TMP/km.out' && grep -q '^load: ok' '$TMP/km.out' && grep -q '^dm_mod at ffffffff82000400: ffffffffc0020000+8000, 2 symbols' '$TMP/km.out' && grep -q 'ffffffffc0010010 t xfs_init \\[xfs\\]' '$TMP/km.out'"
-for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules; do
+check "the unwind seed walks its three frames to the end of the stack" sh -c "KDIVE_FUZZ_SECONDS=0 KDIVE_FUZZ_UNWIND_SHOW=1 '$F/fuzz_unwind' '$S/unwind/task.in' | grep -q '^ORC: 3 frames, end of stack'"
+for t in lexer vmcoreinfo options elf kdump flat log pgtable kallsyms btf tasks kmodules unwind; do
 	if [ ! -x "$F/fuzz_$t" ]; then
 		ok "fuzz smoke: $t # SKIP not built (needs libbpf)"
 		continue

@@ -12,7 +12,13 @@ expect_eq "KERNEL is the guest's uname -r" "$(truth uname_r)" "$release"
 expect_eq "RELEASE is the guest's osrelease" "$(truth osrelease)" "$(sed -n 's/^ *RELEASE: //p' "$TMP/out")"
 expect_eq "CPUS is the guest's CPU count" "$(truth nr_cpus)" "$(sed -n 's/^ *CPUS: //p' "$TMP/out")"
 expect_eq "PAGE SIZE is the guest's page size" "$(truth pagesize)" "$(sed -n 's/^ *PAGE SIZE: //p' "$TMP/out")"
-expect_eq "MACHINE" "x86_64" "$(sed -n 's/^ *MACHINE: //p' "$TMP/out")"
+# crash's MACHINE line: the machine, then cpu_khz's speed.
+check "MACHINE is x86_64 with its speed" sh -c "sed -n 's/^ *MACHINE: //p' '$TMP/out' | grep -Eqx 'x86_64  \([0-9]+ Mhz\)'"
+expect_eq "NODENAME is the guest's hostname" "$(truth hostname)" "$(sed -n 's/^ *NODENAME: //p' "$TMP/out")"
+check "VERSION ends /proc/version" sh -c "'$KDIVE_SRCDIR/scripts/truth' '$TRUTH' version | grep -qF -- ' $(sed -n 's/^ *VERSION: //p' "$TMP/out")'"
+# A dump of a running machine: no panic; the context is CPU 0's task.
+expect_eq "PANIC: none" "(none: the kernel did not panic)" "$(sed -n 's/^ *PANIC: //p' "$TMP/out")"
+expect_eq "CPU of the context task" "0" "$(sed -n 's/^ *CPU: //p' "$TMP/out")"
 check "DUMPFILE names the file and the QEMU ELF format" \
 	grep -q "DUMPFILE: $FIX/vmcore.elf  \[ELF64 vmcore (QEMU dump-guest-memory)\]" "$TMP/out"
 # MemTotal excludes reserved memory, so the dump holds at least that much.
@@ -22,6 +28,15 @@ check "sys --json is one valid JSON document" sh -c "jq -e . '$TMP/out' >/dev/nu
 expect_eq "sys --json release" "$(truth uname_r)" "$(jq -r .release "$TMP/out")"
 expect_eq "sys --json cpus" "$(truth nr_cpus)" "$(jq -r .cpus "$TMP/out")"
 mem=$(jq -r .memory_bytes "$TMP/out")
+expect_eq "sys --json: not panicked" "false" "$(jq -r .panic.panicked "$TMP/out")"
+# The timekeeper's uptime: at or after the truth's /proc/uptime, less 2 s
+# (NOHZ: an idle guest stops updating the timekeeper), and before the dump.
+up=$(jq -r .uptime_ns "$TMP/out")
+check "uptime $up ns is within 2 s of the truth's $(truth uptime | cut -d' ' -f1) s" \
+	awk -v u="$up" -v t="$(truth uptime | cut -d' ' -f1)" 'BEGIN { exit !(u / 1e9 >= t - 2 && u / 1e9 <= t + 60) }'
+mtime=$(stat -c %Y "$FIX/vmcore.elf")
+check "DATE (the timekeeper's) is within 2 minutes before the dump's mtime" \
+	[ "$(jq -r .date "$TMP/out")" -le "$mtime" -a "$(jq -r .date "$TMP/out")" -ge $((mtime - 120)) ]
 check "dump memory ($mem bytes) >= guest MemTotal ($memtotal_kb kB)" [ "$mem" -ge $((memtotal_kb * 1024)) ]
 expect_eq "BUILD-ID from VMCOREINFO matches the guest's" \
 	"$(truth vmcoreinfo_sysfs | sed -n 's/^BUILD-ID=//p' | head -n 1)" "$(jq -r .build_id "$TMP/out")"

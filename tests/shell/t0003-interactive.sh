@@ -30,8 +30,20 @@ T send-keys -t kd C-u 'rd -' Tab Tab
 check "Tab Tab lists a command's options" wait_for "--json  --pgd"
 T send-keys -t kd C-u 'ps kdive-ma' Tab
 check "Tab completes a task's command name from the dump" wait_for "kdive> ps kdive-marker"
-T send-keys -t kd C-u 'set 9' Tab Tab
-check "Tab Tab lists the pids that start with what was typed" wait_for "94  95  96"
+# The marker and the sleeper (started one after the other) by their pids'
+# first digits: both are listed, as words of the completion list.
+mpid=$(truth marker | sed -n 's/^pid=//p')
+spid=$(truth marker | sed -n 's/^sleeper_pid=//p')
+T send-keys -t kd C-u "set ${mpid%?}" Tab Tab
+listed() {
+	for _ in $(seq 300); do
+		pane | grep -v 'kdive>' | grep -Eq "(^|  )$1(  |\$)" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "Tab Tab lists the pids that start with what was typed (the marker's $mpid)" listed "$mpid"
+[ "${spid%?}" = "${mpid%?}" ] && check "...and the sleeper's $spid" listed "$spid"
 T send-keys -t kd C-u 'dis schedule_timeout' Tab Tab
 check "Tab Tab lists symbols for an address operand" wait_for "schedule_timeout_idle"
 T send-keys -t kd C-u 'rd -p 0x10 4'

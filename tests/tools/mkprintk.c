@@ -9,12 +9,15 @@
 //             thread and CPU callers;
 //   varlen    3.5-5.9 log_buf records (struct printk_log + text + dict),
 //             with the len==0 wrap marker;
-//   plain     the pre-3.5 character ring (log_buf, log_end, log_buf_len).
+//   plain     the pre-3.5 character ring (log_buf, log_end, log_buf_len);
+//   oops, panic  the lockless ring holding an oops report (BUG:, Oops:, an
+//             end-trace line) and, for panic, then panic()'s lines: what
+//             the panic finder must pick as the panic message (sys's PANIC).
 // It writes OUT (the dump) and OUT.expected: what `log -m -c -d` must print,
 // computed here from the records put in (not from kdive).
 // Memory: one 2 MiB kernel-text page at 0xffffffff81000000 (phys 0x1000000,
 // phys_base 0) mapped by a PGD -> PUD -> PMD(PSE) walk at phys 0x1000.
-// Usage: mkprintk lockless|varlen|plain OUT
+// Usage: mkprintk lockless|varlen|plain|oops|panic OUT
 #include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,13 +79,29 @@ enum { RB = 0x100, DESCS = 0x1000, INFOS = 0x2000, DATA = 0x4000, COUNT_BITS = 4
 
 static uint64_t lpos; // next free logical position in the data ring
 
+struct lrec {
+	const char *text; int state; int level; uint32_t caller; const char *sub, *dev;
+	int kind; // 0 normal, 1 data-less, 2 truncated, 3 stale id
+};
+
+// An oops report as arch/x86/mm/fault.c and dumpstack.c print it, then,
+// for "panic", panic()'s message and its end line (kernel/panic.c).
+static const struct lrec oops_recs[] = {
+	{ "kdive-marker: before the oops", 2, 6, 1, NULL, NULL, 0 },
+	{ "BUG: kernel NULL pointer dereference, address: 0000000000000008", 2, 1, 90, NULL, NULL, 0 },
+	{ "#PF: supervisor write access in kernel mode", 2, 1, 90, NULL, NULL, 0 },
+	{ "Oops: 0002 [#1] PREEMPT SMP NOPTI", 2, 4, 90, NULL, NULL, 0 },
+	{ "CPU: 1 PID: 90 Comm: kdive-oops Not tainted 6.1.0-synthetic #1", 2, 4, 90, NULL, NULL, 0 },
+	{ "---[ end trace 0000000000000000 ]---", 2, 4, 90, NULL, NULL, 0 },
+	{ "Kernel panic - not syncing: Fatal exception", 2, 0, 90, NULL, NULL, 0 },
+	{ "---[ end Kernel panic - not syncing: Fatal exception ]---", 2, 0, 90, NULL, NULL, 0 },
+};
+static size_t oops_n; // records of oops_recs to use (6 for oops, all for panic)
+
 static void lockless(void)
 {
 	const uint64_t count = 1u << COUNT_BITS, dsize = 1u << SIZE_BITS;
-	static const struct {
-		const char *text; int state; int level; uint32_t caller; const char *sub, *dev;
-		int kind; // 0 normal, 1 data-less, 2 truncated, 3 stale id
-	} recs[] = {
+	static const struct lrec lockless_recs[] = {
 		{ "first record", 2, 6, 1, "pci", "+pci:0000:00:01.0", 0 },
 		{ "line one\nline two", 2, 4, 42, NULL, NULL, 0 },
 		{ "", 2, 6, 1, NULL, NULL, 1 },                       // data-less
@@ -94,7 +113,8 @@ static void lockless(void)
 		{ "bell\a and back\\slash", 2, 6, 9, NULL, NULL, 0 },
 		{ "last, from a CPU", 2, 0, 0x80000001u, NULL, NULL, 0 },
 	};
-	size_t n = sizeof(recs) / sizeof(recs[0]);
+	const struct lrec *recs = oops_n ? oops_recs : lockless_recs;
+	size_t n = oops_n ? oops_n : sizeof(lockless_recs) / sizeof(lockless_recs[0]);
 	uint64_t tail = ID_MASK - 2; // the ids wrap past the 62-bit mask
 	lpos = 3 * dsize + 200;      // logical positions several wraps in
 	for (size_t i = 0; i < n; i++) {
@@ -267,6 +287,10 @@ int main(int argc, char **argv)
 		varlen();
 	else if (!strcmp(argv[1], "plain"))
 		plain();
+	else if (!strcmp(argv[1], "oops") || !strcmp(argv[1], "panic")) {
+		oops_n = !strcmp(argv[1], "oops") ? 6 : sizeof(oops_recs) / sizeof(oops_recs[0]);
+		lockless();
+	}
 	else {
 		fprintf(stderr, "mkprintk: unknown kind '%s'\n", argv[1]);
 		return 2;

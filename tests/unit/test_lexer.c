@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the command-line lexer: quoting, pipes, redirections,
-// comments, ';' and the shell escape.
+// comments, ';', the shell escape and parenthesised expressions.
 #include <check.h>
 #include <stdlib.h>
 
@@ -117,6 +117,25 @@ START_TEST(shell_escape)
 }
 END_TEST
 
+// Inside parentheses '|' and '>' belong to an expression (crash's eval);
+// after the closing one they are a pipe and a redirection again.
+START_TEST(parentheses)
+{
+	struct kd_lexed l = lex_ok("eval (1 << 20 | 0x10) | cat; eval (x>>2) > f");
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_int_eq(l.cmds[0].argc, 6);
+	ck_assert_str_eq(l.cmds[0].argv[4], "|");
+	ck_assert_str_eq(l.cmds[0].argv[5], "0x10)");
+	ck_assert_int_eq(l.cmds[0].redir, KD_REDIR_PIPE);
+	ck_assert_str_eq(l.cmds[0].target, "cat");
+	ck_assert_int_eq(l.cmds[1].argc, 2);
+	ck_assert_str_eq(l.cmds[1].argv[1], "(x>>2)");
+	ck_assert_int_eq(l.cmds[1].redir, KD_REDIR_WRITE);
+	ck_assert_str_eq(l.cmds[1].target, "f");
+	kd_lexed_free(&l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lexer");
@@ -127,6 +146,7 @@ int main(void)
 	tcase_add_test(tc, redirects);
 	tcase_add_test(tc, comments_and_sequences);
 	tcase_add_test(tc, shell_escape);
+	tcase_add_test(tc, parentheses);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The x86_64 unwinder: kernel stacks walked with the kernel's own ORC data
+// read out of the dump, the way arch/x86/kernel/unwind_orc.c walks them in
+// the live kernel, and the frame-pointer chain when there is no ORC data.
+//
+// Where things come from, all through the context (no session, no offsets
+// in the code):
+//  - the tables: kallsyms' __start_orc_unwind_ip .. __stop_orc_unwind_ip
+//    (s32 offsets relative to each entry, sorted at boot by unwind_init)
+//    and __start_orc_unwind (struct orc_entry), orc_lookup[] with
+//    lookup_num_blocks for the core text (arch/x86/include/asm/orc_lookup.h:
+//    one u32 index per LOOKUP_BLOCK_SIZE bytes from _stext; the block size
+//    is checked against the table's length, else the whole table is
+//    searched), each module's through struct module's arch.num_orcs,
+//    arch.orc_unwind_ip and arch.orc_unwind (BTF);
+//  - struct orc_entry's fields from BTF.  Its shape changed in 6.4
+//    (arch/x86/include/asm/orc_types.h): up to 6.3 a 2-bit type (CALL 0,
+//    REGS 1, REGS_PARTIAL 2) and an `end` bit marking the end of the stack;
+//    from 6.4 a 3-bit type (UNDEFINED 0, END_OF_STACK 1, CALL 2, REGS 3,
+//    REGS_PARTIAL 4) and a `signal` bit.  Which one applies is chosen by the
+//    member BTF shows (`end` or `signal`); without the type in BTF the
+//    older layout is assumed.  The ORC_REG_* numbers are the same in both;
+//  - a sleeping task's start: task_struct.thread.sp pointing at struct
+//    inactive_task_frame (arch/x86/include/asm/switch_to.h), its bp and
+//    ret_addr; a running one's: its CPU's NT_PRSTATUS registers;
+//  - the stacks a walk may cross: the task's (task_struct.stack, THREAD_SIZE
+//    = __end_init_task - __start_init_task), the CPU's IRQ stack (per-cpu
+//    hardirq_stack_ptr, or pcpu_hot.hardirq_stack_ptr from 6.2; sizeof
+//    struct irq_stack) and exception stacks (per-cpu cea_exception_stacks,
+//    the *_stack members of struct cea_exception_stacks);
+//  - saved registers: struct pt_regs (arch/x86/include/asm/ptrace.h), member
+//    by member, reported in NT_PRSTATUS order (its first 21 registers).
+// Every stack read is checked against those bounds and read page by page,
+// so a missing page or a garbage pointer ends the walk with a reason.
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "x86_64.h"
+
+// ORC_REG_* (arch/x86/include/asm/orc_types.h).
+enum {
+	ORC_REG_UNDEFINED = 0, ORC_REG_PREV_SP = 1, ORC_REG_DX = 2, ORC_REG_DI = 3, ORC_REG_BP = 4,
+	ORC_REG_SP = 5, ORC_REG_R10 = 6, ORC_REG_R13 = 7, ORC_REG_BP_INDIRECT = 8,
+	ORC_REG_SP_INDIRECT = 9,
+};
+
+// An entry's meaning, whichever encoding the kernel uses.
+enum orc_kind { K_UNDEFINED, K_END, K_CALL, K_REGS, K_REGS_PARTIAL };
+
+struct orc {
+	int16_t sp_offset, bp_offset;
+	unsigned sp_reg, bp_reg;
+	enum orc_kind kind;
+	bool signal;
+};
+
+struct bitfield {
+	unsigned off, len; // bits from the start of the entry
+	bool ok;
+};
+
+// Indexes into struct kd_prstatus.regs (pr_reg order, arch/x86_64.c) and the
+// struct pt_regs member of the same register.
+enum { R_R15, R_R14, R_R13, R_R12, R_BP, R_BX, R_R11, R_R10, R_R9, R_R8, R_AX, R_CX, R_DX, R_SI,
+       R_DI, R_ORIG_AX, R_IP, R_CS, R_FLAGS, R_SP, R_SS, R_NPTREGS };
+static const char *const ptregs_names[R_NPTREGS] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx", "dx", "si",
+	"di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
+};
+
+enum { MAX_EXC = 8, CACHE_SLOTS = 2048, MAX_STACKS = 2 + MAX_EXC };
+
+struct exc_stack {
+	char name[24];    // "NMI exception"
+	uint64_t off, size;
+};
+
+struct cache_slot {
+	uint64_t ip;
+	uint8_t state;    // 0 empty, 1 found, 2 none
+	struct orc o;
+};
+
+struct xu {
+	// ORC tables
+	bool orc;
+	const char *no_orc;   // why there is no ORC (static)
+	uint64_t ip_tab, orc_tab, nentries;
+	uint64_t lookup, nblocks, block_size; // block_size 0: no fast lookup
+	unsigned entry_size;
+	struct bitfield f_sp_off, f_bp_off, f_sp_reg, f_bp_reg, f_type, f_end, f_signal;
+	bool v64;             // the 6.4+ encoding
+	uint64_t stext, etext, sinittext, einittext, ret_from_fork;
+	// module ORC (struct module)
+	bool mod_ok;
+	uint64_t mod_num, mod_ip, mod_orc;
+	unsigned mod_num_size;
+	// start points
+	bool task_ok, itf_ok;
+	uint64_t off_stack, off_thread_sp, thread_size;
+	uint64_t itf_size, itf_bp, itf_ret;
+	bool regs_ok;
+	uint64_t regs_size, regs_off[R_NPTREGS];
+	// per-cpu stacks
+	bool irq_ok;
+	uint64_t irq_ptr, irq_size;   // per-cpu variable holding the IRQ stack's top
+	bool exc_ok;
+	uint64_t exc_ptr;             // per-cpu cea_exception_stacks
+	struct exc_stack exc[MAX_EXC];
+	unsigned nexc;
+	struct cache_slot cache[CACHE_SLOTS];
+};
+
+static bool ok(struct kd_error *err)
+{
+	kd_error_destroy(err);
+	return err == NULL;
+}
+
+static bool rk(const struct kd_arch_ctx *c, uint64_t va, void *buf, size_t n)
+{
+	return ok(c->read_kernel(c->arg, va, buf, n));
+}
+
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static bool rk_u64(const struct kd_arch_ctx *c, uint64_t va, uint64_t *v)
+{
+	uint8_t b[8];
+	if (!rk(c, va, b, 8))
+		return false;
+	*v = le(b, 8);
+	return true;
+}
+
+static bool rk_u32(const struct kd_arch_ctx *c, uint64_t va, uint32_t *v)
+{
+	uint8_t b[4];
+	if (!rk(c, va, b, 4))
+		return false;
+	*v = (uint32_t)le(b, 4);
+	return true;
+}
+
+static bool sym(const struct kd_arch_ctx *c, const char *name, uint64_t *v)
+{
+	*v = 0;
+	return c->symbol_address && ok(c->symbol_address(c->arg, name, v));
+}
+
+static bool member(const struct kd_arch_ctx *c, const char *type, const char *path,
+		   struct kd_member_info *m)
+{
+	return c->member && ok(c->member(c->arg, type, path, m));
+}
+
+static bool member_off(const struct kd_arch_ctx *c, const char *type, const char *path, uint64_t *off)
+{
+	struct kd_member_info m;
+	if (!member(c, type, path, &m))
+		return false;
+	*off = m.offset;
+	return true;
+}
+
+static void field(const struct kd_arch_ctx *c, const char *name, struct bitfield *f)
+{
+	struct kd_member_info m;
+	if (!member(c, "orc_entry", name, &m)) {
+		f->ok = false;
+		return;
+	}
+	f->off = (unsigned)m.bit_offset;
+	f->len = m.bit_size ? m.bit_size : (unsigned)(m.size * 8);
+	f->ok = f->len > 0 && f->len <= 16 && f->off + f->len <= 64;
+}
+
+// struct orc_entry: from BTF, else the layout of orc_types.h up to 6.3
+// (s16 sp_offset, s16 bp_offset, sp_reg:4, bp_reg:4, type:2, end:1; packed).
+static void orc_layout(const struct kd_arch_ctx *c, struct xu *x)
+{
+	uint64_t size = 0;
+	if (c->type_size && ok(c->type_size(c->arg, "orc_entry", &size)) && size >= 5 && size <= 8) {
+		x->entry_size = (unsigned)size;
+		field(c, "sp_offset", &x->f_sp_off);
+		field(c, "bp_offset", &x->f_bp_off);
+		field(c, "sp_reg", &x->f_sp_reg);
+		field(c, "bp_reg", &x->f_bp_reg);
+		field(c, "type", &x->f_type);
+		field(c, "end", &x->f_end);
+		field(c, "signal", &x->f_signal);
+		x->v64 = x->f_signal.ok && !x->f_end.ok;
+		if (x->f_sp_off.ok && x->f_bp_off.ok && x->f_sp_reg.ok && x->f_bp_reg.ok && x->f_type.ok &&
+		    (x->f_end.ok || x->f_signal.ok))
+			return;
+	}
+	x->entry_size = 6;
+	x->f_sp_off = (struct bitfield){ 0, 16, true };
+	x->f_bp_off = (struct bitfield){ 16, 16, true };
+	x->f_sp_reg = (struct bitfield){ 32, 4, true };
+	x->f_bp_reg = (struct bitfield){ 36, 4, true };
+	x->f_type = (struct bitfield){ 40, 2, true };
+	x->f_end = (struct bitfield){ 42, 1, true };
+	x->f_signal = (struct bitfield){ 0, 0, false };
+	x->v64 = false;
+}
+
+static uint64_t bits(uint64_t raw, const struct bitfield *f)
+{
+	if (!f->ok)
+		return 0;
+	return (raw >> f->off) & ((1ull << f->len) - 1);
+}
+
+static void orc_decode(const struct xu *x, const uint8_t *b, struct orc *o)
+{
+	uint64_t raw = le(b, x->entry_size);
+	o->sp_offset = (int16_t)bits(raw, &x->f_sp_off);
+	o->bp_offset = (int16_t)bits(raw, &x->f_bp_off);
+	o->sp_reg = (unsigned)bits(raw, &x->f_sp_reg);
+	o->bp_reg = (unsigned)bits(raw, &x->f_bp_reg);
+	unsigned type = (unsigned)bits(raw, &x->f_type);
+	o->signal = bits(raw, &x->f_signal) != 0;
+	if (x->v64) {
+		static const enum orc_kind k[] = { K_UNDEFINED, K_END, K_CALL, K_REGS, K_REGS_PARTIAL };
+		o->kind = type < 5 ? k[type] : K_UNDEFINED;
+	} else if (o->sp_reg == ORC_REG_UNDEFINED) {
+		o->kind = bits(raw, &x->f_end) ? K_END : K_UNDEFINED;
+	} else {
+		static const enum orc_kind k[] = { K_CALL, K_REGS, K_REGS_PARTIAL };
+		o->kind = type < 3 ? k[type] : K_UNDEFINED;
+	}
+}
+
+static void layouts(const struct kd_arch_ctx *c, struct xu *x)
+{
+	uint64_t a, b;
+	x->thread_size = sym(c, "__start_init_task", &a) && sym(c, "__end_init_task", &b) && b > a &&
+				 b - a <= (1u << 20)
+			 ? b - a
+			 : 0;
+	x->task_ok = x->thread_size && member_off(c, "task_struct", "stack", &x->off_stack) &&
+		     member_off(c, "task_struct", "thread.sp", &x->off_thread_sp);
+	x->itf_ok = c->type_size && ok(c->type_size(c->arg, "inactive_task_frame", &x->itf_size)) &&
+		    member_off(c, "inactive_task_frame", "bp", &x->itf_bp) &&
+		    member_off(c, "inactive_task_frame", "ret_addr", &x->itf_ret);
+	x->regs_ok = c->type_size && ok(c->type_size(c->arg, "pt_regs", &x->regs_size));
+	for (unsigned i = 0; i < R_NPTREGS && x->regs_ok; i++)
+		x->regs_ok = member_off(c, "pt_regs", ptregs_names[i], &x->regs_off[i]);
+	x->mod_ok = false;
+	struct kd_member_info m;
+	if (member(c, "module", "arch.num_orcs", &m) && (m.size == 4 || m.size == 8)) {
+		x->mod_num = m.offset;
+		x->mod_num_size = (unsigned)m.size;
+		x->mod_ok = member_off(c, "module", "arch.orc_unwind_ip", &x->mod_ip) &&
+			    member_off(c, "module", "arch.orc_unwind", &x->mod_orc);
+	}
+	// The IRQ stack: hardirq_stack_ptr up to 6.1, pcpu_hot.hardirq_stack_ptr after.
+	uint64_t off;
+	x->irq_ok = c->type_size && ok(c->type_size(c->arg, "irq_stack", &x->irq_size)) && x->irq_size;
+	if (x->irq_ok && !sym(c, "hardirq_stack_ptr", &x->irq_ptr))
+		x->irq_ok = sym(c, "pcpu_hot", &x->irq_ptr) &&
+			    member_off(c, "pcpu_hot", "hardirq_stack_ptr", &off) && (x->irq_ptr += off, true);
+	// The exception stacks: every "X_stack" member of struct cea_exception_stacks.
+	x->nexc = 0;
+	uint64_t id_dummy;
+	x->exc_ok = sym(c, "cea_exception_stacks", &x->exc_ptr) && c->type_size &&
+		    ok(c->type_size(c->arg, "cea_exception_stacks", &id_dummy));
+	static const struct {
+		const char *member, *name;
+	} exc_names[] = {
+		{ "DF_stack", "DOUBLE_FAULT exception" }, { "NMI_stack", "NMI exception" },
+		{ "DB_stack", "DEBUG exception" },       { "MCE_stack", "MCE exception" },
+		{ "VC_stack", "VC exception" },          { "VC2_stack", "VC2 exception" },
+		{ "DB1_stack", "DEBUG1 exception" },     { "SS_stack", "STACKFAULT exception" },
+	};
+	for (size_t i = 0; x->exc_ok && i < sizeof(exc_names) / sizeof(exc_names[0]); i++) {
+		if (!member(c, "cea_exception_stacks", exc_names[i].member, &m) || !m.size)
+			continue;
+		struct exc_stack *e = &x->exc[x->nexc++];
+		snprintf(e->name, sizeof(e->name), "%s", exc_names[i].name);
+		e->off = m.offset;
+		e->size = m.size;
+	}
+}
+
+static void orc_tables(const struct kd_arch_ctx *c, struct xu *x)
+{
+	uint64_t ip_stop, orc_stop;
+	x->orc = false;
+	if (!sym(c, "__start_orc_unwind_ip", &x->ip_tab) || !sym(c, "__stop_orc_unwind_ip", &ip_stop) ||
+	    !sym(c, "__start_orc_unwind", &x->orc_tab)) {
+		x->no_orc = "the kernel has no ORC tables (__start_orc_unwind_ip)";
+		return;
+	}
+	orc_layout(c, x);
+	x->nentries = ip_stop > x->ip_tab ? (ip_stop - x->ip_tab) / 4 : 0;
+	if (!x->nentries || (ip_stop - x->ip_tab) % 4 ||
+	    (sym(c, "__stop_orc_unwind", &orc_stop) &&
+	     orc_stop - x->orc_tab != x->nentries * x->entry_size)) {
+		x->no_orc = "the ORC tables' sizes disagree";
+		return;
+	}
+	x->orc = true;
+	// The fast lookup for the core text: orc_lookup[] has one index per
+	// block; the block size is LOOKUP_BLOCK_SIZE (1 << 8 since 4.14), kept
+	// only if it matches the number of blocks the kernel computed.
+	uint64_t end;
+	uint32_t n;
+	x->block_size = 0;
+	if (x->stext && x->etext > x->stext && sym(c, "orc_lookup", &x->lookup) &&
+	    sym(c, "orc_lookup_end", &end) && end > x->lookup && sym(c, "lookup_num_blocks", &x->nblocks) &&
+	    rk_u32(c, x->nblocks, &n) && n >= 2 && n == (end - x->lookup) / 4) {
+		x->nblocks = n;
+		uint64_t bs = 256;
+		uint64_t want = (x->etext - x->stext + bs - 1) / bs + 1;
+		if (want + 1 >= n && want <= n + 1)
+			x->block_size = bs;
+	}
+}
+
+static struct kd_error *xu_init(const struct kd_arch_ctx *c, void **state_ret)
+{
+	if (!c->read_kernel)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no kernel memory reader for the unwinder");
+	struct xu *x = calloc(1, sizeof(*x));
+	if (!x)
+		return kd_error_create(KD_ERR_NOMEM, "out of memory");
+	sym(c, "_stext", &x->stext);
+	sym(c, "_etext", &x->etext);
+	sym(c, "_sinittext", &x->sinittext);
+	sym(c, "_einittext", &x->einittext);
+	sym(c, "ret_from_fork", &x->ret_from_fork);
+	orc_tables(c, x);
+	layouts(c, x);
+	*state_ret = x;
+	return NULL;
+}
+
+static void xu_fini(void *state)
+{
+	free(state);
+}
+
+/* ---- ORC lookup ------------------------------------------------------------------- */
+
+// The entry for ip in one sorted table of n entries (the kernel's
+// __orc_find: the last entry whose address is <= ip).
+static bool orc_search(const struct kd_arch_ctx *c, const struct xu *x, uint64_t ip_tab,
+		       uint64_t orc_tab, uint64_t n, uint64_t ip, struct orc *o)
+{
+	if (!n)
+		return false;
+	uint64_t lo = 0, hi = n - 1, found = n;
+	unsigned steps = 0;
+	while (lo <= hi && steps++ < 64) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		uint32_t v;
+		if (!rk_u32(c, ip_tab + mid * 4, &v))
+			return false;
+		uint64_t at = ip_tab + mid * 4 + (uint64_t)(int64_t)(int32_t)v;
+		if (at <= ip) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			if (mid == 0)
+				break;
+			hi = mid - 1;
+		}
+	}
+	if (found == n)
+		return false;
+	uint8_t b[8];
+	if (!rk(c, orc_tab + found * x->entry_size, b, x->entry_size))
+		return false;
+	orc_decode(x, b, o);
+	return true;
+}
+
+static bool orc_find_uncached(const struct kd_arch_ctx *c, const struct xu *x, uint64_t ip,
+			      struct orc *o)
+{
+	if (ip == 0) {
+		// The kernel's null_orc_entry: a call through a NULL pointer.
+		*o = (struct orc){ .sp_offset = 8, .sp_reg = ORC_REG_SP, .bp_reg = ORC_REG_UNDEFINED,
+				   .kind = K_CALL };
+		return true;
+	}
+	if (ip >= x->stext && ip < x->etext && x->block_size) {
+		uint64_t idx = (ip - x->stext) / x->block_size;
+		uint32_t start, stop;
+		if (idx + 1 >= x->nblocks || !rk_u32(c, x->lookup + idx * 4, &start) ||
+		    !rk_u32(c, x->lookup + (idx + 1) * 4, &stop))
+			return false;
+		stop++;
+		if (start >= x->nentries || stop > x->nentries || stop <= start)
+			return false;
+		return orc_search(c, x, x->ip_tab + start * 4ull, x->orc_tab + start * (uint64_t)x->entry_size,
+				  stop - start, ip, o);
+	}
+	if ((ip >= x->stext && ip < x->etext) || (ip >= x->sinittext && ip < x->einittext))
+		return orc_search(c, x, x->ip_tab, x->orc_tab, x->nentries, ip, o);
+	uint64_t mod;
+	if (x->mod_ok && c->module_at && c->module_at(c->arg, ip, &mod)) {
+		uint8_t nb[8];
+		uint64_t ipt, ot;
+		if (!rk(c, mod + x->mod_num, nb, x->mod_num_size) || !rk_u64(c, mod + x->mod_ip, &ipt) ||
+		    !rk_u64(c, mod + x->mod_orc, &ot) || !ipt || !ot)
+			return false;
+		uint64_t n = le(nb, x->mod_num_size);
+		if (n > (1u << 24))
+			return false;
+		return orc_search(c, x, ipt, ot, n, ip, o);
+	}
+	return false;
+}
+
+static bool orc_find(const struct kd_arch_ctx *c, struct xu *x, uint64_t ip, struct orc *o)
+{
+	struct cache_slot *cs = &x->cache[(ip ^ ip >> 11) % CACHE_SLOTS];
+	if (cs->state && cs->ip == ip) {
+		*o = cs->o;
+		return cs->state == 1;
+	}
+	bool found = orc_find_uncached(c, x, ip, o);
+	cs->ip = ip;
+	cs->state = found ? 1 : 2;
+	if (found)
+		cs->o = *o;
+	return found;
+}
+
+/* ---- the stacks of one walk --------------------------------------------------------- */
+
+enum { CHUNK = 4096 };
+
+struct stk {
+	uint64_t start, end;
+	const char *name;
+	uint8_t *buf;
+	uint8_t *chunk;  // per CHUNK: 0 unread, 1 read, 2 unreadable
+};
+
+struct walk {
+	const struct kd_arch_ctx *c;
+	struct xu *x;
+	struct stk stk[MAX_STACKS];
+	unsigned n;
+	kd_frame_fn *fn;
+	void *arg;
+	struct kd_unwind_result *res;
+	bool stop;             // the callback asked to stop
+	uint64_t bad_addr;     // the last stack read that failed
+	const char *bad_why;
+};
+
+static void add_stack(struct walk *w, uint64_t start, uint64_t size, const char *name)
+{
+	if (w->n >= MAX_STACKS || !size || start + size < start || size > (1u << 22))
+		return;
+	w->stk[w->n++] = (struct stk){ .start = start, .end = start + size, .name = name };
+}
+
+static int stack_of(const struct walk *w, uint64_t addr)
+{
+	for (unsigned i = 0; i < w->n; i++)
+		if (addr >= w->stk[i].start && addr < w->stk[i].end)
+			return (int)i;
+	return -1;
+}
+
+static const char *stack_name(const struct walk *w, uint64_t addr)
+{
+	int i = stack_of(w, addr);
+	return i < 0 ? "unknown" : w->stk[i].name;
+}
+
+// Read the word at addr from a known stack (page by page, once).
+static bool stack_word(struct walk *w, uint64_t addr, uint64_t *v)
+{
+	int i = stack_of(w, addr);
+	w->bad_addr = addr;
+	if (i < 0 || addr + 8 > w->stk[i].end || (addr & 7)) {
+		w->bad_why = "on no known stack";
+		return false;
+	}
+	struct stk *s = &w->stk[i];
+	uint64_t size = s->end - s->start;
+	if (!s->buf) {
+		s->buf = malloc(size);
+		s->chunk = calloc((size + CHUNK - 1) / CHUNK, 1);
+		if (!s->buf || !s->chunk) {
+			free(s->buf);
+			free(s->chunk);
+			s->buf = s->chunk = NULL;
+			w->bad_why = "out of memory";
+			return false;
+		}
+	}
+	uint64_t ci = (addr - s->start) / CHUNK;
+	if (!s->chunk[ci]) {
+		uint64_t off = ci * CHUNK, len = size - off < CHUNK ? size - off : CHUNK;
+		s->chunk[ci] = rk(w->c, s->start + off, s->buf + off, len) ? 1 : 2;
+	}
+	if (s->chunk[ci] != 1) {
+		w->bad_why = "unreadable";
+		return false;
+	}
+	*v = le(s->buf + (addr - s->start), 8);
+	return true;
+}
+
+static void free_stacks(struct walk *w)
+{
+	for (unsigned i = 0; i < w->n; i++) {
+		free(w->stk[i].buf);
+		free(w->stk[i].chunk);
+	}
+}
+
+static bool is_text(const struct walk *w, uint64_t ip)
+{
+	const struct xu *x = w->x;
+	uint64_t mod;
+	return (ip >= x->stext && ip < x->etext) || (ip >= x->sinittext && ip < x->einittext) ||
+	       (w->c->module_at && w->c->module_at(w->c->arg, ip, &mod));
+}
+
+static void emit(struct walk *w, struct kd_frame *f)
+{
+	f->level = w->res->frames++;
+	if (w->fn(f, w->arg))
+		w->stop = true;
+}
+
+static void stopped(struct walk *w, const char *why, uint64_t addr)
+{
+	w->res->stopped = why;
+	w->res->stopped_addr = addr;
+}
+
+/* ---- the ORC walk ------------------------------------------------------------------- */
+
+struct regstate {
+	uint64_t ip, sp, bp;
+	bool signal;
+	bool full;                        // regs[] holds a full register set
+	uint64_t regs[R_NPTREGS];
+};
+
+// Read pt_regs (or only its iret part) at addr into f->regs.
+static bool read_regs(struct walk *w, uint64_t addr, bool partial, struct kd_frame *f)
+{
+	const struct xu *x = w->x;
+	f->nregs = R_NPTREGS;
+	f->regs_valid = 0;
+	for (unsigned i = 0; i < R_NPTREGS; i++) {
+		if (partial && i < R_IP)
+			continue;
+		if (!stack_word(w, addr + x->regs_off[i], &f->regs[i]))
+			return false;
+		f->regs_valid |= 1ull << i;
+	}
+	return true;
+}
+
+static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
+{
+	const struct xu *x = w->x;
+	const struct kd_arch_ctx *c = w->c;
+	while (!w->stop) {
+		if (w->res->frames >= KD_UNWIND_MAX_FRAMES) {
+			stopped(w, "too many frames", st->sp);
+			return;
+		}
+		struct orc o;
+		uint64_t look = st->signal ? st->ip : st->ip - 1;
+		if (!orc_find(c, w->x, look, &o)) {
+			stopped(w, is_text(w, st->ip) ? "no ORC data for the address" : "not a kernel text address",
+				st->ip);
+			return;
+		}
+		if (o.kind == K_END)
+			return;
+		if (o.kind == K_UNDEFINED) {
+			stopped(w, "ORC data undefined for the address", st->ip);
+			return;
+		}
+		uint64_t sp;
+		bool indirect = false;
+		switch (o.sp_reg) {
+		case ORC_REG_SP: sp = st->sp + (uint64_t)(int64_t)o.sp_offset; break;
+		case ORC_REG_BP: sp = st->bp + (uint64_t)(int64_t)o.sp_offset; break;
+		case ORC_REG_SP_INDIRECT: {
+			// Since Linux 5.12 (arch/x86/kernel/unwind_orc.c after "x86/unwind/orc:
+			// Change REG_SP_INDIRECT") the previous stack pointer is *(sp) +
+			// sp_offset: the word at sp is where an IRQ-stack switch saved the
+			// interrupted stack pointer.  Before, it was *(sp + sp_offset).  No
+			// type tells the two apart: take the newer reading when it lands on
+			// a known stack, else the older.
+			uint64_t saved;
+			if (stack_word(w, st->sp, &saved) &&
+			    stack_of(w, saved + (uint64_t)(int64_t)o.sp_offset) >= 0) {
+				sp = saved + (uint64_t)(int64_t)o.sp_offset;
+			} else {
+				sp = st->sp + (uint64_t)(int64_t)o.sp_offset;
+				indirect = true;
+			}
+			break;
+		}
+		case ORC_REG_BP_INDIRECT:
+			sp = st->bp + (uint64_t)(int64_t)o.sp_offset;
+			indirect = true;
+			break;
+		case ORC_REG_R10: case ORC_REG_R13: case ORC_REG_DI: case ORC_REG_DX:
+			if (!st->full) {
+				stopped(w, "the frame's base register was not saved", st->ip);
+				return;
+			}
+			sp = st->regs[o.sp_reg == ORC_REG_R10 ? R_R10 : o.sp_reg == ORC_REG_R13 ? R_R13 :
+				      o.sp_reg == ORC_REG_DI ? R_DI : R_DX];
+			break;
+		default:
+			stopped(w, "unknown ORC base register", st->ip);
+			return;
+		}
+		if (indirect && !stack_word(w, sp, &sp)) {
+			stopped(w, "stack pointer slot unreadable", w->bad_addr);
+			return;
+		}
+		struct kd_frame f = { 0 };
+		uint64_t prev_sp = st->sp;
+		switch (o.kind) {
+		case K_CALL:
+			if (!stack_word(w, sp - 8, &st->ip)) {
+				stopped(w, "return address unreadable", w->bad_addr);
+				return;
+			}
+			f.slot = sp - 8;
+			st->sp = sp;
+			st->signal = o.signal;
+			st->full = false;
+			break;
+		case K_REGS:
+		case K_REGS_PARTIAL: {
+			if (!x->regs_ok) {
+				stopped(w, "no struct pt_regs in the types", sp);
+				return;
+			}
+			bool partial = o.kind == K_REGS_PARTIAL;
+			uint64_t base = partial ? sp - x->regs_off[R_IP] : sp;
+			if (!read_regs(w, base, partial, &f)) {
+				stopped(w, "saved registers unreadable", w->bad_addr);
+				return;
+			}
+			f.flags = KD_FRAME_REGS | (f.regs[R_CS] & 3 ? KD_FRAME_USER : 0);
+			f.regs_addr = base;
+			f.slot = base;
+			st->ip = f.regs[R_IP];
+			st->sp = f.regs[R_SP];
+			st->signal = true;
+			if (!partial) {
+				memcpy(st->regs, f.regs, sizeof(st->regs));
+				st->full = true;
+			}
+			break;
+		}
+		default:
+			return;
+		}
+		// The caller's bp.
+		switch (o.bp_reg) {
+		case ORC_REG_UNDEFINED:
+			if (o.kind == K_REGS)
+				st->bp = f.regs[R_BP];
+			break;
+		case ORC_REG_PREV_SP:
+			if (!stack_word(w, sp + (uint64_t)(int64_t)o.bp_offset, &st->bp)) {
+				stopped(w, "saved frame pointer unreadable", w->bad_addr);
+				return;
+			}
+			break;
+		case ORC_REG_BP:
+			if (!stack_word(w, st->bp + (uint64_t)(int64_t)o.bp_offset, &st->bp)) {
+				stopped(w, "saved frame pointer unreadable", w->bad_addr);
+				return;
+			}
+			break;
+		default:
+			stopped(w, "unknown ORC frame-pointer register", st->ip);
+			return;
+		}
+		f.pc = st->ip;
+		f.sp = st->sp;
+		f.stack = stack_name(w, f.slot);
+		bool user = f.flags & KD_FRAME_USER;
+		int ns = stack_of(w, st->sp);
+		if (!user && ns == cur_stack && st->sp <= prev_sp) {
+			stopped(w, "stack going in the wrong direction", st->sp);
+			return;
+		}
+		cur_stack = ns;
+		emit(w, &f);
+		if (user)
+			return;
+	}
+}
+
+/* ---- the frame-pointer walk (no ORC) ------------------------------------------------- */
+
+static void fp_walk(struct walk *w, uint64_t bp)
+{
+	while (!w->stop) {
+		if (w->res->frames >= KD_UNWIND_MAX_FRAMES) {
+			stopped(w, "too many frames", bp);
+			return;
+		}
+		if (!bp)
+			return;
+		uint64_t next, ret;
+		if (!stack_word(w, bp, &next) || !stack_word(w, bp + 8, &ret)) {
+			stopped(w, "frame pointer chain leaves the stack", w->bad_addr);
+			return;
+		}
+		if (!is_text(w, ret)) {
+			// The chain ends where the kernel entry left its registers.
+			if (stack_of(w, bp) != stack_of(w, next) && next)
+				stopped(w, "frame pointer chain leaves the stack", next);
+			return;
+		}
+		struct kd_frame f = { .pc = ret, .slot = bp + 8, .sp = bp + 16, .flags = KD_FRAME_GUESS };
+		f.stack = stack_name(w, f.slot);
+		emit(w, &f);
+		if (next && stack_of(w, next) == stack_of(w, bp) && next <= bp) {
+			stopped(w, "frame pointer going in the wrong direction", next);
+			return;
+		}
+		bp = next;
+	}
+}
+
+/* ---- start -------------------------------------------------------------------------- */
+
+static void cpu_stacks(struct walk *w, int cpu)
+{
+	const struct xu *x = w->x;
+	const struct kd_arch_ctx *c = w->c;
+	uint64_t base;
+	if (cpu < 0 || !c->percpu_offset || !ok(c->percpu_offset(c->arg, (unsigned)cpu, &base)))
+		return;
+	uint64_t p;
+	// hardirq_stack_ptr is the stack's top, or 8 below it (5.12 on): the
+	// stack ends at the page boundary at or above it.
+	if (x->irq_ok && rk_u64(c, base + x->irq_ptr, &p) && p) {
+		uint64_t top = (p + 4095) & ~4095ull;
+		add_stack(w, top - x->irq_size, x->irq_size, "IRQ");
+	}
+	if (x->exc_ok && rk_u64(c, base + x->exc_ptr, &p) && p)
+		for (unsigned i = 0; i < x->nexc; i++)
+			add_stack(w, p + x->exc[i].off, x->exc[i].size, x->exc[i].name);
+}
+
+static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
+				  const struct kd_arch_unwind_start *start, kd_frame_fn *fn, void *arg,
+				  struct kd_unwind_result *ret)
+{
+	struct xu *x = state;
+	*ret = (struct kd_unwind_result){ .method = x->orc ? "ORC" : "frame pointers" };
+	struct walk w = { .c = c, .x = x, .fn = fn, .arg = arg, .res = ret };
+	struct regstate st = { 0 };
+	struct kd_frame f0 = { 0 };
+	uint64_t task_stack = 0;
+	if (start->task && x->task_ok) {
+		if (!rk_u64(c, start->task + x->off_stack, &task_stack))
+			task_stack = 0;
+		if (task_stack)
+			add_stack(&w, task_stack, x->thread_size, "process");
+	}
+	cpu_stacks(&w, start->cpu);
+	if (start->have_regs) {
+		const struct kd_prstatus *r = &start->regs;
+		if (r->nregs < R_NPTREGS) {
+			free_stacks(&w);
+			return kd_error_create(KD_ERR_UNSUPPORTED, "the CPU's register note is too short");
+		}
+		memcpy(st.regs, r->regs, sizeof(st.regs));
+		st.full = true;
+		st.ip = r->regs[R_IP];
+		st.sp = r->regs[R_SP];
+		st.bp = r->regs[R_BP];
+		st.signal = true;
+		f0 = (struct kd_frame){ .pc = st.ip, .slot = st.sp, .sp = st.sp, .flags = KD_FRAME_REGS,
+					.nregs = R_NPTREGS, .regs_valid = (1ull << R_NPTREGS) - 1 };
+		memcpy(f0.regs, r->regs, sizeof(uint64_t) * R_NPTREGS);
+		if (r->regs[R_CS] & 3)
+			f0.flags |= KD_FRAME_USER;
+	} else {
+		if (!start->task || !x->task_ok || !x->itf_ok) {
+			free_stacks(&w);
+			return kd_error_create(KD_ERR_UNSUPPORTED,
+					       "the types lack task_struct.stack, thread.sp or struct inactive_task_frame");
+		}
+		uint64_t tsp, bp, ip;
+		if (!rk_u64(c, start->task + x->off_thread_sp, &tsp)) {
+			free_stacks(&w);
+			return kd_error_addr(KD_ERR_FAULT, start->task + x->off_thread_sp,
+					     "task_struct.thread.sp at 0x%" PRIx64 " unreadable",
+					     start->task + x->off_thread_sp);
+		}
+		if (!stack_word(&w, tsp + x->itf_bp, &bp) || !stack_word(&w, tsp + x->itf_ret, &ip)) {
+			uint64_t bad = w.bad_addr;
+			const char *why = w.bad_why;
+			free_stacks(&w);
+			return kd_error_addr(KD_ERR_FAULT, bad,
+					     "saved frame at 0x%" PRIx64 " (thread.sp) %s", tsp, why);
+		}
+		st.ip = ip;
+		st.bp = bp;
+		st.sp = tsp + x->itf_size;
+		st.signal = x->ret_from_fork && ip == x->ret_from_fork;
+		f0 = (struct kd_frame){ .pc = ip, .slot = tsp + x->itf_ret, .sp = st.sp };
+	}
+	f0.stack = stack_name(&w, f0.slot);
+	emit(&w, &f0);
+	if (!(f0.flags & KD_FRAME_USER) && !w.stop) {
+		if (x->orc)
+			orc_walk(&w, &st, stack_of(&w, st.sp));
+		else
+			fp_walk(&w, st.bp);
+	}
+	free_stacks(&w);
+	return NULL;
+}
+
+const struct kd_arch_unwinder kd_x86_64_unwinder = {
+	.init = xu_init,
+	.unwind = xu_unwind,
+	.fini = xu_fini,
+};
