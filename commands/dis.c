@@ -162,10 +162,31 @@ static void sym_text(struct kd_session *s, uint64_t addr, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s", sym.name, offs, mod);
 }
 
+// An A64 instruction's target: a branch's immediate (b, bl, b.cond, cbz,
+// tbz: capstone gives the absolute address, the last operand) or adr's
+// address.  adrp's is a page, not an object: left out.
+static bool insn_target_arm64(const cs_insn *insn, uint64_t *target)
+{
+	const cs_arm64 *a = &insn->detail->arm64;
+	if (!a->op_count || a->operands[a->op_count - 1].type != ARM64_OP_IMM)
+		return false;
+	bool branch = false;
+	for (unsigned i = 0; i < insn->detail->groups_count; i++)
+		branch |= insn->detail->groups[i] == CS_GRP_JUMP || insn->detail->groups[i] == CS_GRP_CALL;
+	if (!branch && insn->id != ARM64_INS_ADR)
+		return false;
+	*target = (uint64_t)a->operands[a->op_count - 1].imm;
+	return true;
+}
+
 // The address an instruction refers to: a branch/call immediate or a
 // RIP-relative memory operand.
-static bool insn_target(const cs_insn *insn, uint64_t *target)
+static bool insn_target(const cs_insn *insn, cs_arch arch, uint64_t *target)
 {
+	if (arch == CS_ARCH_ARM64)
+		return insn_target_arm64(insn, target);
+	if (arch != CS_ARCH_X86)
+		return false;
 	const cs_x86 *x = &insn->detail->x86;
 	for (unsigned i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
@@ -213,6 +234,7 @@ static const char *mnemonic(const cs_insn *insn, bool intel)
 struct disctx {
 	struct kd_session *s;
 	csh cs;
+	cs_arch arch;
 	bool intel, bytes, json;
 	const char *func;      // current function name, for the json field
 };
@@ -223,10 +245,10 @@ static void print_insn(struct disctx *d, const cs_insn *insn)
 	char here[160], tsym[160] = "";
 	sym_text(s, insn->address, here, sizeof(here));
 	uint64_t target = 0;
-	bool has_target = insn_target(insn, &target);
+	bool has_target = insn_target(insn, d->arch, &target);
 	if (has_target)
 		sym_text(s, target, tsym, sizeof(tsym));
-	const char *mn = mnemonic(insn, d->intel);
+	const char *mn = mnemonic(insn, d->intel || d->arch != CS_ARCH_X86);
 	if (d->json) {
 		kd_json_begin_object(s, NULL);
 		kd_json_hex(s, "address", insn->address);
@@ -458,7 +480,8 @@ static struct kd_error *dis_run(struct kd_session *s, const struct kd_args *args
 	default:
 		return kd_error_create(KD_ERR_UNSUPPORTED, "no disassembler for %s", kd_dump_machine_name(s));
 	}
-	struct disctx d = { .s = s, .intel = v[O_I].count, .bytes = v[O_B].count, .json = kd_json_mode(s) };
+	struct disctx d = { .s = s, .arch = arch, .intel = v[O_I].count, .bytes = v[O_B].count,
+			    .json = kd_json_mode(s) };
 	if (cs_open(arch, mode, &d.cs) != CS_ERR_OK)
 		return kd_error_create(KD_ERR_UNSUPPORTED, "capstone cannot open its %s disassembler",
 				       kd_dump_machine_name(s));

@@ -10,18 +10,22 @@
 #include <kdive/module.h>
 #include <kdive/symbols.h>
 
-enum { O_L, O_Q, O_M, O_JSON, O_NOPT };
+enum { O_L, O_Q, O_M, O_V, O_JSON, O_NOPT };
 
 static const struct kd_option sym_opts[] = {
 	[O_L] = { "l", KD_ARG_NONE, NULL, "list every symbol in address order (modules last, tagged [module])" },
 	[O_Q] = { "q", KD_ARG_STRING, "STRING", "list the symbols whose name contains STRING" },
 	[O_M] = { "m", KD_ARG_STRING, "MODULE", "list the symbols of a loaded module" },
+	[O_V] = { "v", KD_ARG_NONE, NULL, "say where each symbol came from (kallsyms, System.map, VMCOREINFO, a scan ...)" },
 	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
 
+static bool verbose;
+
 static void show(struct kd_session *s, const struct kd_symbol *sym, uint64_t off, bool with_off)
 {
+	const char *origin = verbose ? kd_symbol_origin(s, sym) : NULL;
 	if (kd_json_mode(s)) {
 		kd_json_begin_object(s, NULL);
 		kd_json_hex(s, "address", sym->address + off);
@@ -33,6 +37,8 @@ static void show(struct kd_session *s, const struct kd_symbol *sym, uint64_t off
 			kd_json_u64(s, "size", sym->size);
 		if (sym->module)
 			kd_json_string(s, "module", sym->module);
+		if (origin)
+			kd_json_string(s, "origin", origin);
 		kd_json_end_object(s);
 		return;
 	}
@@ -41,6 +47,8 @@ static void show(struct kd_session *s, const struct kd_symbol *sym, uint64_t off
 		kd_printf(s, "+%" PRIu64, off);
 	if (sym->module)
 		kd_printf(s, " [%s]", sym->module);
+	if (origin)
+		kd_printf(s, "  (from %s)", origin);
 	kd_printf(s, "\n");
 }
 
@@ -75,6 +83,7 @@ static struct kd_error *sym_run(struct kd_session *s, const struct kd_args *args
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no symbol table (kallsyms not found in the dump; use --system-map or --vmlinux)");
 	bool json = kd_json_mode(s);
+	verbose = v[O_V].count > 0;
 	if (json) {
 		kd_json_begin_object(s, NULL);
 		kd_json_begin_array(s, "symbols");
@@ -125,13 +134,16 @@ static struct kd_error *sym_run(struct kd_session *s, const struct kd_args *args
 static const struct kd_command commands[2] = { {
 	.name = "sym",
 	.summary = "translate symbols to addresses and back",
-	.synopsis = "[-l | -q STRING | -m MODULE | symbol|address ...]",
+	.synopsis = "[-v] [-l | -q STRING | -m MODULE | symbol|address ...]",
 	.help = "Print a symbol's address and type, or the symbol that contains an address\n"
 		"(symbol+offset, the offset in decimal), in crash's layout.  Symbols come\n"
 		"from the kernel's kallsyms tables in the dump, merged with --system-map and\n"
 		"--vmlinux files; module symbols are read from the dump's module list and\n"
 		"tagged [module].  Every symbol of the name is printed (static functions may\n"
 		"share one).  Addresses are hexadecimal; NAME+OFFSET is accepted too.\n\n"
+		"A kernel built without CONFIG_KALLSYMS_ALL keeps text symbols only; the\n"
+		"data symbols commands need are then found elsewhere in the dump (VMCOREINFO,\n"
+		"BTF, the kernel's code, checked scans) and -v says where each came from.\n\n"
 		"EXAMPLES\n"
 		"  kdive> sym init_task\n"
 		"  ffffffff81e0a440 (D) init_task\n"
@@ -140,7 +152,8 @@ static const struct kd_command commands[2] = { {
 		"  kdive> sym -q vruntime\n"
 		"  kdive> sym -m loop\n"
 		"  kdive> sym -l | grep ' (T) ' | wc -l\n"
-		"  kdive> sym schedule --json",
+		"  kdive> sym schedule --json\n"
+		"  kdive> sym -v init_task runqueues",
 	.options = sym_opts,
 	.operand = KD_ARG_SYMBOL,
 	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_USES_MODULES,

@@ -60,6 +60,13 @@ KD_API struct kd_error *kd_symbol_find(struct kd_session *s, const char *name, s
 KD_API struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_symbol *ret,
 				     uint64_t *offset_ret);
 
+/**
+ * Where a symbol came from: "kallsyms", "System.map", "vmlinux", "module
+ * kallsyms", or for a data symbol a kernel without KALLSYMS_ALL lacks,
+ * "VMCOREINFO", "scan: ...", "code: ...", "BTF ...".  NULL if sym is not
+ * in the table.
+ */
+KD_API const char *kd_symbol_origin(struct kd_session *s, const struct kd_symbol *sym);
 /** Called for each symbol; return non-zero to stop. */
 typedef int kd_symbol_fn(const struct kd_symbol *sym, void *arg);
 

@@ -180,6 +180,11 @@ static struct kd_error *load_one_module(struct kd_session *s, struct kd_kmodules
 		const char *sn = strs + syms[i].st_name;
 		if (!syms[i].st_name || !*sn || syms[i].st_shndx == SHN_UNDEF)
 			continue;
+		// Mapping symbols ($x code, $d data: the Arm and RISC-V ELF ABIs)
+		// mark instruction sets, not objects; the kernel's kallsyms skips them.
+		if (sn[0] == '$' && (sn[1] == 'x' || sn[1] == 'd' || sn[1] == 'a' || sn[1] == 't') &&
+		    (sn[2] == '\0' || sn[2] == '.'))
+			continue;
 		char type = typetab ? types[i] : 't';
 		if ((err = kd_symtab_add(t, sn, strlen(sn), type, syms[i].st_value, syms[i].st_size,
 					 km->image)))

@@ -28,6 +28,7 @@ struct sym {
 	const char *name;
 	uint32_t hash;
 	char type;
+	uint8_t origin;     // index into origins: where the symbol came from
 	uint32_t image;     // 0 core, else index into images + 1
 };
 
@@ -56,6 +57,11 @@ struct kd_symtab {
 	uint64_t core_end;     // end of the kernel image (_end)
 	struct image *images;
 	size_t nimages;
+	const char *origins[64]; // interned descriptions; 0 is "kallsyms"
+	unsigned norigins;
+	uint8_t origin_now;      // given to the symbols added next
+	bool core_end_guessed;   // no _end: core_end follows the highest symbol
+	bool fallback;           // no data symbols: datasyms.c fills in
 };
 
 /* ---- storage ---------------------------------------------------------------- */
@@ -147,10 +153,43 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 		return &kd_enomem;
 	struct sym *s = &t->syms[t->n];
 	*s = (struct sym){ .addr = addr, .size = size, .name = p, .hash = name_hash(name, len),
-			   .type = type, .image = image };
+			   .type = type, .origin = t->origin_now, .image = image };
 	hash_insert(t, (uint32_t)t->n);
 	t->n++;
+	if (t->core_end_guessed && !image && !kd_symtab_type_absolute(type) && addr + 4096 > t->core_end)
+		t->core_end = addr + 4096;
 	return NULL;
+}
+
+uint8_t kd_symtab_origin(struct kd_symtab *t, const char *desc)
+{
+	if (!t->norigins)
+		t->origins[t->norigins++] = "kallsyms";
+	for (unsigned i = 0; i < t->norigins; i++)
+		if (strcmp(t->origins[i], desc) == 0)
+			return (uint8_t)i;
+	if (t->norigins == sizeof(t->origins) / sizeof(t->origins[0]))
+		return 0;
+	const char *p = arena_dup(t, desc, strlen(desc));
+	if (!p)
+		return 0;
+	t->origins[t->norigins] = p;
+	return (uint8_t)t->norigins++;
+}
+
+void kd_symtab_set_fallback(struct kd_symtab *t)
+{
+	t->fallback = true;
+}
+
+bool kd_symtab_fallback(const struct kd_symtab *t)
+{
+	return t->fallback;
+}
+
+void kd_symtab_set_origin(struct kd_symtab *t, uint8_t origin)
+{
+	t->origin_now = origin;
 }
 
 /* Calls fn(t, index, arg) for each symbol named name in insertion order; stops on non-zero. */
@@ -171,6 +210,28 @@ static int for_each_named(const struct kd_symtab *t, const char *name, size_t le
 		}
 	}
 	return 0;
+}
+
+struct origin_arg {
+	uint64_t addr;
+	const char *ret;
+};
+
+static int origin_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
+{
+	struct origin_arg *o = arg;
+	const struct sym *sy = &t->syms[idx];
+	if (sy->addr != o->addr)
+		return 0;
+	o->ret = sy->image ? "module kallsyms" : sy->origin < t->norigins ? t->origins[sy->origin] : "kallsyms";
+	return 1;
+}
+
+const char *kd_symtab_origin_of(const struct kd_symtab *t, const char *name, uint64_t addr)
+{
+	struct origin_arg o = { .addr = addr };
+	for_each_named(t, name, strlen(name), origin_cb, &o);
+	return o.ret;
 }
 
 static int first_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
@@ -447,16 +508,26 @@ static struct kd_error *symbols_load(struct kd_session *s)
 		}
 	}
 	struct kd_error *err = NULL;
-	if (s->opts.system_map)
+	if (s->opts.system_map) {
+		kd_symtab_set_origin(t, kd_symtab_origin(t, "System.map"));
 		err = kd_symfile_load(s, t, s->opts.system_map, "System.map");
-	if (!err && s->opts.vmlinux)
+	}
+	if (!err && s->opts.vmlinux) {
+		kd_symtab_set_origin(t, kd_symtab_origin(t, "vmlinux"));
 		err = kd_symfile_load(s, t, s->opts.vmlinux, "vmlinux");
+	}
+	// Data symbols a kernel without KALLSYMS_ALL leaves out (what the files
+	// above gave wins: only missing names are added).
+	if (!err && t->n)
+		kd_datasyms_early(s, t);
+	kd_symtab_set_origin(t, 0);
 	if (!err)
 		err = sync_by_addr(t);
 	if (!err) {
 		int64_t e = find_first(t, "_end");
 		t->core_end = e >= 0 ? t->syms[e].addr : 0;
-		for (size_t i = 0; !t->core_end && i < t->n; i++)
+		t->core_end_guessed = !t->core_end;
+		for (size_t i = 0; t->core_end_guessed && i < t->n; i++)
 			if (!kd_symtab_type_absolute(t->syms[i].type) && t->syms[i].addr + 4096 > t->core_end)
 				t->core_end = t->syms[i].addr + 4096;
 	}
@@ -726,6 +797,11 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 			break;
 	}
 	return NULL;
+}
+
+const char *kd_symbol_origin(struct kd_session *s, const struct kd_symbol *sym)
+{
+	return s->symtab ? kd_symtab_origin_of(s->symtab, sym->name, sym->address) : NULL;
 }
 
 struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *ret)

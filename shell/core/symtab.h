@@ -40,6 +40,23 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
  */
 struct kd_error *kd_symtab_add_image(struct kd_symtab *t, const char *name, uint64_t base,
 				     uint64_t size, uint32_t *id_ret);
+/*
+ * Where symbols come from ("kallsyms", "System.map", "VMCOREINFO", ...):
+ * kd_symtab_origin() interns a description and returns its id, and
+ * kd_symtab_set_origin() tags the symbols added after it with one.
+ */
+uint8_t kd_symtab_origin(struct kd_symtab *t, const char *desc);
+void kd_symtab_set_origin(struct kd_symtab *t, uint8_t origin);
+/* The origin of the symbol name at addr, NULL if there is none. */
+const char *kd_symtab_origin_of(const struct kd_symtab *t, const char *name, uint64_t addr);
+/* ---- data symbols without KALLSYMS_ALL (datasyms.c) ----------------------- */
+/* Mark t as lacking data symbols (the typed stage then runs), and ask. */
+void kd_symtab_set_fallback(struct kd_symtab *t);
+bool kd_symtab_fallback(const struct kd_symtab *t);
+/* From VMCOREINFO and validated scans of the image: the names t lacks. */
+void kd_datasyms_early(struct kd_session *s, struct kd_symtab *t);
+/* Once types are loaded: init_task, per-cpu variables, references in code. */
+void kd_datasyms_typed(struct kd_session *s);
 /* Number of symbols added so far. */
 size_t kd_symtab_count(const struct kd_symtab *t);
 /* The i-th symbol in insertion order (i < kd_symtab_count()). */

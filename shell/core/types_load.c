@@ -19,6 +19,7 @@
 
 #include "dwarf_btf.h"
 #include "session_priv.h"
+#include "symtab.h"
 #include "types.h"
 
 #ifdef HAVE_LIBBPF
@@ -243,6 +244,10 @@ struct kd_error *kd_types_load(struct kd_session *s)
 	if (!s->types_state.tried) {
 		s->types_state.tried = true;
 		s->types_state.err = types_load(s);
+		// Data symbols that need types (init_task, per-cpu variables) when
+		// kallsyms lacks them (datasyms.c).
+		if (!s->types_state.err && s->symtab)
+			kd_datasyms_typed(s);
 	}
 	return kd_error_copy(s->types_state.err);
 }

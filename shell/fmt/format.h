@@ -174,6 +174,13 @@ bool kd_format_refused(struct kd_file *f, const unsigned char *h, size_t len, ch
 /* EM_* for a utsname.machine ("x86_64", "armv7l"), EM_NONE if unknown;
  * *word_ret gets its sizeof(long) (8 if unknown). */
 unsigned kd_machine_from_uname(const char *machine, unsigned *word_ret);
+/*
+ * For a dump whose header names no machine (QEMU's kdump-compressed dumps of
+ * an aarch64 guest say "Unknown"): the machine whose VMCOREINFO keys the text
+ * has (NUMBER(kimage_voffset) is arm64's, SYMBOL(init_top_pgt) x86_64's),
+ * EM_NONE if none.
+ */
+unsigned kd_machine_from_vmcoreinfo(const char *text, size_t len);
 /* The name kdive shows for an EM_* number ("x86_64"), or "unknown". */
 const char *kd_machine_name(unsigned e_machine);
 

@@ -515,6 +515,8 @@ static struct kd_error *kdump_open(struct kd_core *c)
 			return err;
 		c->vmcoreinfo = (char *)v;
 		c->vmcoreinfo_len = first.size_vmci;
+		if (c->e_machine == EM_NONE)
+			c->e_machine = kd_machine_from_vmcoreinfo(c->vmcoreinfo, c->vmcoreinfo_len);
 	}
 	err = kd_core_scan_notes(c);
 	if (err)

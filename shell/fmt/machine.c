@@ -3,6 +3,8 @@
 // to the ELF e_machine number (what an ELF core records and what the arch
 // layer keys on) and the word size, used both ways: by format backends to
 // turn a name into EM_*, and by the session to name the dump's machine.
+#include "config.h"
+
 #include <elf.h>
 #include <string.h>
 
@@ -58,4 +60,20 @@ const char *kd_machine_name(unsigned e_machine)
 		if (machines[i].em == e_machine && machines[i].shown)
 			return machines[i].name;
 	return "unknown";
+}
+
+unsigned kd_machine_from_vmcoreinfo(const char *text, size_t len)
+{
+	// Keys only one architecture's crash_core.c / vmcore_info writes.
+	static const struct {
+		const char *key;
+		unsigned em;
+	} keys[] = {
+		{ "\nNUMBER(kimage_voffset)=", EM_AARCH64 },
+		{ "\nSYMBOL(init_top_pgt)=", EM_X86_64 },
+	};
+	for (size_t i = 0; text && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (memmem(text, len, keys[i].key, strlen(keys[i].key)))
+			return keys[i].em;
+	return EM_NONE;
 }

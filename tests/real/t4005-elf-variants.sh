@@ -63,7 +63,13 @@ for m in ppc64:ppc64 s390x:s390x arm64:aarch64; do
 	"$MKODD" "${m%%:*}" "$TMP/m"
 	run_kd -c "sys; vtop 0xc000000000000000" "$TMP/m"
 	check "${m%%:*}: sys names the machine ${m##*:}" grep -q "MACHINE: ${m##*:}$" "$TMP/out"
-	check "${m%%:*}: the translation message names ${m##*:}" grep -q "for ${m##*:} dumps" "$TMP/err"
+	if [ "$m" = arm64:aarch64 ]; then
+		# aarch64 translates from VMCOREINFO, which mkodd's dump lacks.
+		check "arm64: the translation warning names aarch64 and the missing key" \
+			grep -q "aarch64 translation: VMCOREINFO has no NUMBER(VA_BITS)" "$TMP/err"
+	else
+		check "${m%%:*}: the translation message names ${m##*:}" grep -q "for ${m##*:} dumps" "$TMP/err"
+	fi
 done
 "$MKODD" s390x "$TMP/m"
 run_kd -c "sys" "$TMP/m"
