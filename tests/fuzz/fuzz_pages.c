@@ -5,8 +5,10 @@
 // table there (16 roots of 256 sections of 256 pages: SECTION_SIZE_BITS 20,
 // MAX_PHYSMEM_BITS 32); the types are a tiny BTF made here (struct page,
 // struct mem_section, enum pageflags).  kd_pages_load, a walk of every page
-// frame, pfn <-> struct page both ways, kd_page_read of each page walked and
-// the flag and type names must all end without a memory error, within a
+// frame, pfn <-> struct page both ways, kd_page_read of each page walked,
+// pagemap's kpageflags word of each (kd_kpf_of_page, which reads compound
+// heads and looks for the free block around a page) and the flag and type
+// names must all end without a memory error, within a
 // bound linear in the sections the table can hold.  Seed: seeds/pages/.
 #include <bpf/btf.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <kdive/kpf.h>
 #include <kdive/page.h>
 
 #include "core/session_priv.h"
@@ -75,6 +78,7 @@ static void *tiny_btf(size_t *size_ret)
 
 struct walk {
 	struct kd_session *s;
+	struct kd_kpf_dump *kpf; // pagemap's kpageflags word, computed per page
 	unsigned long pages, lost;
 };
 
@@ -100,6 +104,13 @@ static int page_cb(const struct kd_page *pg, const struct kd_error *err, void *a
 		abort();
 	kd_error_destroy(e);
 	kd_error_destroy(kd_page_read(w->s, pg->addr, &again));
+	if (w->kpf) {
+		uint64_t count;
+		uint64_t kpf = kd_kpf_of_page(w->kpf, pg, KD_KPF_LOOKUP, &count);
+		if (getenv("KDIVE_FUZZ_PAGES_SHOW"))
+			printf("pfn %llx kpageflags %llx count %llu\n", (unsigned long long)pg->pfn,
+			       (unsigned long long)kpf, (unsigned long long)count);
+	}
 	if (getenv("KDIVE_FUZZ_PAGES_SHOW")) {
 		kd_page_flags_str(w->s, pg->flags, ",", buf, sizeof(buf));
 		printf("pfn %llx page %llx flags %s types %x order %u%s\n", (unsigned long long)pg->pfn,
@@ -136,7 +147,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		err = kd_pages_load(s);
 		if (!err) {
 			struct walk w = { .s = s };
+			kd_error_destroy(kd_kpf_dump_create(s, &w.kpf));
 			kd_error_destroy(kd_page_walk(s, 0, kd_page_max_pfn(s), page_cb, &w));
+			kd_kpf_dump_destroy(w.kpf);
 			for (uint64_t nr = 0; nr < kd_mem_section_count(s); nr += 97) {
 				struct kd_mem_section ms;
 				kd_error_destroy(kd_mem_section_get(s, nr, &ms));
