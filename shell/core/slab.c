@@ -29,6 +29,24 @@ bool kd_slab_ok(struct kd_error *err)
 	return r;
 }
 
+void kd_slab_lost_add(char ***lost, size_t *n, const char *fmt, ...)
+{
+	if (*n >= 256)
+		return;
+	char **nl = realloc(*lost, (*n + 2) * sizeof(*nl));
+	if (!nl)
+		return;
+	*lost = nl;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&nl[*n], fmt, ap) < 0)
+		nl[*n] = NULL;
+	va_end(ap);
+	if (nl[*n])
+		(*n)++;
+	nl[*n] = NULL;
+}
+
 uint64_t kd_slab_get(struct kd_session *s, const struct kd_slab_member *m, const void *buf, size_t len)
 {
 	uint64_t v = 0;
@@ -67,10 +85,6 @@ static uint64_t read_uint(struct kd_session *s, const char *sym, unsigned size, 
 
 void kd_slab_layout_destroy(struct kd_slab_layout *l)
 {
-	if (!l)
-		return;
-	kd_error_destroy(l->sections_err);
-	free(l->sections);
 	free(l);
 }
 
@@ -171,22 +185,11 @@ struct kd_error *kd_slab_layout_create(struct kd_session *s, struct kd_slab_layo
 		return kd_error_create(KD_ERR_NOTFOUND, "the dump's struct %s has no slab_cache, freelist or objects",
 				       type);
 	}
-	l->page_bytes = type_size(s, "page");
-	member(s, "page", "flags", &l->pg_flags);
-	member(s, "page", "compound_head", &l->pg_head);
-	member(s, "page", "page_type", &l->pg_type);
-	if (!l->pg_type.ok)
-		member(s, "page", "_mapcount", &l->pg_type);
-	uint64_t v;
-	l->pg_slab_bit = -1;
-	if (kd_slab_ok(kd_vmcoreinfo_number(s, "NUMBER(PG_slab)", &v)) && v < 64)
-		l->pg_slab_bit = (int64_t)v;
-	if (kd_slab_ok(kd_vmcoreinfo_number(s, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)", &v))) {
-		l->has_type_value = true;
-		l->type_value = (uint32_t)v;
-	}
-	if (!l->page_bytes)
-		l->page_bytes = l->slab_bytes;
+	// struct slab overlays struct page (mm/slab.h SLAB_MATCH): its
+	// slab_cache must lie within the struct page the page layer reads.
+	uint64_t page_bytes = type_size(s, "page");
+	if (!page_bytes)
+		page_bytes = l->slab_bytes;
 
 	member(s, "slub_percpu_sheaves", "main", &l->ps_main);
 	member(s, "slub_percpu_sheaves", "spare", &l->ps_spare);
@@ -198,11 +201,8 @@ struct kd_error *kd_slab_layout_create(struct kd_session *s, struct kd_slab_layo
 	// Members read at raw offsets must lie in the bytes read (a damaged
 	// BTF could say otherwise).
 	fit(&l->kc_oo, l->kc_bytes, 4);
-	fit(&l->pg_flags, l->page_bytes, 8);
-	fit(&l->pg_head, l->page_bytes, 8);
-	fit(&l->pg_type, l->page_bytes, 4);
-	if (l->kc_bytes < 8 || l->kc_bytes > (1 << 20) || l->page_bytes > 4096 || l->slab_bytes > 4096 ||
-	    l->cc_bytes > 4096 || l->sl_cache.m.offset + 8 > l->page_bytes ||
+	if (l->kc_bytes < 8 || l->kc_bytes > (1 << 20) || page_bytes > 4096 || l->slab_bytes > 4096 ||
+	    l->cc_bytes > 4096 || l->sl_cache.m.offset + 8 > page_bytes ||
 	    l->sl_cache.m.offset + 8 > l->slab_bytes) {
 		free(l);
 		return kd_error_create(KD_ERR_CORRUPT, "the dump's struct kmem_cache, %s or page has an impossible size",

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-// Private to the slab layer (slab.c, slab_walk.c, slab_page.c): the member
-// layout of SLUB's structures resolved once from BTF, the table, and the
-// minimal page-frame <-> struct page mapping through SPARSEMEM's
-// mem_section (VMCOREINFO) that the slab walks need until the page layer
-// (include/kdive/page.h) takes it over.
+// Private to the slab layer (slab.c, slab_walk.c): the member layout of
+// SLUB's structures resolved once from BTF, and the table.  Page frames and
+// struct pages (which struct slab overlays) come from the page layer
+// (include/kdive/page.h).
 #ifndef KDIVE_SLAB_PRIV_H
 #define KDIVE_SLAB_PRIV_H
 
@@ -18,12 +17,6 @@
 struct kd_slab_member {
 	bool ok;
 	struct kd_member_info m;
-};
-
-// One present memory section: its first pfn and its struct pages.
-struct kd_slab_section {
-	uint64_t pfn;   // first page frame
-	uint64_t page;  // struct page of that frame
 };
 
 struct kd_slab_layout {
@@ -42,12 +35,6 @@ struct kd_slab_layout {
 	const char *slab_type;
 	uint64_t slab_bytes;
 	struct kd_slab_member sl_list, sl_next, sl_cache, sl_freelist, sl_inuse, sl_objects, sl_frozen;
-	// struct page: the slab test and compound heads
-	uint64_t page_bytes;
-	struct kd_slab_member pg_flags, pg_head, pg_type;
-	int64_t pg_slab_bit;         // PG_slab, or -1
-	bool has_type_value;         // PAGE_SLAB_MAPCOUNT_VALUE
-	uint32_t type_value;
 	// sheaves (7.x)
 	struct kd_slab_member ps_main, ps_spare, sh_size, sh_objects, sh_list, barn_full;
 	// the kernel
@@ -55,12 +42,6 @@ struct kd_slab_layout {
 	unsigned ncpus, nnodes;
 	uint64_t page_size, page_offset;
 	int free_mode;          // freelist hardening: 0 unknown, 1 swab(addr), 2 plain addr
-	// SPARSEMEM
-	bool sections_tried;
-	struct kd_error *sections_err;
-	struct kd_slab_section *sections; // sorted by page
-	size_t nsections;
-	uint64_t pages_per_section;
 };
 
 struct kd_slab_table {
@@ -76,18 +57,7 @@ uint64_t kd_slab_get(struct kd_session *s, const struct kd_slab_member *m, const
 struct kd_error *kd_slab_layout_create(struct kd_session *s, struct kd_slab_layout **ret);
 void kd_slab_layout_destroy(struct kd_slab_layout *l);
 
-// slab_page.c
-struct kd_error *kd_slab_sections(struct kd_session *s, struct kd_slab_layout *l);
-struct kd_error *kd_slab_pfn_page(struct kd_session *s, struct kd_slab_layout *l, uint64_t pfn,
-				  uint64_t *page_ret);
-bool kd_slab_page_pfn(struct kd_session *s, struct kd_slab_layout *l, uint64_t page, uint64_t *pfn_ret);
-// Is the struct page in buf (page_bytes) the head page of a slab?
-bool kd_slab_page_is_slab(struct kd_session *s, const struct kd_slab_layout *l, const unsigned char *buf);
-// Call fn for every struct page (in chunks): pfn of the first, their bytes, how many.
-typedef struct kd_error *kd_slab_pages_fn(uint64_t pfn, uint64_t page, const unsigned char *buf, size_t n,
-					  void *arg);
-struct kd_error *kd_slab_pages_foreach(struct kd_session *s, struct kd_slab_layout *l, kd_slab_pages_fn *fn,
-				       void *arg, char ***lost, size_t *nlost);
+// Add a line to a walk's list of what could not be read (at most 256).
 void kd_slab_lost_add(char ***lost, size_t *n, const char *fmt, ...) KD_PRINTF(3, 4);
 
 #endif

@@ -5,7 +5,9 @@
 // lists (kmem_cache_node.partial, .full), the per-CPU and node sheaves
 // (7.x: slub_percpu_sheaves.main/.spare, node_barn.sheaves_full) whose
 // objects are free to users, and the slabs on no list, found in the page
-// array (a struct page that is a slab whose slab_cache is the cache).  An
+// array (<kdive/page.h>'s walk: a head page of type slab whose struct slab,
+// which overlays it, has the cache as slab_cache).  A slab's memory is
+// the direct map of its page frame, which the page layer gives.  An
 // object is free when it is on its slab's freelist; the free pointer sits
 // at object + kmem_cache.offset and, with CONFIG_SLAB_FREELIST_HARDENED
 // (kmem_cache.random present and set), is stored as
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/page.h>
 #include <kdive/symbols.h>
 
 #include "slab_priv.h"
@@ -39,6 +42,9 @@ struct walk {
 	int stop;
 	uint64_t only; // find: the one slab to report (0: all)
 	uint64_t cpu_slab;
+	// the page walk's run of unreadable struct pages, named once
+	uint64_t bad_first, bad_last;
+	char *bad_msg;
 };
 
 static bool seen_add(struct walk *w, uint64_t slab)
@@ -154,6 +160,18 @@ static const char *chain(struct walk *w, uint64_t head, unsigned char mark, uint
 
 static uint64_t read_ptr(struct walk *w, uint64_t addr, const char *what);
 
+// The page frame of a slab, whose address must be the start of a struct
+// page in the page array (the page layer takes any address inside one).
+static bool slab_pfn(struct kd_session *s, uint64_t slab, uint64_t *pfn_ret)
+{
+	uint64_t pfn, page;
+	if (!kd_slab_ok(kd_pages_load(s)) || !kd_slab_ok(kd_page_to_pfn(s, slab, &pfn)) ||
+	    !kd_slab_ok(kd_pfn_to_page(s, pfn, &page)) || page != slab)
+		return false;
+	*pfn_ret = pfn;
+	return true;
+}
+
 // Read one slab, work out its objects' states and report it.  *next_ret
 // gets slab.next (the CPU partial chain).
 static void process(struct walk *w, uint64_t slab, enum kd_slab_where where, int cpu, int node,
@@ -204,7 +222,7 @@ static void process(struct walk *w, uint64_t slab, enum kd_slab_where where, int
 	}
 	memset(w->state, KD_SLAB_OBJ_ALLOCATED, si.objects);
 	si.state = w->state;
-	if (!l->page_offset || !kd_slab_page_pfn(s, w->l, slab, &si.pfn)) {
+	if (!l->page_offset || !slab_pfn(s, slab, &si.pfn)) {
 		si.incomplete = "the slab's memory is unknown (no page frame for its struct page)";
 	} else {
 		si.base = l->page_offset + si.pfn * l->page_size;
@@ -407,18 +425,49 @@ static void walk_nodes(struct walk *w)
 	}
 }
 
-static struct kd_error *page_chunk(uint64_t pfn, uint64_t page, const unsigned char *buf, size_t n, void *arg)
+static void bad_flush(struct walk *w)
 {
-	(void)pfn;
+	if (!w->bad_msg)
+		return;
+	if (w->bad_first == w->bad_last)
+		kd_slab_lost_add(&w->lost, &w->nlost, "struct page of frame 0x%" PRIx64 ": %s", w->bad_first,
+				 w->bad_msg);
+	else
+		kd_slab_lost_add(&w->lost, &w->nlost, "struct pages of frames 0x%" PRIx64 "-0x%" PRIx64 ": %s",
+				 w->bad_first, w->bad_last, w->bad_msg);
+	free(w->bad_msg);
+	w->bad_msg = NULL;
+}
+
+// The page walk: a slab head page whose slab_cache is the cache is a slab.
+static int page_cb(const struct kd_page *pg, const struct kd_error *err, void *arg)
+{
 	struct walk *w = arg;
-	const struct kd_slab_layout *l = w->l;
-	for (size_t i = 0; i < n && !w->stop; i++) {
-		const unsigned char *pb = buf + i * l->page_bytes;
-		if (kd_dump_u64(w->s, pb + l->sl_cache.m.offset) != w->c->addr || !kd_slab_page_is_slab(w->s, l, pb))
-			continue;
-		process(w, page + i * l->page_bytes, KD_SLAB_FULL, -1, -1, 0, NULL);
+	if (err) {
+		// Consecutive unreadable struct pages make one line.
+		if (w->bad_msg && pg->pfn == w->bad_last + 1) {
+			w->bad_last = pg->pfn;
+			return 0;
+		}
+		bad_flush(w);
+		w->bad_first = w->bad_last = pg->pfn;
+		w->bad_msg = strdup(err->msg);
+		return 0;
 	}
-	return w->stop < 0 ? kd_check_interrupt(w->s) : NULL;
+	if (!(pg->types & KD_PT_SLAB) || pg->head != pg->addr)
+		return 0;
+	unsigned char b[8];
+	uint64_t where = pg->addr + w->l->sl_cache.m.offset;
+	struct kd_error *e = kd_read_kernel(w->s, where, b, 8);
+	if (e) {
+		kd_slab_lost_add(&w->lost, &w->nlost, "kmem_cache %s: slab.slab_cache at 0x%" PRIx64 ": %s",
+				 w->c->name, where, e->msg);
+		kd_error_destroy(e);
+		return 0;
+	}
+	if (kd_dump_u64(w->s, b) == w->c->addr)
+		process(w, pg->addr, KD_SLAB_FULL, -1, -1, 0, NULL);
+	return w->stop;
 }
 
 static struct kd_error *walk_init(struct kd_session *s, struct kd_slab_layout *l, const struct kd_slab_cache *c,
@@ -459,6 +508,7 @@ static void walk_free(struct walk *w, char ***lost_ret)
 	free(w->sbuf);
 	free(w->mem);
 	free(w->pageok);
+	free(w->bad_msg);
 	free(w);
 }
 
@@ -476,8 +526,12 @@ struct kd_error *kd_slab_foreach(struct kd_session *s, const struct kd_slab_tabl
 	collect_sheaves(w);
 	walk_cpus(w);
 	walk_nodes(w);
-	if (!w->stop)
-		err = kd_slab_pages_foreach(s, t->l, page_chunk, w, &w->lost, &w->nlost);
+	if (!w->stop) {
+		err = kd_pages_load(s);
+		if (!err)
+			err = kd_page_walk(s, 0, kd_page_max_pfn(s), page_cb, w);
+		bad_flush(w);
+	}
 	if (!err && w->stop < 0)
 		err = kd_check_interrupt(s);
 	if (err && err->code != KD_ERR_INTERRUPTED && err != &kd_enomem) {
@@ -521,22 +575,19 @@ struct kd_error *kd_slab_find(struct kd_session *s, const struct kd_slab_table *
 	memset(ret, 0, sizeof(*ret));
 	struct kd_slab_layout *l = t->l;
 	uint64_t pa, page, head, pfn;
-	if (!l->page_offset || !kd_slab_ok(kd_translate(s, NULL, addr, &pa, NULL)))
+	struct kd_page pg;
+	if (!l->page_offset || !kd_slab_ok(kd_translate(s, NULL, addr, &pa, NULL)) || !kd_slab_ok(kd_pages_load(s)))
 		return NULL;
-	if (!kd_slab_ok(kd_slab_pfn_page(s, l, pa / l->page_size, &page)))
+	if (!kd_slab_ok(kd_pfn_to_page(s, pa / l->page_size, &page)) || !kd_slab_ok(kd_page_read(s, page, &pg)))
 		return NULL;
-	unsigned char pb[512];
-	if (l->page_bytes > sizeof(pb) || !kd_slab_ok(kd_read_kernel(s, page, pb, l->page_bytes)))
+	if (pg.head != page && !kd_slab_ok(kd_page_read(s, pg.head, &pg)))
+		return NULL; // a tail page: its compound head is the slab
+	head = pg.addr;
+	unsigned char b[8];
+	if (!(pg.types & KD_PT_SLAB) || pg.head != head || !slab_pfn(s, head, &pfn) ||
+	    !kd_slab_ok(kd_read_kernel(s, head + l->sl_cache.m.offset, b, 8)))
 		return NULL;
-	head = page;
-	if (l->pg_head.ok && (kd_dump_u64(s, pb + l->pg_head.m.offset) & 1)) {
-		head = kd_dump_u64(s, pb + l->pg_head.m.offset) - 1;
-		if (!kd_slab_ok(kd_read_kernel(s, head, pb, l->page_bytes)))
-			return NULL;
-	}
-	if (!kd_slab_page_is_slab(s, l, pb) || !kd_slab_page_pfn(s, l, head, &pfn))
-		return NULL;
-	const struct kd_slab_cache *c = kd_slab_cache_find(t, NULL, kd_dump_u64(s, pb + l->sl_cache.m.offset));
+	const struct kd_slab_cache *c = kd_slab_cache_find(t, NULL, kd_dump_u64(s, b));
 	uint64_t base = l->page_offset + pfn * l->page_size;
 	if (!c || (c->unknown & KD_SLAB_U_LAYOUT) || addr < base || addr - base >= c->slab_bytes)
 		return NULL;
