@@ -218,7 +218,7 @@ static int each_vma(struct kd_session *s, const struct kd_vma *v, void *arg)
 		struct band *b = &r->bands[r->nb++];
 		b->start = v->start;
 		b->end = v->end;
-		snprintf(b->label, sizeof(b->label), "%s %s", pm, path[0] ? path : "(anonymous)");
+		snprintf(b->label, sizeof(b->label), "%s %.150s", pm, path[0] ? path : "(anonymous)");
 	}
 	return kd_check_interrupt(s) ? 1 : 0;
 }
