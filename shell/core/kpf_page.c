@@ -71,6 +71,8 @@ struct kd_kpf_dump {
 	uint64_t zero_pfn;        // UINT64_MAX: unknown
 	uint64_t huge_zero;       // struct page of the huge zero page, 0 none
 	unsigned max_order;       // orders of the buddy allocator (zone.free_area's length)
+	uint64_t copy[64];        // per PG_ bit: the KPF bits a set bit is copied to
+	uint64_t flag_mask;       // the PG_ bits of page->flags (zone/node/section above)
 	struct kd_page head;      // the last compound head read, for its tails
 	bool have_head;
 };
@@ -99,6 +101,11 @@ struct kd_error *kd_kpf_dump_create(struct kd_session *s, struct kd_kpf_dump **r
 				d->bit[i] = (int)b;
 		}
 	}
+	for (int i = 0; i < NPG; i++)
+		if (pgs[i].kpf >= 0 && d->bit[i] >= 0)
+			d->copy[d->bit[i]] |= 1ULL << pgs[i].kpf;
+	unsigned nf = kd_page_flag_count(s);
+	d->flag_mask = nf && nf < 64 ? (1ULL << nf) - 1 : ~0ULL;
 	d->zero_pfn = UINT64_MAX;
 	uint64_t va, pa;
 	if (ok(kd_symbol_address(s, "empty_zero_page", &va)) && ok(kd_translate(s, NULL, va, &pa, NULL)))
@@ -199,9 +206,8 @@ uint64_t kd_kpf_of_page(struct kd_kpf_dump *d, const struct kd_page *pg, int fre
 		u |= KD_KPF_BIT(PGTABLE);
 	if (has(d, k, PG_IDLE))
 		u |= KD_KPF_BIT(IDLE);
-	for (int i = 0; i < NPG; i++)
-		if (pgs[i].kpf >= 0 && has(d, k, (enum pg)i))
-			u |= 1ULL << pgs[i].kpf;
+	for (uint64_t m = k & d->flag_mask; m; m &= m - 1)
+		u |= d->copy[__builtin_ctzll(m)];
 	if (pg->types & KD_PT_SLAB) // a page type on kernels without PG_slab
 		u |= KD_KPF_BIT(SLAB);
 	if (is_tail && head && (has(d, head->flags, PG_SLAB) || (head->types & KD_PT_SLAB)))

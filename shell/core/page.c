@@ -12,6 +12,7 @@
 // page (page.compound_order, folio._folio_order or the low byte of
 // folio._flags_1, whichever the types have).
 #include <ctype.h>
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ struct kd_pages {
 	char **flag_names;            // the kernel's names, [nflags]
 	char **flag_aliases;          // the other names of each bit, comma-separated, [nflags]
 	enum type_scheme ty;
+	bool little;                  // the dump is little-endian (get()'s fast path)
 	uint32_t ty_base;
 	unsigned nty;
 	struct { uint32_t v; unsigned type; } tys[MAX_TYPES];
@@ -107,9 +109,25 @@ static void field_of(struct kd_session *s, const char *type, const char *path, s
 	}
 }
 
-static uint64_t get(struct kd_session *s, const uint8_t *buf, const struct field *f)
+// A member of a struct page in buf.  On a little-endian dump (the byte
+// order is looked up once, at load) the common sizes are read directly:
+// decode() runs once per page of the array, so this is the walk's cost.
+static inline uint64_t get(struct kd_session *s, const uint8_t *buf, const struct field *f)
 {
-	return f->size ? kd_dump_uint(s, buf + f->off, f->size) : 0;
+	const struct kd_pages *p = s->pages;
+	if (!f->size)
+		return 0;
+	if (p && p->little) {
+		const uint8_t *b = buf + f->off;
+		switch (f->size) {
+		case 8: { uint64_t v; memcpy(&v, b, 8); return le64toh(v); }
+		case 4: { uint32_t v; memcpy(&v, b, 4); return le32toh(v); }
+		case 2: { uint16_t v; memcpy(&v, b, 2); return le16toh(v); }
+		case 1: return b[0];
+		default: break;
+		}
+	}
+	return kd_dump_uint(s, buf + f->off, f->size);
 }
 
 static int enum_bit(struct kd_session *s, const char *enum_type, const char *name)
@@ -396,6 +414,7 @@ struct kd_error *kd_pages_load(struct kd_session *s)
 	}
 	s->pages = p;
 	p->psize = kd_page_size(s);
+	p->little = !kd_dump_big_endian(s);
 	if (!p->psize || (p->psize & (p->psize - 1))) {
 		err = kd_error_create(KD_ERR_UNSUPPORTED, "the page size is unknown");
 		goto out;
