@@ -173,7 +173,8 @@ static void summary(struct pm_sink *k)
 	for (size_t i = 0; i < k->capsum; i++)
 		if (k->sum[i].pages)
 			k->sum[n++] = k->sum[i];
-	qsort(k->sum, n, sizeof(*k->sum), cmp_sum);
+	if (n)
+		qsort(k->sum, n, sizeof(*k->sum), cmp_sum);
 	char sym[80], lng[1024];
 	uint64_t ps = k->ps;
 	if (k->json) {

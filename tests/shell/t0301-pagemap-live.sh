@@ -16,7 +16,7 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3 to read /proc
 "$KDIVE_BUILDDIR/tests/tools/pmtarget" "$TMP/file" >"$TMP/maps" &
 tpid=$!
 trap 'kill $tpid 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do grep -q ready "$TMP/maps" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q ready "$TMP/maps" 2>/dev/null && break; sleep 0.1; done
 check "the target is ready" grep -q ready "$TMP/maps"
 
 # The truth, read here: per page of the target's regions
@@ -73,8 +73,13 @@ expect_eq "the untouched pages are not listed" 0 \
 # Flags as the kernel means them.
 mlk=$(awk '$1 == "mlocked" { print $2; exit }' "$TMP/want")
 run_kd -c "pagemap -p $tpid -a page:0x$mlk -L -r"
-check "an mlocked page shows m (mlocked) and u (unevictable) with -r" \
-	sh -c "awk -F'\t' 'NR == 2 { print \$3 }' '$TMP/out' | grep -q 'u.*m'"
+if [ "$(awk '/^VmLck:/ { print $2 }' "/proc/$tpid/status")" -gt 0 ]; then
+	check "an mlocked page shows m (mlocked) and u (unevictable) with -r" \
+		sh -c "awk -F'\t' 'NR == 2 { print \$3 }' '$TMP/out' | grep -q 'u.*m'"
+else
+	# AddressSanitizer makes mlock() a no-op in the instrumented target.
+	ok "an mlocked page shows m and u # SKIP mlock() locked nothing (VmLck 0: a sanitizer build?)"
+fi
 anon=$(awk '$1 == "anon" { print $2; exit }' "$TMP/want")
 run_kd -c "pagemap -p $tpid -a page:0x$anon -L"
 check "an anonymous page shows a, b and M" sh -c "awk -F'\t' 'NR == 2 { print \$3 }' '$TMP/out' | grep -q 'M.*a.b'"
@@ -89,8 +94,11 @@ run_kd -c "pagemap -p $tpid -b anon --json"
 total=$(jq '.total_pages' "$TMP/out")
 want_anon=$(awk '$3 == 1 && $1 != "file" && $1 != "shared"' "$TMP/want" | wc -l)
 check "-b anon: at least the target's $want_anon private anonymous pages ($total)" test "$total" -ge "$want_anon"
-run_kd -c "pagemap -p $tpid -b ~mmap --json"
-expect_eq "-b ~mmap: no mapped page is unmapped" 0 "$(jq '.total_pages' "$TMP/out")"
+# A present page that is not mapped would be a lie; the shared zero page
+# (read faults of untouched anonymous memory) is the kernel's exception:
+# stable_page_flags() gives it zero_page, not mmap.
+run_kd -c "pagemap -p $tpid -b ~mmap,~zero_page --json"
+expect_eq "-b ~mmap,~zero_page: every present page but the zero page is mapped" 0 "$(jq '.total_pages' "$TMP/out")"
 
 # -d: bit numbers of include/uapi/linux/kernel-page-flags.h.
 run_kd -c 'pagemap -d 0x1800'
