@@ -121,32 +121,59 @@ out:
 }
 
 // Feed the pages [vlo, vhi) of a mapping from pagemap_fd.
+// Feed the pages [vlo, vhi) of a mapping from pagemap_fd.  The frames'
+// flags, counts and cgroups are read a run of consecutive frames at a time
+// (a process's memory is mostly such runs), not one pread per page.
 static struct kd_error *walk_vpages(struct pm_sink *k, const struct frames *f, int pagemap_fd, uint64_t vlo,
 				    uint64_t vhi)
 {
-	uint64_t buf[BATCH];
+	static uint64_t buf[BATCH], fl[BATCH], cn[BATCH], cg[BATCH];
 	struct kd_error *err = NULL;
 	for (uint64_t v = vlo; v < vhi && !err;) {
 		size_t want = vhi - v < BATCH ? (size_t)(vhi - v) : BATCH;
 		size_t n = read_words(pagemap_fd, v, buf, want);
 		if (n == 0)
 			break;
-		for (size_t i = 0; i < n && !err; i++) {
+		for (size_t i = 0; i < n && !err;) {
 			uint64_t e = buf[i];
 			struct pm_page p = { .vpn = v + i, .pme = e };
-			if (e & KD_PM_PRESENT) {
-				p.pfn = e & KD_PM_PFN_MASK;
-				if (p.pfn == 0)
-					k->root_hint = true;
-				else
-					frame_info(f, &p);
-			} else if (e & KD_PM_SWAP) {
-				p.swapped = true;
-				p.pfn = (e & KD_PM_PFN_MASK) >> 5; // type in bits 0-4, offset above
-			} else {
+			if (!(e & (KD_PM_PRESENT | KD_PM_SWAP))) {
+				i++;
 				continue; // not present: page-types skips it too
 			}
-			err = pm_add(k, &p);
+			if (e & KD_PM_SWAP && !(e & KD_PM_PRESENT)) {
+				p.swapped = true;
+				p.pfn = (e & KD_PM_PFN_MASK) >> 5; // type in bits 0-4, offset above
+				err = pm_add(k, &p);
+				i++;
+				continue;
+			}
+			uint64_t pfn = e & KD_PM_PFN_MASK;
+			if (pfn == 0) {
+				k->root_hint = true;
+				p.pfn = 0;
+				err = pm_add(k, &p);
+				i++;
+				continue;
+			}
+			// The run of present pages whose frames follow each other.
+			size_t run = 1;
+			while (i + run < n && (buf[i + run] & KD_PM_PRESENT) &&
+			       (buf[i + run] & KD_PM_PFN_MASK) == pfn + run)
+				run++;
+			size_t got = read_words(f->flags_fd, pfn, fl, run);
+			if (read_words(f->count_fd, pfn, cn, run) < run)
+				memset(cn, 0, run * 8);
+			if (read_words(f->cgroup_fd, pfn, cg, run) < run)
+				memset(cg, 0, run * 8);
+			if (got < run)
+				memset(fl + got, 0, (run - got) * 8);
+			for (size_t j = 0; j < run && !err; j++) {
+				struct pm_page q = { .vpn = v + i + j, .pme = buf[i + j], .pfn = pfn + j,
+						     .flags = fl[j], .count = cn[j], .cgroup = cg[j] };
+				err = pm_add(k, &q);
+			}
+			i += run;
 		}
 		v += n;
 		if (!err)
