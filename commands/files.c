@@ -33,34 +33,6 @@ static bool ok(struct kd_error *err)
 	return r;
 }
 
-// A pid (decimal) or a task_struct address (hex).
-static struct kd_error *find_task(struct kd_session *s, const char *arg, const struct kd_task **ret)
-{
-	if (*arg && strspn(arg, "0123456789") == strlen(arg)) {
-		*ret = kd_task_by_pid(s, strtoll(arg, NULL, 10));
-	} else {
-		uint64_t a;
-		struct kd_error *err = kd_parse_address(s, arg, &a);
-		if (err)
-			return err;
-		*ret = kd_task_by_addr(s, a);
-	}
-	return *ret ? NULL : kd_error_create(KD_ERR_NOTFOUND, "no task with pid or address '%s'", arg);
-}
-
-static const struct kd_task *context_task(struct kd_session *s)
-{
-	uint64_t cur;
-	if (kd_context_get(s, &cur, NULL))
-		return kd_task_by_addr(s, cur);
-	for (size_t i = 0; i < kd_task_count(s); i++) {
-		const struct kd_task *t = kd_task_get(s, i);
-		if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0)
-			return t;
-	}
-	return NULL;
-}
-
 // A path for the command's output; a failure is named on stderr and counted.
 static void path_of(struct kd_session *s, uint64_t mnt, uint64_t dentry, char *buf, size_t size,
 		    size_t *bad)
@@ -327,11 +299,11 @@ static struct kd_error *files_run(struct kd_session *s, const struct kd_args *ar
 		return &kd_enomem;
 	int n = 0;
 	if (args->argc == 1) {
-		if (!(list[n++] = context_task(s)))
+		if (!(list[n++] = kd_task_current(s)))
 			err = kd_error_create(KD_ERR_NOTFOUND, "no current context");
 	}
 	for (int i = 1; i < args->argc && !err; i++)
-		err = find_task(s, args->argv[i], &list[n++]);
+		err = kd_task_lookup(s, args->argv[i], &list[n++]);
 	bool json = kd_json_mode(s);
 	size_t bad = 0;
 	bool began = !err && json;

@@ -22,21 +22,6 @@ static const struct kd_option mount_opts[] = {
 	[MO_NOPT] = { NULL },
 };
 
-// A pid (decimal) or a task_struct address (hex).
-static struct kd_error *find_task(struct kd_session *s, const char *arg, const struct kd_task **ret)
-{
-	if (*arg && strspn(arg, "0123456789") == strlen(arg)) {
-		*ret = kd_task_by_pid(s, strtoll(arg, NULL, 10));
-	} else {
-		uint64_t a;
-		struct kd_error *err = kd_parse_address(s, arg, &a);
-		if (err)
-			return err;
-		*ret = kd_task_by_addr(s, a);
-	}
-	return *ret ? NULL : kd_error_create(KD_ERR_NOTFOUND, "no task with pid or address '%s'", arg);
-}
-
 // An open file found in some task's table.
 struct ofile {
 	struct kd_fs_file f;
@@ -201,7 +186,7 @@ static struct kd_error *mount_run(struct kd_session *s, const struct kd_args *ar
 	const struct kd_task *t = NULL;
 	uint64_t task = 0;
 	if (v[MO_N].arg) {
-		if ((err = find_task(s, v[MO_N].arg, &t)))
+		if ((err = kd_task_lookup(s, v[MO_N].arg, &t)))
 			return err;
 		task = t->addr;
 	} else if (!kd_context_get(s, &task, NULL)) {

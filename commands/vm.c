@@ -373,21 +373,11 @@ static struct kd_error *vm_run(struct kd_session *s, const struct kd_args *a)
 		return err;
 	const struct kd_task *ts[64];
 	int n = 0;
-	if (a->argc == 1) {
-		uint64_t task;
-		if (!kd_context_get(s, &task, NULL) || !(ts[0] = kd_task_by_addr(s, task)))
-			return kd_error_create(KD_ERR_NOTFOUND, "no current task: give a PID or a task address");
-		n = 1;
-	}
-	for (int i = 1; i < a->argc && n < 64; i++) {
-		uint64_t v;
-		if ((err = kd_parse_u64(a->argv[i], false, &v)))
-			return kd_error_prefix(err, "'%s' is not a PID or a task address", a->argv[i]);
-		const struct kd_task *t = v > 0xffffffffULL ? kd_task_by_addr(s, v) : kd_task_by_pid(s, (int64_t)v);
-		if (!t)
-			return kd_error_create(KD_ERR_NOTFOUND, "no task %s", a->argv[i]);
-		ts[n++] = t;
-	}
+	if (a->argc == 1 && !(ts[n++] = kd_task_current(s)))
+		return kd_error_create(KD_ERR_NOTFOUND, "no current task: give a PID or a task address");
+	for (int i = 1; i < a->argc && n < 64; i++)
+		if ((err = kd_task_lookup(s, a->argv[i], &ts[n++])))
+			return err;
 	if (a->opt[O_SVG].arg && n != 1)
 		return kd_error_create(KD_ERR_USAGE, "--svg draws one task's address space");
 	if (kd_json_mode(s))

@@ -156,4 +156,17 @@ KD_API const char *kd_task_state_name(enum kd_task_state st, enum kd_task_state_
  */
 KD_API const char *kd_task_header(const struct kd_task *t, char *buf, size_t size);
 
+/**
+ * The task a command's operand names: a decimal pid, or else a task_struct
+ * address (anything kd_parse_address() takes).  KD_ERR_NOTFOUND naming the
+ * operand when no task of the table matches.  The task table must be loaded.
+ */
+KD_API struct kd_error *kd_task_lookup(struct kd_session *s, const char *arg, const struct kd_task **ret);
+/**
+ * The task a command works on when it is given none: the current context's,
+ * else the task running on CPU 0 (crash's default).  NULL when neither is in
+ * the task table.
+ */
+KD_API const struct kd_task *kd_task_current(struct kd_session *s);
+
 #endif

@@ -415,3 +415,30 @@ const char *kd_task_header(const struct kd_task *t, char *buf, size_t size)
 		 t->addr, t->cpu, t->comm);
 	return buf;
 }
+
+struct kd_error *kd_task_lookup(struct kd_session *s, const char *arg, const struct kd_task **ret)
+{
+	if (*arg && strspn(arg, "0123456789") == strlen(arg)) {
+		*ret = kd_task_by_pid(s, strtoll(arg, NULL, 10));
+	} else {
+		uint64_t a;
+		struct kd_error *err = kd_parse_address(s, arg, &a);
+		if (err)
+			return err;
+		*ret = kd_task_by_addr(s, a);
+	}
+	return *ret ? NULL : kd_error_create(KD_ERR_NOTFOUND, "no task with pid or address '%s'", arg);
+}
+
+const struct kd_task *kd_task_current(struct kd_session *s)
+{
+	uint64_t cur;
+	if (kd_context_get(s, &cur, NULL))
+		return kd_task_by_addr(s, cur);
+	for (size_t i = 0; i < kd_task_count(s); i++) {
+		const struct kd_task *t = kd_task_get(s, i);
+		if ((t->status & KD_TASK_ON_CPU) && t->cpu == 0)
+			return t;
+	}
+	return NULL;
+}
