@@ -49,12 +49,6 @@ enum { MAX_LEVELS = 4, MAX_IMG_RUNS = 8, MAX_RAM = 64 };
 // blocks (larger blocks are the linear map, which the fast path covers).
 static const uint64_t page_sizes_all[] = { 1ull << 12, 1ull << 14, 1ull << 16, 1ull << 21, 0 };
 
-// See x86_64.c: tables next_mapped() found empty, scanned once each.
-struct empty_set {
-	uint64_t *v;
-	size_t n, cap;
-};
-
 struct range {
 	uint64_t start, end; // [start, end)
 };
@@ -80,7 +74,7 @@ struct a64 {
 	struct kd_vm_region regions[24];
 	size_t nregions;
 	char img_desc[96], lm_desc[96];
-	struct empty_set empty;
+	struct kd_arch_empty_tables empty;
 };
 
 static const char *const names4[] = { "PGD", "PUD", "PMD", "PTE" };
@@ -299,45 +293,6 @@ static struct kd_error *a64_walk(void *state, const struct kd_as *as, uint64_t v
 
 /* ---- next_mapped ---------------------------------------------------------------- */
 
-static uint64_t empty_key(uint64_t table, unsigned d)
-{
-	return (table & ~0xfffull) | (d + 1);
-}
-
-static size_t empty_slot(const struct empty_set *e, uint64_t key)
-{
-	size_t i = (size_t)((key >> 12) * 0x9e3779b97f4a7c15ull >> 20) & (e->cap - 1);
-	while (e->v[i] && e->v[i] != key)
-		i = (i + 1) & (e->cap - 1);
-	return i;
-}
-
-static bool empty_has(const struct empty_set *e, uint64_t table, unsigned d)
-{
-	return e->cap && e->v[empty_slot(e, empty_key(table, d))];
-}
-
-static void empty_add(struct empty_set *e, uint64_t table, unsigned d)
-{
-	if ((e->n + 1) * 2 > e->cap) {
-		struct empty_set b = { .cap = e->cap ? e->cap * 2 : 64 };
-		b.v = calloc(b.cap, sizeof(*b.v));
-		if (!b.v)
-			return; // only slower
-		for (size_t i = 0; i < e->cap; i++)
-			if (e->v[i])
-				b.v[empty_slot(&b, e->v[i])] = e->v[i];
-		b.n = e->n;
-		free(e->v);
-		*e = b;
-	}
-	size_t i = empty_slot(e, empty_key(table, d));
-	if (!e->v[i]) {
-		e->v[i] = empty_key(table, d);
-		e->n++;
-	}
-}
-
 static struct kd_error *none(void)
 {
 	return kd_error_create(KD_ERR_NOTFOUND, "no mapping");
@@ -349,7 +304,7 @@ static struct kd_error *next_rec(struct a64 *a, uint64_t table, unsigned d, uint
 				 uint64_t from, uint64_t end, uint64_t *va_ret, uint64_t *pa_ret,
 				 uint64_t *size_ret)
 {
-	if (empty_has(&a->empty, table, d))
+	if (kd_arch_empty_has(&a->empty, table, d))
 		return none();
 	unsigned shift = a->shifts[d], n = 1u << index_bits(a, d);
 	uint64_t span = 1ull << shift;
@@ -385,7 +340,7 @@ static struct kd_error *next_rec(struct a64 *a, uint64_t table, unsigned d, uint
 		}
 	}
 	if (whole && !end)
-		empty_add(&a->empty, table, d);
+		kd_arch_empty_add(&a->empty, table, d);
 	return none();
 }
 
@@ -775,7 +730,7 @@ static void a64_fini(void *state)
 {
 	struct a64 *a = state;
 	if (a)
-		free(a->empty.v);
+		kd_arch_empty_free(&a->empty);
 	free(state);
 }
 

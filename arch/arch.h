@@ -199,4 +199,21 @@ struct kd_arch_ops {
 /** The backend for an ELF e_machine (EM_X86_64 ...), or NULL. */
 const struct kd_arch_ops *kd_arch_find(unsigned e_machine);
 
+/*
+ * For a backend's next_mapped(): the page tables it scanned whole and found
+ * empty, by (table, depth).  Corrupted tables may all point to the same few
+ * tables (or back to the root), and rescanning each would cost
+ * entries^levels reads.  A full scan's result does not depend on where the
+ * table is reached from, and a dump does not change, so each one is scanned
+ * once (the set lives as long as the backend's state; zero-initialised).
+ */
+struct kd_arch_empty_tables {
+	uint64_t *v; // table | (depth + 1) (tables are 4 KiB aligned); 0 = free slot
+	size_t n, cap;
+};
+bool kd_arch_empty_has(const struct kd_arch_empty_tables *e, uint64_t table, unsigned depth);
+/** Record a table found empty (out of memory: not recorded, only slower). */
+void kd_arch_empty_add(struct kd_arch_empty_tables *e, uint64_t table, unsigned depth);
+void kd_arch_empty_free(struct kd_arch_empty_tables *e);
+
 #endif

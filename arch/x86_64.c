@@ -45,19 +45,6 @@ static const uint64_t EFI_VA_START = 0xffffffff00000000ull;         // -4 GiB
 
 static const uint64_t x86_64_page_sizes[] = { 1ull << 12, 1ull << 21, 1ull << 30, 0 };
 
-/*
- * The tables next_mapped() scanned whole and found empty, by (table, depth):
- * corrupted tables may all point to the same few tables (or back to the
- * root), and rescanning each would cost 512^levels reads.  A full scan's
- * result does not depend on where the table is reached from, and a dump
- * does not change, so each one is scanned once (the set lives as long as
- * the state).
- */
-struct empty_set {
-	uint64_t *v; // table | depth (tables are 4 KiB aligned); 0 = free slot
-	size_t n, cap;
-};
-
 struct x86_64 {
 	struct kd_x86_64_params p;
 	kd_phys_read_fn *read;
@@ -73,7 +60,7 @@ struct x86_64 {
 	struct kd_vm_region regions[24];
 	size_t nregions;
 	char text_desc[96];
-	struct empty_set empty;  // next_mapped's tables known to map nothing
+	struct kd_arch_empty_tables empty;  // next_mapped's tables known to map nothing
 };
 
 static const unsigned shifts4[] = { 39, 30, 21, 12 };
@@ -252,52 +239,13 @@ static struct kd_error *x86_64_walk(void *state, const struct kd_as *as, uint64_
 	return err;
 }
 
-static uint64_t empty_key(uint64_t table, unsigned d)
-{
-	return (table & ~0xfffull) | (d + 1);
-}
-
-static size_t empty_slot(const struct empty_set *e, uint64_t key)
-{
-	size_t i = (size_t)((key >> 12) * 0x9e3779b97f4a7c15ull >> 20) & (e->cap - 1);
-	while (e->v[i] && e->v[i] != key)
-		i = (i + 1) & (e->cap - 1);
-	return i;
-}
-
-static bool empty_has(const struct empty_set *e, uint64_t table, unsigned d)
-{
-	return e->cap && e->v[empty_slot(e, empty_key(table, d))];
-}
-
-static void empty_add(struct empty_set *e, uint64_t table, unsigned d)
-{
-	if ((e->n + 1) * 2 > e->cap) {
-		struct empty_set b = { .cap = e->cap ? e->cap * 2 : 64 };
-		b.v = calloc(b.cap, sizeof(*b.v));
-		if (!b.v)
-			return; // only slower
-		for (size_t i = 0; i < e->cap; i++)
-			if (e->v[i])
-				b.v[empty_slot(&b, e->v[i])] = e->v[i];
-		b.n = e->n;
-		free(e->v);
-		*e = b;
-	}
-	size_t i = empty_slot(e, empty_key(table, d));
-	if (!e->v[i]) {
-		e->v[i] = empty_key(table, d);
-		e->n++;
-	}
-}
-
 // The first mapped page at or after va (and below end) under one table.
-static struct kd_error *next_rec(struct x86_64 *x, struct empty_set *empty, uint64_t table,
+static struct kd_error *next_rec(struct x86_64 *x, struct kd_arch_empty_tables *empty, uint64_t table,
 				 unsigned d, uint64_t prefix, uint64_t from, uint64_t end,
 				 uint64_t *va_ret, uint64_t *pa_ret, uint64_t *size_ret)
 {
 	// Scanned whole before: nothing (a partial scan's range lies inside).
-	if (empty_has(empty, table, d))
+	if (kd_arch_empty_has(empty, table, d))
 		return kd_error_create(KD_ERR_NOTFOUND, "no mapping");
 	uint64_t ent[512];
 	struct kd_error *err = x->read(x->arg, table, ent, sizeof(ent));
@@ -335,7 +283,7 @@ static struct kd_error *next_rec(struct x86_64 *x, struct empty_set *empty, uint
 		kd_error_destroy(err);
 	}
 	if (whole)
-		empty_add(empty, table, d);
+		kd_arch_empty_add(empty, table, d);
 	return kd_error_create(KD_ERR_NOTFOUND, "no mapping");
 }
 
@@ -847,7 +795,7 @@ static void x86_64_fini(void *state)
 {
 	struct x86_64 *x = state;
 	if (x)
-		free(x->empty.v);
+		kd_arch_empty_free(&x->empty);
 	free(state);
 }
 
