@@ -396,33 +396,6 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 	return good;
 }
 
-// "0,2-3" -> bits in mask (CPUs below 64... and beyond, through a bool array).
-static struct kd_error *parse_cpus(const char *arg, unsigned ncpus, bool *want)
-{
-	const char *p = arg;
-	while (*p) {
-		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-		if (end == p)
-			return kd_error_create(KD_ERR_USAGE, "-c: expected CPU numbers, not '%s'", arg);
-		if (*end == '-') {
-			p = end + 1;
-			b = strtoul(p, &end, 10);
-			if (end == p || b < a)
-				return kd_error_create(KD_ERR_USAGE, "-c: bad CPU range in '%s'", arg);
-		}
-		for (unsigned long c = a; c <= b; c++) {
-			if (c >= ncpus)
-				return kd_error_create(KD_ERR_NOTFOUND, "no CPU %lu (the dump has %u)", c, ncpus);
-			want[c] = true;
-		}
-		p = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return kd_error_create(KD_ERR_USAGE, "-c: expected CPU numbers, not '%s'", arg);
-	}
-	return NULL;
-}
-
 static const struct kd_task *cpu_task(struct kd_session *s, unsigned cpu)
 {
 	size_t n = kd_task_count(s);
@@ -484,11 +457,7 @@ static struct kd_error *bt_run(struct kd_session *s, const struct kd_args *a)
 		if (!want)
 			return kd_error_create(KD_ERR_NOMEM, "out of memory");
 		struct kd_error *err = NULL;
-		if (v[O_C].count)
-			err = parse_cpus(v[O_C].arg, ncpus, want);
-		else
-			for (unsigned c = 0; c < ncpus; c++)
-				want[c] = true;
+		err = kd_parse_cpus(v[O_C].count ? v[O_C].arg : NULL, ncpus, want);
 		for (unsigned c = 0; !err && c < ncpus; c++) {
 			if (!want[c])
 				continue;

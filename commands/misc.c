@@ -428,38 +428,7 @@ static struct kd_error *ptob_run(struct kd_session *s, const struct kd_args *arg
 
 /* ---- ptov ----------------------------------------------------------------- */
 
-// "a" (every CPU) or a list "0,2-3" into mask (up to 4096 CPUs).
 enum { MAX_CPUS = 4096 };
-static struct kd_error *parse_cpus(const char *spec, unsigned ncpus, unsigned char *mask)
-{
-	if (strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0) {
-		memset(mask, 1, ncpus);
-		return NULL;
-	}
-	const char *p = spec;
-	while (*p) {
-		char *end;
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-		if (end == p)
-			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtoul(p, &end, 10);
-			if (end == p || hi < lo)
-				return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
-		}
-		if (hi >= ncpus)
-			return kd_error_create(KD_ERR_USAGE, "CPU %lu: the dump has %u CPUs", hi, ncpus);
-		for (unsigned long c = lo; c <= hi; c++)
-			mask[c] = 1;
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
-	}
-	return NULL;
-}
 
 static struct kd_error *ptov_percpu(struct kd_session *s, const char *arg, const char *colon)
 {
@@ -472,8 +441,8 @@ static struct kd_error *ptov_percpu(struct kd_session *s, const char *arg, const
 	unsigned ncpus = kd_dump_nr_cpus(s);
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
-	unsigned char mask[MAX_CPUS] = { 0 };
-	if ((err = parse_cpus(colon + 1, ncpus, mask)))
+	bool mask[MAX_CPUS] = { false };
+	if ((err = kd_parse_cpus(colon + 1, ncpus, mask)))
 		return err;
 	if ((err = kd_symbols_load(s)))
 		return kd_error_prefix(err, "per-CPU offsets need the kernel's symbols");

@@ -279,32 +279,6 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	}
 }
 
-// A CPU list "0,2-3" into a mask of n CPUs.
-static struct kd_error *cpu_list(const char *arg, bool *want, unsigned n)
-{
-	const char *p = arg;
-	while (*p) {
-		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-		if (end == p)
-			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", arg);
-		if (*end == '-') {
-			p = end + 1;
-			b = strtoul(p, &end, 10);
-			if (end == p || b < a)
-				return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", arg);
-		}
-		if (b >= n)
-			return kd_error_create(KD_ERR_USAGE, "CPU %lu: the dump has %u", b, n);
-		for (unsigned long c = a; c <= b; c++)
-			want[c] = true;
-		p = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", arg);
-	}
-	return NULL;
-}
-
 static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -315,11 +289,7 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 	if (!want)
 		return &kd_enomem;
 	struct kd_error *err = NULL;
-	if (v[R_C].count)
-		err = cpu_list(v[R_C].arg, want, n);
-	else
-		for (unsigned c = 0; c < n; c++)
-			want[c] = true;
+	err = kd_parse_cpus(v[R_C].count ? v[R_C].arg : NULL, n, want);
 	struct run rn = { s, kd_json_mode(s), 0 };
 	if (!err && rn.json)
 		kd_json_begin_array(s, NULL);
@@ -560,11 +530,7 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	if (!want)
 		return &kd_enomem;
 	struct kd_error *err = NULL;
-	if (v[T_C].count)
-		err = cpu_list(v[T_C].arg, want, n);
-	else
-		for (unsigned c = 0; c < n; c++)
-			want[c] = true;
+	err = kd_parse_cpus(v[T_C].count ? v[T_C].arg : NULL, n, want);
 	struct run rn = { s, kd_json_mode(s), 0 };
 	bool hr = v[T_R].count;
 	struct tmr_walk w = { &rn, NULL, 0, 0, 0, hr };

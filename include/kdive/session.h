@@ -79,6 +79,13 @@ KD_API struct kd_error *kd_parse_address(struct kd_session *s, const char *str, 
  * ("ffffffff81000000", "0x1000"), decimal with a "0d" or with hex_default false.
  */
 KD_API struct kd_error *kd_parse_u64(const char *str, bool hex_default, uint64_t *ret);
+/**
+ * A CPU list as crash's -c options take it ("0,2-3", "a" or "all") into
+ * want[0..ncpus-1] (set to true for each CPU named; the caller clears it).
+ * spec NULL: every CPU.  KD_ERR_USAGE for a malformed list or a CPU the dump
+ * does not have.
+ */
+KD_API struct kd_error *kd_parse_cpus(const char *spec, unsigned ncpus, bool *want);
 
 /* The task table (kd_tasks_load, kd_task_*) lives in its own header. */
 

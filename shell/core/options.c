@@ -217,3 +217,34 @@ struct kd_error *kd_parse_u64(const char *str, bool hex_default, uint64_t *ret)
 	*ret = v;
 	return NULL;
 }
+
+struct kd_error *kd_parse_cpus(const char *spec, unsigned ncpus, bool *want)
+{
+	if (!spec || strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0) {
+		for (unsigned c = 0; c < ncpus; c++)
+			want[c] = true;
+		return NULL;
+	}
+	for (const char *p = spec; *p;) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+		if (end == p)
+			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtoul(p, &end, 10);
+			if (end == p || hi < lo)
+				return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
+		}
+		if (hi >= ncpus)
+			return kd_error_create(KD_ERR_USAGE, "CPU %lu: the dump has %u CPUs", hi, ncpus);
+		for (unsigned long c = lo; c <= hi; c++)
+			want[c] = true;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return kd_error_create(KD_ERR_USAGE, "bad CPU list '%s'", spec);
+	}
+	return NULL;
+}
