@@ -40,6 +40,19 @@ KD_API struct kd_error *kd_read_virt(struct kd_session *s, const struct kd_as *a
 				     void *buf, size_t len);
 /** kd_read_virt() in the kernel's address space. */
 KD_API struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, size_t len);
+/**
+ * Called by kd_read_kernel_partial() for each page-sized piece it could not
+ * read: bytes [off, off + len) of the buffer (left zero-filled) and why.
+ * Return false to stop the read (it then fails with KD_ERR_NOMEM).
+ */
+typedef bool kd_read_hole_fn(uint64_t off, uint64_t len, const struct kd_error *why, void *arg);
+/**
+ * kd_read_kernel() page by page for a partial dump: a page that cannot be
+ * read is zero-filled and reported to hole (NULL: ignored), and the read goes
+ * on.  Fails only on an interrupt or when out of memory.
+ */
+KD_API struct kd_error *kd_read_kernel_partial(struct kd_session *s, uint64_t va, void *buf, size_t len,
+					       kd_read_hole_fn *hole, void *arg);
 
 /** How a page-table walk ended at one level. */
 enum kd_walk_state {

@@ -218,43 +218,27 @@ static const char *in_hole(const struct holes *h, uint64_t lo, uint64_t hi)
 	return NULL;
 }
 
-// Read len bytes of kernel memory at va into buf page by page: a page that
-// cannot be read is zero-filled and recorded in h, and the read goes on.
-// Only an interrupt (or no memory) fails.
-static struct kd_error *read_holey(struct kd_session *s, uint64_t va, unsigned char *buf, uint64_t len,
-				   struct holes *h)
+// A page of one of the ring's arrays that could not be read
+// (kd_read_kernel_partial): recorded in the holes, a run of excluded pages
+// as one.
+static bool ring_hole(uint64_t off, uint64_t len, const struct kd_error *why, void *arg)
 {
-	uint64_t ps = kd_page_size(s);
-	for (uint64_t done = 0; done < len;) {
-		uint64_t chunk = ps - ((va + done) & (ps - 1));
-		if (chunk > len - done)
-			chunk = len - done;
-		struct kd_error *err = kd_read_kernel(s, va + done, buf + done, chunk);
-		if (err) {
-			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
-				return err;
-			memset(buf + done, 0, chunk);
-			struct hole *last = h->n ? &h->v[h->n - 1] : NULL;
-			if (last && last->hi == done && err->code != KD_ERR_FAULT) {
-				last->hi = done + chunk; // one message for a run of pages
-			} else {
-				if (h->n == h->cap) {
-					size_t cap = h->cap ? 2 * h->cap : 8;
-					struct hole *v = realloc(h->v, cap * sizeof(*v));
-					if (!v) {
-						kd_error_destroy(err);
-						return &kd_enomem;
-					}
-					h->v = v;
-					h->cap = cap;
-				}
-				h->v[h->n++] = (struct hole){ done, done + chunk, strdup(err->msg) };
-			}
-			kd_error_destroy(err);
-		}
-		done += chunk;
+	struct holes *h = arg;
+	struct hole *last = h->n ? &h->v[h->n - 1] : NULL;
+	if (last && last->hi == off && why->code != KD_ERR_FAULT) {
+		last->hi = off + len; // one message for a run of pages
+		return true;
 	}
-	return NULL;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 8;
+		struct hole *v = realloc(h->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (struct hole){ off, off + len, strdup(why->msg) };
+	return true;
 }
 
 static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, struct ring *r)
@@ -307,9 +291,9 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 		ring_free(r);
 		return &kd_enomem;
 	}
-	if ((err = read_holey(s, descs, r->descs, r->count * l->desc_size, &r->hdesc)) ||
-	    (err = read_holey(s, infos, r->infos, r->count * l->info_size, &r->hinfo)) ||
-	    (err = read_holey(s, data, r->data, r->data_size, &r->hdata))) {
+	if ((err = kd_read_kernel_partial(s, descs, r->descs, r->count * l->desc_size, ring_hole, &r->hdesc)) ||
+	    (err = kd_read_kernel_partial(s, infos, r->infos, r->count * l->info_size, ring_hole, &r->hinfo)) ||
+	    (err = kd_read_kernel_partial(s, data, r->data, r->data_size, ring_hole, &r->hdata))) {
 		ring_free(r);
 		return kd_error_prefix(err, "reading the printk ring buffer");
 	}

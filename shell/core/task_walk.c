@@ -304,36 +304,34 @@ static bool known(const struct kd_task_layout *l, const struct member *m)
 	return true;
 }
 
+struct read_pages {
+	struct kd_task_layout *l;
+	struct kd_error *first; // why the first unreadable page was
+};
+
+static bool task_hole(uint64_t off, uint64_t len, const struct kd_error *why, void *arg)
+{
+	struct read_pages *r = arg;
+	bad_add(r->l, off, off + len);
+	if (!r->first)
+		r->first = kd_error_copy(why);
+	return true;
+}
+
 // Read the task_struct at addr into l->buf page by page: a page that is not
 // in the dump costs only the members in it (zeroed, listed in l->bad).
 // Fails only when the pid is unreadable (then the task cannot be listed).
 static struct kd_error *read_pages(struct kd_session *s, struct kd_task_layout *l, uint64_t addr,
 				   struct kd_error **why_ret)
 {
-	uint64_t psz = kd_page_size(s);
-	if (!psz)
-		psz = 4096;
-	struct kd_error *first = NULL;
+	struct read_pages r = { .l = l };
 	l->nbad = 0;
-	for (uint64_t off = 0; off < l->task_size;) {
-		uint64_t len = psz - (addr + off) % psz;
-		if (len > l->task_size - off)
-			len = l->task_size - off;
-		struct kd_error *err = kd_read_kernel(s, addr + off, l->buf + off, len);
-		if (err) {
-			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM) {
-				kd_error_destroy(first);
-				return err;
-			}
-			memset(l->buf + off, 0, len);
-			bad_add(l, off, off + len);
-			if (!first)
-				first = err;
-			else
-				kd_error_destroy(err);
-		}
-		off += len;
+	struct kd_error *err = kd_read_kernel_partial(s, addr, l->buf, l->task_size, task_hole, &r);
+	if (err) {
+		kd_error_destroy(r.first);
+		return err;
 	}
+	struct kd_error *first = r.first;
 	*why_ret = first;
 	if (first && !known(l, &l->pid)) {
 		*why_ret = NULL;

@@ -278,6 +278,32 @@ struct kd_error *kd_read_kernel(struct kd_session *s, uint64_t va, void *buf, si
 	return kd_read_virt(s, NULL, va, buf, len);
 }
 
+struct kd_error *kd_read_kernel_partial(struct kd_session *s, uint64_t va, void *buf, size_t len,
+					kd_read_hole_fn *hole, void *arg)
+{
+	uint64_t ps = kd_page_size(s);
+	if (!ps)
+		ps = 4096;
+	unsigned char *b = buf;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t chunk = ps - (va + done) % ps;
+		if (chunk > len - done)
+			chunk = len - done;
+		struct kd_error *err = kd_read_kernel(s, va + done, b + done, chunk);
+		if (err) {
+			if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
+				return err;
+			memset(b + done, 0, chunk);
+			bool go_on = !hole || hole(done, chunk, err, arg);
+			kd_error_destroy(err);
+			if (!go_on)
+				return &kd_enomem;
+		}
+		done += chunk;
+	}
+	return NULL;
+}
+
 struct kd_error *kd_walk(struct kd_session *s, const struct kd_as *as, uint64_t va, kd_walk_fn *cb,
 			 void *arg)
 {
