@@ -17,9 +17,10 @@
  *                  --tasks N): kdive-init starts N sleeping tasks for the
  *                  scale benchmarks, as processes of up to CROWD_PER_PROC
  *                  threads each, before it records the truth.
- *   kdive-spin     truth format 3: a busy loop that kdive-init moves into the
- *                  cgroup /kdive-grp (cpu controller, cpu.weight 1), so that the
- *                  dump has a runnable task queued in a task group.
+ *   kdive-spin     truth format 3: a busy loop pinned to the last CPU that
+ *                  kdive-init moves into the cgroup /kdive-grp (cpu controller,
+ *                  cpu.weight 1), so that the dump has a runnable task in a
+ *                  task group (CPU 0 stays idle).
  *   kdive-tunread  truth format 3: opens /dev/net/tun (the tun module), makes
  *                  the interface kdtun0 and blocks in read(): a task asleep in
  *                  a module's code, for bt across module frames.
@@ -1474,9 +1475,18 @@ static int tunread_main(void)
 }
 
 // kdive-spin: a busy loop (truth format 3), kept runnable for the dump.
+// Pinned to the last CPU, so that CPU 0 stays idle: tools (and tests) that
+// take CPU 0's task as the default context keep seeing swapper/0 there.
 static int __attribute__((noreturn)) spin_main(void)
 {
 	volatile unsigned long n = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(ncpu > 1 ? ncpu - 1 : 0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "kdive-spin: sched_setaffinity: %s\n", strerror(errno));
 
 	for (;;)
 		n++;
