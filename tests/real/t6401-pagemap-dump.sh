@@ -10,8 +10,10 @@
 #  - every page frame (truth kpageflags_census): as many frames as the guest's
 #    /proc/kpageflags has, and each flags value's count within a drift:
 #    the recorder (kdive-truth) exits after it recorded, freeing its pages,
-#    page tables and slab objects, so counts move by up to 128 pages plus 1%
-#    between the census and the dump (about 100 are seen).
+#    page tables and slab objects, so counts move by up to 256 pages plus 1%
+#    between the census and the dump (about 100 were seen with truth format
+#    2; format 3's sections after the census (every task's stack, sysfs
+#    reads) make the recorder hold more: 228 flag-less pages seen).
 . "$KDIVE_SRCDIR/tests/lib.sh"
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 mpid=$(truth marker | sed -n 's/^pid=//p')
@@ -63,7 +65,7 @@ bad=$(truth kpageflags_census | awk '$1 != "pfns" { printf "%s %d\n", $1, $2 }' 
 	g=$(awk -v w="$(printf '0x%x' "$w")" '$1 == w { print $2 }' "$TMP/got")
 	g=${g:-0}
 	d=$((g > n ? g - n : n - g))
-	[ "$d" -le $((128 + n / 100)) ] || echo "$w: guest $n, dump $g"
+	[ "$d" -le $((256 + n / 100)) ] || echo "$w: guest $n, dump $g"
 done | tr '\n' ';')
 expect_eq "each kpageflags value's count within the drift" "" "$bad"
 
