@@ -78,6 +78,7 @@ struct mod_layout {
 static struct kd_error *mod_layout(struct kd_session *s, struct mod_layout *m)
 {
 	struct kd_error *err;
+	*m = (struct mod_layout){ 0 };
 	if ((err = kd_type_member(s, "module", "list", &m->list)) ||
 	    (err = kd_type_member(s, "module", "name", &m->name)) ||
 	    (err = kd_type_member(s, "module", "kallsyms", &m->kallsyms)) ||
