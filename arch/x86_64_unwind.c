@@ -244,7 +244,11 @@ static void orc_decode(const struct xu *x, const uint8_t *b, struct orc *o)
 static void layouts(const struct kd_arch_ctx *c, struct xu *x)
 {
 	uint64_t a, b;
-	x->thread_size = sym(c, "__start_init_task", &a) && sym(c, "__end_init_task", &b) && b > a &&
+	// init_task's stack; 6.12's linker script names it __start_init_stack..__end_init_stack.
+	bool named = sym(c, "__start_init_task", &a) && sym(c, "__end_init_task", &b);
+	if (!named)
+		named = sym(c, "__start_init_stack", &a) && sym(c, "__end_init_stack", &b);
+	x->thread_size = named && b > a &&
 				 b - a <= (1u << 20)
 			 ? b - a
 			 : 0;

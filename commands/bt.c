@@ -190,10 +190,16 @@ static bool task_stack(struct kd_session *s, uint64_t task, uint64_t *start, uin
 {
 	uint64_t st, a, b;
 	struct kd_error *err = kd_read_member_u64(s, "task_struct", "stack", task, &st);
-	if (!err)
-		err = kd_symbol_address(s, "__start_init_task", &a);
-	if (!err)
-		err = kd_symbol_address(s, "__end_init_task", &b);
+	// THREAD_SIZE: init_task's stack, __start_init_task..__end_init_task, or
+	// __start_init_stack..__end_init_stack where the linker script names them so (6.12).
+	if (!err && (err = kd_symbol_address(s, "__start_init_task", &a))) {
+		kd_error_destroy(err);
+		err = kd_symbol_address(s, "__start_init_stack", &a);
+	}
+	if (!err && (err = kd_symbol_address(s, "__end_init_task", &b))) {
+		kd_error_destroy(err);
+		err = kd_symbol_address(s, "__end_init_stack", &b);
+	}
 	if (err || b <= a || !st) {
 		kd_error_destroy(err);
 		return false;

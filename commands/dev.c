@@ -337,7 +337,13 @@ static struct kd_error *one_bdev(struct kd_session *s, uint64_t node, void *arg)
 	k.dev = ko_get(&r, "block_device", "bd_dev", bdev);
 	k.sectors = ko_get(&r, "block_device", "bd_nr_sectors", bdev);
 	k.gendisk = ko_get(&r, "block_device", "bd_disk", bdev);
-	k.partno = (unsigned)ko_get(&r, "block_device", "bd_partno", bdev);
+	// The partition number: bd_partno, or since 6.10 the low byte of
+	// __bd_flags (bdev_partno(): __bd_flags & BD_PARTNO, 255, in
+	// include/linux/blk_types.h), as BTF shows.
+	if (ko_has(s, "block_device", "bd_partno"))
+		k.partno = (unsigned)ko_get(&r, "block_device", "bd_partno", bdev);
+	else
+		k.partno = (unsigned)ko_get(&r, "block_device", "__bd_flags.counter", bdev) & 0xff; // atomic_t
 	if (!r.err && k.gendisk)
 		k.queue = ko_get(&r, "gendisk", "queue", k.gendisk);
 	uint64_t name_off = ko_off(&r, "gendisk", "disk_name");

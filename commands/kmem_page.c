@@ -369,7 +369,9 @@ static const struct kd_task *stack_owner(struct kd_session *s, uint64_t addr, ui
 	if (!kmem_ok(kd_symbol_address(s, "__start_init_task", &a)) &&
 	    !kmem_ok(kd_symbol_address(s, "init_stack", &a)))
 		return NULL;
-	if (!kmem_ok(kd_symbol_address(s, "__end_init_task", &b)) || b <= a || b - a > (1u << 20))
+	if ((!kmem_ok(kd_symbol_address(s, "__end_init_task", &b)) &&
+	     !kmem_ok(kd_symbol_address(s, "__end_init_stack", &b))) || // 6.12's name
+	    b <= a || b - a > (1u << 20))
 		return NULL;
 	struct kd_member_info m;
 	if (!kmem_ok(kd_type_member(s, "task_struct", "stack", &m)) || !kmem_ok(kd_tasks_load(s)))

@@ -342,7 +342,16 @@ struct kd_error *kmem_vmstat_show(struct kd_session *s)
 		nnuma = enum_count(s, "numa_stat_item", "NR_VM_NUMA_STAT_ITEMS");
 		numa_sym = "vm_numa_stat";
 	}
-	int64_t nwb = enum_count(s, "writeback_stat_item", "NR_VM_WRITEBACK_STAT_ITEMS");
+	// The group after the node items: enum writeback_stat_item (the two
+	// dirty thresholds, computed when read), or since 6.11 enum vm_stat_item,
+	// which adds system-wide counters (NR_MEMMAP_PAGES, ...) that
+	// /proc/vmstat reads from the atomic_long_t of that name in lower case.
+	const char *wbtype = "writeback_stat_item";
+	int64_t nwb = enum_count(s, wbtype, "NR_VM_WRITEBACK_STAT_ITEMS");
+	if (nwb < 0) {
+		wbtype = "vm_stat_item";
+		nwb = enum_count(s, wbtype, "NR_VM_STAT_ITEMS");
+	}
 	int64_t nev = enum_count(s, "vm_event_item", "NR_VM_EVENT_ITEMS");
 	if (nzone < 0 || nnode < 0)
 		return kd_error_create(KD_ERR_NOTFOUND, "the types have no zone_stat_item or node_stat_item counts");
@@ -362,6 +371,7 @@ struct kd_error *kmem_vmstat_show(struct kd_session *s)
 		return kd_error_prefix(err, "the counters' names");
 	uint8_t *ptrs = malloc((size_t)total * 8);
 	uint64_t *val = calloc((size_t)total + 1, sizeof(uint64_t));
+	bool *wbshow = NULL;
 	if (!ptrs || !val) {
 		free(ptrs);
 		free(val);
@@ -397,12 +407,37 @@ struct kd_error *kmem_vmstat_show(struct kd_session *s)
 		evv[pg] /= 2;
 	if (events && kmem_ok(kd_enum_value(s, "vm_event_item", "PGPGOUT", &pg)) && pg >= 0 && pg < nev)
 		evv[pg] /= 2;
+	// The stored ones of the group after the node items (not the thresholds).
+	uint32_t wbid = 0;
+	wbshow = calloc((size_t)nwb + 1, sizeof(bool));
+	if (!wbshow) {
+		err = &kd_enomem;
+		goto out;
+	}
+	if (nwb && kmem_ok(kd_type_find(s, wbtype, &wbid))) {
+		for (int64_t k = 0; k < nwb; k++) {
+			const char *en = kd_enum_name(s, wbid, k);
+			char sym[64];
+			size_t l = en ? strlen(en) : 0;
+			if (!en || l >= sizeof(sym) || strcmp(en, "NR_DIRTY_THRESHOLD") == 0 ||
+			    strcmp(en, "NR_DIRTY_BG_THRESHOLD") == 0)
+				continue;
+			for (size_t c = 0; c <= l; c++)
+				sym[c] = (char)(en[c] >= 'A' && en[c] <= 'Z' ? en[c] - 'A' + 'a' : en[c]);
+			uint64_t va;
+			uint8_t b[8];
+			if (kmem_ok(kd_symbol_address(s, sym, &va)) && kmem_ok(kd_read_kernel(s, va, b, 8))) {
+				val[nzone + nnuma + nnode + k] = kd_dump_u64(s, b);
+				wbshow[k] = true;
+			}
+		}
+	}
 	bool json = kd_json_mode(s);
 	if (json)
 		kd_json_begin_object(s, NULL);
 	for (int64_t i = 0; i < total; i++) {
 		bool wb = i >= nzone + nnuma + nnode && i < nzone + nnuma + nnode + nwb;
-		if (wb || (!events && i >= nzone + nnuma + nnode + nwb))
+		if ((wb && !wbshow[i - nzone - nnuma - nnode]) || (!events && i >= nzone + nnuma + nnode + nwb))
 			continue; // the dirty thresholds are computed, not stored
 		char name[64];
 		if (!kmem_ok(kmem_read_str(s, kd_dump_u64(s, ptrs + i * 8), name, sizeof(name))) || !name[0])
@@ -420,6 +455,7 @@ struct kd_error *kmem_vmstat_show(struct kd_session *s)
 out:
 	free(ptrs);
 	free(val);
+	free(wbshow);
 	return err;
 }
 

@@ -102,7 +102,8 @@ struct kd_kmodule {
 	const char *name;
 	uint64_t address;  /**< struct module */
 	uint64_t base;     /**< start of its core text (0 if unknown) */
-	uint64_t size;     /**< bytes of its core image (0 if unknown) */
+	uint64_t size;     /**< bytes of its core image, as /proc/modules (0 if unknown);
+			      from 6.4 the sum of its mem[] regions, placed apart */
 	size_t nsyms;
 };
 

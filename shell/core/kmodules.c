@@ -58,16 +58,27 @@ static struct kd_error *read_string(struct kd_session *s, uint64_t va, char *buf
 	return NULL;
 }
 
+static bool member_ok(struct kd_session *s, const char *type, const char *path, struct kd_member_info *m)
+{
+	struct kd_error *err = kd_type_member(s, type, path, m);
+	kd_error_destroy(err);
+	return !err;
+}
+
 /* Offsets of struct module and struct mod_kallsyms, from BTF. */
 struct mod_layout {
 	struct kd_member_info list, name, kallsyms, symtab, num_symtab, strtab, typetab;
 	struct kd_member_info base, size;
-	bool have_typetab, have_layout;
+	// 6.4+: struct module_memory mem[MOD_MEM_NUM_TYPES] (text, data, rodata,
+	// ro_after_init, init_*), each region placed on its own.
+	struct kd_member_info mem, mem_base, mem_size;
+	bool have_typetab, have_layout, have_mem;
 };
 
 static struct kd_error *mod_layout(struct kd_session *s, struct mod_layout *m)
 {
 	struct kd_error *err;
+	*m = (struct mod_layout){ 0 };
 	if ((err = kd_type_member(s, "module", "list", &m->list)) ||
 	    (err = kd_type_member(s, "module", "name", &m->name)) ||
 	    (err = kd_type_member(s, "module", "kallsyms", &m->kallsyms)) ||
@@ -87,6 +98,10 @@ static struct kd_error *mod_layout(struct kd_session *s, struct mod_layout *m)
 		err = kd_type_member(s, "module", "mem[0].base", &m->base);
 		if (!err)
 			err = kd_type_member(s, "module", "mem[0].size", &m->size);
+		if (!err)
+			m->have_mem = member_ok(s, "module", "mem", &m->mem) && m->mem.nelems &&
+				      member_ok(s, "module_memory", "base", &m->mem_base) &&
+				      member_ok(s, "module_memory", "size", &m->mem_size);
 	}
 	m->have_layout = !err;
 	kd_error_destroy(err);
@@ -131,6 +146,23 @@ static struct kd_error *load_one_module(struct kd_session *s, struct kd_kmodules
 		return err;
 	if (num > 1000000)
 		return kd_error_create(KD_ERR_CORRUPT, "module %s: %" PRIu64 " symbols", name, num);
+	// 6.4+: the regions of mem[] (base is the text's); the core image's size
+	// is their sum, as /proc/modules shows it.
+	uint64_t rbase[8] = { 0 }, rsize[8] = { 0 };
+	size_t nr = 0;
+	if (ml->have_mem) {
+		uint64_t each = ml->mem.size / ml->mem.nelems;
+		size = 0;
+		for (uint64_t i = 0; i < ml->mem.nelems && nr < 8; i++) {
+			uint64_t r = mod + ml->mem.offset + i * each;
+			if ((err = read_ptr(s, r + ml->mem_base.offset, &rbase[nr])) ||
+			    (err = read_u(s, &ml->mem_size, r, &rsize[nr])))
+				return err;
+			size += rsize[nr];
+			if (rsize[nr])
+				nr++;
+		}
+	}
 
 	struct kmod *km = realloc(l->mods, (l->n + 1) * sizeof(*km));
 	if (!km)
@@ -140,7 +172,13 @@ static struct kd_error *load_one_module(struct kd_session *s, struct kd_kmodules
 	*km = (struct kmod){ .pub = { .name = strdup(name), .address = mod, .base = base, .size = size } };
 	if (!km->pub.name)
 		return &kd_enomem;
-	if ((err = kd_symtab_add_image(t, name, base, size, &km->image))) {
+	if ((err = kd_symtab_add_image(t, name, base, nr ? 0 : size, &km->image))) {
+		free((char *)km->pub.name);
+		return err;
+	}
+	for (size_t i = 0; i < nr && !err; i++)
+		err = kd_symtab_add_image_range(t, km->image, rbase[i], rsize[i]);
+	if (err) {
 		free((char *)km->pub.name);
 		return err;
 	}

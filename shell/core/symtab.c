@@ -39,9 +39,12 @@ struct arena_chunk {
 };
 
 /* A module: its symbols are tagged with its name. */
+enum { IMAGE_RANGES = 8 };  // struct module's mem[] has 7 (MOD_MEM_NUM_TYPES)
+
 struct image {
 	const char *name;  // in the arena
-	uint64_t base, size;
+	uint64_t base[IMAGE_RANGES], size[IMAGE_RANGES];  // size 0: unused
+	unsigned nranges;
 };
 
 struct kd_symtab {
@@ -355,8 +358,25 @@ struct kd_error *kd_symtab_add_image(struct kd_symtab *t, const char *name, uint
 	const char *p = arena_dup(t, name, strlen(name));
 	if (!p)
 		return &kd_enomem;
-	t->images[t->nimages++] = (struct image){ .name = p, .base = base, .size = size };
+	t->images[t->nimages++] = (struct image){ .name = p, .base = { base }, .size = { size },
+						  .nranges = size ? 1 : 0 };
 	*id_ret = (uint32_t)t->nimages;
+	return NULL;
+}
+
+struct kd_error *kd_symtab_add_image_range(struct kd_symtab *t, uint32_t id, uint64_t base,
+					   uint64_t size)
+{
+	if (!id || id > t->nimages)
+		return kd_error_create(KD_ERR_USAGE, "no image %u", id);
+	struct image *m = &t->images[id - 1];
+	if (!size)
+		return NULL;
+	if (m->nranges >= IMAGE_RANGES)
+		return kd_error_create(KD_ERR_CORRUPT, "module %s: more than %d memory ranges", m->name,
+				       IMAGE_RANGES);
+	m->base[m->nranges] = base;
+	m->size[m->nranges++] = size;
 	return NULL;
 }
 
@@ -652,8 +672,9 @@ static const struct image *image_containing(const struct kd_symtab *t, uint64_t 
 {
 	for (size_t i = 0; i < t->nimages; i++) {
 		const struct image *m = &t->images[i];
-		if (m->size && addr >= m->base && addr - m->base < m->size)
-			return m;
+		for (unsigned r = 0; r < m->nranges; r++)
+			if (addr >= m->base[r] && addr - m->base[r] < m->size[r])
+				return m;
 	}
 	return NULL;
 }
@@ -693,7 +714,7 @@ struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_sym
 				inside = true;
 			else if (sy->image) {
 				const struct image *m = &t->images[sy->image - 1];
-				inside = m->size ? image_containing(t, addr) == m
+				inside = m->nranges ? image_containing(t, addr) == m
 						 : addr - sy->addr < (sy->size ? sy->size : 4096);
 			} else {
 				inside = addr < t->core_end;

@@ -36,10 +36,14 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 			       uint64_t addr, uint64_t size, uint32_t image);
 /*
  * A module's image: its symbols are tagged with its name, and an address
- * resolves to them only inside [base, base + size) when size is known.
+ * resolves to them only inside [base, base + size) when size is known, or
+ * inside one of the ranges kd_symtab_add_image_range() adds (Linux 6.4+
+ * places a module's text, rodata and data apart: struct module's mem[]).
  */
 struct kd_error *kd_symtab_add_image(struct kd_symtab *t, const char *name, uint64_t base,
 				     uint64_t size, uint32_t *id_ret);
+struct kd_error *kd_symtab_add_image_range(struct kd_symtab *t, uint32_t id, uint64_t base,
+					   uint64_t size);
 /*
  * Where symbols come from ("kallsyms", "System.map", "VMCOREINFO", ...):
  * kd_symtab_origin() interns a description and returns its id, and
