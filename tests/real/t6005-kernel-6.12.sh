@@ -143,15 +143,22 @@ expect_eq "pagemap -p exits 0" 0 "$rc"
 # sets it on every anonymous page (mapping & PAGE_MAPPING_KSM, with KSM =
 # ANON|MOVABLE); kdive reports a page's KSM state, (mapping & 3) == 3.
 bad=""
-while read -r va entry _ _ pfn kpf cnt kind; do
+while read -r va entry _ swapped pfn kpf cnt kind; do
 	vpn=$(printf '0x%x' $((va / 4096)))
+	if [ "$swapped" = 1 ]; then
+		# A swap entry (truth format 3): bits 0-4 the type, 5-54 the offset.
+		got=$(jq -r --arg v "$vpn" '.pages[] | select(.vpn == $v) | "\(.pagemap_entry) \(.swap_offset)"' "$TMP/out")
+		want="$(printf '0x%x 0x%x' "$entry" $(((entry >> 5) & ((1 << 50) - 1))))"
+		[ "$got" = "$want" ] || bad="$bad [$kind $vpn: want $want got $got]"
+		continue
+	fi
 	got=$(jq -r --arg v "$vpn" '.pages[] | select(.vpn == $v) | "\(.pagemap_entry) \(.pfn) \(.kpageflags) \(.mapcount)"' "$TMP/out")
 	read -r ge gp gk gc <<<"$got"
 	want="$(printf '0x%x 0x%x 0x%x %s' "$entry" "$pfn" $((kpf & ~(1 << 21))) "$cnt")"
 	got="$ge $gp $(printf '0x%x' $((${gk:-0} & ~(1 << 21)))) $gc"
 	[ "$got" = "$want" ] || bad="$bad [$kind $vpn: want $want got $got]"
 done <"$TMP/pm"
-expect_eq "pagemap: each marker page's entry, pfn, kpageflags (but KSM) and map count" "" "$bad"
+expect_eq "pagemap: each marker page's entry, pfn or swap offset, kpageflags (but KSM) and map count" "" "$bad"
 a3=$(printf '%x' $(( $(truth marker | sed -n 's/^anon_addr=//p') + 3 * 4096 )))
 p3=$(awk 'NR == 4 { print $5 }' "$TMP/pm")
 run_kd -c "vtop -c $mpid $a3" "$D"
