@@ -62,13 +62,16 @@ struct kd_symtab {
 	uint8_t origin_now;      // given to the symbols added next
 	bool core_end_guessed;   // no _end: core_end follows the highest symbol
 	bool fallback;           // no data symbols: datasyms.c fills in
+	char **owned;            // name arenas adopted whole (kd_symtab_add_kallsyms)
+	size_t nowned;
 };
 
 /* ---- storage ---------------------------------------------------------------- */
 
+/* The name hash (hash.h): eight bytes at a time, only compared within this process. */
 static uint32_t name_hash(const char *s, size_t len)
 {
-	return kd_hash32(s, len);
+	return kd_hash32_fast(s, len);
 }
 
 static const char *arena_dup(struct kd_symtab *t, const char *s, size_t len)
@@ -158,6 +161,33 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 	t->n++;
 	if (t->core_end_guessed && !image && !kd_symtab_type_absolute(type) && addr + 4096 > t->core_end)
 		t->core_end = addr + 4096;
+	return NULL;
+}
+
+struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_table *k)
+{
+	char **o = realloc(t->owned, (t->nowned + 1) * sizeof(*o));
+	if (!o)
+		return &kd_enomem;
+	t->owned = o;
+	struct kd_error *err = kd_symtab_reserve(t, k->n);
+	if (err)
+		return err;
+	t->owned[t->nowned++] = k->text;
+	for (uint32_t i = 0; i < k->n; i++) {
+		size_t len = k->start[i + 1] - k->start[i] - 2; // without the type letter and NUL
+		if (k->start[i + 1] - k->start[i] < 3)         // no name: the kernel skips these too
+			continue;
+		const char *p = k->text + k->start[i];
+		struct sym *sy = &t->syms[t->n];
+		*sy = (struct sym){ .addr = k->addr[i], .name = p + 1, .hash = kd_hash32_fast_padded(p + 1, len),
+				    .type = p[0], .origin = t->origin_now };
+		hash_insert(t, (uint32_t)t->n);
+		t->n++;
+	}
+	free(k->start);
+	free(k->addr);
+	memset(k, 0, sizeof(*k));
 	return NULL;
 }
 
@@ -328,6 +358,9 @@ void kd_symtab_destroy(struct kd_symtab *t)
 		t->arena = c->next;
 		free(c);
 	}
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
 	free(t->images);
 	free(t->syms);
 	free(t->hash);
@@ -434,21 +467,6 @@ static struct kd_error *read_kernel_cb(void *arg, uint64_t va, void *buf, size_t
 	return kd_read_kernel(arg, va, buf, len);
 }
 
-/* A read whose failure someone else reports: true when it failed. */
-static bool kd_read_kernel_quiet(struct kd_session *s, uint64_t va, void *buf, size_t len)
-{
-	struct kd_error *err = kd_read_kernel(s, va, buf, len);
-	bool failed = err != NULL;
-	kd_error_destroy(err);
-	return failed;
-}
-
-static struct kd_error *add_kallsyms_cb(void *arg, const char *name, size_t len, char type,
-					uint64_t addr)
-{
-	return kd_symtab_add(arg, name, len, type, addr, 0, 0);
-}
-
 uint64_t kd_symtab_vmci_symbol(struct kd_session *s, const char *name)
 {
 	char key[128];
@@ -476,14 +494,13 @@ static struct kd_error *load_kallsyms(struct kd_session *s, struct kd_symtab *t)
 		.addresses = kd_symtab_vmci_symbol(s, "kallsyms_addresses"),
 		.stext = kd_symtab_vmci_symbol(s, "_stext"),
 	};
-	struct kd_kallsyms_info info;
-	uint32_t n;
-	if (l.num_syms && !kd_read_kernel_quiet(s, l.num_syms, &n, sizeof(n)) && n < 10000000)
-		kd_symtab_reserve(t, n + n / 8); // the decoder reports a failure to read it
-	struct kd_error *err = kd_kallsyms_decode(&l, read_kernel_cb, s, add_kallsyms_cb, t, &info);
+	struct kd_kallsyms_table tab;
+	struct kd_error *err = kd_kallsyms_decode_table(&l, read_kernel_cb, s, &tab);
 	if (err)
 		return kd_error_prefix(err, "kallsyms");
-	return NULL;
+	err = kd_symtab_add_kallsyms(t, &tab);
+	kd_kallsyms_table_free(&tab);
+	return err;
 }
 
 /* ---- the layer ------------------------------------------------------------------ */

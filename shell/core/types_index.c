@@ -20,7 +20,7 @@
 
 static uint32_t hash_str(const char *s)
 {
-	return kd_hash32_str(s);
+	return kd_hash32_fast(s, strlen(s));
 }
 
 static bool indexed_kind(int k)
@@ -35,16 +35,14 @@ static bool indexed_kind(int k)
 	}
 }
 
+/*
+ * One pass over the types: the table is sized by the number of ids (at
+ * most half full), so nothing is counted first.
+ */
 struct kd_error *kd_types_index_names(struct kd_types *t)
 {
-	size_t named = 0;
-	for (uint32_t id = 1; id < t->nids; id++) {
-		const struct btf_type *bt = btf__type_by_id(t->btf, id);
-		if (bt->name_off && indexed_kind(btf_kind(bt)))
-			named++;
-	}
 	size_t cap = 1024;
-	while (cap < named * 2)
+	while (cap < (size_t)t->nids * 2)
 		cap *= 2;
 	t->names = calloc(cap, sizeof(*t->names));
 	if (!t->names)
