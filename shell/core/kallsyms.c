@@ -441,11 +441,31 @@ out:
 	return err;
 }
 
+struct kd_error *kd_kallsyms_read_addr(const struct kd_kallsyms_layout *l,
+				       const struct kd_kallsyms_info *info, kd_kallsyms_read_fn *read,
+				       void *read_arg, uint32_t i, uint64_t *ret)
+{
+	if (info->encoding == KD_KALLSYMS_ABSOLUTE) {
+		if (!l->addresses)
+			return kd_error_create(KD_ERR_NOTFOUND, "no kallsyms_addresses");
+		return read(read_arg, l->addresses + (uint64_t)i * 8, ret, 8);
+	}
+	if (!l->offsets)
+		return kd_error_create(KD_ERR_NOTFOUND, "no kallsyms_offsets");
+	int32_t off;
+	struct kd_error *err = read(read_arg, l->offsets + (uint64_t)i * 4, &off, 4);
+	if (!err)
+		*ret = info->encoding == KD_KALLSYMS_RELATIVE ? info->relative_base + (uint32_t)off
+		       : off >= 0 ? (uint64_t)off : info->relative_base - 1 - (uint64_t)(int64_t)off;
+	return err;
+}
+
 void kd_kallsyms_table_free(struct kd_kallsyms_table *t)
 {
 	free(t->text);
 	free(t->start);
 	free(t->addr);
+	free(t->hash);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -59,11 +59,16 @@ struct kd_kallsyms_table {
 	char *text;
 	uint32_t *start;
 	uint64_t *addr;
+	uint32_t *hash;  /* the symbol table's name hashes, NULL until kd_symtab_hash_names() */
 	struct kd_kallsyms_info info;
 };
 struct kd_error *kd_kallsyms_decode_table(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
 					  void *read_arg, struct kd_kallsyms_table *ret);
 void kd_kallsyms_table_free(struct kd_kallsyms_table *t);
+/* Symbol i's address read again from the dump, as info's encoding says. */
+struct kd_error *kd_kallsyms_read_addr(const struct kd_kallsyms_layout *l,
+				       const struct kd_kallsyms_info *info, kd_kallsyms_read_fn *read,
+				       void *read_arg, uint32_t i, uint64_t *ret);
 
 /* Decode every symbol, in table (address) order, through a callback. */
 struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,

@@ -40,6 +40,8 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
  * start[n]); k is left empty.
  */
 struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_table *k);
+/* Fill k->hash with the table's name hashes (what the index cache keeps). */
+struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k);
 /*
  * A module's image: its symbols are tagged with its name, and an address
  * resolves to them only inside [base, base + size) when size is known.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Finding types: kdive's index of named types (libbpf's lookups are linear
-// scans), an index of enumerators built on first use, lookups by name
+// scans; the dump's is kept in the per-build index cache), an index of enumerators built on first use, lookups by name
 // ("task_struct", "struct x", "unsigned long") and of C type text
 // ("struct list_head *", "char [16]"), the "synthetic" array types that
 // BTF lacks for the well-known variables (linux_banner), type descriptions
@@ -13,6 +13,7 @@
 #include <kdive/types.h>
 
 #include "hash.h"
+#include "index_cache.h"
 #include "session_priv.h"
 #include "types.h"
 
@@ -58,6 +59,24 @@ struct kd_error *kd_types_index_names(struct kd_types *t)
 		t->names[i] = id;
 	}
 	return NULL;
+}
+
+/*
+ * The same index for the dump's own BTF through the per-build index cache
+ * (index_cache.c): taken from it when it was built from these very bytes,
+ * else built and kept.
+ */
+struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_types *t)
+{
+	uint32_t size = 0;
+	const void *raw = btf__raw_data(t->btf, &size);
+	uint64_t sum = 0;
+	if (raw && kd_index_cache_btf_load(s, raw, size, t->nids, &t->names, &t->ncap, &sum))
+		return NULL;
+	struct kd_error *err = kd_types_index_names(t);
+	if (!err && raw && sum)
+		kd_index_cache_btf_store(s, size, sum, t->nids, t->names, t->ncap);
+	return err;
 }
 
 uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t want)
