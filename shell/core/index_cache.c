@@ -430,9 +430,9 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 	trace("%s: written (%" PRIu32 " symbols)", file, t->n);
 }
 
-/* ---- the BTF name index ----------------------------------------------------- */
+/* ---- the BTF indexes ----------------------------------------------------------- */
 
-static const char btf_magic[8] = "KDIVEBTN";
+static const char btf_magic[8] = "KDIVEBTI";
 
 struct btf_header {
 	char magic[8];
@@ -444,6 +444,7 @@ struct btf_header {
 	uint64_t kaslr;
 	uint64_t btf_size;
 	uint64_t btf_sum;        // of the BTF the index was built from
+	uint64_t entry_size;     // 4: type ids (names); 8: id << 32 | index + 1 (enumerators)
 	uint64_t ncap;
 	uint64_t payload_sum;
 	uint64_t header_sum;
@@ -456,8 +457,26 @@ static uint64_t btf_header_sum(const struct btf_header *h)
 	return sum64(0x62746668ull, &c, sizeof(c));
 }
 
-static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, uint64_t btf_size,
-				 uint64_t btf_sum, uint32_t nids, uint32_t **names_ret, size_t *ncap_ret)
+uint64_t kd_index_cache_btf_sum(const void *btf, size_t btf_size)
+{
+	return sum64(0x627466ull, btf, btf_size);
+}
+
+/* An entry's type id must be one of the BTF's (the index inside is checked where used). */
+static bool entry_ok(const void *tab, uint64_t i, uint64_t esize, uint32_t nids)
+{
+	if (esize == 4) {
+		uint32_t v;
+		memcpy(&v, (const char *)tab + i * 4, 4);
+		return v < nids;
+	}
+	uint64_t v;
+	memcpy(&v, (const char *)tab + i * 8, 8);
+	return (v >> 32) < nids && (uint32_t)v <= 0x10000;
+}
+
+static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, const struct kd_btf_index *x,
+				 void **tab_ret, size_t *ncap_ret)
 {
 	struct stat st;
 	struct btf_header h;
@@ -476,60 +495,60 @@ static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, uint64
 	h.build_id[sizeof(h.build_id) - 1] = '\0';
 	if (strcmp(h.build_id, bid) != 0 || h.kaslr != kaslr)
 		return "another build or KASLR offset";
-	if (h.btf_size != btf_size || h.btf_sum != btf_sum || h.nids != nids)
+	if (h.btf_size != x->btf_size || h.btf_sum != x->btf_sum || h.nids != x->nids ||
+	    h.entry_size != x->entry_size)
 		return "the dump's BTF differs";
-	if (h.ncap < 1024 || h.ncap > (1ull << 28) || (h.ncap & (h.ncap - 1)) || h.ncap < 2ull * nids)
+	if (h.ncap < 1024 || h.ncap > (1ull << 26) || (h.ncap & (h.ncap - 1)))
 		return "implausible header";
-	if ((uint64_t)st.st_size != sizeof(h) + h.ncap * 4)
+	if ((uint64_t)st.st_size != sizeof(h) + h.ncap * h.entry_size)
 		return "sizes disagree (truncated?)";
-	uint32_t *names = malloc(h.ncap * 4);
-	if (!names)
+	void *tab = malloc(h.ncap * h.entry_size);
+	if (!tab)
 		return "out of memory";
-	if (!pread_all(fd, names, h.ncap * 4, sizeof(h))) {
-		free(names);
+	if (!pread_all(fd, tab, h.ncap * h.entry_size, sizeof(h))) {
+		free(tab);
 		return "short read";
 	}
-	bool bad = sum64(0x6e616d65ull, names, h.ncap * 4) != h.payload_sum;
+	bool bad = sum64(0x6e616d65ull, tab, h.ncap * h.entry_size) != h.payload_sum;
 	for (uint64_t i = 0; i < h.ncap && !bad; i++)
-		bad = names[i] >= nids;
+		bad = !entry_ok(tab, i, h.entry_size, x->nids);
 	if (bad) {
-		free(names);
+		free(tab);
 		return "payload checksum mismatch or a type id out of range";
 	}
-	*names_ret = names;
+	*tab_ret = tab;
 	*ncap_ret = (size_t)h.ncap;
 	return NULL;
 }
 
-bool kd_index_cache_btf_load(struct kd_session *s, const void *btf, size_t btf_size, uint32_t nids,
-			     uint32_t **names_ret, size_t *ncap_ret, uint64_t *btf_sum_ret)
+bool kd_index_cache_btf_load(struct kd_session *s, const struct kd_btf_index *x, void **tab_ret,
+			     size_t *ncap_ret)
 {
 	char dir[4096], file[4096 + 256], bid[BUILD_ID_MAX + 8];
 	uint64_t kaslr;
-	if (!cache_paths(s, "btfnames", dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
+	if (!cache_paths(s, x->what, dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
 		return false;
-	*btf_sum_ret = sum64(0x627466ull, btf, btf_size);
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		trace("%s: %s", file, strerror(errno));
 		return false;
 	}
-	const char *why = load_btf_file(fd, bid, kaslr, btf_size, *btf_sum_ret, nids, names_ret, ncap_ret);
+	const char *why = load_btf_file(fd, bid, kaslr, x, tab_ret, ncap_ret);
 	close(fd);
 	if (why) {
 		trace("%s: %s: rebuilt", file, why);
 		return false;
 	}
-	trace("%s: used (%" PRIu32 " types)", file, nids);
+	trace("%s: used (%zu entries)", file, *ncap_ret);
 	return true;
 }
 
-void kd_index_cache_btf_store(struct kd_session *s, size_t btf_size, uint64_t btf_sum, uint32_t nids,
-			      const uint32_t *names, size_t ncap)
+void kd_index_cache_btf_store(struct kd_session *s, const struct kd_btf_index *x, const void *tab,
+			      size_t ncap)
 {
 	char dir[4096], file[4096 + 256], bid[BUILD_ID_MAX + 8];
 	uint64_t kaslr;
-	if (!cache_paths(s, "btfnames", dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
+	if (!cache_paths(s, x->what, dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
 		return;
 	struct btf_header h;
 	memset(&h, 0, sizeof(h));
@@ -537,15 +556,16 @@ void kd_index_cache_btf_store(struct kd_session *s, size_t btf_size, uint64_t bt
 	h.version = CACHE_VERSION;
 	h.header_size = sizeof(h);
 	h.endian = ENDIAN_TAG;
-	h.nids = nids;
+	h.nids = x->nids;
 	snprintf(h.build_id, sizeof(h.build_id), "%s", bid);
 	h.kaslr = kaslr;
-	h.btf_size = btf_size;
-	h.btf_sum = btf_sum;
+	h.btf_size = x->btf_size;
+	h.btf_sum = x->btf_sum;
+	h.entry_size = x->entry_size;
 	h.ncap = ncap;
-	h.payload_sum = sum64(0x6e616d65ull, names, ncap * 4);
+	h.payload_sum = sum64(0x6e616d65ull, tab, ncap * x->entry_size);
 	h.header_sum = btf_header_sum(&h);
-	const struct part parts[] = { { &h, sizeof(h) }, { names, ncap * 4 } };
+	const struct part parts[] = { { &h, sizeof(h) }, { tab, ncap * x->entry_size } };
 	if (write_file(dir, file, parts, 2))
-		trace("%s: written (%" PRIu32 " types)", file, nids);
+		trace("%s: written (%zu entries)", file, ncap);
 }

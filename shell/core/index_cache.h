@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The per-kernel-build index cache (index_cache.c): the decoded kallsyms
- * table and the BTF name index of a kernel build, kept in files under $XDG_CACHE_HOME/kdive/index
+ * table and the BTF name and enumerator indexes of a kernel build, kept in files under $XDG_CACHE_HOME/kdive/index
  * (default ~/.cache/kdive/index) keyed by VMCOREINFO's BUILD-ID and
  * KERNELOFFSET, so that the next dump of the same build skips the decode.
  * A file is used only when its header, size and checksum hold and the dump
@@ -29,15 +29,23 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 				   const struct kd_kallsyms_table *t);
 
 /*
- * The BTF name index (types_index.c's hash of type ids) for the dump's BTF
- * of btf_size bytes and nids ids: true and *names_ret (malloc'd, ncap
- * entries) when the cache holds one built from these very bytes (checked by
- * a checksum, *btf_sum_ret, computed here either way when the build has a
- * cache file name).
+ * A hash table over the dump's own BTF (types_index.c's type names, what,
+ * "btfnames", entry_size 4, or enumerators, "btfenums", entry_size 8), kept
+ * for the BTF of btf_size bytes whose checksum (kd_index_cache_btf_sum) is
+ * btf_sum: a file is used only when built from these very bytes.
  */
-bool kd_index_cache_btf_load(struct kd_session *s, const void *btf, size_t btf_size, uint32_t nids,
-			     uint32_t **names_ret, size_t *ncap_ret, uint64_t *btf_sum_ret);
-void kd_index_cache_btf_store(struct kd_session *s, size_t btf_size, uint64_t btf_sum, uint32_t nids,
-			      const uint32_t *names, size_t ncap);
+struct kd_btf_index {
+	const char *what;
+	size_t btf_size;
+	uint64_t btf_sum;
+	uint32_t nids;
+	size_t entry_size;
+};
+uint64_t kd_index_cache_btf_sum(const void *btf, size_t btf_size);
+/* true and *tab_ret (malloc'd, *ncap_ret entries) when the cache has it. */
+bool kd_index_cache_btf_load(struct kd_session *s, const struct kd_btf_index *x, void **tab_ret,
+			     size_t *ncap_ret);
+void kd_index_cache_btf_store(struct kd_session *s, const struct kd_btf_index *x, const void *tab,
+			      size_t ncap);
 
 #endif

@@ -56,6 +56,8 @@ struct kd_types {
 	size_t nsynth;
 	const char **sorted;    // names of structs, unions, enums, typedefs; NULL until completion
 	size_t nsorted;
+	struct kd_session *cache_session; // the dump's own BTF: its indexes go through the index cache
+	uint64_t btf_sum;       // then: the checksum of its bytes
 };
 
 /* A mask of BTF kinds for kd_types_lookup(). */

@@ -61,21 +61,37 @@ struct kd_error *kd_types_index_names(struct kd_types *t)
 	return NULL;
 }
 
+/* The index-cache key of one of t's indexes (t->cache_session set). */
+static struct kd_btf_index cache_key(const struct kd_types *t, const char *what, size_t esize)
+{
+	uint32_t size = 0;
+	btf__raw_data(t->btf, &size);
+	return (struct kd_btf_index){ .what = what, .btf_size = size, .btf_sum = t->btf_sum,
+				      .nids = t->nids, .entry_size = esize };
+}
+
 /*
  * The same index for the dump's own BTF through the per-build index cache
  * (index_cache.c): taken from it when it was built from these very bytes,
- * else built and kept.
+ * else built and kept.  The enumerator index follows t->cache_session too.
  */
 struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_types *t)
 {
 	uint32_t size = 0;
 	const void *raw = btf__raw_data(t->btf, &size);
-	uint64_t sum = 0;
-	if (raw && kd_index_cache_btf_load(s, raw, size, t->nids, &t->names, &t->ncap, &sum))
+	if (!raw || s->opts.no_cache)
+		return kd_types_index_names(t);
+	t->cache_session = s;
+	t->btf_sum = kd_index_cache_btf_sum(raw, size);
+	struct kd_btf_index key = cache_key(t, "btfnames", sizeof(*t->names));
+	void *tab;
+	if (kd_index_cache_btf_load(s, &key, &tab, &t->ncap)) {
+		t->names = tab;
 		return NULL;
+	}
 	struct kd_error *err = kd_types_index_names(t);
-	if (!err && raw && sum)
-		kd_index_cache_btf_store(s, size, sum, t->nids, t->names, t->ncap);
+	if (!err)
+		kd_index_cache_btf_store(s, &key, t->names, t->ncap);
 	return err;
 }
 
@@ -94,6 +110,15 @@ uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t wa
 
 static struct kd_error *build_enum_index(struct kd_types *t)
 {
+	struct kd_btf_index key;
+	if (t->cache_session) {
+		key = cache_key(t, "btfenums", sizeof(*t->enumerators));
+		void *tab;
+		if (kd_index_cache_btf_load(t->cache_session, &key, &tab, &t->ecap)) {
+			t->enumerators = tab;
+			return NULL;
+		}
+	}
 	size_t count = 0;
 	for (uint32_t id = 1; id < t->nids; id++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
@@ -120,6 +145,8 @@ static struct kd_error *build_enum_index(struct kd_types *t)
 	}
 	t->enumerators = h;
 	t->ecap = cap;
+	if (t->cache_session)
+		kd_index_cache_btf_store(t->cache_session, &key, h, cap);
 	return NULL;
 }
 
@@ -148,9 +175,12 @@ struct kd_error *kd_types_enumerator(struct kd_types *t, const char *name, int64
 	for (size_t i = hash_str(name) & mask; t->enumerators[i]; i = (i + 1) & mask) {
 		uint32_t id = (uint32_t)(t->enumerators[i] >> 32);
 		uint32_t k = (uint32_t)t->enumerators[i] - 1;
+		const struct btf_type *bt = bt_of(t, id);
+		if (!bt || !btf_is_any_enum(bt) || k >= btf_vlen(bt)) // a damaged cached index
+			continue;
 		const char *n;
 		int64_t v;
-		kd_types_enum_entry(t, btf__type_by_id(t->btf, id), k, &n, &v);
+		kd_types_enum_entry(t, bt, k, &n, &v);
 		if (strcmp(n, name) == 0) {
 			*value_ret = v;
 			return NULL;

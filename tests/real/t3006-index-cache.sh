@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The per-build index cache (issue 19, shell/core/index_cache.c): the decoded
-# kallsyms table and the BTF name index kept under $XDG_CACHE_HOME/kdive/index
-# per kernel build (VMCOREINFO BUILD-ID) and KASLR offset.
-#  - with --no-cache nothing is written; a cold run writes both files and a
-#    warm run uses them (KDIVE_CACHE_TRACE=1 says so on stderr);
+# kallsyms table, the BTF name index and the BTF enumerator index kept under
+# $XDG_CACHE_HOME/kdive/index per kernel build (VMCOREINFO BUILD-ID) and
+# KASLR offset.
+#  - with --no-cache nothing is written; a cold run writes the three files
+#    and a warm run uses them (KDIVE_CACHE_TRACE=1 says so on stderr);
 #  - cold and warm give the same output as --no-cache, and the warm run's
 #    symbols are the guest's own (truth `kallsyms`, `kallsyms_core`);
 #  - a truncated, emptied, overwritten, byte-flipped (header or payload) or
@@ -53,18 +54,22 @@ kd_cache -c "$CMDS" "$D"
 same_as_ref "cold"
 check "cold: the kallsyms table is written" traced kallsyms written
 check "cold: the BTF name index is written" traced btfnames written
+check "cold: the BTF enumerator index is written (ps looks up MM_ANONPAGES)" traced btfenums written
 KS=$(ls "$IDX"/*.kallsyms 2>/dev/null | head -n 1)
 BN=$(ls "$IDX"/*.btfnames 2>/dev/null | head -n 1)
+BE=$(ls "$IDX"/*.btfenums 2>/dev/null | head -n 1)
 bid=$("$KDIVE" -n -c 'sys' "$D" | awk '$1 == "BUILD-ID:" { print $2 }')
 check "cold: the files are named after the build ID ($bid)" \
-	test -n "$bid" -a -n "$KS" -a -n "$BN" -a "${KS#"$IDX/$bid"-}" != "$KS"
-expect_eq "cold: no temporary files left" "2" "$(find "$IDX" -type f | wc -l)"
+	test -n "$bid" -a -n "$KS" -a -n "$BN" -a -n "$BE" -a "${KS#"$IDX/$bid"-}" != "$KS"
+expect_eq "cold: three files, no temporary files left" "3 3" \
+	"$(find "$IDX" -type f | wc -l) $(find "$IDX" -type f \( -name "$bid-*.kallsyms" -o -name "$bid-*.btfnames" -o -name "$bid-*.btfenums" \) | wc -l)"
 
 # Warm: both used; the symbols are still the guest's.
 kd_cache -c "$CMDS" "$D"
 same_as_ref "warm"
 check "warm: the kallsyms table is used" traced kallsyms used
 check "warm: the BTF name index is used" traced btfnames used
+check "warm: the BTF enumerator index is used" traced btfenums used
 kd_cache -c 'sym -l' "$D"
 grep -v '\[' "$TMP/out" | awk '{ print $1, substr($2, 2, 1), $3 }' | LC_ALL=C sort >"$TMP/core"
 expect_eq "warm: sym -l core symbols: the guest's sha256 of 'address type name' lines" \
@@ -84,15 +89,16 @@ damage() { # FILE HOW
 	longer) printf 'x' >>"$f" ;;
 	esac
 }
-for what in kallsyms btfnames; do
+for what in kallsyms btfnames btfenums; do
 	f=$KS
 	[ $what = btfnames ] && f=$BN
+	[ $what = btfenums ] && f=$BE
 	for how in truncate empty garbage header payload tail longer; do
 		damage "$f" $how
 		kd_cache -c "$CMDS" "$D"
 		same_as_ref "$what file $how"
 		check "$what file $how: detected and rebuilt" traced $what rebuilt
-		kd_cache -c 'sym _stext; whatis list_head' "$D"
+		kd_cache -c "$CMDS" "$D"
 		check "$what file $how: the rebuilt file is used next" traced $what used
 	done
 done
@@ -105,12 +111,15 @@ if [ -f "$N" ]; then
 	cp "$TMP/out" "$TMP/ref"
 	cp "$KS" "$IDX/$bid-0.kallsyms"
 	cp "$BN" "$IDX/$bid-0.btfnames"
+	cp "$BE" "$IDX/$bid-0.btfenums"
 	kd_cache -c "$CMDS" "$N"
 	same_as_ref "nokaslr dump, the KASLR dump's files in its place"
 	check "nokaslr dump: the foreign kallsyms file is refused" \
 		grep -q 'kallsyms: another build or KASLR offset: rebuilt' "$TMP/err"
 	check "nokaslr dump: the foreign BTF file is refused" \
 		grep -q 'btfnames: another build or KASLR offset: rebuilt' "$TMP/err"
+	check "nokaslr dump: the foreign BTF enumerator file is refused" \
+		grep -q 'btfenums: another build or KASLR offset: rebuilt' "$TMP/err"
 	kd_cache --no-cache -c "$CMDS" "$D"
 	cp "$TMP/out" "$TMP/ref"
 else
