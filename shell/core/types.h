@@ -56,6 +56,7 @@ struct kd_types {
 	size_t nsynth;
 	const char **sorted;    // names of structs, unions, enums, typedefs; NULL until completion
 	size_t nsorted;
+	struct kd_type_info *described; // kd_types_describe()'s last answers, by id % DESCRIBED; NULL until used
 	struct kd_session *cache_session; // the dump's own BTF: its indexes go through the index cache
 	uint64_t btf_sum;       // then: the checksum of its bytes
 };

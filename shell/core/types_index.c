@@ -331,7 +331,35 @@ uint64_t kd_types_sizeof(const struct kd_types *t, uint32_t id)
 	return sz > 0 ? (uint64_t)sz : 0;
 }
 
+/*
+ * kd_types_describe() runs for every member a walk extracts (the size and
+ * signedness of its type), thousands of times for the same few types: its
+ * answers are kept in a small table indexed by id (an entry is valid when
+ * its id field matches; id 0 and synthetic ids are never stored), since a
+ * BTF type never changes.
+ */
+enum { DESCRIBED = 1024 };
+
+static void describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r);
+
 void kd_types_describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r)
+{
+	struct kd_types *mt = (struct kd_types *)t; // the memo only
+	if (!mt->described)
+		mt->described = calloc(DESCRIBED, sizeof(*mt->described));
+	struct kd_type_info *e = mt->described ? &mt->described[id % DESCRIBED] : NULL;
+	if (id >= t->nids) // synthetic arrays come and go with the session
+		e = NULL;
+	if (e && id && e->id == id) {
+		*r = *e;
+		return;
+	}
+	describe(t, id, r);
+	if (e && id && r->id == id)
+		*e = *r;
+}
+
+static void describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = id;

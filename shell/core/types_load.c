@@ -44,6 +44,7 @@ static void types_free(struct kd_types *t)
 	free(t->enumerators);
 	free(t->synth);
 	free(t->sorted);
+	free(t->described);
 	free(t);
 }
 
