@@ -33,6 +33,8 @@ static void usage(FILE *f)
 		"  --btf FILE           take types from this BTF file (raw, or an ELF with .BTF)\n"
 		"  --types SOURCE       auto (default: the dump's BTF, else the vmlinux's .BTF,\n"
 		"                       else its DWARF), btf, or dwarf (the DWARF of --vmlinux)\n"
+		"  --no-cache           neither use nor write the per-build index cache\n"
+		"                       ($XDG_CACHE_HOME/kdive/index, default ~/.cache/kdive/index)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print the version\n"
 		"\n"
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		{ "vmlinux", required_argument, NULL, 'L' },
 		{ "btf", required_argument, NULL, 'B' },
 		{ "types", required_argument, NULL, 'T' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmds = NULL, *script = NULL;
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
 		case 'L': opts.vmlinux = optarg; break;
 		case 'B': opts.btf = optarg; break;
 		case 'T': opts.types = optarg; break;
+		case 'N': opts.no_cache = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 1;

@@ -12,9 +12,12 @@
 //  - addresses: kallsyms_addresses[] (absolute), or kallsyms_offsets[] (s32)
 //    with kallsyms_relative_base, either base + (u32)off or, with
 //    CONFIG_KALLSYMS_ABSOLUTE_PERCPU, off >= 0 ? off : base - 1 - off.
-// The decoder reads each table once, caches the expanded tokens and decodes
-// all names in one pass; the address encoding is then chosen by where it
-// puts _stext (SYMBOL(_stext) in VMCOREINFO).
+// The decoder reads each table once, expands the 256 tokens once into
+// fixed 32-byte slots (a token is copied as 32 bytes, without a length loop),
+// and decodes all names in one pass into one arena of NUL-terminated names
+// (kd_kallsyms_table), which the symbol table adopts as it is; the address
+// encoding is then chosen by where it puts _stext (SYMBOL(_stext) in
+// VMCOREINFO).
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +69,31 @@ struct token {
 	size_t len;
 };
 
+/*
+ * The tokens as the decoder copies them: a token of up to SLOT bytes from
+ * its slot (SLOT bytes copied, len kept), a longer one from the table.
+ */
+enum { SLOT = 32 };
+struct tokens {
+	char slot[256][SLOT];
+	uint32_t len[256];
+	const char *s[256];
+	size_t maxlen;
+};
+
+static void tokens_expand(const struct token tok[256], struct tokens *x)
+{
+	x->maxlen = 0;
+	for (int i = 0; i < 256; i++) {
+		memset(x->slot[i], 0, SLOT);
+		memcpy(x->slot[i], tok[i].s, tok[i].len < SLOT ? tok[i].len : SLOT);
+		x->len[i] = (uint32_t)tok[i].len;
+		x->s[i] = tok[i].s;
+		if (tok[i].len > x->maxlen)
+			x->maxlen = tok[i].len;
+	}
+}
+
 static struct kd_error *read_tokens(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
 				    void *arg, char **table_ret, struct token tok[256])
 {
@@ -106,7 +134,7 @@ static struct kd_error *read_tokens(const struct kd_kallsyms_layout *l, kd_kalls
 	return NULL;
 }
 
-/* The decoded names: one arena, per symbol its start (type letter first). */
+/* The decoded names: one arena, per symbol its start (type letter first, NUL after). */
 struct decoded {
 	char *text;
 	size_t len, cap;
@@ -125,7 +153,27 @@ static void decoded_free(struct decoded *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const struct token tok[256],
+/*
+ * Room for one more name: MAX_NAME characters, the longest token past that
+ * (the length is checked after each token), the NUL and a slot's overrun.
+ */
+static struct kd_error *text_room(struct decoded *d, size_t maxtok)
+{
+	size_t need = d->len + MAX_NAME + maxtok + 2 + SLOT;
+	if (need <= d->cap)
+		return NULL;
+	size_t cap = d->cap * 2;
+	while (cap < need)
+		cap *= 2;
+	char *nt = realloc(d->text, cap);
+	if (!nt)
+		return &kd_enomem;
+	d->text = nt;
+	d->cap = cap;
+	return NULL;
+}
+
+static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const struct tokens *tk,
 				     bool big, struct decoded *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -137,16 +185,18 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 		return err;
 	d->start = malloc(((size_t)n + 1) * sizeof(*d->start));
 	d->names_off = malloc(((size_t)n + 1) * sizeof(*d->names_off));
-	d->cap = (size_t)n * 32 + 64;
+	d->cap = (size_t)n * 32 + MAX_NAME + tk->maxlen + 64;
 	d->text = malloc(d->cap);
 	if (!d->start || !d->names_off || !d->text) {
 		decoded_free(d);
 		return &kd_enomem;
 	}
+	// Names of up to fast_max tokens cannot pass MAX_NAME.
+	size_t fast_max = tk->maxlen <= SLOT ? MAX_NAME / (tk->maxlen ? tk->maxlen : 1) : 0;
 	size_t off = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		d->names_off[i] = (uint32_t)off;
-		if ((err = names_need(nb, off + 2)) != NULL)
+		if (off + 2 > nb->len && (err = names_need(nb, off + 2)) != NULL)
 			goto fail;
 		size_t len = nb->data[off++];
 		if (len & 0x80) {
@@ -154,32 +204,44 @@ static struct kd_error *decode_names(struct names_buf *nb, uint32_t n, const str
 			if (big)
 				len = (len & 0x7f) | ((size_t)nb->data[off++] << 7);
 		}
-		if ((err = names_need(nb, off + len)) != NULL)
+		if (off + len > nb->len && (err = names_need(nb, off + len)) != NULL)
+			goto fail;
+		if (d->cap - d->len < MAX_NAME + tk->maxlen + 2 + SLOT && (err = text_room(d, tk->maxlen)))
 			goto fail;
 		d->start[i] = (uint32_t)d->len;
-		for (size_t k = 0; k < len; k++) {
-			const struct token *t = &tok[nb->data[off + k]];
-			if (d->len - d->start[i] + t->len > MAX_NAME) {
-				err = kd_error_create(KD_ERR_CORRUPT,
-						      "kallsyms name %u is longer than %d characters", i,
-						      MAX_NAME);
-				goto fail;
+		char *const name = d->text + d->len;
+		char *w = name;
+		const unsigned char *p = nb->data + off;
+		if (len <= fast_max) {
+			// The usual case: every token in its slot, and the name cannot
+			// pass MAX_NAME.
+			for (size_t k = 0; k < len; k++) {
+				uint32_t tl = tk->len[p[k]];
+				if (tl <= 8) // most tokens: one 8-byte move
+					memcpy(w, tk->slot[p[k]], 8);
+				else
+					memcpy(w, tk->slot[p[k]], SLOT);
+				w += tl;
 			}
-			if (d->len + t->len + 1 > d->cap) {
-				size_t cap = d->cap * 2;
-				while (d->len + t->len + 1 > cap) // a token longer than the arena
-					cap *= 2;
-				char *nt = realloc(d->text, cap);
-				if (!nt) {
-					err = &kd_enomem;
+		} else {
+			for (size_t k = 0; k < len; k++) {
+				unsigned c = p[k];
+				uint32_t tl = tk->len[c];
+				if (tl <= SLOT)
+					memcpy(w, tk->slot[c], SLOT);
+				else
+					memcpy(w, tk->s[c], tl);
+				w += tl;
+				if (w - name > MAX_NAME) {
+					err = kd_error_create(KD_ERR_CORRUPT,
+							      "kallsyms name %u is longer than %d characters",
+							      i, MAX_NAME);
 					goto fail;
 				}
-				d->text = nt;
-				d->cap = cap;
 			}
-			memcpy(d->text + d->len, t->s, t->len);
-			d->len += t->len;
 		}
+		*w++ = '\0';
+		d->len = (size_t)(w - d->text);
 		off += len;
 		if (d->len > UINT32_MAX - 4096) {
 			err = kd_error_create(KD_ERR_CORRUPT, "kallsyms names are implausibly long");
@@ -241,7 +303,7 @@ static int64_t find_name(const struct decoded *d, uint32_t n, const char *name)
 {
 	size_t len = strlen(name);
 	for (uint32_t i = 0; i < n; i++)
-		if (d->start[i + 1] - d->start[i] == len + 1 && memcmp(d->text + d->start[i] + 1, name, len) == 0)
+		if (d->start[i + 1] - d->start[i] == len + 2 && memcmp(d->text + d->start[i] + 1, name, len) == 0)
 			return i;
 	return -1;
 }
@@ -280,11 +342,11 @@ static struct kd_error *choose_encoding(const struct kd_kallsyms_layout *l, cons
 			       l->stext, enc_name(cand[0]), addr_of(cand[0], vals, base, (uint32_t)si));
 }
 
-struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
-				    void *read_arg, kd_kallsyms_sym_fn *emit, void *emit_arg,
-				    struct kd_kallsyms_info *info_ret)
+struct kd_error *kd_kallsyms_decode_table(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
+					  void *read_arg, struct kd_kallsyms_table *ret)
 {
 	struct kd_kallsyms_info info = { 0 };
+	memset(ret, 0, sizeof(*ret));
 	if (!l->names || !l->token_table || !l->token_index || !l->num_syms)
 		return kd_error_create(KD_ERR_NOTFOUND,
 				       "VMCOREINFO does not locate the kallsyms tables (Linux 6.0+ exports them)");
@@ -301,19 +363,26 @@ struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kalls
 
 	char *table = NULL;
 	struct token tok[256];
+	struct tokens *tk = NULL;
 	void *vals = NULL;
+	uint64_t *addr = NULL;
 	struct names_buf nb = { .read = read, .arg = read_arg, .va = l->names };
 	struct decoded d = { 0 };
 	if ((err = read_tokens(l, read, read_arg, &table, tok)) != NULL)
 		goto out;
+	if (!(tk = malloc(sizeof(*tk)))) {
+		err = &kd_enomem;
+		goto out;
+	}
+	tokens_expand(tok, tk);
 	// A length byte with bit 7 set is a two-byte length on 6.1+; on an older
 	// kernel it cannot occur (names are shorter than 128 tokens), but let the
 	// markers decide rather than the version string: when the two-byte
 	// reading fails or disagrees with them, try one-byte lengths.
-	err = decode_names(&nb, n, tok, true, &d);
+	err = decode_names(&nb, n, tk, true, &d);
 	if (err || (d.long_seen && !markers_agree(l, read, read_arg, &d, n))) {
 		struct decoded d1;
-		struct kd_error *err1 = decode_names(&nb, n, tok, false, &d1);
+		struct kd_error *err1 = decode_names(&nb, n, tk, false, &d1);
 		if (err1) {
 			kd_error_destroy(err1);
 		} else if (markers_agree(l, read, read_arg, &d1, n)) {
@@ -332,7 +401,8 @@ struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kalls
 	uint64_t base = 0;
 	size_t vsize = l->addresses ? 8 : 4;
 	vals = malloc((size_t)n * vsize);
-	if (!vals) {
+	addr = malloc((size_t)n * sizeof(*addr));
+	if (!vals || !addr) {
 		err = &kd_enomem;
 		goto out;
 	}
@@ -353,20 +423,69 @@ struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kalls
 	}
 	if ((err = choose_encoding(l, &d, n, vals, base, &info)) != NULL)
 		goto out;
-	for (uint32_t i = 0; i < n; i++) {
-		size_t len = d.start[i + 1] - d.start[i];
-		if (len < 2) // no name: the kernel skips these too
-			continue;
-		const char *p = d.text + d.start[i];
-		if ((err = emit(emit_arg, p + 1, len - 1, p[0], addr_of(info.encoding, vals, base, i))) != NULL)
-			goto out;
-	}
-	if (info_ret)
-		*info_ret = info;
+	for (uint32_t i = 0; i < n; i++)
+		addr[i] = addr_of(info.encoding, vals, base, i);
+	info.relative_base = base;
+	*ret = (struct kd_kallsyms_table){ .n = n, .text = d.text, .start = d.start, .addr = addr,
+					   .info = info };
+	d.text = NULL;
+	d.start = NULL;
+	addr = NULL;
 out:
 	decoded_free(&d);
 	free(nb.data);
 	free(table);
+	free(tk);
 	free(vals);
+	free(addr);
+	return err;
+}
+
+struct kd_error *kd_kallsyms_read_addr(const struct kd_kallsyms_layout *l,
+				       const struct kd_kallsyms_info *info, kd_kallsyms_read_fn *read,
+				       void *read_arg, uint32_t i, uint64_t *ret)
+{
+	if (info->encoding == KD_KALLSYMS_ABSOLUTE) {
+		if (!l->addresses)
+			return kd_error_create(KD_ERR_NOTFOUND, "no kallsyms_addresses");
+		return read(read_arg, l->addresses + (uint64_t)i * 8, ret, 8);
+	}
+	if (!l->offsets)
+		return kd_error_create(KD_ERR_NOTFOUND, "no kallsyms_offsets");
+	int32_t off;
+	struct kd_error *err = read(read_arg, l->offsets + (uint64_t)i * 4, &off, 4);
+	if (!err)
+		*ret = info->encoding == KD_KALLSYMS_RELATIVE ? info->relative_base + (uint32_t)off
+		       : off >= 0 ? (uint64_t)off : info->relative_base - 1 - (uint64_t)(int64_t)off;
+	return err;
+}
+
+void kd_kallsyms_table_free(struct kd_kallsyms_table *t)
+{
+	free(t->text);
+	free(t->start);
+	free(t->addr);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
+				    void *read_arg, kd_kallsyms_sym_fn *emit, void *emit_arg,
+				    struct kd_kallsyms_info *info_ret)
+{
+	struct kd_kallsyms_table t;
+	struct kd_error *err = kd_kallsyms_decode_table(l, read, read_arg, &t);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < t.n && !err; i++) {
+		size_t len = t.start[i + 1] - t.start[i] - 1; // type letter and name, without the NUL
+		if (len < 2) // no name: the kernel skips these too
+			continue;
+		const char *p = t.text + t.start[i];
+		err = emit(emit_arg, p + 1, len - 1, p[0], t.addr[i]);
+	}
+	if (!err && info_ret)
+		*info_ret = t.info;
+	kd_kallsyms_table_free(&t);
 	return err;
 }

@@ -38,6 +38,7 @@ struct kd_kallsyms_info {
 	enum kd_kallsyms_encoding encoding;
 	bool big_lengths;   /* some name lengths took two bytes (Linux 6.1+) */
 	bool stext_checked; /* the encoding was confirmed by _stext */
+	uint64_t relative_base; /* its value, for the relative encodings */
 };
 
 /* Reads len bytes of kernel virtual memory at va. */
@@ -46,7 +47,30 @@ typedef struct kd_error *kd_kallsyms_read_fn(void *arg, uint64_t va, void *buf, 
 typedef struct kd_error *kd_kallsyms_sym_fn(void *arg, const char *name, size_t len, char type,
 					    uint64_t addr);
 
-/* Decode every symbol, in table (address) order. */
+/*
+ * Every symbol decoded at once, in table (address) order: text holds per
+ * symbol its type letter, its name and a NUL, from text + start[i] (start
+ * has n + 1 entries: start[n] is the text's length); a symbol whose name is
+ * empty (start[i + 1] - start[i] < 3) is one the kernel skips too.  The
+ * text has at least 8 bytes allocated past start[n] (word-wise hashing).
+ */
+struct kd_kallsyms_table {
+	uint32_t n;
+	char *text;
+	uint32_t *start;
+	uint64_t *addr;
+	uint32_t *hash;  /* the symbol table's name hashes, NULL until kd_symtab_hash_names() */
+	struct kd_kallsyms_info info;
+};
+struct kd_error *kd_kallsyms_decode_table(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
+					  void *read_arg, struct kd_kallsyms_table *ret);
+void kd_kallsyms_table_free(struct kd_kallsyms_table *t);
+/* Symbol i's address read again from the dump, as info's encoding says. */
+struct kd_error *kd_kallsyms_read_addr(const struct kd_kallsyms_layout *l,
+				       const struct kd_kallsyms_info *info, kd_kallsyms_read_fn *read,
+				       void *read_arg, uint32_t i, uint64_t *ret);
+
+/* Decode every symbol, in table (address) order, through a callback. */
 struct kd_error *kd_kallsyms_decode(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,
 				    void *read_arg, kd_kallsyms_sym_fn *emit, void *emit_arg,
 				    struct kd_kallsyms_info *info_ret);

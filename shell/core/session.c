@@ -116,6 +116,7 @@ static struct kd_error *copy_opts(struct kd_session *s, const struct kd_session_
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
 		if (src[i] && !(*dst[i] = strdup(src[i])))
 			return &kd_enomem;
+	s->opts.no_cache = o->no_cache;
 	return NULL;
 }
 

@@ -22,6 +22,7 @@ struct kd_session_opts {
 	const char *vmlinux;     /* --vmlinux FILE: symbols (.symtab) and types (.BTF) */
 	const char *btf;         /* --btf FILE: types (raw BTF or an ELF with .BTF) */
 	const char *types;       /* --types auto|btf|dwarf: where types come from (NULL: auto) */
+	bool no_cache;           /* --no-cache: neither read nor write the index cache */
 };
 
 /* A layer loaded on demand (kd_symbols_load, kd_types_load): tried once. */

@@ -5,7 +5,8 @@
 // iteration and completion; and the symbols layer (kd_symbols_load).
 //
 // Sources, merged in this order: the kallsyms tables in the dump
-// (kallsyms.c, read here), then --system-map and --vmlinux files
+// (kallsyms.c, read here, or their decoded form from the per-build index
+// cache, index_cache.c), then --system-map and --vmlinux files
 // (symfile.c), then, when kd_kmodules_load() runs, the loaded modules'
 // symbols (kmodules.c), each module an "image" its symbols are tagged with.
 // Lookups see module symbols only once modules are loaded.
@@ -16,6 +17,7 @@
 #include <kdive/symbols.h>
 
 #include "hash.h"
+#include "index_cache.h"
 #include "kallsyms.h"
 #include "session_priv.h"
 #include "symtab.h"
@@ -65,13 +67,16 @@ struct kd_symtab {
 	uint8_t origin_now;      // given to the symbols added next
 	bool core_end_guessed;   // no _end: core_end follows the highest symbol
 	bool fallback;           // no data symbols: datasyms.c fills in
+	char **owned;            // name arenas adopted whole (kd_symtab_add_kallsyms)
+	size_t nowned;
 };
 
 /* ---- storage ---------------------------------------------------------------- */
 
+/* The name hash (hash.h): eight bytes at a time, only compared within this process. */
 static uint32_t name_hash(const char *s, size_t len)
 {
-	return kd_hash32(s, len);
+	return kd_hash32_fast(s, len);
 }
 
 static const char *arena_dup(struct kd_symtab *t, const char *s, size_t len)
@@ -161,6 +166,45 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 	t->n++;
 	if (t->core_end_guessed && !image && !kd_symtab_type_absolute(type) && addr + 4096 > t->core_end)
 		t->core_end = addr + 4096;
+	return NULL;
+}
+
+struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k)
+{
+	if (k->hash)
+		return NULL;
+	if (!(k->hash = malloc(((size_t)k->n + 1) * sizeof(*k->hash))))
+		return &kd_enomem;
+	for (uint32_t i = 0; i < k->n; i++) {
+		uint32_t span = k->start[i + 1] - k->start[i]; // type letter, name, NUL
+		k->hash[i] = span < 3 ? 0 : kd_hash32_fast_padded(k->text + k->start[i] + 1, span - 2);
+	}
+	return NULL;
+}
+
+struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_table *k)
+{
+	char **o = realloc(t->owned, (t->nowned + 1) * sizeof(*o));
+	if (!o)
+		return &kd_enomem;
+	t->owned = o;
+	struct kd_error *err = kd_symtab_hash_names(k);
+	if (!err)
+		err = kd_symtab_reserve(t, k->n);
+	if (err)
+		return err;
+	t->owned[t->nowned++] = k->text;
+	for (uint32_t i = 0; i < k->n; i++) {
+		if (k->start[i + 1] - k->start[i] < 3) // no name: the kernel skips these too
+			continue;
+		const char *p = k->text + k->start[i];
+		t->syms[t->n] = (struct sym){ .addr = k->addr[i], .name = p + 1, .hash = k->hash[i],
+					      .type = p[0], .origin = t->origin_now };
+		hash_insert(t, (uint32_t)t->n);
+		t->n++;
+	}
+	k->text = NULL;
+	kd_kallsyms_table_free(k);
 	return NULL;
 }
 
@@ -290,8 +334,12 @@ static struct kd_error *index_update(struct kd_symtab *t, uint32_t **idxp, size_
 		idx[i] = (uint32_t)i;
 	sort_ctx = t;
 	bool sorted = true;
-	for (size_t i = old + 1; i < n && sorted; i++)
-		sorted = cmp(&idx[i - 1], &idx[i]) < 0;
+	if (cmp == cmp_addr) // the common case (kallsyms), without a call per pair
+		for (size_t i = old + 1; i < n && sorted; i++)
+			sorted = t->syms[i - 1].addr <= t->syms[i].addr;
+	else
+		for (size_t i = old + 1; i < n && sorted; i++)
+			sorted = cmp(&idx[i - 1], &idx[i]) < 0;
 	if (!sorted)
 		qsort(idx + old, n - old, sizeof(*idx), cmp);
 	if (old && n > old && cmp(&idx[old - 1], &idx[old]) > 0) {
@@ -331,6 +379,9 @@ void kd_symtab_destroy(struct kd_symtab *t)
 		t->arena = c->next;
 		free(c);
 	}
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
 	free(t->images);
 	free(t->syms);
 	free(t->hash);
@@ -454,21 +505,6 @@ static struct kd_error *read_kernel_cb(void *arg, uint64_t va, void *buf, size_t
 	return kd_read_kernel(arg, va, buf, len);
 }
 
-/* A read whose failure someone else reports: true when it failed. */
-static bool kd_read_kernel_quiet(struct kd_session *s, uint64_t va, void *buf, size_t len)
-{
-	struct kd_error *err = kd_read_kernel(s, va, buf, len);
-	bool failed = err != NULL;
-	kd_error_destroy(err);
-	return failed;
-}
-
-static struct kd_error *add_kallsyms_cb(void *arg, const char *name, size_t len, char type,
-					uint64_t addr)
-{
-	return kd_symtab_add(arg, name, len, type, addr, 0, 0);
-}
-
 uint64_t kd_symtab_vmci_symbol(struct kd_session *s, const char *name)
 {
 	char key[128];
@@ -496,14 +532,19 @@ static struct kd_error *load_kallsyms(struct kd_session *s, struct kd_symtab *t)
 		.addresses = kd_symtab_vmci_symbol(s, "kallsyms_addresses"),
 		.stext = kd_symtab_vmci_symbol(s, "_stext"),
 	};
-	struct kd_kallsyms_info info;
-	uint32_t n;
-	if (l.num_syms && !kd_read_kernel_quiet(s, l.num_syms, &n, sizeof(n)) && n < 10000000)
-		kd_symtab_reserve(t, n + n / 8); // the decoder reports a failure to read it
-	struct kd_error *err = kd_kallsyms_decode(&l, read_kernel_cb, s, add_kallsyms_cb, t, &info);
-	if (err)
-		return kd_error_prefix(err, "kallsyms");
-	return NULL;
+	// The build's table from the index cache, else decoded (and kept).
+	struct kd_kallsyms_table tab;
+	struct kd_error *err = NULL;
+	if (!kd_index_cache_kallsyms_load(s, &l, &tab)) {
+		err = kd_kallsyms_decode_table(&l, read_kernel_cb, s, &tab);
+		if (err)
+			return kd_error_prefix(err, "kallsyms");
+		if (!kd_symtab_hash_names(&tab))
+			kd_index_cache_kallsyms_store(s, &l, &tab);
+	}
+	err = kd_symtab_add_kallsyms(t, &tab);
+	kd_kallsyms_table_free(&tab);
+	return err;
 }
 
 /* ---- the layer ------------------------------------------------------------------ */

@@ -35,6 +35,14 @@ struct kd_error *kd_symtab_reserve(struct kd_symtab *t, size_t n);
 struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len, char type,
 			       uint64_t addr, uint64_t size, uint32_t image);
 /*
+ * Add every named symbol of a decoded kallsyms table, taking its text over
+ * (the names are used in place; the text must have 8 readable bytes past
+ * start[n]); k is left empty.
+ */
+struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_table *k);
+/* Fill k->hash with the table's name hashes (what the index cache keeps). */
+struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k);
+/*
  * A module's image: its symbols are tagged with its name, and an address
  * resolves to them only inside [base, base + size) when size is known, or
  * inside one of the ranges kd_symtab_add_image_range() adds (Linux 6.4+

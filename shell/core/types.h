@@ -56,6 +56,9 @@ struct kd_types {
 	size_t nsynth;
 	const char **sorted;    // names of structs, unions, enums, typedefs; NULL until completion
 	size_t nsorted;
+	struct kd_type_info *described; // kd_types_describe()'s last answers, by id % DESCRIBED; NULL until used
+	struct kd_session *cache_session; // the dump's own BTF: its indexes go through the index cache
+	uint64_t btf_sum;       // then: the checksum of its bytes
 };
 
 /* A mask of BTF kinds for kd_types_lookup(). */
@@ -97,6 +100,8 @@ struct kd_error *kd_types_none(const struct kd_session *s);
 
 /* Build the index of named types (once, when the types are loaded). */
 struct kd_error *kd_types_index_names(struct kd_types *t);
+/* The same for the dump's own BTF, through the per-build index cache. */
+struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_types *t);
 /* The first type named name whose kind is accepted by want (a bit per kind: K()), or 0. */
 uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t want);
 /* An enumerator of any enum by name; the index is built on first use. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Finding types: kdive's index of named types (libbpf's lookups are linear
-// scans), an index of enumerators built on first use, lookups by name
+// scans; the dump's is kept in the per-build index cache), an index of enumerators built on first use, lookups by name
 // ("task_struct", "struct x", "unsigned long") and of C type text
 // ("struct list_head *", "char [16]"), the "synthetic" array types that
 // BTF lacks for the well-known variables (linux_banner), type descriptions
@@ -13,6 +13,7 @@
 #include <kdive/types.h>
 
 #include "hash.h"
+#include "index_cache.h"
 #include "session_priv.h"
 #include "types.h"
 
@@ -20,7 +21,7 @@
 
 static uint32_t hash_str(const char *s)
 {
-	return kd_hash32_str(s);
+	return kd_hash32_fast(s, strlen(s));
 }
 
 static bool indexed_kind(int k)
@@ -35,16 +36,14 @@ static bool indexed_kind(int k)
 	}
 }
 
+/*
+ * One pass over the types: the table is sized by the number of ids (at
+ * most half full), so nothing is counted first.
+ */
 struct kd_error *kd_types_index_names(struct kd_types *t)
 {
-	size_t named = 0;
-	for (uint32_t id = 1; id < t->nids; id++) {
-		const struct btf_type *bt = btf__type_by_id(t->btf, id);
-		if (bt->name_off && indexed_kind(btf_kind(bt)))
-			named++;
-	}
 	size_t cap = 1024;
-	while (cap < named * 2)
+	while (cap < (size_t)t->nids * 2)
 		cap *= 2;
 	t->names = calloc(cap, sizeof(*t->names));
 	if (!t->names)
@@ -62,6 +61,40 @@ struct kd_error *kd_types_index_names(struct kd_types *t)
 	return NULL;
 }
 
+/* The index-cache key of one of t's indexes (t->cache_session set). */
+static struct kd_btf_index cache_key(const struct kd_types *t, const char *what, size_t esize)
+{
+	uint32_t size = 0;
+	btf__raw_data(t->btf, &size);
+	return (struct kd_btf_index){ .what = what, .btf_size = size, .btf_sum = t->btf_sum,
+				      .nids = t->nids, .entry_size = esize };
+}
+
+/*
+ * The same index for the dump's own BTF through the per-build index cache
+ * (index_cache.c): taken from it when it was built from these very bytes,
+ * else built and kept.  The enumerator index follows t->cache_session too.
+ */
+struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_types *t)
+{
+	uint32_t size = 0;
+	const void *raw = btf__raw_data(t->btf, &size);
+	if (!raw || s->opts.no_cache)
+		return kd_types_index_names(t);
+	t->cache_session = s;
+	t->btf_sum = kd_index_cache_btf_sum(raw, size);
+	struct kd_btf_index key = cache_key(t, "btfnames", sizeof(*t->names));
+	void *tab;
+	if (kd_index_cache_btf_load(s, &key, &tab, &t->ncap)) {
+		t->names = tab;
+		return NULL;
+	}
+	struct kd_error *err = kd_types_index_names(t);
+	if (!err)
+		kd_index_cache_btf_store(s, &key, t->names, t->ncap);
+	return err;
+}
+
 uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t want)
 {
 	if (!t->names)
@@ -77,6 +110,15 @@ uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t wa
 
 static struct kd_error *build_enum_index(struct kd_types *t)
 {
+	struct kd_btf_index key;
+	if (t->cache_session) {
+		key = cache_key(t, "btfenums", sizeof(*t->enumerators));
+		void *tab;
+		if (kd_index_cache_btf_load(t->cache_session, &key, &tab, &t->ecap)) {
+			t->enumerators = tab;
+			return NULL;
+		}
+	}
 	size_t count = 0;
 	for (uint32_t id = 1; id < t->nids; id++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
@@ -103,6 +145,8 @@ static struct kd_error *build_enum_index(struct kd_types *t)
 	}
 	t->enumerators = h;
 	t->ecap = cap;
+	if (t->cache_session)
+		kd_index_cache_btf_store(t->cache_session, &key, h, cap);
 	return NULL;
 }
 
@@ -131,9 +175,12 @@ struct kd_error *kd_types_enumerator(struct kd_types *t, const char *name, int64
 	for (size_t i = hash_str(name) & mask; t->enumerators[i]; i = (i + 1) & mask) {
 		uint32_t id = (uint32_t)(t->enumerators[i] >> 32);
 		uint32_t k = (uint32_t)t->enumerators[i] - 1;
+		const struct btf_type *bt = bt_of(t, id);
+		if (!bt || !btf_is_any_enum(bt) || k >= btf_vlen(bt)) // a damaged cached index
+			continue;
 		const char *n;
 		int64_t v;
-		kd_types_enum_entry(t, btf__type_by_id(t->btf, id), k, &n, &v);
+		kd_types_enum_entry(t, bt, k, &n, &v);
 		if (strcmp(n, name) == 0) {
 			*value_ret = v;
 			return NULL;
@@ -284,7 +331,35 @@ uint64_t kd_types_sizeof(const struct kd_types *t, uint32_t id)
 	return sz > 0 ? (uint64_t)sz : 0;
 }
 
+/*
+ * kd_types_describe() runs for every member a walk extracts (the size and
+ * signedness of its type), thousands of times for the same few types: its
+ * answers are kept in a small table indexed by id (an entry is valid when
+ * its id field matches; id 0 and synthetic ids are never stored), since a
+ * BTF type never changes.
+ */
+enum { DESCRIBED = 1024 };
+
+static void describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r);
+
 void kd_types_describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r)
+{
+	struct kd_types *mt = (struct kd_types *)t; // the memo only
+	if (!mt->described)
+		mt->described = calloc(DESCRIBED, sizeof(*mt->described));
+	struct kd_type_info *e = mt->described ? &mt->described[id % DESCRIBED] : NULL;
+	if (id >= t->nids) // synthetic arrays come and go with the session
+		e = NULL;
+	if (e && id && e->id == id) {
+		*r = *e;
+		return;
+	}
+	describe(t, id, r);
+	if (e && id && r->id == id)
+		*e = *r;
+}
+
+static void describe(const struct kd_types *t, uint32_t id, struct kd_type_info *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = id;

@@ -44,6 +44,7 @@ static void types_free(struct kd_types *t)
 	free(t->enumerators);
 	free(t->synth);
 	free(t->sorted);
+	free(t->described);
 	free(t);
 }
 
@@ -221,7 +222,7 @@ static struct kd_error *types_load(struct kd_session *s)
 		free(what);
 		return &kd_enomem;
 	}
-	err = kd_types_index_names(s->types);
+	err = what ? kd_types_index_names(s->types) : kd_types_index_names_cached(s, s->types);
 	if (!err && what)
 		err = check_against_vmcoreinfo(s, what);
 	free(what);
