@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  --types SOURCE       auto (default: the dump's BTF, else the vmlinux's .BTF,\n"
 		"                       else its DWARF), btf, or dwarf (the DWARF of --vmlinux)\n"
 		"  -h, --help           this help\n"
+		"  --help-all           every command's manual page (help -a), no dump opened\n"
 		"  -V, --version        print the version\n"
 		"\n"
 		"Commands on standard input run in batch when it is not a terminal.\n"
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 		{ "vmlinux", required_argument, NULL, 'L' },
 		{ "btf", required_argument, NULL, 'B' },
 		{ "types", required_argument, NULL, 'T' },
+		{ "help-all", no_argument, NULL, 'A' }, // every command's page (man/mkman)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmds = NULL, *script = NULL;
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
 		case 'T': opts.types = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
+		case 'A': return kd_shell_help_all();
 		default: usage(stderr); return 1;
 		}
 	}

@@ -12,6 +12,10 @@ check "binary installed" test -x "$P/bin/kdive"
 check "headers installed" test -f "$P/include/kdive/module.h"
 check "kdive.pc installed" test -f "$P/lib/pkgconfig/kdive.pc"
 check "modules installed as .so in lib/kdive/commands" test -f "$P/lib/kdive/commands/rd.so"
+# part pkg (issue 18): the manual page and the bash completion
+check "kdive.1 installed in share/man/man1" test -s "$P/share/man/man1/kdive.1"
+check "the bash completion installed where bash-completion looks" \
+	sh -c "find '$DEST' -path '*/bash-completion/completions/kdive' | grep -q ."
 check "no .la files next to the modules" sh -c "! ls '$P'/lib/kdive/commands/*.la 2>/dev/null | grep -q ."
 
 cflags=$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --define-variable=prefix="$P" --cflags kdive)
