@@ -58,7 +58,11 @@ static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
 		kd_option_label(o, label, sizeof(label));
 		snprintf(left, sizeof(left), "%s%s%s", label, o->arg != KD_ARG_NONE ? " " : "",
 			 o->arg != KD_ARG_NONE ? (o->argname ? o->argname : "ARG") : "");
-		kd_printf(s, "  %-20s %s\n", left, o->help ? o->help : "");
+		// Two spaces at least between the columns (man/mkman splits there).
+		if (strlen(left) >= 20)
+			kd_printf(s, "  %s  %s\n", left, o->help ? o->help : "");
+		else
+			kd_printf(s, "  %-20s %s\n", left, o->help ? o->help : "");
 	}
 	if (any)
 		kd_printf(s, "\n");
@@ -72,8 +76,10 @@ static void print_help_page(struct kd_session *s, const struct kd_command *cmd)
 // -D never reaches help_run: "help -D" forwards to dumpinfo (below).
 static const struct kd_option help_opts[] = {
 	{ "D", KD_ARG_NONE, NULL, "dump file information (same as 'dumpinfo')" },
+	{ "a", KD_ARG_NONE, NULL, "every command's page, in name order (kdive --help-all)" },
 	{ NULL },
 };
+enum { HELP_OPT_D, HELP_OPT_A };
 
 const char *kd_builtin_forward(struct kd_shell *sh, int argc, char *const *argv, int *drop_ret)
 {
@@ -100,16 +106,28 @@ static struct kd_error *help_run(struct kd_session *s, const struct kd_args *a)
 	struct kd_shell *sh = the_shell;
 	int n = a->argc - 1;
 	char **argv = a->argv;
+	bool all = a->opt && a->opt[HELP_OPT_A].count;
+	if (all && n)
+		return kd_error_create(KD_ERR_USAGE, "-a takes no command names");
 	if (n == 0) {
 		struct kd_cmd_entry *sorted = malloc((size_t)sh->ncmds * sizeof(*sorted));
 		if (!sorted)
 			return &kd_enomem;
 		memcpy(sorted, sh->cmds, (size_t)sh->ncmds * sizeof(*sorted));
 		qsort(sorted, (size_t)sh->ncmds, sizeof(*sorted), cmd_cmp);
-		for (int i = 0; i < sh->ncmds; i++)
-			kd_printf(s, "%-12s %s\n", sorted[i].cmd->name,
-				  sorted[i].cmd->summary ? sorted[i].cmd->summary : "");
+		for (int i = 0; i < sh->ncmds; i++) {
+			if (all) {
+				if (i)
+					kd_printf(s, "\n");
+				print_help_page(s, sorted[i].cmd);
+			} else {
+				kd_printf(s, "%-12s %s\n", sorted[i].cmd->name,
+					  sorted[i].cmd->summary ? sorted[i].cmd->summary : "");
+			}
+		}
 		free(sorted);
+		if (all)
+			return NULL;
 		kd_printf(s, "\nLine syntax: cmd args | shell pipeline, cmd > file, cmd >> file, cmd; cmd,\n"
 			     "'quotes', # comments, !shell command.  'help CMD' for one command.\n");
 		return NULL;
@@ -320,8 +338,10 @@ static const struct kd_command builtins[] = {
 	{ .name = "help", .summary = "show the commands, or one command's manual page",
 	  .operands = "[command...]",
 	  .help = "With no argument, list every command with its summary.  With command\n"
-		  "names, print each one's page: synopsis, description, options, examples.\n\n"
-		  "EXAMPLES\n  kdive> help rd\n  kdive> help -D",
+		  "names, print each one's page: synopsis, description, options, examples.\n"
+		  "With -a, print every command's page (the COMMANDS section of kdive(1)\n"
+		  "is made from it).\n\n"
+		  "EXAMPLES\n  kdive> help rd\n  kdive> help -D\n  kdive> help -a | less",
 	  .options = help_opts, .operand = KD_ARG_STRING, .run = help_run },
 	{ .name = "alias", .summary = "define or list command aliases",
 	  .operands = "[name [command args...]]",
@@ -363,4 +383,24 @@ void kd_builtins_register(struct kd_shell *sh)
 		}
 	}
 	kd_foreach_register(sh);
+}
+
+// kdive --help-all: every command's page, with no dump opened (not even the
+// live /proc/kcore), for the man page generator (man/mkman) and for readers
+// without a dump at hand.  The modules are the ones this kdive loads.
+int kd_shell_help_all(void)
+{
+	struct kd_session *s = kd_session_create_empty();
+	if (!s) {
+		fprintf(stderr, "kdive: out of memory\n");
+		return 1;
+	}
+	struct kd_shell sh;
+	kd_shell_init(&sh, s);
+	kd_module_load_default(&sh);
+	bool ok = kd_shell_run_line(&sh, "help -a");
+	kd_shell_deinit(&sh);
+	fflush(stdout);
+	kd_session_destroy(s);
+	return ok ? 0 : 1;
 }

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  --no-cache           neither use nor write the per-build index cache\n"
 		"                       ($XDG_CACHE_HOME/kdive/index, default ~/.cache/kdive/index)\n"
 		"  -h, --help           this help\n"
+		"  --help-all           every command's manual page (help -a), no dump opened\n"
 		"  -V, --version        print the version\n"
 		"\n"
 		"Commands on standard input run in batch when it is not a terminal.\n"
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 		{ "btf", required_argument, NULL, 'B' },
 		{ "types", required_argument, NULL, 'T' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "help-all", no_argument, NULL, 'A' }, // every command's page (man/mkman)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmds = NULL, *script = NULL;
@@ -82,6 +84,7 @@ int main(int argc, char **argv)
 		case 'N': opts.no_cache = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
+		case 'A': return kd_shell_help_all();
 		default: usage(stderr); return 1;
 		}
 	}

@@ -59,6 +59,8 @@ struct kd_error *kd_module_load(struct kd_shell *sh, const char *path);
 struct kd_error *kd_module_unload(struct kd_shell *sh, const char *name);
 void kd_module_load_dir(struct kd_shell *sh, const char *dir);
 void kd_module_load_default(struct kd_shell *sh);
+/* kdive --help-all: every command's page, no dump opened; the exit status. */
+int kd_shell_help_all(void);
 void kd_module_unload_all(struct kd_shell *sh);
 
 /* Built-in commands (builtins.c). */
