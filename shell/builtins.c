@@ -212,8 +212,10 @@ static struct kd_error *source_run(struct kd_session *s, const struct kd_args *a
 	if (a->argc != 2)
 		return kd_error_create(KD_ERR_USAGE, "expected one file name");
 	fflush(kd_out(s));
+	// Each failure was reported with its line; this is the summary (not a
+	// usage error: no usage line).
 	if (!kd_shell_run_file(the_shell, a->argv[1], false))
-		return kd_error_create(KD_ERR_USAGE, "'%s': a command failed", a->argv[1]);
+		return kd_error_create(KD_ERR_NOTFOUND, "'%s': a command failed", a->argv[1]);
 	return NULL;
 }
 
