@@ -100,7 +100,8 @@ int main(int argc, char **argv)
 	struct kd_session_opts opts = { 0 };
 	bool stop_on_error = false, no_rc = false, silent = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+c:i:enshV", longopts, NULL)) != -1) {
+	opterr = 0; // kdive's own messages, in its style
+	while ((c = getopt_long(argc, argv, "+:c:i:enshV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cmds = optarg; break;
 		case 'i': script = optarg; break;
@@ -114,7 +115,22 @@ int main(int argc, char **argv)
 		case 'T': opts.types = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kdive %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return 1;
+		default: {
+			// a long option as written (up to '='), a short one by its letter
+			const char *word = argv[optind - 1];
+			char shortopt[3] = { '-', (char)optopt, '\0' };
+			bool is_long = strncmp(word, "--", 2) == 0;
+			int len = is_long ? (int)strcspn(word, "=") : 2;
+			const char *opt = is_long ? word : shortopt;
+			if (c == ':')
+				fprintf(stderr, "kdive: option '%.*s' needs an argument\n", len, opt);
+			else if (is_long && optopt && word[len] == '=')
+				fprintf(stderr, "kdive: option '%.*s' takes no argument\n", len, opt);
+			else
+				fprintf(stderr, "kdive: unknown option '%.*s'\n", len, opt);
+			fprintf(stderr, "usage: kdive [options] [VMLINUX | SYSTEM.MAP] [DUMP [PART...]] (see kdive --help)\n");
+			return 1;
+		}
 		}
 	}
 	signal(SIGPIPE, SIG_IGN); // a closed pipe is an EPIPE write error, handled per command

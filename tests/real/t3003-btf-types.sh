@@ -117,4 +117,8 @@ else
 fi
 run_kd --btf "$TMP/missing.btf" -c 'struct page' "$D"
 check "a missing --btf file: one line" grep -q "^kdive: cannot read BTF from '$TMP/missing.btf': " "$TMP/err"
+printf 'not BTF\n' >"$TMP/junk.btf"
+run_kd --btf "$TMP/junk.btf" -c 'struct page' "$D"
+expect_eq "a --btf file that is not BTF: one line in kdive's words (no libbpf noise, no 'Unknown error 4001')" \
+	"1 kdive: cannot read BTF from '$TMP/junk.btf': BPF object format invalid" "$rc $(cat "$TMP/err")"
 done_testing

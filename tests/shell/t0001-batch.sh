@@ -130,6 +130,17 @@ run_kd --version
 check "--version" grep -q '^kdive ' "$TMP/out"
 run_kd --bogus
 expect_eq "unknown command-line option: exit 1" 1 "$rc"
+expect_eq "unknown command-line option: named, then the usage line" "kdive: unknown option '--bogus'
+usage: kdive [options] [VMLINUX | SYSTEM.MAP] [DUMP [PART...]] (see kdive --help)" "$(cat "$TMP/err")"
+run_kd -i
+expect_eq "an option without its argument: named" "1 kdive: option '-i' needs an argument" \
+	"$rc $(sed -n 1p "$TMP/err")"
+run_kd --vmlinux
+expect_eq "a long option without its argument: named as written" "kdive: option '--vmlinux' needs an argument" \
+	"$(sed -n 1p "$TMP/err")"
+run_kd --help=x
+expect_eq "an argument to an option that takes none" "kdive: option '--help' takes no argument" \
+	"$(sed -n 1p "$TMP/err")"
 run_kd a b
 expect_eq "two dump arguments: exit 1" 1 "$rc"
 done_testing
