@@ -45,17 +45,18 @@ static void usage(FILE *f)
 		"Exit status: 0 when every command succeeded, 1 otherwise.\n");
 }
 
-enum arg_kind { ARG_DUMP, ARG_VMLINUX, ARG_SYSTEM_MAP };
+enum arg_kind { ARG_DUMP, ARG_VMLINUX, ARG_SYSTEM_MAP, ARG_VMLINUZ };
 
 /*
  * What a file on the command line is, from its first bytes: an ELF
- * executable or shared object is a vmlinux (a vmcore and /proc/kcore are
- * ET_CORE), "ADDRESS TYPE NAME" text is a System.map, anything else (or an
+ * executable (ET_EXEC) is a vmlinux (a vmcore and /proc/kcore are ET_CORE;
+ * anything else is refused by the dump's open), "ADDRESS TYPE NAME" text is a System.map, an x86 boot image
+ * ("HdrS" at 0x202) a vmlinuz given by mistake; anything else (or an
  * unreadable file, which the dump's open then reports) is a dump.
  */
 static enum arg_kind classify(const char *path)
 {
-	unsigned char b[128];
+	unsigned char b[0x210];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ARG_DUMP;
@@ -66,8 +67,10 @@ static enum arg_kind classify(const char *path)
 	if (n >= 18 && memcmp(b, "\177ELF", 4) == 0) {
 		// e_type, in the byte order EI_DATA (byte 5) says
 		unsigned type = b[5] == 2 ? (unsigned)b[16] << 8 | b[17] : (unsigned)b[17] << 8 | b[16];
-		return type == 2 || type == 3 ? ARG_VMLINUX : ARG_DUMP; // ET_EXEC, ET_DYN
+		return type == 2 ? ARG_VMLINUX : ARG_DUMP; // ET_EXEC: a kernel is never PIE
 	}
+	if (n >= 0x206 && memcmp(b + 0x202, "HdrS", 4) == 0)
+		return ARG_VMLINUZ;
 	b[n] = '\0';
 	size_t hex = strspn((const char *)b, "0123456789abcdefABCDEF");
 	if (hex >= 8 && hex <= 16 && b[hex] == ' ' && b[hex + 1] > ' ' && b[hex + 2] == ' ' &&
@@ -145,6 +148,13 @@ int main(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		enum arg_kind kind = classify(argv[i]);
+		if (kind == ARG_VMLINUZ) {
+			fprintf(stderr, "kdive: '%s' is a compressed kernel image (vmlinuz), not a vmlinux or a dump: "
+				"give the dump alone, or with the debug vmlinux (e.g. from linux-image-*-dbg)\n",
+				argv[i]);
+			free(dumps);
+			return 1;
+		}
 		const char **slot = kind == ARG_VMLINUX ? &opts.vmlinux : kind == ARG_SYSTEM_MAP ? &opts.system_map : NULL;
 		if (!slot) {
 			dumps[ndumps++] = argv[i];
@@ -186,7 +196,9 @@ int main(int argc, char **argv)
 	}
 	if (!s && (opts.vmlinux || opts.system_map)) {
 		// crash accepts "crash vmlinux" for the live system; without one, say why.
-		fprintf(stderr, "kdive: %s\n", no_dump_why ? no_dump_why : "no dump is open");
+		fprintf(stderr, "kdive: '%s' is taken as the %s, and %s\n",
+			opts.vmlinux ? opts.vmlinux : opts.system_map, opts.vmlinux ? "vmlinux" : "System.map",
+			no_dump_why ? no_dump_why : "no dump is open");
 		return 1;
 	}
 	if (!s) {

@@ -71,6 +71,8 @@ int init_task;
 void _stext(void) {}
 C
 cc -shared -fPIC -Wl,--build-id=sha1 -o "$TMP/fake.vmlinux" "$TMP/fake.c"
+# and one linked as a kernel is (ET_EXEC), which the command line takes for a vmlinux
+cc -nostdlib -static -no-pie -Wl,-e,_stext -Wl,--build-id=sha1 -o "$TMP/fake-exec.vmlinux" "$TMP/fake.c"
 run_kd --vmlinux "$TMP/fake.vmlinux" -c 'sym init_task' "$D"
 expect_eq "a vmlinux of another build is refused" 1 "$rc"
 check "the refusal compares the build IDs" \
@@ -85,17 +87,25 @@ for order in "$FIX/vmlinux $D" "$D $FIX/vmlinux" "$FIX/System.map $D" "$D $FIX/S
 done
 run_kd -c 'sym kallsyms_names' "$FIX/vmlinux" "$FIX/vmcore.kdump-zlib"
 expect_eq "kdive vmlinux vmcore.kdump-zlib: the same" "$names (D) kallsyms_names" "$(cat "$TMP/out")"
-run_kd -c 'sym init_task' "$TMP/fake.vmlinux" "$D"
+run_kd -c 'sym init_task' "$TMP/fake-exec.vmlinux" "$D"
 expect_eq "kdive OTHER-vmlinux vmcore: refused (exit 1), nothing runs" "1 " "$rc $(cat "$TMP/out")"
 check "...naming both files" \
-	grep -q "^kdive: vmlinux '$TMP/fake.vmlinux' does not belong to the dump '$D': its build ID is " "$TMP/err"
+	grep -q "^kdive: vmlinux '$TMP/fake-exec.vmlinux' does not belong to the dump '$D': its build ID is " "$TMP/err"
 run_kd -c 'sym init_task' "$D" "$TMP/banner.map"
 expect_eq "kdive vmcore OTHER-System.map: refused (exit 1)" 1 "$rc"
 check "...naming both files" \
 	grep -qF "kdive: System.map '$TMP/banner.map' does not belong to the dump '$D': linux_banner is at " "$TMP/err"
-run_kd -c 'sym init_task' --vmlinux "$FIX/vmlinux" "$TMP/fake.vmlinux" "$D"
+run_kd -c 'sym init_task' --vmlinux "$FIX/vmlinux" "$TMP/fake-exec.vmlinux" "$D"
 expect_eq "--vmlinux and another vmlinux beside the dump: one line, exit 1" \
-	"1 kdive: two vmlinux files: '$FIX/vmlinux' and '$TMP/fake.vmlinux' (give one)" "$rc $(cat "$TMP/err")"
+	"1 kdive: two vmlinux files: '$FIX/vmlinux' and '$TMP/fake-exec.vmlinux' (give one)" "$rc $(cat "$TMP/err")"
+run_kd -c 'sym init_task' "$TMP/fake.vmlinux" "$D"
+expect_eq "an ELF shared object (not a kernel) beside the dump is not taken for a vmlinux" \
+	"1 kdive: '$TMP/fake.vmlinux' is a dump in the ELF format: only kdump-compressed dumps come in several parts (makedumpfile --split)" \
+	"$rc $(cat "$TMP/err")"
+run_kd -c sys "$FIX/vmlinuz" "$D"
+expect_eq "a vmlinuz beside the dump: one line saying what it is" \
+	"1 kdive: '$FIX/vmlinuz' is a compressed kernel image (vmlinuz), not a vmlinux or a dump: give the dump alone, or with the debug vmlinux (e.g. from linux-image-*-dbg)" \
+	"$rc $(cat "$TMP/err")"
 
 # Unusable files: one clear line each.
 run_kd --system-map "$TMP/missing.map" -c 'sym init_task' "$D"

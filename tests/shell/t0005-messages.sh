@@ -43,6 +43,13 @@ none "messages say 'cannot', not can't, couldn't, unable to" \
 	"$MSG[^\"]*(can't|couldn't|unable to|Unable to)" $SRC
 none "no message of its own says 'error:' or 'warning:' (the dispatcher and kd_warn add the prefixes)" \
 	"$MSG(error|Error|ERROR|warning|Warning|WARNING):" $SRC
+# (any string but output: a message's text is often on the call's second line)
+if grep -rnE --include='*.c' '"([^"\\]|\\.)*\ban? %s' $SRC | grep -v 'kd_printf' >"$TMP/hits"; then
+	not_ok "no article before a word only known at run time ('a %s dump' reads 'a elf dump')"
+	show "$TMP/hits"
+else
+	ok "no article before a word only known at run time ('a %s dump' reads 'a elf dump')"
+fi
 # One wording for options that cannot go together.
 none "options that cannot go together 'exclude each other' (not 'are exclusive')" \
 	'"[^"]*(mutually exclusive|are exclusive)' $SRC
