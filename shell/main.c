@@ -171,15 +171,15 @@ int main(int argc, char **argv)
 	struct kd_session *s = NULL;
 	const char *no_dump_why = NULL;
 	int kcore = ndumps ? 0 : access("/proc/kcore", R_OK), kcore_errno = errno;
-	if (ndumps) {
-		struct kd_error *err = kd_session_create_multi(dumps, ndumps, &opts, &s);
-		free(dumps);
-		if (err) {
-			fprintf(stderr, "kdive: %s\n", err->msg);
-			kd_error_destroy(err);
-			return 1;
-		}
-	} else if (free(dumps), kcore == 0) {
+	struct kd_error *open_err = ndumps ? kd_session_create_multi(dumps, ndumps, &opts, &s) : NULL;
+	free(dumps);
+	if (open_err) {
+		fprintf(stderr, "kdive: %s\n", open_err->msg);
+		kd_error_destroy(open_err);
+		return 1;
+	} else if (ndumps) {
+		// the dump is open
+	} else if (kcore == 0) {
 		// No dump: the running kernel, when we may read it.
 		struct kd_error *err = kd_session_create("/proc/kcore", &opts, &s);
 		if (err) {
@@ -196,9 +196,8 @@ int main(int argc, char **argv)
 	}
 	if (!s && (opts.vmlinux || opts.system_map)) {
 		// crash accepts "crash vmlinux" for the live system; without one, say why.
-		fprintf(stderr, "kdive: '%s' is taken as the %s, and %s\n",
-			opts.vmlinux ? opts.vmlinux : opts.system_map, opts.vmlinux ? "vmlinux" : "System.map",
-			no_dump_why ? no_dump_why : "no dump is open");
+		fprintf(stderr, "kdive: %s ('%s' is a %s, not a dump)\n", no_dump_why ? no_dump_why : "no dump is open",
+			opts.vmlinux ? opts.vmlinux : opts.system_map, opts.vmlinux ? "vmlinux" : "System.map");
 		return 1;
 	}
 	if (!s) {

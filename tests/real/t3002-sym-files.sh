@@ -102,6 +102,13 @@ run_kd -c 'sym init_task' "$TMP/fake.vmlinux" "$D"
 expect_eq "an ELF shared object (not a kernel) beside the dump is not taken for a vmlinux" \
 	"1 kdive: '$TMP/fake.vmlinux' is a dump in the ELF format: only kdump-compressed dumps come in several parts (makedumpfile --split)" \
 	"$rc $(cat "$TMP/err")"
+run_kd -c sys "$FIX/vmlinux"
+if [ -r /proc/kcore ]; then
+	ok "a vmlinux alone # SKIP this machine's /proc/kcore is readable: kdive vmlinux reads the live kernel, as crash does"
+else
+	check "a vmlinux alone, no readable /proc/kcore: says there is no dump and what the file is" \
+		grep -qxF "('$FIX/vmlinux' is a vmlinux, not a dump)" <(sed 's/^kdive: no dump given, and .* (/(/' "$TMP/err")
+fi
 run_kd -c sys "$FIX/vmlinuz" "$D"
 expect_eq "a vmlinuz beside the dump: one line saying what it is" \
 	"1 kdive: '$FIX/vmlinuz' is a compressed kernel image (vmlinuz), not a vmlinux or a dump: give the dump alone, or with the debug vmlinux (e.g. from linux-image-*-dbg)" \
