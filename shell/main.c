@@ -196,7 +196,7 @@ int main(int argc, char **argv)
 	}
 	if (!s && (opts.vmlinux || opts.system_map)) {
 		// crash accepts "crash vmlinux" for the live system; without one, say why.
-		fprintf(stderr, "kdive: %s ('%s' is a %s, not a dump)\n", no_dump_why ? no_dump_why : "no dump is open",
+		fprintf(stderr, "kdive: %s ('%s' is the %s, not a dump)\n", no_dump_why ? no_dump_why : "no dump is open",
 			opts.vmlinux ? opts.vmlinux : opts.system_map, opts.vmlinux ? "vmlinux" : "System.map");
 		return 1;
 	}

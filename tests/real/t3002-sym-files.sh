@@ -107,7 +107,7 @@ if [ -r /proc/kcore ]; then
 	ok "a vmlinux alone # SKIP this machine's /proc/kcore is readable: kdive vmlinux reads the live kernel, as crash does"
 else
 	check "a vmlinux alone, no readable /proc/kcore: says there is no dump and what the file is" \
-		grep -qxF "('$FIX/vmlinux' is a vmlinux, not a dump)" <(sed 's/^kdive: no dump given, and .* (/(/' "$TMP/err")
+		grep -qxF "('$FIX/vmlinux' is the vmlinux, not a dump)" <(sed 's/^kdive: no dump given, and .* (/(/' "$TMP/err")
 fi
 run_kd -c sys "$FIX/vmlinuz" "$D"
 expect_eq "a vmlinuz beside the dump: one line saying what it is" \
