@@ -433,7 +433,7 @@ static struct kd_error *dev_run(struct kd_session *s, const struct kd_args *args
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[O_I].count && v[O_D].count)
-		return kd_error_create(KD_ERR_USAGE, "-i and -d are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-i and -d exclude each other");
 	struct run rn = { s, kd_json_mode(s), 0 };
 	struct kd_error *err = v[O_I].count ? show_resources(&rn) : v[O_D].count ? show_disks(&rn) : show_majors(&rn);
 	if (!err && rn.bad)

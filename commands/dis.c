@@ -74,7 +74,7 @@ static struct kd_error *vmlinux_open(struct kd_session *s, const char *path, str
 	}
 	if (eh.e_type != ET_EXEC || eh.e_machine != kd_dump_machine(s)) {
 		vmlinux_close(v);
-		return kd_error_create(KD_ERR_USAGE, "'%s' is not a %s vmlinux", path, kd_dump_machine_name(s));
+		return kd_error_create(KD_ERR_USAGE, "'%s' is not a vmlinux for %s", path, kd_dump_machine_name(s));
 	}
 	v->load = calloc(n ? n : 1, sizeof(*v->load));
 	if (!v->load) {

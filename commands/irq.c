@@ -423,7 +423,7 @@ static struct kd_error *irq_run(struct kd_session *s, const struct kd_args *args
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[O_A].count + v[O_B].count + v[O_S].count > 1)
-		return kd_error_create(KD_ERR_USAGE, "-a, -b and -s are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-a, -b and -s exclude each other");
 	struct run rn = { s, kd_json_mode(s), 0, ko_nr_cpus(s) };
 	struct kd_error *err = NULL;
 	if (v[O_B].count) {

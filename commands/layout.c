@@ -159,7 +159,7 @@ static struct kd_error *layout_run(struct kd_session *s, const struct kd_args *a
 	const struct kd_optval *v = args->opt;
 	struct kd_error *err = NULL;
 	if (args->argc > 1)
-		return kd_error_create(KD_ERR_USAGE, "layout takes no operands");
+		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	struct kd_vm_info info;
 	kd_vm_info_get(s, &info);
 	if (!info.arch)

@@ -304,7 +304,7 @@ static struct kd_error *mach_run(struct kd_session *s, const struct kd_args *arg
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "unexpected argument '%s'", args->argv[1]);
 	if (args->opt[O_C].count && args->opt[O_M].count)
-		return kd_error_create(KD_ERR_USAGE, "-c and -m are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-c and -m exclude each other");
 	if (args->opt[O_M].count)
 		return mach_memmap(s);
 	if (args->opt[O_C].count)

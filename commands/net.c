@@ -385,7 +385,7 @@ static struct kd_error *net_run(struct kd_session *s, const struct kd_args *args
 {
 	const struct kd_optval *v = args->opt;
 	if (v[O_A].count + v[O_S].count + v[O_N].count > 1)
-		return kd_error_create(KD_ERR_USAGE, "-a, -s and -n are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-a, -s and -n exclude each other");
 	if (args->argc > 2 || (args->argc > 1 && !v[O_S].count && !v[O_N].count))
 		return kd_error_create(KD_ERR_USAGE, "a task is taken only by -s and -n");
 	struct run rn = { s, kd_json_mode(s), 0 };

@@ -140,7 +140,7 @@ static struct kd_error *p_run(struct kd_session *s, const struct kd_args *args)
 		char *end;
 		cpu = strtol(colon + 1, &end, 10);
 		if (end == colon + 1 || *end || cpu < 0) {
-			err = kd_error_create(KD_ERR_USAGE, "bad cpu '%s'", colon + 1);
+			err = kd_error_create(KD_ERR_USAGE, "bad CPU '%s'", colon + 1);
 			free(expr);
 			return err;
 		}

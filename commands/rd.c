@@ -227,7 +227,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 		return kd_error_create(KD_ERR_USAGE, "expected an address and an optional count");
 	struct space sp = { .phys = v[O_P].count > 0, .as = { .kind = KD_AS_KERNEL } };
 	if (v[O_P].count && (v[O_U].count || v[O_PGD].count))
-		return kd_error_create(KD_ERR_USAGE, "-p and -u are mutually exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-p and -u exclude each other");
 	if (v[O_PGD].count && !v[O_U].count)
 		return kd_error_create(KD_ERR_USAGE, "--pgd goes with -u");
 	if (v[O_U].count) {
@@ -260,7 +260,7 @@ static struct kd_error *rd_run(struct kd_session *s, const struct kd_args *args)
 			return kd_error_create(KD_ERR_USAGE, "count must be at least 1");
 	}
 	if (v[O_A].count && v[O_S].count)
-		return kd_error_create(KD_ERR_USAGE, "-a and -s are mutually exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-a and -s exclude each other");
 	if (v[O_A].count)
 		return rd_string(s, &sp, addr, count, nargs == 2);
 	bool symbolic = v[O_S].count > 0;

@@ -581,7 +581,7 @@ static struct kd_error *vtop_run(struct kd_session *s, const struct kd_args *arg
 		}
 	}
 	if (v[O_K].count && v[O_U].count)
-		return kd_error_create(KD_ERR_USAGE, "-u and -k are mutually exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-u and -k exclude each other");
 	if (v[O_PGD].count) {
 		err = kd_parse_address(s, v[O_PGD].arg, &c.user.pgd);
 		if (err)

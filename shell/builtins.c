@@ -4,8 +4,10 @@
 // PID").  They use the same struct kd_command as modules; since a command
 // gets only the session, each finds its shell through the session's shell
 // pointer (the_shell).
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/options.h"
 #include "shell.h"
@@ -229,9 +231,14 @@ static struct kd_error *source_run(struct kd_session *s, const struct kd_args *a
 {
 	if (a->argc != 2)
 		return kd_error_create(KD_ERR_USAGE, "expected one file name");
+	// A file that cannot be read is this command's own error.
+	if (strcmp(a->argv[1], "-") != 0 && access(a->argv[1], R_OK) != 0)
+		return kd_error_os(errno, "cannot open '%s'", a->argv[1]);
 	fflush(kd_out(s));
+	// Each failure was reported with its line; this is the summary (not a
+	// usage error: no usage line).
 	if (!kd_shell_run_file(the_shell, a->argv[1], false))
-		return kd_error_create(KD_ERR_USAGE, "'%s': a command failed", a->argv[1]);
+		return kd_error_create(KD_ERR_NOTFOUND, "'%s': a command failed", a->argv[1]);
 	return NULL;
 }
 

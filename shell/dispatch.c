@@ -3,9 +3,11 @@
 // as "help -D"), check a command's prerequisites from its flags (git's
 // run_builtin idea), set up its output (file, pipe or pager), parse its
 // options against its table, load the layers it declares, run it, report its
-// error as "cmd: message" on stderr (with the usage line for a usage error),
-// and check that its output was written.
+// error as "cmd: message" on stderr (with the usage line for a usage error;
+// "FILE:LINE: " in front when the command came from a file), and check that
+// its output was written.
 #include <errno.h>
+#include <stdarg.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -122,16 +124,28 @@ static FILE *open_pager(void)
 	return popen(pager, "w");
 }
 
+void kd_shell_error(struct kd_shell *sh, const char *fmt, ...)
+{
+	fflush(stdout);
+	if (sh->s->out && sh->s->out != stdout)
+		fflush(sh->s->out);
+	if (sh->s->where)
+		fprintf(stderr, "%s: ", sh->s->where);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static void report(struct kd_shell *sh, const char *name, struct kd_error *err,
 		   const struct kd_command *cmd)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: %s\n", name, err->msg);
+	kd_shell_error(sh, "%s: %s", name, err->msg);
 	char *synopsis = err->code == KD_ERR_USAGE && cmd ? kd_command_synopsis(cmd) : NULL;
 	if (synopsis)
-		fprintf(stderr, "usage: %s %s\n", cmd->name, synopsis);
+		kd_shell_error(sh, "usage: %s %s", cmd->name, synopsis);
 	free(synopsis);
-	(void)sh;
 }
 
 /*
@@ -237,27 +251,24 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 		alias = kd_builtin_forward(sh, cl->argc, cl->argv, &drop);
 	if (alias) {
 		if (depth > 16) {
-			fprintf(stderr, "%s: alias loop\n", name);
+			kd_shell_error(sh, "%s: alias loop", name);
 			return false;
 		}
 		return expand_alias(sh, cl, alias, drop, depth);
 	}
 	const struct kd_command *cmd = kd_shell_find(sh, name);
 	if (!cmd) {
-		fflush(stdout);
-		fprintf(stderr, "kdive: unknown command '%s' (try 'help')\n", name);
+		kd_shell_error(sh, "kdive: unknown command '%s' (try 'help')", name);
 		return false;
 	}
 
 	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !kd_dump_path(s)) {
-		fflush(stdout);
-		fprintf(stderr, "%s: no dump is open\n", name);
+		kd_shell_error(sh, "%s: no dump is open%s%s", name, sh->no_dump_why ? ": " : "",
+			       sh->no_dump_why ? sh->no_dump_why : "");
 		return false;
 	}
 	if ((cmd->flags & KD_CMD_NEEDS_VMCOREINFO) && kd_vmcoreinfo_count(s) == 0) {
-		fflush(stdout);
-		fprintf(stderr, "%s: needs VMCOREINFO (none found in the dump; use --vmcoreinfo FILE)\n",
-			name);
+		kd_shell_error(sh, "%s: needs VMCOREINFO (none found in the dump; use --vmcoreinfo FILE)", name);
 		return false;
 	}
 
@@ -266,14 +277,14 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	if (cl->redir == KD_REDIR_WRITE || cl->redir == KD_REDIR_APPEND) {
 		out = fopen(cl->target, cl->redir == KD_REDIR_WRITE ? "we" : "ae");
 		if (!out) {
-			fprintf(stderr, "%s: cannot open '%s': %s\n", name, cl->target, strerror(errno));
+			kd_shell_error(sh, "%s: cannot open '%s': %s", name, cl->target, strerror(errno));
 			return false;
 		}
 	} else if (cl->redir == KD_REDIR_PIPE) {
 		fflush(stdout);
 		out = popen(cl->target, "w");
 		if (!out) {
-			fprintf(stderr, "%s: cannot run '%s': %s\n", name, cl->target, strerror(errno));
+			kd_shell_error(sh, "%s: cannot run '%s': %s", name, cl->target, strerror(errno));
 			return false;
 		}
 		is_pipe = true;
@@ -323,7 +334,7 @@ static bool run_one(struct kd_shell *sh, struct kd_cmdline *cl, int depth)
 	}
 	// A reader that went away (head, q in less) is not an error of ours.
 	if (ferr && werrno != EPIPE && !is_pipe && !pager) {
-		fprintf(stderr, "%s: write error: %s\n", name, strerror(werrno ? werrno : EIO));
+		kd_shell_error(sh, "%s: write error: %s", name, strerror(werrno ? werrno : EIO));
 		ok = false;
 	}
 	return ok;
@@ -334,8 +345,7 @@ bool kd_shell_run_nested(struct kd_shell *sh, int argc, char **argv)
 	struct kd_session *s = sh->s;
 	const struct kd_command *cmd = argc > 0 ? kd_shell_find(sh, argv[0]) : NULL;
 	if (!cmd) {
-		fflush(kd_out(s));
-		fprintf(stderr, "kdive: unknown command '%s' (try 'help')\n", argc > 0 ? argv[0] : "");
+		kd_shell_error(sh, "kdive: unknown command '%s' (try 'help')", argc > 0 ? argv[0] : "");
 		return false;
 	}
 	bool saved_json = s->json;
@@ -351,7 +361,6 @@ bool kd_shell_run_nested(struct kd_shell *sh, int argc, char **argv)
 	}
 	s->json = saved_json;
 	if (err) {
-		fflush(kd_out(s));
 		report(sh, argv[0], err, cmd);
 		kd_error_destroy(err);
 		return false;
@@ -364,8 +373,7 @@ bool kd_shell_run_line(struct kd_shell *sh, const char *line)
 	struct kd_lexed l;
 	struct kd_error *err = kd_lex(line, &l);
 	if (err) {
-		fflush(stdout);
-		fprintf(stderr, "kdive: %s\n", err->msg);
+		kd_shell_error(sh, "kdive: %s", err->msg);
 		kd_error_destroy(err);
 		sh->failures++;
 		return false;
@@ -394,28 +402,43 @@ bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing
 	if (!f) {
 		if (quiet_missing && errno == ENOENT)
 			return true;
-		fprintf(stderr, "kdive: cannot open '%s': %s\n", path, strerror(errno));
+		kd_shell_error(sh, "kdive: cannot open '%s': %s", path, strerror(errno));
 		sh->failures++;
 		return false;
 	}
 	if (sh->source_depth > 16) {
-		fprintf(stderr, "kdive: '%s': source nested too deeply\n", path);
+		kd_shell_error(sh, "kdive: '%s': source nested too deeply", path);
 		if (f != stdin)
 			fclose(f);
 		sh->failures++;
 		return false;
 	}
 	sh->source_depth++;
+	// Errors and warnings of a command read from a named file say where it
+	// is, as a compiler does ("triage.kd:12: rd: ..."); stdin has no name.
+	const char *saved_where = sh->s->where;
+	char *where = NULL;
+	unsigned lineno = 0;
 	bool ok = true;
 	char *line = NULL;
 	size_t cap = 0;
 	while (!sh->exit_requested && getline(&line, &cap, f) >= 0) {
-		if (!kd_shell_run_line(sh, line)) {
+		lineno++;
+		if (f != stdin) {
+			free(where);
+			if (asprintf(&where, "%s:%u", path, lineno) < 0)
+				where = NULL;
+			sh->s->where = where;
+		}
+		bool line_ok = kd_shell_run_line(sh, line);
+		sh->s->where = saved_where;
+		if (!line_ok) {
 			ok = false;
 			if (sh->stop_on_error)
 				break;
 		}
 	}
+	free(where);
 	free(line);
 	if (f != stdin)
 		fclose(f);

@@ -41,6 +41,7 @@ struct kd_shell {
 	int source_depth;
 	int failures;       // commands that failed in this run
 	bool exit_requested; // a command (exit) asked the shell to stop
+	const char *no_dump_why; // why no dump is open (none given, no /proc/kcore...), or NULL
 };
 
 /*
@@ -86,7 +87,15 @@ bool kd_shell_run_line(struct kd_shell *sh, const char *line);
 bool kd_shell_run_nested(struct kd_shell *sh, int argc, char **argv);
 /* Load the layers (symbols, types) cmd declares in its flags, before its run(). */
 struct kd_error *kd_shell_load_layers(struct kd_session *s, const struct kd_command *cmd);
-/* Run every line of a file (source, -i, rc files).  Returns false on failure. */
+/*
+ * Print one error line on stderr, after the output so far and, for a
+ * command read from a file, after its "FILE:LINE: ".
+ */
+void kd_shell_error(struct kd_shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Run every line of a file (source, -i, rc files; "-" is stdin).  Errors and
+ * warnings of its commands start with "FILE:LINE: ".  Returns false on failure.
+ */
 bool kd_shell_run_file(struct kd_shell *sh, const char *path, bool quiet_missing);
 /* Crash containment (dispatch.c): install the SIGSEGV/SIGBUS/SIGFPE/SIGILL
  * handlers; SIGINT handlers call kd_shell_sigint(flag), which sets *flag or,

@@ -2,6 +2,7 @@
 // Opening a dump: probe the format table by content, never by file name;
 // then physical reads, page by page through the page cache, or in one piece
 // for plain formats.
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,17 @@ static const struct kd_format_ops *const formats[] = {
 };
 
 #define PROBE_LEN 65536
+
+// A format's name as messages show it ("ELF", "KDUMP"): the table's names
+// are lowercase identifiers, not words for a sentence.
+static const char *format_title(const struct kd_format_ops *fmt, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; fmt->name[i] && i + 1 < len; i++)
+		buf[i] = (char)toupper((unsigned char)fmt->name[i]);
+	buf[i] = '\0';
+	return buf;
+}
 
 struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, struct kd_core **ret)
 {
@@ -67,7 +79,7 @@ struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, str
 	err = kd_file_pread(c->file, hdr, hlen, 0);
 	if (err)
 		goto fail;
-	char what[160];
+	char what[160], title[16];
 	if (kd_format_refused(c->file, hdr, hlen, what, sizeof(what))) {
 		err = kd_error_create(KD_ERR_UNSUPPORTED, "'%s' is %s, which kdive does not read", path, what);
 		goto fail;
@@ -88,13 +100,14 @@ struct kd_error *kd_core_open_multi(const char *const *paths, size_t npaths, str
 		// kdump is the one format with parts today: name it, as users
 		// know it (reword this when a second one comes)
 		err = kd_error_create(KD_ERR_USAGE,
-				      "'%s' is a %s dump: only kdump-compressed dumps come in several parts (makedumpfile --split)",
-				      path, c->fmt->name);
+				      "'%s' is a dump in the %s format: only kdump-compressed dumps come in several parts (makedumpfile --split)",
+				      path, format_title(c->fmt, title, sizeof(title)));
 		goto fail;
 	}
 	err = c->fmt->open(c);
 	if (err) {
-		err = kd_error_prefix(err, "cannot open '%s' as %s", path, c->fmt->name);
+		err = kd_error_prefix(err, "cannot open '%s' (%s format)", path,
+				      format_title(c->fmt, title, sizeof(title)));
 		goto fail;
 	}
 	kd_core_sort_ranges(c);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The output side of a session: the current command's stream (stdout, a
 // pipe or a file, chosen by the dispatcher), warnings on stderr counted per
-// command, and the Ctrl-C flag that long loops poll.  The JSON writer is
-// beside it in json.c.
+// command (after "FILE:LINE: " for a command read from a file), and the
+// Ctrl-C flag that long loops poll.  The JSON writer is beside it in json.c.
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +27,8 @@ void kd_warn(struct kd_session *s, const char *fmt, ...)
 {
 	va_list ap;
 	fflush(s->out);
+	if (s->where)
+		fprintf(stderr, "%s: ", s->where);
 	fputs("warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

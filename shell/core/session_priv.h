@@ -46,6 +46,7 @@ struct kd_session {
 	unsigned warnings;                 // warnings issued by the current command
 	volatile sig_atomic_t *interrupted; // set by the SIGINT handler
 	void *shell;                       // the shell that owns this session (built-ins)
+	const char *where;                 // "FILE:LINE" of the command running from a file, or NULL
 
 	// The current task context (kd_context_set); set by the ps module.
 	bool ctx_set;

@@ -24,6 +24,7 @@
 struct filesyms {
 	const char *path;
 	const char *kind;  // "System.map", "vmlinux"
+	const char *dump;  // the dump's file, for messages
 	struct kd_symtab *t;
 	char build_id[129];
 	void *banner;      // vmlinux: the bytes of linux_banner, else NULL
@@ -218,7 +219,8 @@ static struct kd_error *mismatch(const struct filesyms *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	struct kd_error *err = kd_error_vcreate(KD_ERR_USAGE, fmt, ap);
 	va_end(ap);
-	return kd_error_prefix(err, "%s '%s' does not belong to this dump", f->kind, f->path);
+	return kd_error_prefix(err, "%s '%s' does not belong to the dump '%s'", f->kind, f->path,
+			       f->dump ? f->dump : "?");
 }
 
 /*
@@ -297,7 +299,7 @@ static struct kd_error *merge_file(struct kd_symtab *t, const struct filesyms *f
 struct kd_error *kd_symfile_load(struct kd_session *s, struct kd_symtab *t, const char *path,
 				 const char *kind)
 {
-	struct filesyms f = { .path = path, .kind = kind, .t = kd_symtab_create() };
+	struct filesyms f = { .path = path, .kind = kind, .dump = kd_dump_path(s), .t = kd_symtab_create() };
 	if (!f.t)
 		return &kd_enomem;
 	struct kd_error *err = strcmp(kind, "vmlinux") == 0 ? read_vmlinux(&f) : read_system_map(&f);

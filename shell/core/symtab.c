@@ -874,6 +874,6 @@ struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *
 		return err;
 	unsigned ncpus = kd_dump_nr_cpus(s);
 	if (ncpus && cpu >= ncpus)
-		return kd_error_create(KD_ERR_USAGE, "cpu %u: the dump has %u CPUs", cpu, ncpus);
+		return kd_error_create(KD_ERR_USAGE, "CPU %u: the dump has %u CPUs", cpu, ncpus);
 	return kd_read_kernel(s, base + (uint64_t)cpu * 8, ret, sizeof(*ret));
 }

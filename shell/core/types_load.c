@@ -23,6 +23,23 @@
 #include "types.h"
 
 #ifdef HAVE_LIBBPF
+#include <bpf/libbpf.h>
+
+// libbpf's errors as words: its own codes (4000 and up: "Bad format"...) too.
+static const char *bpf_strerror(int e, char *buf, size_t len)
+{
+	if (libbpf_strerror(e, buf, len) < 0)
+		snprintf(buf, len, "%s", strerror(e));
+	return buf;
+}
+
+// libbpf's own warnings would go to stderr beside kdive's message for the
+// same failure ("libbpf: failed to get EHDR from ..."): kdive reports it.
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
 
 static struct kd_types *types_new(struct btf *btf)
 {
@@ -171,6 +188,7 @@ static struct kd_error *types_load(struct kd_session *s)
 	enum types_mode mode;
 	if ((err = types_mode(s, &mode)))
 		return err;
+	libbpf_set_print(libbpf_quiet);
 	if (mode == TYPES_DWARF) {
 		err = btf_from_dwarf(s, &btf);
 		if (err) {
@@ -182,9 +200,10 @@ static struct kd_error *types_load(struct kd_session *s)
 			what = NULL;
 	} else if (s->opts.btf) {
 		btf = btf__parse(s->opts.btf, NULL);
+		char ebuf[128];
 		if (!btf)
 			return kd_error_create(KD_ERR_USAGE, "cannot read BTF from '%s': %s", s->opts.btf,
-					       strerror(errno));
+					       bpf_strerror(errno, ebuf, sizeof(ebuf)));
 		if (asprintf(&what, "BTF file '%s'", s->opts.btf) < 0)
 			what = NULL;
 		s->types = types_new(btf);
@@ -198,6 +217,7 @@ static struct kd_error *types_load(struct kd_session *s)
 			err = NULL;
 			btf = btf__parse_elf(s->opts.vmlinux, NULL);
 			int e = errno;
+			char ebuf[128];
 			if (btf) {
 				if (asprintf(&what, "the .BTF of '%s'", s->opts.vmlinux) < 0)
 					what = NULL;
@@ -208,7 +228,7 @@ static struct kd_error *types_load(struct kd_session *s)
 			} else {
 				struct kd_error *r = kd_error_create(KD_ERR_USAGE,
 								     "no BTF in the dump, nor in '%s' (%s)%s%s",
-								     s->opts.vmlinux, strerror(e),
+								     s->opts.vmlinux, bpf_strerror(e, ebuf, sizeof(ebuf)),
 								     err ? "; its DWARF: " : "", err ? err->msg : "");
 				kd_error_destroy(err);
 				return r;

@@ -476,7 +476,7 @@ struct kd_error *kd_percpu_ptr(struct kd_session *s, uint64_t pcp, unsigned cpu,
 	uint64_t off;
 	struct kd_error *err = kd_percpu_offset(s, cpu, &off);
 	if (err)
-		return kd_error_prefix(err, "the per-cpu offset of cpu %u", cpu);
+		return kd_error_prefix(err, "the per-cpu offset of CPU %u", cpu);
 	*ret = pcp + off;
 	return NULL;
 }

@@ -12,7 +12,7 @@ one_error() { # TITLE PATTERN
 
 head -c 1048576 "$FIX/vmcore.elf" >"$TMP/truncated"
 run_kd -c sys "$TMP/truncated"
-one_error "dump truncated to 1 MiB" "^kdive: cannot open '.*truncated' as elf: PT_LOAD [0-9]* .*runs past the end of the file.*truncated dump"
+one_error "dump truncated to 1 MiB" "^kdive: cannot open '.*truncated' (ELF format): PT_LOAD [0-9]* .*runs past the end of the file.*truncated dump"
 
 head -c 3000 "$FIX/vmcore.elf" >"$TMP/headers-only"
 run_kd -c sys "$TMP/headers-only"
@@ -33,7 +33,7 @@ run_kd -c sys "$TMP"
 one_error "a directory" "is a directory$"
 
 run_kd -c sys "$FIX/vmlinuz"
-one_error "a vmlinuz" "unknown format"
+one_error "a vmlinuz" "is a compressed kernel image (vmlinuz), not a vmlinux or a dump"
 
 # An ELF that is not a core file (the kdive binary itself).
 run_kd -c sys "$KDIVE"

@@ -112,8 +112,13 @@ if command -v pahole >/dev/null; then
 		"kdive: BTF file '$TMP/other.btf' does not describe this dump's kernel: SIZE(page) is 24 in it, 64 in VMCOREINFO" \
 		"$(cat "$TMP/err")"
 else
-	not_ok "pahole is installed (scripts/deps)"
+	not_ok "a BTF of another kernel is refused: pahole is not installed (scripts/deps)"
+	not_ok "the refusal names the VMCOREINFO entry that differs: pahole is not installed"
 fi
 run_kd --btf "$TMP/missing.btf" -c 'struct page' "$D"
 check "a missing --btf file: one line" grep -q "^kdive: cannot read BTF from '$TMP/missing.btf': " "$TMP/err"
+printf 'not BTF\n' >"$TMP/junk.btf"
+run_kd --btf "$TMP/junk.btf" -c 'struct page' "$D"
+expect_eq "a --btf file that is not BTF: one line in kdive's words (no libbpf noise, no 'Unknown error 4001')" \
+	"1 kdive: cannot read BTF from '$TMP/junk.btf': BPF object format invalid" "$rc $(cat "$TMP/err")"
 done_testing

@@ -41,6 +41,8 @@ if command -v strace >/dev/null && strace -f -qq -e trace=open,openat -o "$TMP/t
 		ok "no open() of a dump asks for write access"
 	fi
 else
-	ok "# SKIP strace is not usable here"
+	# as many checks as above, so every machine counts the same
+	ok "strace saw the dumps opened # SKIP strace is not usable here"
+	ok "no open() of a dump asks for write access # SKIP strace is not usable here"
 fi
 done_testing

@@ -28,9 +28,36 @@ expect_eq "lexer error: exit 1 and message" "1 kdive: unterminated ' quote" "$rc
 if [ -r /proc/kcore ]; then
 	ok "a dump command without a dump # SKIP this host has a readable /proc/kcore, which kdive opens"
 else
+	# The reason: no /proc/kcore at all (a container, CONFIG_PROC_KCORE=n), or not root.
+	if [ -e /proc/kcore ]; then
+		why="no dump given, and reading the live kernel's /proc/kcore needs root (CAP_SYS_RAWIO)"
+	else
+		why="no dump given, and this machine has no /proc/kcore to read the live kernel from"
+	fi
 	run_kd -c 'rd -p 0'
-	expect_eq "a dump command without a dump" "1 rd: no dump is open" "$rc $(cat "$TMP/err")"
+	expect_eq "a dump command without a dump says why" "1 rd: no dump is open: $why" "$rc $(cat "$TMP/err")"
 fi
+
+# Errors of commands read from a file name the file and line, as a compiler
+# does; stdin and -c have no file name, so no prefix.
+printf 'help > /dev/null\nnosuch\n\n# comment\nload\nhelp "x\n' >"$TMP/bad.kd"
+run_kd -i "$TMP/bad.kd"
+expect_eq "-i FILE: each error starts with FILE:LINE (usage line too), exit 1" "1
+$TMP/bad.kd:2: kdive: unknown command 'nosuch' (try 'help')
+$TMP/bad.kd:5: load: expected a module file
+$TMP/bad.kd:5: usage: load file.so...
+$TMP/bad.kd:6: kdive: unterminated \" quote" "$rc
+$(cat "$TMP/err")"
+printf 'help > /dev/null\nsource %s\n' "$TMP/bad.kd" >"$TMP/outer.kd"
+run_kd -e -c "source $TMP/outer.kd"
+expect_eq "source in a file: the inner file's line, then the outer's; -e stops at the first" \
+	"$TMP/bad.kd:2: kdive: unknown command 'nosuch' (try 'help')
+$TMP/outer.kd:2: source: '$TMP/bad.kd': a command failed
+source: '$TMP/outer.kd': a command failed" "$(cat "$TMP/err")"
+rc=0
+"$KDIVE" -n <"$TMP/bad.kd" >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "stdin: the same errors without a file name" "kdive: unknown command 'nosuch' (try 'help')" \
+	"$(sed -n 1p "$TMP/err")"
 
 printf 'alias hh help\n# a comment\n\nhh rd | head -n 2\n' >"$TMP/script"
 rc=0
@@ -103,6 +130,17 @@ run_kd --version
 check "--version" grep -q '^kdive ' "$TMP/out"
 run_kd --bogus
 expect_eq "unknown command-line option: exit 1" 1 "$rc"
+expect_eq "unknown command-line option: named, then the usage line" "kdive: unknown option '--bogus'
+usage: kdive [options] [VMLINUX | SYSTEM.MAP] [DUMP [PART...]] (see kdive --help)" "$(cat "$TMP/err")"
+run_kd -i
+expect_eq "an option without its argument: named" "1 kdive: option '-i' needs an argument" \
+	"$rc $(sed -n 1p "$TMP/err")"
+run_kd --vmlinux
+expect_eq "a long option without its argument: named as written" "kdive: option '--vmlinux' needs an argument" \
+	"$(sed -n 1p "$TMP/err")"
+run_kd --help=x
+expect_eq "an argument to an option that takes none" "kdive: option '--help' takes no argument" \
+	"$(sed -n 1p "$TMP/err")"
 run_kd a b
 expect_eq "two dump arguments: exit 1" 1 "$rc"
 done_testing

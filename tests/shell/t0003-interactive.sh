@@ -86,4 +86,20 @@ T send-keys -t kd 'set scroll off' Enter 'rd -p 0x10 1' Enter
 wait_for "      10:" >/dev/null
 check "set scroll off: no pager" sh -c "$(declare -f T pane); sock='$sock'; [ \$(pane | grep -c PAGER-START) -eq 1 ]"
 T kill-server 2>/dev/null
+
+# No dump: the live kernel when /proc/kcore is readable, else one line
+# saying why (no /proc/kcore on this machine, or not root) and the prompt.
+sock=$TMP/tmux3.sock
+T new-session -d -s kd -x 150 -y 50 "env HOME=$TMP/home $KDIVE -n; sleep 30"
+if [ -r /proc/kcore ]; then
+	check "no dump, readable /proc/kcore: the live kernel's banner" wait_for "KERNEL: $(uname -r)"
+elif [ -e /proc/kcore ]; then
+	check "no dump, /proc/kcore not readable: says it needs root" \
+		wait_for "kdive: no dump given, and reading the live kernel's /proc/kcore needs root"
+else
+	check "no dump, no /proc/kcore: says so" \
+		wait_for "kdive: no dump given, and this machine has no /proc/kcore to read the live kernel from"
+fi
+check "no dump: the prompt still comes" wait_for "kdive>"
+T kill-server 2>/dev/null
 done_testing
