@@ -94,6 +94,7 @@ struct xu {
 	struct bitfield f_sp_off, f_bp_off, f_sp_reg, f_bp_reg, f_type, f_end, f_signal;
 	bool v64;             // the 6.4+ encoding
 	uint64_t stext, etext, sinittext, einittext, ret_from_fork;
+	uint64_t thunk_lo, thunk_hi;  // the retpoline thunks (indirect calls)
 	// module ORC (struct module)
 	bool mod_ok;
 	uint64_t mod_num, mod_ip, mod_orc;
@@ -340,6 +341,11 @@ static struct kd_error *xu_init(const struct kd_arch_ctx *c, void **state_ret)
 	sym(c, "_sinittext", &x->sinittext);
 	sym(c, "_einittext", &x->einittext);
 	sym(c, "ret_from_fork", &x->ret_from_fork);
+	// The retpoline thunks: a direct call to one is an indirect call.
+	if (!(sym(c, "__indirect_thunk_start", &x->thunk_lo) && sym(c, "__indirect_thunk_end", &x->thunk_hi) &&
+	      x->thunk_hi > x->thunk_lo) &&
+	    sym(c, "__x86_indirect_thunk_array", &x->thunk_lo))
+		x->thunk_hi = x->thunk_lo + 16 * 32;
 	orc_tables(c, x);
 	layouts(c, x);
 	*state_ret = x;
@@ -748,6 +754,173 @@ static void fp_walk(struct walk *w, uint64_t bp)
 	}
 }
 
+/* ---- finding a start on the stack ---------------------------------------------------- */
+
+// Some starts are not where the registers say.  A kdump's NT_PRSTATUS of a
+// CPU stopped by NMI holds the registers the NMI interrupted
+// (kdump_nmi_callback() saves the pt_regs it is given, arch/x86/kernel/
+// crash.c), while the CPU went on into the NMI handler and halted there; the
+// crashing CPU's holds crash_setup_regs()'s registers, whose ip is a label
+// in __crash_kexec() that the ORC data may leave undefined.  Both are found
+// as crash does, by the return addresses on the stack: a candidate is a
+// text address on the stack from which the ORC walk goes where it must, and
+// each call on the way can have called the function the frame below is in.
+
+enum { DRY_FRAMES = 48 };
+
+struct dry {
+	struct kd_frame f[DRY_FRAMES];
+	unsigned n;
+};
+
+static int dry_collect(const struct kd_frame *f, void *arg)
+{
+	struct dry *d = arg;
+	if (d->n < DRY_FRAMES)
+		d->f[d->n++] = *f;
+	return d->n >= DRY_FRAMES;
+}
+
+// The ORC walk from (ip, sp) with its frames into *d and not reported; the
+// stack pages it read stay cached in w.
+static void dry_walk(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, struct dry *d,
+		     struct kd_unwind_result *r)
+{
+	struct walk t = *w;
+	*r = (struct kd_unwind_result){ 0 };
+	d->n = 0;
+	t.fn = dry_collect;
+	t.arg = d;
+	t.res = r;
+	t.stop = false;
+	struct regstate st = { .ip = ip, .sp = sp, .bp = bp };
+	orc_walk(&t, &st, stack_of(&t, sp));
+	memcpy(w->stk, t.stk, sizeof(w->stk));
+	if (d->n >= DRY_FRAMES && !r->stopped)
+		r->stopped = "too many frames";
+}
+
+// Whether the call instruction before return address ret may have called
+// the function pc is in: a direct call (e8 rel32) must not go to an address
+// above pc (a function starts below its code; a function's cold part, and a
+// tail call, may be anywhere above its start), unless it goes to a retpoline
+// thunk; any other form (an indirect call) cannot be checked and passes.
+static bool call_reaches(struct walk *w, uint64_t ret, uint64_t pc)
+{
+	const struct xu *x = w->x;
+	uint8_t b[5];
+	if (!rk(w->c, ret - 5, b, 5))
+		return false;
+	if (b[0] != 0xe8)
+		return true;
+	uint64_t t = ret + (uint64_t)(int64_t)(int32_t)le(b + 1, 4);
+	if (t >= x->thunk_lo && t < x->thunk_hi)
+		return true;
+	return t <= pc;
+}
+
+// The dry walk's frames from a start at pc agree with the calls: every
+// return address up to the first register frame (or up to frame upto).
+static bool calls_agree(struct walk *w, uint64_t pc, const struct dry *d, unsigned upto)
+{
+	for (unsigned i = 0; i < d->n && i < upto; i++) {
+		if (d->f[i].flags & KD_FRAME_REGS)
+			return true;
+		if (!call_reaches(w, d->f[i].pc, pc))
+			return false;
+		pc = d->f[i].pc;
+	}
+	return true;
+}
+
+static bool kernel_text(const struct xu *x, uint64_t v)
+{
+	return (v >= x->stext && v < x->etext) || (v >= x->sinittext && v < x->einittext);
+}
+
+static bool nmi_handler(struct walk *w, int nmi, uint64_t regs, uint64_t *slot_ret, uint64_t *ip_ret);
+
+// A CPU stopped by NMI: the pt_regs on its NMI stack that hold the note's
+// registers, then the deepest return address on that stack from which the
+// walk reaches them with calls that agree.  *slot_ret and *ip_ret: where to
+// start (0 if the registers are not an NMI's).
+static void nmi_start(struct walk *w, const struct regstate *st, uint64_t *slot_ret, uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	*slot_ret = *ip_ret = 0;
+	int nmi = -1;
+	for (unsigned i = 0; i < w->n; i++)
+		if (strcmp(w->stk[i].name, "NMI exception") == 0)
+			nmi = (int)i;
+	if (nmi < 0 || !x->regs_ok || stack_of(w, st->sp) == nmi)
+		return;
+	// The NMI's pt_regs is the highest block that holds the registers
+	// (kdump_nmi_callback's copies of them lie below, in crash_save_cpu's
+	// stale frame): try each from the top.
+	const struct stk s = w->stk[nmi];
+	for (uint64_t regs = s.end - x->regs_size; regs >= s.start && regs < s.end; regs -= 8) {
+		uint64_t ip, sp, cs, fl;
+		if (stack_word(w, regs + x->regs_off[R_IP], &ip) && ip == st->ip &&
+		    stack_word(w, regs + x->regs_off[R_SP], &sp) && sp == st->sp &&
+		    stack_word(w, regs + x->regs_off[R_CS], &cs) && cs == st->regs[R_CS] &&
+		    stack_word(w, regs + x->regs_off[R_FLAGS], &fl) && fl == st->regs[R_FLAGS] &&
+		    nmi_handler(w, nmi, regs, slot_ret, ip_ret))
+			return;
+	}
+}
+
+// The deepest return address below the NMI's pt_regs at regs from which the
+// walk reaches them on the NMI stack with calls that agree.
+static bool nmi_handler(struct walk *w, int nmi, uint64_t regs, uint64_t *slot_ret, uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	const struct stk s = w->stk[nmi];
+	uint64_t v;
+	for (uint64_t a = s.start; a < regs; a += 8) {
+		if (!stack_word(w, a, &v) || !kernel_text(x, v))
+			continue;
+		struct dry d;
+		struct kd_unwind_result r;
+		dry_walk(w, v, a + 8, 0, &d, &r);
+		unsigned k = 0;
+		while (k < d.n && !(d.f[k].flags & KD_FRAME_REGS) && stack_of(w, d.f[k].slot) == nmi)
+			k++;
+		if (k < d.n && d.f[k].flags & KD_FRAME_REGS && d.f[k].regs_addr == regs && calls_agree(w, v, &d, k)) {
+			*slot_ret = a;
+			*ip_ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+// The walk from registers could not take its first step: the lowest return
+// address above sp (within 4 KiB) whose call can have called the function
+// of ip and from which the walk ends cleanly (bp: the registers' frame
+// pointer, which the function of ip may have left as its caller's).
+static bool resync(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, uint64_t *slot_ret,
+		   uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	int si = stack_of(w, sp);
+	if (si < 0)
+		return false;
+	for (uint64_t a = sp & ~7ull; a < sp + 4096 && a + 8 <= w->stk[si].end; a += 8) {
+		uint64_t v;
+		if (!stack_word(w, a, &v) || !kernel_text(x, v) || !call_reaches(w, v, ip))
+			continue;
+		struct dry d;
+		struct kd_unwind_result r;
+		dry_walk(w, v, a + 8, bp, &d, &r);
+		if (!r.stopped && calls_agree(w, v, &d, d.n)) {
+			*slot_ret = a;
+			*ip_ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- start -------------------------------------------------------------------------- */
 
 static void cpu_stacks(struct walk *w, int cpu)
@@ -829,13 +1002,37 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 		st.signal = x->ret_from_fork && ip == x->ret_from_fork;
 		f0 = (struct kd_frame){ .pc = ip, .slot = tsp + x->itf_ret, .sp = st.sp };
 	}
+	uint64_t nmi_slot = 0, nmi_ip = 0;
+	if (start->have_regs && x->orc && !(f0.flags & KD_FRAME_USER))
+		nmi_start(&w, &st, &nmi_slot, &nmi_ip);
+	if (nmi_slot) {
+		// Stopped by NMI: from the handler on the NMI stack; the note's
+		// registers come back as the NMI's exception frame.
+		f0 = (struct kd_frame){ .pc = nmi_ip, .slot = nmi_slot, .sp = nmi_slot + 8 };
+		st = (struct regstate){ .ip = nmi_ip, .sp = nmi_slot + 8 };
+	}
 	f0.stack = stack_name(&w, f0.slot);
 	emit(&w, &f0);
 	if (!(f0.flags & KD_FRAME_USER) && !w.stop) {
-		if (x->orc)
+		if (x->orc) {
+			struct regstate st0 = st;
 			orc_walk(&w, &st, stack_of(&w, st.sp));
-		else
+			uint64_t slot, ip;
+			if (ret->stopped && ret->frames == 1 && start->have_regs && !nmi_slot &&
+			    resync(&w, st0.ip, st0.sp, st0.bp, &slot, &ip)) {
+				// Shown as found by scanning (crash's way for these frames).
+				ret->stopped = NULL;
+				ret->stopped_addr = 0;
+				struct kd_frame f1 = { .pc = ip, .slot = slot, .sp = slot + 8, .flags = KD_FRAME_GUESS };
+				f1.stack = stack_name(&w, slot);
+				emit(&w, &f1);
+				st = (struct regstate){ .ip = ip, .sp = slot + 8, .bp = st0.bp };
+				if (!w.stop)
+					orc_walk(&w, &st, stack_of(&w, st.sp));
+			}
+		} else {
 			fp_walk(&w, st.bp);
+		}
 	}
 	free_stacks(&w);
 	return NULL;
