@@ -2,6 +2,8 @@
 // The x86_64 unwinder: kernel stacks walked with the kernel's own ORC data
 // read out of the dump, the way arch/x86/kernel/unwind_orc.c walks them in
 // the live kernel, and the frame-pointer chain when there is no ORC data.
+// (The tables and layouts are read once by x86_64_unwind_init.c; struct xu
+// and the shared helpers are in x86_64_unwind.h.)
 //
 // Where things come from, all through the context (no session, no offsets
 // in the code):
@@ -37,182 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch.h"
 #include "x86_64.h"
-
-// ORC_REG_* (arch/x86/include/asm/orc_types.h).
-enum {
-	ORC_REG_UNDEFINED = 0, ORC_REG_PREV_SP = 1, ORC_REG_DX = 2, ORC_REG_DI = 3, ORC_REG_BP = 4,
-	ORC_REG_SP = 5, ORC_REG_R10 = 6, ORC_REG_R13 = 7, ORC_REG_BP_INDIRECT = 8,
-	ORC_REG_SP_INDIRECT = 9,
-};
-
-// An entry's meaning, whichever encoding the kernel uses.
-enum orc_kind { K_UNDEFINED, K_END, K_CALL, K_REGS, K_REGS_PARTIAL };
-
-struct orc {
-	int16_t sp_offset, bp_offset;
-	unsigned sp_reg, bp_reg;
-	enum orc_kind kind;
-	bool signal;
-};
-
-struct bitfield {
-	unsigned off, len; // bits from the start of the entry
-	bool ok;
-};
-
-// Indexes into struct kd_prstatus.regs (pr_reg order, arch/x86_64.c) and the
-// struct pt_regs member of the same register.
-enum { R_R15, R_R14, R_R13, R_R12, R_BP, R_BX, R_R11, R_R10, R_R9, R_R8, R_AX, R_CX, R_DX, R_SI,
-       R_DI, R_ORIG_AX, R_IP, R_CS, R_FLAGS, R_SP, R_SS, R_NPTREGS };
-static const char *const ptregs_names[R_NPTREGS] = {
-	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx", "dx", "si",
-	"di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
-};
-
-enum { MAX_EXC = 8, CACHE_SLOTS = 2048, MAX_STACKS = 2 + MAX_EXC };
-
-struct exc_stack {
-	char name[24];    // "NMI exception"
-	uint64_t off, size;
-};
-
-struct cache_slot {
-	uint64_t ip;
-	uint8_t state;    // 0 empty, 1 found, 2 none
-	struct orc o;
-};
-
-struct xu {
-	// ORC tables
-	bool orc;
-	const char *no_orc;   // why there is no ORC (static)
-	uint64_t ip_tab, orc_tab, nentries;
-	uint64_t lookup, nblocks, block_size; // block_size 0: no fast lookup
-	unsigned entry_size;
-	struct bitfield f_sp_off, f_bp_off, f_sp_reg, f_bp_reg, f_type, f_end, f_signal;
-	bool v64;             // the 6.4+ encoding
-	uint64_t stext, etext, sinittext, einittext, ret_from_fork;
-	// module ORC (struct module)
-	bool mod_ok;
-	uint64_t mod_num, mod_ip, mod_orc;
-	unsigned mod_num_size;
-	// start points
-	bool task_ok, itf_ok;
-	uint64_t off_stack, off_thread_sp, thread_size;
-	uint64_t itf_size, itf_bp, itf_ret;
-	bool regs_ok;
-	uint64_t regs_size, regs_off[R_NPTREGS];
-	// per-cpu stacks
-	bool irq_ok;
-	uint64_t irq_ptr, irq_size;   // per-cpu variable holding the IRQ stack's top
-	bool exc_ok;
-	uint64_t exc_ptr;             // per-cpu cea_exception_stacks
-	struct exc_stack exc[MAX_EXC];
-	unsigned nexc;
-	struct cache_slot cache[CACHE_SLOTS];
-};
-
-static bool ok(struct kd_error *err)
-{
-	kd_error_destroy(err);
-	return err == NULL;
-}
-
-static bool rk(const struct kd_arch_ctx *c, uint64_t va, void *buf, size_t n)
-{
-	return ok(c->read_kernel(c->arg, va, buf, n));
-}
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static bool rk_u64(const struct kd_arch_ctx *c, uint64_t va, uint64_t *v)
-{
-	uint8_t b[8];
-	if (!rk(c, va, b, 8))
-		return false;
-	*v = le(b, 8);
-	return true;
-}
-
-static bool rk_u32(const struct kd_arch_ctx *c, uint64_t va, uint32_t *v)
-{
-	uint8_t b[4];
-	if (!rk(c, va, b, 4))
-		return false;
-	*v = (uint32_t)le(b, 4);
-	return true;
-}
-
-static bool sym(const struct kd_arch_ctx *c, const char *name, uint64_t *v)
-{
-	*v = 0;
-	return c->symbol_address && ok(c->symbol_address(c->arg, name, v));
-}
-
-static bool member(const struct kd_arch_ctx *c, const char *type, const char *path,
-		   struct kd_member_info *m)
-{
-	return c->member && ok(c->member(c->arg, type, path, m));
-}
-
-static bool member_off(const struct kd_arch_ctx *c, const char *type, const char *path, uint64_t *off)
-{
-	struct kd_member_info m;
-	if (!member(c, type, path, &m))
-		return false;
-	*off = m.offset;
-	return true;
-}
-
-static void field(const struct kd_arch_ctx *c, const char *name, struct bitfield *f)
-{
-	struct kd_member_info m;
-	if (!member(c, "orc_entry", name, &m)) {
-		f->ok = false;
-		return;
-	}
-	f->off = (unsigned)m.bit_offset;
-	f->len = m.bit_size ? m.bit_size : (unsigned)(m.size * 8);
-	f->ok = f->len > 0 && f->len <= 16 && f->off + f->len <= 64;
-}
-
-// struct orc_entry: from BTF, else the layout of orc_types.h up to 6.3
-// (s16 sp_offset, s16 bp_offset, sp_reg:4, bp_reg:4, type:2, end:1; packed).
-static void orc_layout(const struct kd_arch_ctx *c, struct xu *x)
-{
-	uint64_t size = 0;
-	if (c->type_size && ok(c->type_size(c->arg, "orc_entry", &size)) && size >= 5 && size <= 8) {
-		x->entry_size = (unsigned)size;
-		field(c, "sp_offset", &x->f_sp_off);
-		field(c, "bp_offset", &x->f_bp_off);
-		field(c, "sp_reg", &x->f_sp_reg);
-		field(c, "bp_reg", &x->f_bp_reg);
-		field(c, "type", &x->f_type);
-		field(c, "end", &x->f_end);
-		field(c, "signal", &x->f_signal);
-		x->v64 = x->f_signal.ok && !x->f_end.ok;
-		if (x->f_sp_off.ok && x->f_bp_off.ok && x->f_sp_reg.ok && x->f_bp_reg.ok && x->f_type.ok &&
-		    (x->f_end.ok || x->f_signal.ok))
-			return;
-	}
-	x->entry_size = 6;
-	x->f_sp_off = (struct bitfield){ 0, 16, true };
-	x->f_bp_off = (struct bitfield){ 16, 16, true };
-	x->f_sp_reg = (struct bitfield){ 32, 4, true };
-	x->f_bp_reg = (struct bitfield){ 36, 4, true };
-	x->f_type = (struct bitfield){ 40, 2, true };
-	x->f_end = (struct bitfield){ 42, 1, true };
-	x->f_signal = (struct bitfield){ 0, 0, false };
-	x->v64 = false;
-}
+#include "x86_64_unwind.h"
 
 static uint64_t bits(uint64_t raw, const struct bitfield *f)
 {
@@ -223,7 +51,7 @@ static uint64_t bits(uint64_t raw, const struct bitfield *f)
 
 static void orc_decode(const struct xu *x, const uint8_t *b, struct orc *o)
 {
-	uint64_t raw = le(b, x->entry_size);
+	uint64_t raw = xu_le(b, x->entry_size);
 	o->sp_offset = (int16_t)bits(raw, &x->f_sp_off);
 	o->bp_offset = (int16_t)bits(raw, &x->f_bp_off);
 	o->sp_reg = (unsigned)bits(raw, &x->f_sp_reg);
@@ -241,119 +69,7 @@ static void orc_decode(const struct xu *x, const uint8_t *b, struct orc *o)
 	}
 }
 
-static void layouts(const struct kd_arch_ctx *c, struct xu *x)
-{
-	uint64_t a, b;
-	// init_task's stack; 6.12's linker script names it __start_init_stack..__end_init_stack.
-	bool named = sym(c, "__start_init_task", &a) && sym(c, "__end_init_task", &b);
-	if (!named)
-		named = sym(c, "__start_init_stack", &a) && sym(c, "__end_init_stack", &b);
-	x->thread_size = named && b > a &&
-				 b - a <= (1u << 20)
-			 ? b - a
-			 : 0;
-	x->task_ok = x->thread_size && member_off(c, "task_struct", "stack", &x->off_stack) &&
-		     member_off(c, "task_struct", "thread.sp", &x->off_thread_sp);
-	x->itf_ok = c->type_size && ok(c->type_size(c->arg, "inactive_task_frame", &x->itf_size)) &&
-		    member_off(c, "inactive_task_frame", "bp", &x->itf_bp) &&
-		    member_off(c, "inactive_task_frame", "ret_addr", &x->itf_ret);
-	x->regs_ok = c->type_size && ok(c->type_size(c->arg, "pt_regs", &x->regs_size));
-	for (unsigned i = 0; i < R_NPTREGS && x->regs_ok; i++)
-		x->regs_ok = member_off(c, "pt_regs", ptregs_names[i], &x->regs_off[i]);
-	x->mod_ok = false;
-	struct kd_member_info m;
-	if (member(c, "module", "arch.num_orcs", &m) && (m.size == 4 || m.size == 8)) {
-		x->mod_num = m.offset;
-		x->mod_num_size = (unsigned)m.size;
-		x->mod_ok = member_off(c, "module", "arch.orc_unwind_ip", &x->mod_ip) &&
-			    member_off(c, "module", "arch.orc_unwind", &x->mod_orc);
-	}
-	// The IRQ stack: hardirq_stack_ptr up to 6.1, pcpu_hot.hardirq_stack_ptr after.
-	uint64_t off;
-	x->irq_ok = c->type_size && ok(c->type_size(c->arg, "irq_stack", &x->irq_size)) && x->irq_size;
-	if (x->irq_ok && !sym(c, "hardirq_stack_ptr", &x->irq_ptr))
-		x->irq_ok = sym(c, "pcpu_hot", &x->irq_ptr) &&
-			    member_off(c, "pcpu_hot", "hardirq_stack_ptr", &off) && (x->irq_ptr += off, true);
-	// The exception stacks: every "X_stack" member of struct cea_exception_stacks.
-	x->nexc = 0;
-	uint64_t id_dummy;
-	x->exc_ok = sym(c, "cea_exception_stacks", &x->exc_ptr) && c->type_size &&
-		    ok(c->type_size(c->arg, "cea_exception_stacks", &id_dummy));
-	static const struct {
-		const char *member, *name;
-	} exc_names[] = {
-		{ "DF_stack", "DOUBLE_FAULT exception" }, { "NMI_stack", "NMI exception" },
-		{ "DB_stack", "DEBUG exception" },       { "MCE_stack", "MCE exception" },
-		{ "VC_stack", "VC exception" },          { "VC2_stack", "VC2 exception" },
-		{ "DB1_stack", "DEBUG1 exception" },     { "SS_stack", "STACKFAULT exception" },
-	};
-	for (size_t i = 0; x->exc_ok && i < sizeof(exc_names) / sizeof(exc_names[0]); i++) {
-		if (!member(c, "cea_exception_stacks", exc_names[i].member, &m) || !m.size)
-			continue;
-		struct exc_stack *e = &x->exc[x->nexc++];
-		snprintf(e->name, sizeof(e->name), "%s", exc_names[i].name);
-		e->off = m.offset;
-		e->size = m.size;
-	}
-}
 
-static void orc_tables(const struct kd_arch_ctx *c, struct xu *x)
-{
-	uint64_t ip_stop, orc_stop;
-	x->orc = false;
-	if (!sym(c, "__start_orc_unwind_ip", &x->ip_tab) || !sym(c, "__stop_orc_unwind_ip", &ip_stop) ||
-	    !sym(c, "__start_orc_unwind", &x->orc_tab)) {
-		x->no_orc = "the kernel has no ORC tables (__start_orc_unwind_ip)";
-		return;
-	}
-	orc_layout(c, x);
-	x->nentries = ip_stop > x->ip_tab ? (ip_stop - x->ip_tab) / 4 : 0;
-	if (!x->nentries || (ip_stop - x->ip_tab) % 4 ||
-	    (sym(c, "__stop_orc_unwind", &orc_stop) &&
-	     orc_stop - x->orc_tab != x->nentries * x->entry_size)) {
-		x->no_orc = "the ORC tables' sizes disagree";
-		return;
-	}
-	x->orc = true;
-	// The fast lookup for the core text: orc_lookup[] has one index per
-	// block; the block size is LOOKUP_BLOCK_SIZE (1 << 8 since 4.14), kept
-	// only if it matches the number of blocks the kernel computed.
-	uint64_t end;
-	uint32_t n;
-	x->block_size = 0;
-	if (x->stext && x->etext > x->stext && sym(c, "orc_lookup", &x->lookup) &&
-	    sym(c, "orc_lookup_end", &end) && end > x->lookup && sym(c, "lookup_num_blocks", &x->nblocks) &&
-	    rk_u32(c, x->nblocks, &n) && n >= 2 && n == (end - x->lookup) / 4) {
-		x->nblocks = n;
-		uint64_t bs = 256;
-		uint64_t want = (x->etext - x->stext + bs - 1) / bs + 1;
-		if (want + 1 >= n && want <= n + 1)
-			x->block_size = bs;
-	}
-}
-
-static struct kd_error *xu_init(const struct kd_arch_ctx *c, void **state_ret)
-{
-	if (!c->read_kernel)
-		return kd_error_create(KD_ERR_UNSUPPORTED, "no kernel memory reader for the unwinder");
-	struct xu *x = calloc(1, sizeof(*x));
-	if (!x)
-		return kd_error_create(KD_ERR_NOMEM, "out of memory");
-	sym(c, "_stext", &x->stext);
-	sym(c, "_etext", &x->etext);
-	sym(c, "_sinittext", &x->sinittext);
-	sym(c, "_einittext", &x->einittext);
-	sym(c, "ret_from_fork", &x->ret_from_fork);
-	orc_tables(c, x);
-	layouts(c, x);
-	*state_ret = x;
-	return NULL;
-}
-
-static void xu_fini(void *state)
-{
-	free(state);
-}
 
 /* ---- ORC lookup ------------------------------------------------------------------- */
 
@@ -369,7 +85,7 @@ static bool orc_search(const struct kd_arch_ctx *c, const struct xu *x, uint64_t
 	while (lo <= hi && steps++ < 64) {
 		uint64_t mid = lo + (hi - lo) / 2;
 		uint32_t v;
-		if (!rk_u32(c, ip_tab + mid * 4, &v))
+		if (!xu_rk_u32(c, ip_tab + mid * 4, &v))
 			return false;
 		uint64_t at = ip_tab + mid * 4 + (uint64_t)(int64_t)(int32_t)v;
 		if (at <= ip) {
@@ -384,7 +100,7 @@ static bool orc_search(const struct kd_arch_ctx *c, const struct xu *x, uint64_t
 	if (found == n)
 		return false;
 	uint8_t b[8];
-	if (!rk(c, orc_tab + found * x->entry_size, b, x->entry_size))
+	if (!xu_rk(c, orc_tab + found * x->entry_size, b, x->entry_size))
 		return false;
 	orc_decode(x, b, o);
 	return true;
@@ -402,8 +118,8 @@ static bool orc_find_uncached(const struct kd_arch_ctx *c, const struct xu *x, u
 	if (ip >= x->stext && ip < x->etext && x->block_size) {
 		uint64_t idx = (ip - x->stext) / x->block_size;
 		uint32_t start, stop;
-		if (idx + 1 >= x->nblocks || !rk_u32(c, x->lookup + idx * 4, &start) ||
-		    !rk_u32(c, x->lookup + (idx + 1) * 4, &stop))
+		if (idx + 1 >= x->nblocks || !xu_rk_u32(c, x->lookup + idx * 4, &start) ||
+		    !xu_rk_u32(c, x->lookup + (idx + 1) * 4, &stop))
 			return false;
 		stop++;
 		if (start >= x->nentries || stop > x->nentries || stop <= start)
@@ -417,10 +133,10 @@ static bool orc_find_uncached(const struct kd_arch_ctx *c, const struct xu *x, u
 	if (x->mod_ok && c->module_at && c->module_at(c->arg, ip, &mod)) {
 		uint8_t nb[8];
 		uint64_t ipt, ot;
-		if (!rk(c, mod + x->mod_num, nb, x->mod_num_size) || !rk_u64(c, mod + x->mod_ip, &ipt) ||
-		    !rk_u64(c, mod + x->mod_orc, &ot) || !ipt || !ot)
+		if (!xu_rk(c, mod + x->mod_num, nb, x->mod_num_size) || !xu_rk_u64(c, mod + x->mod_ip, &ipt) ||
+		    !xu_rk_u64(c, mod + x->mod_orc, &ot) || !ipt || !ot)
 			return false;
-		uint64_t n = le(nb, x->mod_num_size);
+		uint64_t n = xu_le(nb, x->mod_num_size);
 		if (n > (1u << 24))
 			return false;
 		return orc_search(c, x, ipt, ot, n, ip, o);
@@ -513,13 +229,13 @@ static bool stack_word(struct walk *w, uint64_t addr, uint64_t *v)
 	uint64_t ci = (addr - s->start) / CHUNK;
 	if (!s->chunk[ci]) {
 		uint64_t off = ci * CHUNK, len = size - off < CHUNK ? size - off : CHUNK;
-		s->chunk[ci] = rk(w->c, s->start + off, s->buf + off, len) ? 1 : 2;
+		s->chunk[ci] = xu_rk(w->c, s->start + off, s->buf + off, len) ? 1 : 2;
 	}
 	if (s->chunk[ci] != 1) {
 		w->bad_why = "unreadable";
 		return false;
 	}
-	*v = le(s->buf + (addr - s->start), 8);
+	*v = xu_le(s->buf + (addr - s->start), 8);
 	return true;
 }
 
@@ -752,6 +468,175 @@ static void fp_walk(struct walk *w, uint64_t bp)
 	}
 }
 
+/* ---- finding a start on the stack ---------------------------------------------------- */
+
+// Some starts are not where the registers say.  A kdump's NT_PRSTATUS of a
+// CPU stopped by NMI holds the registers the NMI interrupted
+// (kdump_nmi_callback() saves the pt_regs it is given, arch/x86/kernel/
+// crash.c), while the CPU went on into the NMI handler and halted there; the
+// crashing CPU's holds crash_setup_regs()'s registers, whose ip is a label
+// in __crash_kexec() that the ORC data may leave undefined.  Both are found
+// as crash does, by the return addresses on the stack: a candidate is a
+// text address on the stack from which the ORC walk goes where it must, and
+// each call on the way can have called the function the frame below is in.
+
+enum { DRY_FRAMES = 48 };
+
+struct dry {
+	struct kd_frame f[DRY_FRAMES];
+	unsigned n;
+};
+
+static int dry_collect(const struct kd_frame *f, void *arg)
+{
+	struct dry *d = arg;
+	if (d->n < DRY_FRAMES)
+		d->f[d->n++] = *f;
+	return d->n >= DRY_FRAMES;
+}
+
+// The ORC walk from (ip, sp) with its frames into *d and not reported; the
+// stack pages it read stay cached in w.
+static void dry_walk(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, struct dry *d,
+		     struct kd_unwind_result *r)
+{
+	struct walk t = *w;
+	*r = (struct kd_unwind_result){ 0 };
+	d->n = 0;
+	t.fn = dry_collect;
+	t.arg = d;
+	t.res = r;
+	t.stop = false;
+	struct regstate st = { .ip = ip, .sp = sp, .bp = bp };
+	orc_walk(&t, &st, stack_of(&t, sp));
+	memcpy(w->stk, t.stk, sizeof(w->stk));
+	if (d->n >= DRY_FRAMES && !r->stopped)
+		r->stopped = "too many frames";
+}
+
+// Whether the call instruction before return address ret may have called
+// the function pc is in: a direct call (e8 rel32) must not go to an address
+// above pc (a function starts below its code; a function's cold part, and a
+// tail call, may be anywhere above its start), unless it goes to a retpoline
+// thunk; any other form (an indirect call) cannot be checked and passes.
+static bool call_reaches(struct walk *w, uint64_t ret, uint64_t pc)
+{
+	const struct xu *x = w->x;
+	uint8_t b[5];
+	if (!xu_rk(w->c, ret - 5, b, 5))
+		return false;
+	if (b[0] != 0xe8)
+		return true;
+	uint64_t t = ret + (uint64_t)(int64_t)(int32_t)xu_le(b + 1, 4);
+	if (t >= x->thunk_lo && t < x->thunk_hi)
+		return true;
+	return t <= pc;
+}
+
+// The dry walk's frames from a start at pc agree with the calls: every
+// return address up to the first register frame (or up to frame upto).
+static bool calls_agree(struct walk *w, uint64_t pc, const struct dry *d, unsigned upto)
+{
+	for (unsigned i = 0; i < d->n && i < upto; i++) {
+		if (d->f[i].flags & KD_FRAME_REGS)
+			return true;
+		if (!call_reaches(w, d->f[i].pc, pc))
+			return false;
+		pc = d->f[i].pc;
+	}
+	return true;
+}
+
+static bool kernel_text(const struct xu *x, uint64_t v)
+{
+	return (v >= x->stext && v < x->etext) || (v >= x->sinittext && v < x->einittext);
+}
+
+static bool nmi_handler(struct walk *w, int nmi, uint64_t regs, uint64_t *slot_ret, uint64_t *ip_ret);
+
+// A CPU stopped by NMI: the pt_regs on its NMI stack that hold the note's
+// registers, then the deepest return address on that stack from which the
+// walk reaches them with calls that agree.  *slot_ret and *ip_ret: where to
+// start (0 if the registers are not an NMI's).
+static void nmi_start(struct walk *w, const struct regstate *st, uint64_t *slot_ret, uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	*slot_ret = *ip_ret = 0;
+	int nmi = -1;
+	for (unsigned i = 0; i < w->n; i++)
+		if (strcmp(w->stk[i].name, "NMI exception") == 0)
+			nmi = (int)i;
+	if (nmi < 0 || !x->regs_ok || stack_of(w, st->sp) == nmi)
+		return;
+	// The NMI's pt_regs is the highest block that holds the registers
+	// (kdump_nmi_callback's copies of them lie below, in crash_save_cpu's
+	// stale frame): try each from the top, the first few (a garbage stack
+	// must not cost a walk per word per word).
+	const struct stk s = w->stk[nmi];
+	unsigned tries = 0;
+	for (uint64_t regs = s.end - x->regs_size; regs >= s.start && regs < s.end && tries < 4; regs -= 8) {
+		uint64_t ip, sp, cs, fl;
+		if (stack_word(w, regs + x->regs_off[R_IP], &ip) && ip == st->ip &&
+		    stack_word(w, regs + x->regs_off[R_SP], &sp) && sp == st->sp &&
+		    stack_word(w, regs + x->regs_off[R_CS], &cs) && cs == st->regs[R_CS] &&
+		    stack_word(w, regs + x->regs_off[R_FLAGS], &fl) && fl == st->regs[R_FLAGS] &&
+		    (tries++, nmi_handler(w, nmi, regs, slot_ret, ip_ret)))
+			return;
+	}
+}
+
+// The deepest return address below the NMI's pt_regs at regs from which the
+// walk reaches them on the NMI stack with calls that agree.
+static bool nmi_handler(struct walk *w, int nmi, uint64_t regs, uint64_t *slot_ret, uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	const struct stk s = w->stk[nmi];
+	uint64_t v;
+	for (uint64_t a = s.start; a < regs; a += 8) {
+		if (!stack_word(w, a, &v) || !kernel_text(x, v))
+			continue;
+		struct dry d;
+		struct kd_unwind_result r;
+		dry_walk(w, v, a + 8, 0, &d, &r);
+		unsigned k = 0;
+		while (k < d.n && !(d.f[k].flags & KD_FRAME_REGS) && stack_of(w, d.f[k].slot) == nmi)
+			k++;
+		if (k < d.n && d.f[k].flags & KD_FRAME_REGS && d.f[k].regs_addr == regs && calls_agree(w, v, &d, k)) {
+			*slot_ret = a;
+			*ip_ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+// The walk from registers could not take its first step: the lowest return
+// address above sp (within 4 KiB) whose call can have called the function
+// of ip and from which the walk ends cleanly (bp: the registers' frame
+// pointer, which the function of ip may have left as its caller's).
+static bool resync(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, uint64_t *slot_ret,
+		   uint64_t *ip_ret)
+{
+	const struct xu *x = w->x;
+	int si = stack_of(w, sp);
+	if (si < 0)
+		return false;
+	for (uint64_t a = sp & ~7ull; a < sp + 4096 && a + 8 <= w->stk[si].end; a += 8) {
+		uint64_t v;
+		if (!stack_word(w, a, &v) || !kernel_text(x, v) || !call_reaches(w, v, ip))
+			continue;
+		struct dry d;
+		struct kd_unwind_result r;
+		dry_walk(w, v, a + 8, bp, &d, &r);
+		if (!r.stopped && calls_agree(w, v, &d, d.n)) {
+			*slot_ret = a;
+			*ip_ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- start -------------------------------------------------------------------------- */
 
 static void cpu_stacks(struct walk *w, int cpu)
@@ -759,16 +644,16 @@ static void cpu_stacks(struct walk *w, int cpu)
 	const struct xu *x = w->x;
 	const struct kd_arch_ctx *c = w->c;
 	uint64_t base;
-	if (cpu < 0 || !c->percpu_offset || !ok(c->percpu_offset(c->arg, (unsigned)cpu, &base)))
+	if (cpu < 0 || !c->percpu_offset || !xu_ok(c->percpu_offset(c->arg, (unsigned)cpu, &base)))
 		return;
 	uint64_t p;
 	// hardirq_stack_ptr is the stack's top, or 8 below it (5.12 on): the
 	// stack ends at the page boundary at or above it.
-	if (x->irq_ok && rk_u64(c, base + x->irq_ptr, &p) && p) {
+	if (x->irq_ok && xu_rk_u64(c, base + x->irq_ptr, &p) && p) {
 		uint64_t top = (p + 4095) & ~4095ull;
 		add_stack(w, top - x->irq_size, x->irq_size, "IRQ");
 	}
-	if (x->exc_ok && rk_u64(c, base + x->exc_ptr, &p) && p)
+	if (x->exc_ok && xu_rk_u64(c, base + x->exc_ptr, &p) && p)
 		for (unsigned i = 0; i < x->nexc; i++)
 			add_stack(w, p + x->exc[i].off, x->exc[i].size, x->exc[i].name);
 }
@@ -784,7 +669,7 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 	struct kd_frame f0 = { 0 };
 	uint64_t task_stack = 0;
 	if (start->task && x->task_ok) {
-		if (!rk_u64(c, start->task + x->off_stack, &task_stack))
+		if (!xu_rk_u64(c, start->task + x->off_stack, &task_stack))
 			task_stack = 0;
 		if (task_stack)
 			add_stack(&w, task_stack, x->thread_size, "process");
@@ -814,7 +699,7 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 					       "the types lack task_struct.stack, thread.sp or struct inactive_task_frame");
 		}
 		uint64_t tsp, bp, ip;
-		if (!rk_u64(c, start->task + x->off_thread_sp, &tsp)) {
+		if (!xu_rk_u64(c, start->task + x->off_thread_sp, &tsp)) {
 			free_stacks(&w);
 			return kd_error_addr(KD_ERR_FAULT, start->task + x->off_thread_sp,
 					     "task_struct.thread.sp at 0x%" PRIx64 " unreadable",
@@ -833,20 +718,44 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 		st.signal = x->ret_from_fork && ip == x->ret_from_fork;
 		f0 = (struct kd_frame){ .pc = ip, .slot = tsp + x->itf_ret, .sp = st.sp };
 	}
+	uint64_t nmi_slot = 0, nmi_ip = 0;
+	if (start->have_regs && x->orc && !(f0.flags & KD_FRAME_USER))
+		nmi_start(&w, &st, &nmi_slot, &nmi_ip);
+	if (nmi_slot) {
+		// Stopped by NMI: from the handler on the NMI stack; the note's
+		// registers come back as the NMI's exception frame.
+		f0 = (struct kd_frame){ .pc = nmi_ip, .slot = nmi_slot, .sp = nmi_slot + 8 };
+		st = (struct regstate){ .ip = nmi_ip, .sp = nmi_slot + 8 };
+	}
 	f0.stack = stack_name(&w, f0.slot);
 	emit(&w, &f0);
 	if (!(f0.flags & KD_FRAME_USER) && !w.stop) {
-		if (x->orc)
+		if (x->orc) {
+			struct regstate st0 = st;
 			orc_walk(&w, &st, stack_of(&w, st.sp));
-		else
+			uint64_t slot, ip;
+			if (ret->stopped && ret->frames == 1 && start->have_regs && !nmi_slot &&
+			    resync(&w, st0.ip, st0.sp, st0.bp, &slot, &ip)) {
+				// Shown as found by scanning (crash's way for these frames).
+				ret->stopped = NULL;
+				ret->stopped_addr = 0;
+				struct kd_frame f1 = { .pc = ip, .slot = slot, .sp = slot + 8, .flags = KD_FRAME_GUESS };
+				f1.stack = stack_name(&w, slot);
+				emit(&w, &f1);
+				st = (struct regstate){ .ip = ip, .sp = slot + 8, .bp = st0.bp };
+				if (!w.stop)
+					orc_walk(&w, &st, stack_of(&w, st.sp));
+			}
+		} else {
 			fp_walk(&w, st.bp);
+		}
 	}
 	free_stacks(&w);
 	return NULL;
 }
 
 const struct kd_arch_unwinder kd_x86_64_unwinder = {
-	.init = xu_init,
+	.init = kd_xu_init,
 	.unwind = xu_unwind,
-	.fini = xu_fini,
+	.fini = kd_xu_fini,
 };

@@ -30,6 +30,10 @@
  *                  then writes 'c' to /proc/sysrq-trigger: the kernel panics
  *                  in that task ("sysrq triggered crash").  kdive-init
  *                  records its pid, comm and CPU in the truth section `panic`.
+ *                  With /lib/kdive/kdump (mkvmcore --kdump) kdive-init first
+ *                  loads the capture kernel there with kexec_file_load(2)
+ *                  (truth section `kdump`), so the panic boots it and the
+ *                  capture kernel saves /proc/vmcore (see kdump_load()).
  *
  * The recorder (a fork of kdive-init renamed kdive-truth) writes the ground
  * truth to /dev/ttyS1 in the format described in tests/real/README-fixtures.md.
@@ -102,6 +106,7 @@ static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
 #define CROWD_CONF "/lib/kdive/tasks"
 #define PANIC_CONF "/lib/kdive/panic"
 #define PANIC_INFO RUNDIR "/panic.info"
+#define KDUMP_DIR "/lib/kdive/kdump"
 #define CGROUP_INFO RUNDIR "/cgroup.info"
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP_NAME "kdive-grp"
@@ -1639,6 +1644,52 @@ static void start_crowd(int tty, char *const env[])
 	free(pids);
 }
 
+// mkvmcore --kdump: load the capture kernel (KDUMP_DIR/vmlinuz, its
+// initramfs KDUMP_DIR/initrd.cpio, its command line KDUMP_DIR/cmdline) into
+// the memory reserved by crashkernel= with kexec_file_load(2) and
+// KEXEC_FILE_ON_CRASH (include/uapi/linux/kexec.h), as `kexec -s -p` would:
+// panic() then runs __crash_kexec(), which saves every CPU's registers
+// (NT_PRSTATUS; the other CPUs are stopped by NMI) and boots it.  Returns the
+// text of the truth section `kdump`, or NULL with *why set.
+static char *kdump_load(const char **why)
+{
+	static char err[160];
+	char *cmdline = read_whole(KDUMP_DIR "/cmdline", NULL), *loaded, *size, *text = NULL;
+	int kfd = open(KDUMP_DIR "/vmlinuz", O_RDONLY | O_CLOEXEC);
+	int ifd = open(KDUMP_DIR "/initrd.cpio", O_RDONLY | O_CLOEXEC);
+	long r;
+
+	*why = err;
+	if (!cmdline || kfd < 0 || ifd < 0) {
+		snprintf(err, sizeof(err), "the capture kernel's files are missing in " KDUMP_DIR);
+		goto out;
+	}
+	cmdline[strcspn(cmdline, "\n")] = 0;
+	r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1, cmdline, 2UL /* KEXEC_FILE_ON_CRASH */);
+	if (r != 0) {
+		snprintf(err, sizeof(err), "kexec_file_load: %s", strerror(errno));
+		goto out;
+	}
+	loaded = read_whole("/sys/kernel/kexec_crash_loaded", NULL);
+	size = read_whole("/sys/kernel/kexec_crash_size", NULL);
+	if (!loaded || atoi(loaded) != 1) {
+		snprintf(err, sizeof(err), "/sys/kernel/kexec_crash_loaded is not 1 after kexec_file_load");
+	} else if (asprintf(&text, "loaded=1\ncrash_size=%ld\ncapture_cmdline=%s\n",
+			    size ? atol(size) : -1L, cmdline) < 0) {
+		text = NULL;
+		snprintf(err, sizeof(err), "out of memory");
+	}
+	free(loaded);
+	free(size);
+out:
+	if (kfd >= 0)
+		close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	free(cmdline);
+	return text;
+}
+
 static int init_main(void)
 {
 	static char *env[] = { "PATH=/bin", NULL };
@@ -1650,6 +1701,7 @@ static int init_main(void)
 	static char pcpu[24];
 	static char *panic_argv[] = { "kdive-panic", pcpu, NULL };
 	pid_t panicker = 0;
+	char *kdump = NULL;
 	struct pids pids;
 	char buf[400], zpath[64];
 	int tty = open_truth_tty(), kmsg, status;
@@ -1699,6 +1751,12 @@ static int init_main(void)
 		if (wait_file(PANIC_INFO))
 			truth_fail(tty, "kdive-panic did not start");
 	}
+	if (access(KDUMP_DIR, R_OK) == 0) {
+		const char *why;
+
+		if (!(kdump = kdump_load(&why)))
+			truth_fail(tty, why);
+	}
 	fprintf(stderr, "kdive-init: marker=%d sleeper=%d zparent=%d zombie=%s; recording\n",
 		pids.marker, pids.sleeper, pids.zparent, zpath);
 
@@ -1719,6 +1777,10 @@ static int init_main(void)
 
 		dprintf(tty, "#### begin panic\n%s#### end panic\n", info ? info : "");
 		free(info);
+	}
+	if (kdump) {
+		dprintf(tty, "#### begin kdump\n%s#### end kdump\n", kdump);
+		free(kdump);
 	}
 	dprintf(tty, "#### kdive-truth done\n");
 	fprintf(stderr, "kdive-init: ready\n");

@@ -4,12 +4,16 @@
 // Input: a 64-byte header, then kernel memory mapped at FZ_BASE:
 //   u32 flags       bit 0: start from registers (else from the task's saved
 //                   thread.sp), bit 1: the 6.4+ orc_entry (a `signal` field),
-//                   bit 2: an orc_lookup table, bit 3: no ORC (frame pointers)
+//                   bit 2: an orc_lookup table, bit 3: no ORC (frame pointers),
+//                   bit 4: CPU 0 has an NMI exception stack (a kdump's CPU
+//                   stopped by NMI is looked for there)
 //   u32 nentries    ORC entries; u32 ip_off, orc_off: the two tables
 //   u32 text_len    _stext = FZ_BASE, _etext = FZ_BASE + text_len
 //   u32 task_off    the task_struct (stack pointer at +0, thread.sp at +8)
 //   u32 lookup_off, nblocks: orc_lookup and lookup_num_blocks (read from memory)
 //   u64 rip, rsp, rbp: the registers for bit 0
+//   u32 nmi_off     bit 4: cea_exception_stacks (per-cpu offset 0) is at
+//                   nmi_off and holds the address of a 4 KiB NMI_stack
 // Layouts are the x86_64 ones the kernel's BTF gives (pt_regs,
 // inactive_task_frame), THREAD_SIZE is 4 KiB.  The walk must end within
 // KD_UNWIND_MAX_FRAMES frames and a bounded number of reads, whatever the
@@ -26,7 +30,7 @@ enum { FZ_HDR = 64, FZ_MAX_MEM = 1 << 20 };
 struct fz {
 	const uint8_t *mem;
 	size_t len;
-	uint32_t flags, nentries, ip_off, orc_off, text_len, task_off, lookup_off, nblocks;
+	uint32_t flags, nentries, ip_off, orc_off, text_len, task_off, lookup_off, nblocks, nmi_off;
 	unsigned long reads;
 };
 
@@ -78,6 +82,7 @@ static struct kd_error *symbol(void *arg, const char *name, uint64_t *ret)
 		{ "orc_lookup", FZ_BASE + f->lookup_off, lookup },
 		{ "orc_lookup_end", FZ_BASE + f->lookup_off + 4ull * f->nblocks, lookup },
 		{ "lookup_num_blocks", FZ_BASE + f->lookup_off - 4, lookup },
+		{ "cea_exception_stacks", FZ_BASE + f->nmi_off, (f->flags & 16) != 0 },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].ok && strcmp(t[i].name, name) == 0) {
@@ -108,6 +113,10 @@ static struct kd_error *member(void *arg, const char *type, const char *path, st
 	}
 	if (strcmp(type, "inactive_task_frame") == 0 && strcmp(path, "ret_addr") == 0) {
 		ret->offset = 48;
+		return NULL;
+	}
+	if (strcmp(type, "cea_exception_stacks") == 0 && strcmp(path, "NMI_stack") == 0) {
+		ret->size = 4096;
 		return NULL;
 	}
 	if (strcmp(type, "pt_regs") == 0)
@@ -144,8 +153,19 @@ static struct kd_error *type_size(void *arg, const char *type, uint64_t *ret)
 		*ret = 168;
 	else if (strcmp(type, "orc_entry") == 0 && (f->flags & 2))
 		*ret = 6;
+	else if (strcmp(type, "cea_exception_stacks") == 0)
+		*ret = 4096;
 	else
 		return kd_error_create(KD_ERR_NOTFOUND, "no type %s", type);
+	return NULL;
+}
+
+static struct kd_error *percpu(void *arg, unsigned cpu, uint64_t *ret)
+{
+	(void)arg;
+	if (cpu)
+		return kd_error_create(KD_ERR_NOTFOUND, "no CPU %u", cpu);
+	*ret = 0;
 	return NULL;
 }
 
@@ -175,15 +195,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.task_off = get32(data + 20);
 	f.lookup_off = get32(data + 24);
 	f.nblocks = get32(data + 28);
+	f.nmi_off = get32(data + 56);
 	struct kd_arch_ctx c = { .arg = &f, .read_phys = rp, .symbol_address = symbol,
-				 .read_kernel = rk, .member = member, .type_size = type_size };
+				 .read_kernel = rk, .member = member, .type_size = type_size,
+				 .percpu_offset = percpu };
 	void *state = NULL;
 	struct kd_error *err = kd_x86_64_unwinder.init(&c, &state);
 	if (err) {
 		kd_error_destroy(err);
 		return 0;
 	}
-	struct kd_arch_unwind_start st = { .task = FZ_BASE + f.task_off, .cpu = -1 };
+	struct kd_arch_unwind_start st = { .task = FZ_BASE + f.task_off, .cpu = f.flags & 16 ? 0 : -1 };
 	if (f.flags & 1) {
 		st.have_regs = true;
 		st.regs.nregs = 27;
