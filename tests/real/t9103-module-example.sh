@@ -63,6 +63,26 @@ expect_eq "hello -a --json lists every task ps lists" "$(jq -c '[.[].pid]' "$TMP
 	"$(jq -c '[.tasks[].pid]' "$TMP/hello.json")"
 expect_eq "hello --json: the release" "$(truth uname_r)" "$(jq -r .release "$TMP/hello.json")"
 
+# The complete example of kdive-modules(7), taken from the roff source
+# between its "example begin/end" comments and unescaped.
+mkdir -p "$TMP/man"
+sed -n '/^\.\\" example begin/,/^\.\\" example end/p' "$KDIVE_SRCDIR/docs/kdive-modules.7" |
+	sed '1,2d;$d' | sed '$d' | sed 's/\\&//g; s/\\(aq/'"'"'/g; s/\\-/-/g; s/\\e/\\/g' >"$TMP/man/uname.c"
+check "kdive-modules(7) holds a complete example" grep -q '^KD_MODULE_EXPORT const struct kd_module kd_module_info' "$TMP/man/uname.c"
+rc=0
+${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -shared -fPIC \
+	$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --define-variable=prefix="$P" --cflags kdive) \
+	-o "$TMP/man/uname.so" "$TMP/man/uname.c" >"$TMP/cc.log" 2>&1 || rc=$?
+expect_eq "the man page's example compiles as the page says, warnings as errors" 0 "$rc"
+[ "$rc" = 0 ] || show "$TMP/cc.log"
+rc=0
+(cd "$TMP/man" && "$P/bin/kdive" -n -c 'load ./uname.so; uname; uname --json' "$DUMP") >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect_eq "... loads and runs: exit 0" 0 "$rc"
+version=$(truth version | sed 's/.*) \(#[0-9]\)/\1/')
+expect_eq "... uname prints the guest's sysname, hostname, release, version (/proc/version) and machine" \
+	"Linux $(truth hostname) $(truth uname_r) $version x86_64" "$(sed -n 2p "$TMP/out")"
+expect_eq "... uname --json: the release" "$(truth uname_r)" "$(sed -n 3p "$TMP/out" | jq -r .release)"
+
 # Its errors follow the convention: 'hello: ...' on stderr, exit 1.
 rc=0
 KDIVE_MODULE_PATH=$TMP/mods "$P/bin/kdive" -n -c 'hello 999999' "$DUMP" >"$TMP/out" 2>"$TMP/err" || rc=$?
