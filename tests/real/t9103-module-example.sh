@@ -22,7 +22,7 @@ cp -r "$KDIVE_SRCDIR/docs/examples/hello-module" "$TMP/hello"
 chmod -R u+w "$TMP/hello"
 rm -f "$TMP/hello/hello.so"
 rc=0
-PKG_CONFIG_PATH=$P/lib/pkgconfig ${MAKE:-make} -C "$TMP/hello" \
+PKG_CONFIG_PATH=$P/lib/pkgconfig MAKEFLAGS= ${MAKE:-make} -C "$TMP/hello" \
 	PKG_CONFIG="pkg-config --define-variable=prefix=$P" CFLAGS="-O2 -Werror" >"$TMP/build.log" 2>&1 || rc=$?
 expect_eq "the example builds with its Makefile and pkg-config, warnings as errors" 0 "$rc"
 [ "$rc" = 0 ] || show "$TMP/build.log"
