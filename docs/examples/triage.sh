@@ -65,14 +65,17 @@ case $KDIVE in /*) ;; *) KDIVE=$PWD/$KDIVE ;; esac
 export KDIVE
 mkdir -p "$out" || exit 2
 out=$(cd "$out" && pwd)
-rm -rf "${out:?}"/[0-9]*
+# The results of an earlier run in DIR (only what this script made there).
+for old in "$out"/[0-9]*; do
+	[ -f "$old/dump" ] && [ -f "$old/rc" ] && rm -rf "$old"
+done
 
 # ---- fan out ------------------------------------------------------------------
 if [ "$use_xargs" = 0 ] && command -v parallel >/dev/null && parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
 	runner=parallel
 	parallel --will-cite -q -j "$jobs" "$self" --one "$out" '{#}' '{}' ::: "$@"
 else
-	runner=xargs
+	runner="xargs"
 	i=0
 	for d in "$@"; do
 		i=$((i + 1))
@@ -115,7 +118,8 @@ for d in "$@"; do
 			top_stacks: (if $stacks == null then [] else
 				($stacks | sort_by(-.count) | .[:3] | map({count, frames: (.frames | fns),
 					commands: (reduce .tasks[].command as $c ([]; if any(.[]; . == $c) then . else . + [$c] end))})) end)
-		}' >"$dir/summary.json" || echo '{"dump": "'"$d"'", "status": "failed"}' >"$dir/summary.json"
+		}' >"$dir/summary.json" ||
+		jq -n --arg dump "$d" '{dump: $dump, status: "failed", errors: ["triage.sh: no usable output"]}' >"$dir/summary.json"
 	case $(jq -r .status "$dir/summary.json") in
 	failed) status=2 ;;
 	partial) [ "$status" = 2 ] || status=1 ;;

@@ -10,7 +10,8 @@
 MKVMCORE_ARGS=--panic
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 PFIX=$FIX
-MKVMCORE_ARGS=
+# shellcheck disable=SC2034 # fixture.sh reads it
+MKVMCORE_ARGS=''
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 TRIAGE=$KDIVE_SRCDIR/docs/examples/triage.sh
 export KDIVE
@@ -29,7 +30,7 @@ check "the console shows the panic and its trace ($console_msg; $console_trace)"
 # GNU parallel is installed (without it the first pass is xargs -P too).
 for r in p x; do
 	if [ "$r" = p ] && command -v parallel >/dev/null; then
-		opt= label="GNU parallel" runner=parallel
+		opt='' label="GNU parallel" runner=parallel
 	else
 		opt=-x label="xargs -P" runner=xargs
 		[ "$r" = p ] && label="xargs -P (no GNU parallel here)"

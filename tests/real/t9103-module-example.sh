@@ -22,7 +22,7 @@ cp -r "$KDIVE_SRCDIR/docs/examples/hello-module" "$TMP/hello"
 chmod -R u+w "$TMP/hello"
 rm -f "$TMP/hello/hello.so"
 rc=0
-PKG_CONFIG_PATH=$P/lib/pkgconfig MAKEFLAGS= ${MAKE:-make} -C "$TMP/hello" \
+PKG_CONFIG_PATH=$P/lib/pkgconfig MAKEFLAGS='' ${MAKE:-make} -C "$TMP/hello" \
 	PKG_CONFIG="pkg-config --define-variable=prefix=$P" CFLAGS="-O2 -Werror" >"$TMP/build.log" 2>&1 || rc=$?
 expect_eq "the example builds with its Makefile and pkg-config, warnings as errors" 0 "$rc"
 [ "$rc" = 0 ] || show "$TMP/build.log"
@@ -70,6 +70,7 @@ sed -n '/^\.\\" example begin/,/^\.\\" example end/p' "$KDIVE_SRCDIR/docs/kdive-
 	sed '1,2d;$d' | sed '$d' | sed 's/\\&//g; s/\\(aq/'"'"'/g; s/\\-/-/g; s/\\e/\\/g' >"$TMP/man/uname.c"
 check "kdive-modules(7) holds a complete example" grep -q '^KD_MODULE_EXPORT const struct kd_module kd_module_info' "$TMP/man/uname.c"
 rc=0
+# shellcheck disable=SC2046 # the flags are words
 ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -shared -fPIC \
 	$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --define-variable=prefix="$P" --cflags kdive) \
 	-o "$TMP/man/uname.so" "$TMP/man/uname.c" >"$TMP/cc.log" 2>&1 || rc=$?
