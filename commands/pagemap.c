@@ -250,7 +250,7 @@ static struct kd_error *describe(struct kd_session *s, const char *spec)
 
 // -a START[,END] or START+N: byte addresses, or page numbers after
 // "page:"; END is exclusive; +N counts pages in both forms, as page-types'
-// -a offset+size does.
+// option -a with OFFSET+SIZE does.
 static struct kd_error *parse_range(const char *spec, uint64_t ps, struct pm_range *r)
 {
 	bool pages = strncmp(spec, "page:", 5) == 0;
