@@ -68,8 +68,12 @@ check "sig: the lost k_sigactions are named once, with the first address and the
 expect_eq "sig: the blocked set is still the guest's SigBlk" \
 	"$(truth marker_status | awk '$1 == "SigBlk:" { print $2 }')" \
 	"$(jq -r --argjson p "$mpid" '.[0].threads[] | select(.pid == $p) | .blocked' "$TMP/out")"
+# The k_sigactions off the lost page (the 64 of them span one or two pages,
+# which depends on where the boot put the sighand_struct).
+set -- $named
+off=$(( nok - ($3 - $2 + 1) ))
 got=$(jq -r '.[0].handlers | length' "$TMP/out")
-check "sig: the handlers on other pages are shown ($got of $nok)" test "$got" -gt 0 -a "$got" -lt "$nok"
+expect_eq "sig: the handlers on other pages are shown ($got of $nok)" "$off" "$got"
 
 # mount: the page of /proc's super_block (its type is there).
 run_kd -c 'mount --json' "$SRC"
