@@ -764,4 +764,5 @@ const struct kd_arch_ops kd_arch_aarch64 = {
 	.info_get = a64_info,
 	.next_mapped = a64_next_mapped,
 	.fini = a64_fini,
+	.unwinder = &kd_aarch64_unwinder,
 };
