@@ -50,7 +50,7 @@ for n in $names; do
 done
 expect_eq "data symbols equal System.map + KERNELOFFSET" "$want" "$got"
 origin() { jq -r --arg n "$1" '[.symbols[] | select(.name == $n)][0].origin' "$TMP/data.json"; }
-expect_eq "sym -v: init_task's origin" 'scan: task_struct with comm "swapper/0", pid 0 and a linked tasks list' "$(origin init_task)"
+expect_eq "sym -v: init_task's origin (exported: the export table)" 'scan: the kernel'"'"'s export table (__ksymtab)' "$(origin init_task)"
 o=$(origin runqueues)
 expect_eq "sym -v: runqueues from the code" "code: adrp pair in" "${o:0:18}"
 expect_eq "sym -v: prb from VMCOREINFO" VMCOREINFO "$(origin prb)"
