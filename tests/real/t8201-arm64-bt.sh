@@ -11,7 +11,7 @@
 #  - bt -a starts each CPU at the pc of its NT_PRSTATUS note, read here from
 #    the ELF file with python3 (pr_reg at 112, pc is register 32 of struct
 #    user_pt_regs), not through kdive.
-MKVMCORE_ARGS="--arch arm64"
+MKVMCORE_ARGS=${KDIVE_ARM64_ARGS:-"--arch arm64"}
 . "$KDIVE_SRCDIR/tests/lib.sh"
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 D=$FIX/vmcore.elf
