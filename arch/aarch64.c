@@ -138,8 +138,11 @@ static struct kd_error *root_for(const struct a64 *a, const struct kd_as *as, ui
 		return kd_error_addr(KD_ERR_FAULT, va,
 				     "0x%" PRIx64 " is a user address: the kernel's tables (TTBR1) do not map it",
 				     va);
-	// A TTBR0 value works too: ASID in bits 63:48, CnP in bit 0.
-	*root = as->pgd & a->oa_mask & ~1ull;
+	// A TTBR0 value works too: ASID in bits 63:48, CnP in bit 0.  The top
+	// table is aligned to its own size, which may be less than a page (the
+	// kernel's pgd_cache when PGD_SIZE < PAGE_SIZE: 16 KiB pages, 52 bits).
+	uint64_t top = 8ull << index_bits(a, 0);
+	*root = as->pgd & OA_MASK_48 & ~(top < 64 ? 63 : top - 1);
 	return NULL;
 }
 
@@ -532,22 +535,47 @@ static void a64_info(void *state, struct kd_vm_info *r)
 	r->entry_addr_mask = a->oa_mask;
 	for (unsigned i = 0; i < a->levels; i++)
 		r->level_names[i] = a->names[i];
+	r->page_shift = a->p.page_shift;
+	r->root_reg = "TTBR0_EL1";
+	r->kernel_root_reg = "TTBR1_EL1";
+	r->image_voffset = a->p.kimage_voffset;
+	r->block_desc = "bit 1 (table) is clear: a block entry";
+	r->sign_desc = "all ones select TTBR1_EL1 (the kernel's tables), all zeros\n"
+		       "  TTBR0_EL1 (the process's); a pointer signed by pointer authentication\n"
+		       "  carries its code there, which is set back to ones first";
+	r->swap_desc = "type = bits 7..3, offset = bits 57..8";
 }
 
 /* ---- set-up ------------------------------------------------------------------------- */
+
+// Is va mapped at va - kimage_voffset?
+static bool in_kimage(struct a64 *a, uint64_t va)
+{
+	struct xlat r;
+	struct kd_error *err = walk_core(a, NULL, va, NULL, NULL, &r);
+	kd_error_destroy(r.read_err);
+	kd_error_destroy(err);
+	return !err && r.state == KD_WALK_PAGE && r.pa == va - a->p.kimage_voffset;
+}
 
 // The kernel image's runs of pages mapped at va - kimage_voffset, from
 // _stext up: text, rodata and data are mapped separately (map_kernel() in
 // arch/arm64/mm/mmu.c) and the freed init sections may leave a hole.  The
 // scan stops at the first page mapped elsewhere or after 64 MiB unmapped.
+// Below _stext, the image header (_text) is mapped too from 6.x on (6.1
+// maps from _stext): the pages mapped there the same way, up to 2 MiB, start
+// the first run.
 static void find_kimage(struct a64 *a)
 {
 	a->nimg = 0;
 	if (!a->p.stext || !is_kernel_va(a, a->p.stext))
 		return;
-	uint64_t va = a->p.stext & ~(a->granule - 1), gap = 0;
+	uint64_t lo = a->p.stext & ~(a->granule - 1);
+	for (uint64_t below = 0; below < (2ull << 20) && in_kimage(a, lo - a->granule); below += a->granule)
+		lo -= a->granule;
+	uint64_t va = lo, gap = 0;
 	bool open = false;
-	for (int guard = 0; guard < 1 << 20 && va >= a->p.stext && gap < (64ull << 20); guard++) {
+	for (int guard = 0; guard < 1 << 20 && va >= lo && gap < (64ull << 20); guard++) {
 		struct xlat r;
 		struct kd_error *err = walk_core(a, NULL, va, NULL, NULL, &r);
 		kd_error_destroy(r.read_err);
@@ -764,4 +792,5 @@ const struct kd_arch_ops kd_arch_aarch64 = {
 	.info_get = a64_info,
 	.next_mapped = a64_next_mapped,
 	.fini = a64_fini,
+	.unwinder = &kd_aarch64_unwinder,
 };

@@ -11,6 +11,8 @@
 
 /** The backend's ops (also in arch/arch.c's table). */
 extern const struct kd_arch_ops kd_arch_aarch64;
+/** Its unwinder (arch/aarch64_unwind.c). */
+extern const struct kd_arch_unwinder kd_aarch64_unwinder;
 
 /** What the aarch64 backend needs to know; kd_aarch64_create() takes it directly. */
 struct kd_aarch64_params {

@@ -40,10 +40,17 @@ static void bad(struct run *rn, struct kd_error *err, const char *what, uint64_t
 	rn->bad++;
 }
 
-// The number of pointer slots of a global array: the distance to the next
-// symbol, bounded.
+// The number of pointer slots of a global array: its size when the symbol
+// has one, else the distance to the next symbol, bounded.
 static uint64_t array_len(struct kd_session *s, uint64_t addr, uint64_t max)
 {
+	struct kd_symbol at;
+	uint64_t at_off;
+	struct kd_error *e = kd_symbol_at(s, addr, &at, &at_off);
+	bool sized = !e && !at_off && at.size >= 8;
+	kd_error_destroy(e);
+	if (sized)
+		return at.size / 8 < max ? at.size / 8 : max;
 	uint64_t n = 1;
 	for (; n < max; n++) {
 		struct kd_symbol sym;

@@ -199,6 +199,13 @@ static void show_plain(struct run *rn, const struct collect *c)
 	}
 }
 
+static bool symbol_missing(struct kd_session *s, const char *name, uint64_t *ret)
+{
+	struct kd_error *err = kd_symbol_address(s, name, ret);
+	kd_error_destroy(err);
+	return err != NULL;
+}
+
 // -s: one line per IRQ as /proc/interrupts prints it.
 static void show_stats(struct run *rn, const struct collect *c)
 {
@@ -224,9 +231,17 @@ static void show_stats(struct run *rn, const struct collect *c)
 		if (err)
 			bad(rn, err, "the per-cpu offset", j, 0);
 	}
+	// show_interrupts() leaves out IRQ_HIDDEN descriptors (arm64's IPIs,
+	// which arch_show_interrupts() prints by name); the flag is in BTF's
+	// enum of IRQ_* settings (include/linux/irq.h).
+	int64_t hidden = 0;
+	kd_error_destroy(kd_enum_value(s, NULL, "IRQ_HIDDEN", &hidden));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct desc *d = &c->v[i];
 		struct ko r = { s, NULL };
+		if (hidden > 0 && (ko_get(&r, "irq_desc", "status_use_accessors", d->addr) & (uint64_t)hidden) && !r.err)
+			continue;
+		kd_error_destroy(ko_take(&r));
 		uint64_t kstat = ko_get(&r, "irq_desc", "kstat_irqs", d->addr);
 		uint64_t chip = ko_get(&r, "irq_desc", "irq_data.chip", d->addr);
 		uint64_t domain = ko_get(&r, "irq_desc", "irq_data.domain", d->addr);
@@ -256,6 +271,13 @@ static void show_stats(struct run *rn, const struct collect *c)
 			continue; // named on stderr
 		if (!nacts && !any)
 			continue; // as show_interrupts skips them
+		// ... and a chained handler's (its one action is chained_action,
+		// whose handler is bad_chained_irq, kernel/irq/chip.c) without counts.
+		uint64_t chained;
+		if (!any && nacts == 1 && !symbol_missing(s, "bad_chained_irq", &chained) &&
+		    ko_get(&r, "irqaction", "handler", acts[0]) == chained && !r.err)
+			continue;
+		kd_error_destroy(ko_take(&r));
 		kd_error_destroy(string_at(s, chipname, cn, sizeof(cn)));
 		kd_error_destroy(string_at(s, flow, fn, sizeof(fn)));
 		if (rn->json) {

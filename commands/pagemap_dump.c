@@ -10,7 +10,8 @@
 //            soft-dirty from the VMA or the entry (kd_pte_soft_dirty).
 //   frames   every page frame below the kernel's max_pfn with a memory map,
 //            read in bulk (kd_page_walk); a page inside a free buddy block
-//            is known from the block's head met before it.
+//            is known from the block's head met before it; the frames
+//            without one are "nopage", as /proc/kpageflags has them.
 // A struct page or page table the dump lacks costs that page: it is counted
 // and named once at the end, and the command fails (exit 1).
 #include <inttypes.h>
@@ -54,15 +55,34 @@ static struct kd_error *lost_end(struct pm_sink *k, struct lost *l, const char *
 struct frames {
 	struct pm_sink *k;
 	uint64_t lo;            // the range's first pfn
+	uint64_t next;          // the pfn after the last one reported
 	struct kd_kpf_dump *d;
 	uint64_t free_end;      // end of the free buddy block the walk is in
 	struct lost lost;
 	struct kd_error *err;
 };
 
+// The frames below pfn without a memory map (a hole before or between RAM:
+// arm64's RAM starts at PHYS_OFFSET): /proc/kpageflags says KPF_NOPAGE for
+// them (fs/proc/page.c: no online page).
+static int holes(struct frames *f, uint64_t pfn)
+{
+	for (; f->next < pfn; f->next++) {
+		struct pm_page p = { .vpn = f->next, .pfn = f->next, .flags = 1ull << KD_KPF_NOPAGE };
+		if ((f->err = pm_add(f->k, &p)))
+			return 1;
+		if ((f->next & 0xffff) == 0 && (f->err = kd_check_interrupt(f->k->s)))
+			return 1;
+	}
+	return 0;
+}
+
 static int frame(const struct kd_page *pg, const struct kd_error *err, void *arg)
 {
 	struct frames *f = arg;
+	if (holes(f, pg->pfn))
+		return 1;
+	f->next = pg->pfn + 1;
 	if (err) {
 		lost_add(&f->lost, "struct page of pfn", pg->pfn, err);
 		return 0;
@@ -83,27 +103,36 @@ static int frame(const struct kd_page *pg, const struct kd_error *err, void *arg
 
 struct kd_error *pm_dump_frames(struct pm_sink *k, const struct pm_range *r)
 {
-	struct frames f = { .k = k, .lo = r->lo };
+	struct frames f = { .k = k, .lo = r->lo, .next = r->lo };
 	struct kd_error *err = kd_kpf_dump_create(k->s, &f.d);
 	if (err)
 		return err;
 	// /proc/kpageflags covers [0, max_pfn rounded up to a whole section)
 	// (fs/proc/page.c's get_max_dump_pfn() under SPARSEMEM).
 	uint64_t end = kd_page_max_pfn(k->s), sym, v, sec = kd_mem_section_pages(k->s);
+	bool pow2 = sec && !(sec & (sec - 1)), have_max = false;
 	struct kd_error *e = kd_symbol_address(k->s, "max_pfn", &sym);
 	if (!e)
 		e = kd_read_kernel(k->s, sym, &v, 8);
 	if (!e) {
 		v = kd_dump_uint(k->s, &v, 8);
-		if (sec && !(sec & (sec - 1)))
+		if (pow2)
 			v = (v + sec - 1) & ~(sec - 1);
-		if (v && v < end)
+		if (v && v < end) {
 			end = v;
+			have_max = true;
+		}
 	}
 	kd_error_destroy(e);
 	if (r->hi < end)
 		end = r->hi;
 	err = kd_page_walk(k->s, r->lo, end, frame, &f);
+	// The frames after the last memory map up to max_pfn's section; without
+	// max_pfn (a kernel without KALLSYMS_ALL), the last one's section.
+	if (!err && !f.err && f.next > r->lo) {
+		uint64_t last = have_max ? end : pow2 ? (f.next + sec - 1) & ~(sec - 1) : f.next;
+		holes(&f, last < end ? last : end);
+	}
 	if (!err)
 		err = f.err;
 	struct kd_error *lerr = lost_end(k, &f.lost, "struct page(s)");

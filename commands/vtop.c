@@ -154,14 +154,16 @@ static void print_fields(struct kd_session *s, uint64_t va, const struct kd_vm_i
 		col[n].lo = info->va_bits;
 		n++;
 	}
-	// All levels of the paging mode, not just the ones the walk reached.
-	unsigned top = info->va_bits - 1;
+	// All levels of the paging mode, not just the ones the walk reached:
+	// each below the top indexes page_shift - 3 bits, the top one the rest.
+	unsigned shift = info->page_shift ? info->page_shift : 12, per = shift - 3;
 	(void)w;
 	for (unsigned d = 0; d < info->levels && n < MAX_LEVELS + 1; d++) {
 		const char *name = info->level_names[d] ? info->level_names[d] : "?";
-		unsigned lo = top - 8 - 9 * d;
+		unsigned lo = shift + per * (info->levels - 1 - d);
+		unsigned hi = d == 0 ? info->va_bits - 1 : lo + per - 1;
 		snprintf(col[n].name, sizeof(col[n].name), "%s", name);
-		col[n].hi = lo + 8;
+		col[n].hi = hi;
 		col[n].lo = lo;
 		n++;
 		offbits = lo;
@@ -201,15 +203,29 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 	if (r)
 		kd_printf(s, "\n  region: %s, %016" PRIx64 "-%016" PRIx64 "\n          %s\n", r->name,
 			  r->start, r->last, r->desc);
-	unsigned offbits = info->va_bits - 9 * info->levels;
-	kd_printf(s, "\n  %u-level paging: the low %u bits of a virtual address are %u table indexes\n"
-		     "  of 9 bits each (512 entries of 8 bytes = one 4 KiB table per level) and a\n"
-		     "  %u-bit offset in the page; bits 63..%u only repeat bit %u (a \"canonical\"\n"
-		     "  address).\n\n",
-		  info->levels, info->va_bits, info->levels, offbits, info->va_bits, info->va_bits - 1);
+	unsigned shift = info->page_shift ? info->page_shift : 12, per = shift - 3;
+	unsigned topbits = info->va_bits - shift - per * (info->levels - 1);
+	char gran[16];
+	snprintf(gran, sizeof(gran), "%u KiB", (1u << shift) / 1024);
+	if (topbits == per)
+		kd_printf(s, "\n  %u-level paging: the low %u bits of a virtual address are %u table indexes\n"
+			     "  of %u bits each (%u entries of 8 bytes = one %s table per level) and a\n"
+			     "  %u-bit offset in the page",
+			  info->levels, info->va_bits, info->levels, per, 1u << per, gran, shift);
+	else
+		kd_printf(s, "\n  %u-level paging with %s pages: the low %u bits of a virtual address are\n"
+			     "  %u table indexes, the top one of %u bits (%u entries), the others of %u bits\n"
+			     "  (%u entries of 8 bytes = one %s table), and a %u-bit offset in the page",
+			  info->levels, gran, info->va_bits, info->levels, topbits, 1u << topbits, per, 1u << per,
+			  gran, shift);
+	if (info->sign_desc)
+		kd_printf(s, ".\n  Bits 63..%u: %s.\n\n", info->va_bits, info->sign_desc);
+	else
+		kd_printf(s, "; bits 63..%u only repeat bit %u (a \"canonical\"\n  address).\n\n", info->va_bits,
+			  info->va_bits - 1);
 	print_fields(s, va, info, w);
 	const struct kd_walk_level *leaf = last_level(w);
-	if (leaf && leaf->state == KD_WALK_PAGE && leaf->page_size > 4096) {
+	if (leaf && leaf->state == KD_WALK_PAGE && leaf->page_size > (1ull << shift)) {
 		char sb2[16];
 		unsigned ob = (unsigned)__builtin_ctzll(leaf->page_size);
 		kd_printf(s, "\n  This address is in a %s page: the walk ends at the %s, and the bits\n"
@@ -223,13 +239,19 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 		snprintf(pb, sizeof(pb), "- %#" PRIx64, -info->phys_base);
 	else
 		snprintf(pb, sizeof(pb), "+ %#" PRIx64, info->phys_base);
-	if (as->kind == KD_AS_KERNEL)
-		kd_printf(s, "  CR3       = %#" PRIx64 ": the kernel's top table, %s\n"
+	const char *reg = info->root_reg ? info->root_reg : "CR3";
+	const char *kreg = info->kernel_root_reg ? info->kernel_root_reg : reg;
+	if (as->kind == KD_AS_KERNEL && info->image_voffset)
+		kd_printf(s, "  %-9s = %#" PRIx64 ": the kernel's top table, %s\n"
+			     "              (%#" PRIx64 " - %#" PRIx64 ", kimage_voffset)\n",
+			  kreg, root, info->kernel_root_name, info->kernel_root_va, info->image_voffset);
+	else if (as->kind == KD_AS_KERNEL)
+		kd_printf(s, "  %-9s = %#" PRIx64 ": the kernel's top table, %s\n"
 			     "              (%#" PRIx64 " - %#" PRIx64 " %s, phys_base)\n",
-			  root, info->kernel_root_name, info->kernel_root_va,
+			  kreg, root, info->kernel_root_name, info->kernel_root_va,
 			  info->kernel_root_va - root + info->phys_base, pb);
 	else
-		kd_printf(s, "  CR3       = %#" PRIx64 ": the process's top table\n", root);
+		kd_printf(s, "  %-9s = %#" PRIx64 ": the process's top table\n", reg, root);
 	for (unsigned i = 0; i < w->n; i++) {
 		const struct kd_walk_level *l = &w->l[i];
 		kd_printf(s, "\n  %u. %-5s  index = bits %u..%u = %u\n", i + 1, l->name, l->va_hi, l->va_lo,
@@ -249,9 +271,10 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 				  i + 1 < info->levels && info->level_names[i + 1] ? info->level_names[i + 1] : "next");
 			break;
 		case KD_WALK_PAGE:
-			if (l->page_size > 4096)
-				kd_printf(s, "            PSE is set: this %s entry maps a whole %s page; the walk stops\n",
-					  l->name, size_name(l->page_size, sb, sizeof(sb)));
+			if (l->page_size > (1ull << shift))
+				kd_printf(s, "            %s: this %s entry maps a whole %s %s; the walk stops\n",
+					  info->block_desc ? info->block_desc : "PSE is set", l->name,
+					  size_name(l->page_size, sb, sizeof(sb)), info->block_desc ? "block" : "page");
 			kd_printf(s, "            frame = value & 0x%016" PRIx64 " = %#" PRIx64 "\n",
 				  info->entry_addr_mask & ~(l->page_size - 1), l->next);
 			kd_printf(s, "\n  physical  = frame + (va & %#" PRIx64 ") = %#" PRIx64 " + %#" PRIx64
@@ -261,11 +284,14 @@ static void print_teaching(struct kd_session *s, uint64_t va, const struct kd_as
 		case KD_WALK_NOT_PRESENT: {
 			uint64_t type, off;
 			if (kd_pte_swap(s, l->entry, &type, &off))
-				kd_printf(s, "            PRESENT is clear but the entry is not empty: a swap entry,\n"
-					     "            type = bits 63..59 = %" PRIu64 ", offset = ~bits 58..9 = %#" PRIx64 "\n",
+				kd_printf(s, "            %s is clear but the entry is not empty: a swap entry,\n"
+					     "            %s: %" PRIu64 ", %#" PRIx64 "\n",
+					  info->swap_desc ? "VALID" : "PRESENT",
+					  info->swap_desc ? info->swap_desc : "type = bits 63..59, offset = ~bits 58..9",
 					  type, off);
 			else if (l->entry)
-				kd_printf(s, "            PRESENT is clear: the CPU would fault here\n");
+				kd_printf(s, "            %s is clear: the CPU would fault here\n",
+					  info->swap_desc ? "VALID" : "PRESENT");
 			else
 				kd_printf(s, "            the entry is empty: nothing is mapped here\n");
 			kd_printf(s, "\n  physical  = none: not mapped, the walk stopped at the %s\n", l->name);

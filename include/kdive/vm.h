@@ -146,6 +146,14 @@ struct kd_vm_info {
 	uint64_t root_table_size;  /**< bytes in the top-level table */
 	uint64_t entry_addr_mask;  /**< bits of an entry holding the next table's address */
 	const char *level_names[8]; /**< names of the levels, top first */
+	/* How `vtop -v` explains the walk; 0/NULL: x86_64's words. */
+	unsigned page_shift;       /**< the base page (granule): 12, 14 or 16; 0 = 12 */
+	const char *root_reg;      /**< the register a process's top table is in ("TTBR0_EL1"); NULL: "CR3" */
+	const char *kernel_root_reg; /**< the kernel's ("TTBR1_EL1"); NULL: root_reg */
+	uint64_t image_voffset;    /**< the kernel image's va - pa when that is the rule (kimage_voffset) */
+	const char *block_desc;    /**< why an upper entry maps a block ("bit 1 is clear"); NULL: "PSE is set" */
+	const char *sign_desc;     /**< what the bits above va_bits do; NULL: canonical sign extension */
+	const char *swap_desc;     /**< a swap entry's fields ("type = bits 7..3, offset = bits 57..8") */
 };
 /** Fill *ret (all zero and arch NULL when translation is unavailable). */
 KD_API void kd_vm_info_get(struct kd_session *s, struct kd_vm_info *ret);

@@ -23,12 +23,15 @@
 //  - modules: an adrp pair in print_modules() or find_module_all() whose
 //    target is a list of struct module with printable names, linked both ways;
 //  - per-cpu variables: BTF's .data..percpu DATASEC gives each one's offset
-//    from __per_cpu_start, which is runqueues minus its offset.
-// A64 instructions are decoded here (ADRP, ADD immediate, LDR with an
-// unsigned or a pre-indexed offset: Arm ARM C6.2): every address a function
-// forms from an ADRP page is a candidate; the checks decide.  Registers are
-// not tracked through other instructions, so a stale value only adds a
-// candidate the checks refuse.
+//    from __per_cpu_start, which is runqueues minus its offset;
+//  - exported variables (jiffies, init_net, _totalram_pages, node_data ...):
+//    a scan of the image for the kernel's export table (__ksymtab), checked
+//    by its order and against kallsyms' text symbols;
+//  - objects init_task points at (init_nsproxy and the init namespaces,
+//    init_fs, init_files, init_cred), by its BTF members;
+//  - other variables a small function uses (datasyms_code.c's table).
+// The code is decoded by datasyms_code.c (A64): every address a function
+// forms from an ADRP page is a candidate; the checks decide.
 #include "config.h"
 
 #include <elf.h>
@@ -45,6 +48,7 @@
 #include <kdive/types.h>
 #include <kdive/vm.h>
 
+#include "datasyms_code.h"
 #include "session_priv.h"
 #include "symtab.h"
 #include "types.h"
@@ -101,12 +105,12 @@ static uint64_t scan_start(struct kd_symtab *t)
 }
 
 /*
- * Call fn on each readable chunk of [from, from + SCAN_LIMIT) (with 64
- * bytes of the next chunk so that a match may straddle); fn returns true to
- * stop.  Unreadable chunks (the freed init sections, the end of the image)
+ * Call fn on each readable chunk of [from, to) (scan_image: [from, from +
+ * SCAN_LIMIT)), with 64 bytes of the next chunk so that a match may
+ * straddle; fn returns true to stop.  Unreadable chunks (the freed init sections, the end of the image)
  * are skipped; a long unreadable stretch ends the scan.
  */
-static void scan_image(struct kd_session *s, uint64_t from,
+static void scan_range(struct kd_session *s, uint64_t from, uint64_t to,
 		       bool (*fn)(struct kd_session *s, uint64_t va, const uint8_t *buf, size_t len, void *arg),
 		       void *arg)
 {
@@ -114,7 +118,7 @@ static void scan_image(struct kd_session *s, uint64_t from,
 	if (!buf)
 		return;
 	uint64_t hole = 0;
-	for (uint64_t va = from & ~(uint64_t)(CHUNK - 1); va < from + SCAN_LIMIT && hole < SCAN_HOLE; va += CHUNK) {
+	for (uint64_t va = from & ~(uint64_t)(CHUNK - 1); va < to && hole < SCAN_HOLE; va += CHUNK) {
 		struct kd_error *ierr = kd_check_interrupt(s);
 		if (ierr) {
 			kd_error_destroy(ierr);
@@ -132,6 +136,13 @@ static void scan_image(struct kd_session *s, uint64_t from,
 			break;
 	}
 	free(buf);
+}
+
+static void scan_image(struct kd_session *s, uint64_t from,
+		       bool (*fn)(struct kd_session *s, uint64_t va, const uint8_t *buf, size_t len, void *arg),
+		       void *arg)
+{
+	scan_range(s, from, from + SCAN_LIMIT, fn, arg);
 }
 
 /* ---- the BTF bounds ------------------------------------------------------------- */
@@ -162,6 +173,158 @@ static bool btf_chunk(struct kd_session *s, uint64_t va, const uint8_t *b, size_
 		return true;
 	}
 	return false;
+}
+
+/* ---- the kernel's export table (__ksymtab) ----------------------------------------- */
+
+/*
+ * struct kernel_symbol with CONFIG_HAVE_ARCH_PREL32_RELOCATIONS (x86_64,
+ * arm64 ...; include/linux/export-internal.h, include/linux/export.h before
+ * 6.5): three s32 offsets, each relative to its own field: the value, the
+ * name and the namespace (strings in __ksymtab_strings, after the tables).
+ * __ksymtab and __ksymtab_gpl are each sorted by name (the linker script's
+ * SORT(___ksymtab+*)).  A run is accepted only when KSYM_RUN consecutive
+ * entries have identifier names in strictly ascending order and values in
+ * the image; the whole table is then read to its end, and kept only if its
+ * text symbols agree with kallsyms.
+ */
+enum { KSYM_ENTRY = 12, KSYM_RUN = 16, KSYM_NAME = 128, KSYM_STR_SPAN = 16 << 20 };
+
+struct ksym {
+	char name[KSYM_NAME];
+	uint64_t value;
+};
+
+struct ksym_scan {
+	struct kd_symtab *t;
+	uint64_t img_lo, img_hi;   // values must lie in [img_lo, img_hi)
+	uint64_t skip;             // entries below are part of a table already read
+	struct ksym *v;            // the entries found
+	size_t n, cap;
+	unsigned tables;
+};
+
+static int32_t s32_at(struct kd_session *s, const uint8_t *p)
+{
+	return (int32_t)kd_dump_u32(s, p);
+}
+
+// The entry at va (its 12 bytes in e): name and value, if they are plausible.
+static bool ksym_entry(struct kd_session *s, const struct ksym_scan *k, uint64_t va, const uint8_t *e,
+		       struct ksym *out)
+{
+	int32_t voff = s32_at(s, e), noff = s32_at(s, e + 4), nsoff = s32_at(s, e + 8);
+	if (noff <= 0 || noff > KSYM_STR_SPAN || nsoff <= 0 || nsoff > KSYM_STR_SPAN)
+		return false;
+	uint64_t value = va + (uint64_t)(int64_t)voff;
+	if (value < k->img_lo || value >= k->img_hi)
+		return false;
+	char name[KSYM_NAME];
+	uint64_t at = va + 4 + (uint64_t)noff;
+	// The string may end before the page does: read what the page holds.
+	size_t len = KSYM_NAME, in_page = 4096 - (size_t)(at & 4095);
+	if (!rd(s, at, name, len < in_page ? len : in_page))
+		return false;
+	if (in_page < len && !rd(s, at + in_page, name + in_page, len - in_page))
+		len = in_page;
+	size_t i = 0;
+	for (; i < len && name[i]; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i && c >= '0' && c <= '9')))
+			return false;
+	}
+	if (!i || i == len)
+		return false;
+	memcpy(out->name, name, i + 1);
+	out->value = value;
+	return true;
+}
+
+static bool ksym_push(struct ksym_scan *k, const struct ksym *e)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		struct ksym *v = realloc(k->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = *e;
+	return true;
+}
+
+// Read the table that starts at va to its end (the first entry out of order).
+static uint64_t ksym_table(struct kd_session *s, struct ksym_scan *k, uint64_t va)
+{
+	struct ksym prev = { 0 }, cur;
+	size_t first = k->n;
+	uint8_t e[KSYM_ENTRY];
+	for (; rd(s, va, e, sizeof(e)) && ksym_entry(s, k, va, e, &cur); va += KSYM_ENTRY) {
+		if (k->n > first && strcmp(prev.name, cur.name) >= 0)
+			break;
+		if (!ksym_push(k, &cur))
+			break;
+		prev = cur;
+	}
+	return va;
+}
+
+static bool ksym_chunk(struct kd_session *s, uint64_t va, const uint8_t *b, size_t len, void *arg)
+{
+	struct ksym_scan *k = arg;
+	for (size_t i = 0; i + KSYM_ENTRY <= len && i < CHUNK; i += 4) {
+		uint64_t at = va + i;
+		if (at < k->skip)
+			continue;
+		struct ksym a, b2;
+		if (!ksym_entry(s, k, at, b + i, &a))
+			continue;
+		// KSYM_RUN entries in order make a table.
+		bool run = true;
+		uint8_t e[KSYM_ENTRY];
+		for (unsigned j = 1; j < KSYM_RUN && run; j++) {
+			uint64_t next = at + (uint64_t)j * KSYM_ENTRY;
+			run = rd(s, next, e, sizeof(e)) && ksym_entry(s, k, next, e, &b2) && strcmp(a.name, b2.name) < 0;
+			a = b2;
+		}
+		if (!run)
+			continue;
+		k->skip = ksym_table(s, k, at);
+		k->tables++;
+	}
+	return false;
+}
+
+// Are the table's text symbols where kallsyms has them?  (Most of them: a
+// name may be both a static function and another's export.)
+static bool ksym_agrees(const struct ksym_scan *k)
+{
+	size_t text = 0, same = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		struct kd_symbol sym;
+		if (!kd_symtab_find(k->t, k->v[i].name, &sym) || (sym.type != 'T' && sym.type != 't'))
+			continue;
+		text++;
+		same += sym.address == k->v[i].value;
+	}
+	return text >= 16 && same * 100 >= text * 99;
+}
+
+// The exported symbols the table lacks, from __ksymtab and __ksymtab_gpl.
+// Both lie in RO_DATA before the BTF (include/asm-generic/vmlinux.lds.h):
+// the scan stops there when the BTF was found.
+static void ksymtab_symbols(struct kd_session *s, struct kd_symtab *t, uint64_t stext)
+{
+	uint64_t from = scan_start(t), btf = sym_addr(t, "__start_BTF");
+	struct ksym_scan k = { .t = t, .img_lo = stext, .img_hi = stext + (1ull << 30) };
+	scan_range(s, from, btf > from && btf - from < SCAN_LIMIT ? btf + CHUNK : from + SCAN_LIMIT, ksym_chunk, &k);
+	if (k.n && ksym_agrees(&k)) {
+		for (size_t i = 0; i < k.n; i++)
+			if (!present(t, k.v[i].name))
+				add(t, k.v[i].name, k.v[i].value, "scan: the kernel's export table (__ksymtab)");
+	}
+	free(k.v);
 }
 
 /*
@@ -215,6 +378,7 @@ void kd_datasyms_early(struct kd_session *s, struct kd_symtab *t)
 			add(t, "__stop_BTF", h.start + h.size, "scan: BTF header in the image (+ its size)");
 		}
 	}
+	ksymtab_symbols(s, t, stext);
 }
 
 /* ---- stage 2: with types -------------------------------------------------------- */
@@ -245,54 +409,6 @@ static bool init_task_chunk(struct kd_session *s, uint64_t va, const uint8_t *b,
 		return true;
 	}
 	return false;
-}
-
-// The targets of ADRP+ADD and ADRP+LDR pairs in a function's first bytes.
-static size_t code_targets(struct kd_session *s, uint64_t addr, uint64_t size, uint64_t *out)
-{
-	uint8_t code[FUNC_BYTES];
-	if (!size || size > FUNC_BYTES)
-		size = FUNC_BYTES;
-	if (!rd(s, addr, code, (size_t)size))
-		return 0;
-	uint64_t val[32] = { 0 }; // a register's known address (ADRP, then ADD)
-	size_t n = 0;
-	for (uint64_t i = 0; i + 4 <= size && n < MAX_TARGETS; i += 4) {
-		// A64 instructions are little-endian whatever the data's order.
-		uint32_t insn = (uint32_t)code[i] | (uint32_t)code[i + 1] << 8 | (uint32_t)code[i + 2] << 16 |
-				(uint32_t)code[i + 3] << 24;
-		unsigned rd_ = insn & 31, rn = (insn >> 5) & 31;
-		uint64_t target = 0;
-		if ((insn & 0x9f000000u) == 0x90000000u) { // ADRP
-			int64_t imm = (int64_t)((((insn >> 5) & 0x7ffffu) << 2) | ((insn >> 29) & 3));
-			imm = (imm ^ (1ll << 20)) - (1ll << 20); // sign-extend 21 bits
-			val[rd_] = ((addr + i) & ~0xfffull) + (uint64_t)(imm << 12);
-			continue;
-		}
-		if ((insn & 0xff800000u) == 0x91000000u && val[rn]) { // ADD Xd, Xn, #imm{, lsl 12}
-			uint64_t imm = (insn >> 10) & 0xfff;
-			target = val[rn] + (insn & (1u << 22) ? imm << 12 : imm);
-			val[rd_] = target;
-		} else if ((insn & 0xffc00000u) == 0xf9400000u && val[rn]) { // LDR Xt, [Xn, #imm]
-			target = val[rn] + ((insn >> 10) & 0xfff) * 8;
-			val[rd_] = 0; // Xt now holds the loaded value
-		} else if ((insn & 0xffe00c00u) == 0xf8400c00u && val[rn]) { // LDR Xt, [Xn, #simm]!
-			int64_t imm = (int64_t)((insn >> 12) & 0x1ff);
-			imm = (imm ^ 0x100) - 0x100;
-			target = val[rn] + (uint64_t)imm;
-			val[rn] = target; // written back
-			if (rd_ != rn)
-				val[rd_] = 0;
-		}
-		if (!target)
-			continue;
-		bool dup = false;
-		for (size_t j = 0; j < n; j++)
-			dup |= out[j] == target;
-		if (!dup)
-			out[n++] = target;
-	}
-	return n;
 }
 
 // Does (offs = __per_cpu_offset, rq = runqueues) hold for every CPU?
@@ -336,7 +452,7 @@ static void find_runqueues(struct kd_session *s, struct kd_symtab *t, uint64_t c
 		bool exact;
 		if (!kd_symtab_extent(s, funcs[f], &addr, &size, &exact))
 			continue;
-		size_t n = code_targets(s, addr, size, tg);
+		size_t n = kd_code_targets(s, addr, size, tg, MAX_TARGETS);
 		for (size_t i = 0; i < n; i++)
 			for (size_t j = 0; j < n; j++) {
 				if (i == j || !check_runqueues(s, tg[i], tg[j], m_cpu.offset, m_idle.offset, comm, ncpus))
@@ -395,7 +511,7 @@ static void find_modules(struct kd_session *s, struct kd_symtab *t)
 		bool exact;
 		if (!kd_symtab_extent(s, funcs[f], &addr, &size, &exact))
 			continue;
-		size_t n = code_targets(s, addr, size, tg);
+		size_t n = kd_code_targets(s, addr, size, tg, MAX_TARGETS);
 		for (size_t i = 0; i < n; i++)
 			if (check_modules(s, tg[i], m_list.offset, m_name.offset)) {
 				char why[128];
@@ -443,6 +559,51 @@ static void percpu_vars(struct kd_session *s, struct kd_symtab *t)
 }
 #endif
 
+// The static objects init_task points at (init/init_task.c): its fields
+// are set at build time and never changed for swapper/0, so each pointer is
+// the variable's address (accepted when it lies in the kernel image).
+static void init_task_objects(struct kd_session *s, struct kd_symtab *t, uint64_t task)
+{
+	static const struct {
+		const char *name, *type, *path; // path: a pointer member of type at the object
+		int from;                       // -1: init_task, else the index of the object it is in
+	} objs[] = {
+		{ "init_nsproxy", "task_struct", "nsproxy", -1 },
+		{ "init_fs", "task_struct", "fs", -1 },
+		{ "init_files", "task_struct", "files", -1 },
+		{ "init_cred", "task_struct", "real_cred", -1 },
+		{ "init_signals", "task_struct", "signal", -1 },
+		{ "init_sighand", "task_struct", "sighand", -1 },
+		{ "init_struct_pid", "task_struct", "thread_pid", -1 },
+		{ "init_ipc_ns", "nsproxy", "ipc_ns", 0 },
+		{ "init_uts_ns", "nsproxy", "uts_ns", 0 },
+		{ "init_cgroup_ns", "nsproxy", "cgroup_ns", 0 },
+		{ "init_time_ns", "nsproxy", "time_ns", 0 },
+	};
+	enum { N = sizeof(objs) / sizeof(objs[0]) };
+	uint64_t at[N] = { 0 };
+	uint64_t stext = sym_addr(t, "_stext");
+	for (size_t i = 0; i < N; i++) {
+		uint64_t base = objs[i].from < 0 ? task : at[objs[i].from], v;
+		struct kd_member_info m;
+		struct kd_error *err = base ? kd_type_member(s, objs[i].type, objs[i].path, &m)
+					    : kd_error_create(KD_ERR_NOTFOUND, "no base");
+		if (err) {
+			kd_error_destroy(err);
+			continue;
+		}
+		if (!rd64(s, base + m.offset, &v) || v < stext || v - stext >= (1ull << 30) || v % 8)
+			continue;
+		at[i] = v;
+		if (present(t, objs[i].name))
+			continue;
+		char why[96];
+		snprintf(why, sizeof(why), "%s.%s of %s", objs[i].type, objs[i].path,
+			 objs[i].from < 0 ? "init_task" : objs[objs[i].from].name);
+		add(t, objs[i].name, v, why);
+	}
+}
+
 void kd_datasyms_typed(struct kd_session *s)
 {
 	struct kd_symtab *t = s->symtab;
@@ -465,9 +626,13 @@ void kd_datasyms_typed(struct kd_session *s)
 			add(t, "init_task", it.found,
 			    "scan: task_struct with comm \"swapper/0\", pid 0 and a linked tasks list");
 	}
+	uint64_t init_task = sym_addr(t, "init_task");
+	if (init_task)
+		init_task_objects(s, t, init_task);
 	if (!present(t, "runqueues") || !present(t, "__per_cpu_offset"))
 		find_runqueues(s, t, comm.offset);
 	find_modules(s, t);
+	kd_datasyms_code(s, t);
 #ifdef HAVE_LIBBPF
 	percpu_vars(s, t);
 #endif

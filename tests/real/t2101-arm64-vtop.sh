@@ -10,7 +10,7 @@
 # /sys/kernel/vmcoreinfo copy, symbol addresses from its /proc/kallsyms and
 # VMCOREINFO, and /proc/iomem's "Kernel code"/"Kernel data".  kdive's vtop
 # always does the full page-table walk.
-MKVMCORE_ARGS="--arch arm64"
+MKVMCORE_ARGS=${KDIVE_ARM64_ARGS:-"--arch arm64"}
 . "$KDIVE_SRCDIR/tests/lib.sh"
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 D=$FIX/vmcore.elf
@@ -124,6 +124,7 @@ check "vtop: PGD DIRECTORY is swapper_pg_dir" grep -qx "PGD DIRECTORY: $(vmci 'S
 check "vtop: PAGE DIRECTORY is its physical address" \
 	grep -qx "PAGE DIRECTORY: $(hex "0x$(vmci 'SYMBOL(swapper_pg_dir)') - $voff")" "$TMP/out"
 check "vtop: decoded flags" grep -Eq '\(VALID\|.*AF.*\)$' "$TMP/out"
-run_kd -c "vtop 0x0001000000000000" "$D"
+# Above the user range: 1 << (64 - TCR_EL1.T1SZ), the kernel's VA bits (T0SZ is the same).
+run_kd -c "vtop $(hex "1 << (64 - $(vmci 'NUMBER(TCR_EL1_T1SZ)'))")" "$D"
 check "vtop of a non-canonical address fails" grep -q 'not a canonical address' "$TMP/err"
 done_testing

@@ -28,7 +28,7 @@ check_marker() { # LABEL DUMP
 	show "$TMP/err"
 	bad=""
 	while read -r va entry _ swapped pfn kpf cnt kind; do
-		vpn=$(printf '0x%x' $((va / 4096)))
+		vpn=$(printf '0x%x' $((va / $(truth pagesize))))
 		if [ "$swapped" = 1 ]; then
 			# A swap entry (fs/proc/task_mmu.c): bits 0-4 the type, 5-54 the offset.
 			got=$(jq -r --arg v "$vpn" '.pages[] | select(.vpn == $v) | "\(.pagemap_entry) \(.swap_offset) \(.swapped)"' "$TMP/out")
@@ -51,7 +51,7 @@ check "text: a total line" grep -qE $'^             total\t +[0-9]+ +[0-9]+$' "$
 run_kd -c "pagemap -p $mpid -b anon --json" "$D"
 check "-b anon: at least the marker's 16 anonymous pages ($(jq .total_pages "$TMP/out"))" test "$(jq .total_pages "$TMP/out")" -ge 16
 a0=$(truth marker | sed -n 's/^anon_addr=//p')
-run_kd -c "pagemap -p $mpid -a $a0,$(printf '0x%x' $((a0 + 16 * 4096))) -l -N" "$D"
+run_kd -c "pagemap -p $mpid -a $a0,$(printf '0x%x' $((a0 + 16 * $(truth pagesize)))) -l -N" "$D"
 expect_eq "-a over the anonymous area, -l: the 16 pages in ranges" 16 \
 	"$(awk -F'\t' 'NR > 1 { print $3 }' "$TMP/out" | while read -r l; do echo $((0x$l)); done | awk '{ n += $1 } END { print n }')"
 

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bt on the arm64 fixture (scripts/mkvmcore --arch arm64: frame records,
+# pointer authentication on) against what the live guest recorded:
+#  - bt PID shows the functions and offsets of /proc/PID/stack (the guest's
+#    `stacks` section) in the same order, once the scheduler's own frames
+#    are left out as the kernel does there (in_sched_functions():
+#    __sched_text_start..__sched_text_end, __lock_text_start..__lock_text_end);
+#  - a task that entered by a system call ends with its user registers
+#    (pstate in EL0, pc a user address);
+#  - bt -a starts each CPU at the pc of its NT_PRSTATUS note, read here from
+#    the ELF file with python3 (pr_reg at 112, pc is register 32 of struct
+#    user_pt_regs), not through kdive.
+MKVMCORE_ARGS=${KDIVE_ARM64_ARGS:-"--arch arm64"}
+. "$KDIVE_SRCDIR/tests/lib.sh"
+. "$KDIVE_SRCDIR/tests/real/fixture.sh"
+D=$FIX/vmcore.elf
+
+run_kd -c 'sym __sched_text_start; sym __sched_text_end; sym __lock_text_start; sym __lock_text_end' "$D"
+read -r ss se ls le <<<"$(awk '{ printf "%s ", $1 }' "$TMP/out")"
+expect_eq "the scheduler's text bounds are symbols" 4 "$(wc -l <"$TMP/out")"
+
+truth stacks >"$TMP/stacks"
+tids=$(awk '$1 == "task" { print $2 }' "$TMP/stacks")
+want_stack() { # TID -> func+0xOFF per line
+	awk -v t="$1" '$1 == "task" { on = ($2 == t); next } on { sub(/^\[<[0-9a-f]+>\] /, ""); sub(/\/0x[0-9a-f]+( \[[^]]+\])?$/, ""); print }' "$TMP/stacks"
+}
+got_stack() { # FILE (bt -s output) -> func+0xOFF per line, scheduler frames left out
+	awk -v ss="$ss" -v se="$se" -v ls="$ls" -v le="$le" '
+		/^ *#[0-9]+ \[/ {
+			pc = "" $NF
+			if ((pc >= ss "" && pc < se "") || (pc >= ls "" && pc < le ""))
+				next
+			split($3, p, "+"); printf "%s+0x%x\n", p[1], p[2]
+		}' "$1"
+}
+
+check_stacks() { # LABEL DUMP-FILES...
+	local label=$1 t n=0
+	shift
+	for t in $tids; do
+		run_kd -c "bt -s $t" "$@"
+		expect_eq "$label: bt -s $t exits 0" 0 "$rc"
+		want_stack "$t" >"$TMP/want"
+		got_stack "$TMP/out" >"$TMP/got"
+		if cmp -s "$TMP/want" "$TMP/got"; then
+			ok "$label: bt $t: the functions and offsets of /proc/$t/stack ($(wc -l <"$TMP/want") frames)"
+		else
+			not_ok "$label: bt $t: the functions and offsets of /proc/$t/stack"
+			diff "$TMP/want" "$TMP/got" | show
+		fi
+		n=$((n + 1))
+	done
+	check "$label: the guest recorded several stacks ($n)" test "$n" -ge 5
+}
+check_stacks "elf" "$D"
+check_stacks "qemu-kdump-zlib" "$FIX/vmcore.qemu-kdump-zlib"
+
+# Truth format 3: every thread's /proc/PID/stack.  A thread that ran or woke
+# between the recording and the dump may differ (README-fixtures.md): those
+# are counted, the rest must be equal.
+if truth stacks_all >"$TMP/all" 2>/dev/null && [ -s "$TMP/all" ]; then
+	cp "$TMP/all" "$TMP/stacks"
+	n=0 same=0 differ=""
+	for t in $(awk '$1 == "task" { print $2 }' "$TMP/all"); do
+		run_kd -c "bt -s $t" "$D"
+		want_stack "$t" >"$TMP/want"
+		got_stack "$TMP/out" >"$TMP/got"
+		n=$((n + 1))
+		if cmp -s "$TMP/want" "$TMP/got"; then same=$((same + 1)); else differ="$differ $t"; fi
+	done
+	check "stacks_all: every thread's bt equals its /proc/PID/stack but at most 3 ($same of $n; differ:${differ:- none})" \
+		test $((n - same)) -le 3 -a "$n" -ge 20
+fi
+
+# A system call's user registers close the marker's stack.
+mpid=$(truth marker | sed -n 's/^pid=//p')
+run_kd -c "bt --json $mpid" "$D"
+expect_eq "bt --json: method" "frame records" "$(jq -r '.[0].method' "$TMP/out")"
+expect_eq "bt --json: the last frame holds user registers" true "$(jq -r '.[0].frames[-1].registers.user' "$TMP/out")"
+pst=$(jq -r '.[0].frames[-1].registers.pstate' "$TMP/out")
+expect_eq "the user registers' pstate is EL0 (mode bits 0)" 0 "$(( pst & 0x1f ))"
+pc=$(jq -r '.[0].frames[-1].registers.pc' "$TMP/out")
+check "the user registers' pc is a user address ($pc)" test "$(( pc >> 48 ))" -eq 0 -a "$(( pc ))" -ne 0
+expect_eq "the frame before it is el0t_64_sync" el0t_64_sync "$(jq -r '.[0].frames[-2].function' "$TMP/out")"
+
+# bt -a: each CPU's frame #0 is at its NT_PRSTATUS pc.
+python3 - "$D" >"$TMP/pcs" <<'EOF'
+import struct, sys
+f = open(sys.argv[1], 'rb').read()
+phoff, = struct.unpack_from('<Q', f, 32)
+phentsize, phnum = struct.unpack_from('<HH', f, 54)
+for i in range(phnum):
+    ptype, _, off, _, _, filesz = struct.unpack_from('<IIQQQQ', f, phoff + i * phentsize)
+    if ptype != 4:
+        continue
+    p, end = off, off + filesz
+    while p + 12 <= end:
+        namesz, descsz, ntype = struct.unpack_from('<III', f, p)
+        name = f[p + 12:p + 12 + namesz].rstrip(b'\0')
+        d = p + 12 + ((namesz + 3) & ~3)
+        if name == b'CORE' and ntype == 1:
+            print('%016x' % struct.unpack_from('<Q', f, d + 112 + 32 * 8)[0])
+        p = d + ((descsz + 3) & ~3)
+EOF
+run_kd -c 'bt -a' "$D"
+expect_eq "bt -a exits 0" 0 "$rc"
+expect_eq "bt -a: one NT_PRSTATUS note per CPU" "$(truth nr_cpus)" "$(wc -l <"$TMP/pcs")"
+awk '/^PID:/ { cpu = $6 } / #0 \[/ { print cpu, $NF }' "$TMP/out" >"$TMP/got"
+awk '{ print NR - 1, $1 }' "$TMP/pcs" >"$TMP/want"
+if cmp -s "$TMP/want" "$TMP/got"; then ok "bt -a: each CPU starts at its NT_PRSTATUS pc"; else
+	not_ok "bt -a: each CPU starts at its NT_PRSTATUS pc"; diff "$TMP/want" "$TMP/got" | show; fi
+nidle=$(grep -c '^PID: 0 ' "$TMP/out")
+check "bt -a: some CPU is idle ($nidle)" test "$nidle" -ge 1
+check "bt -a: each idle CPU reaches the kernel's entry (__primary_switched / __secondary_switched)" \
+	sh -c "[ \$(grep -cE ' (__primary_switched|__secondary_switched) at ' '$TMP/out') -eq $nidle ]"
+# A CPU running a task in user mode (truth format 3's kdive-spin): one frame, its user registers.
+if grep -q 'COMMAND: "kdive-spin"' "$TMP/out"; then
+	run_kd -c 'bt -a --json' "$D"
+	expect_eq "bt -a: the spinning task's CPU is in user mode" true \
+		"$(jq -r '[.[] | select(.command == "kdive-spin")][0].frames[0].registers.user' "$TMP/out")"
+fi
+done_testing
