@@ -49,7 +49,7 @@ cmds_for() {
 	vm) echo "vm 1; vm -p 1; vm --json 1" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
-	dev) echo "dev; dev -i; dev -d --json" ;;
+	dev) echo "dev; dev -i; dev -d --json; dev -p" ;;
 	irq) echo "irq; irq -s; irq -a; irq -b" ;;
 	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
 	runq) echo "runq; runq -t --json" ;;
