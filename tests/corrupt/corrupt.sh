@@ -52,7 +52,7 @@ cmds_for() {
 	dev) echo "dev; dev -i; dev -d --json; dev -p" ;;
 	irq) echo "irq; irq -s; irq -a; irq -b" ;;
 	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
-	runq) echo "runq; runq -t --json" ;;
+	runq) echo "runq; runq -t --json; runq -g" ;;
 	timer) echo "timer; timer -r" ;;
 	waitq) echo "waitq jiffies; waitq 0" ;;
 	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
