@@ -370,7 +370,7 @@ static struct kd_error *load_files(struct kd_session *s, const struct kd_args *a
 	if (!err && v[MD_S].count && !nl && !missing)
 		err = kd_error_create(KD_ERR_NOTFOUND, "no module '%s' is loaded", v[MD_S].arg);
 	if (!err && failed)
-		err = kd_error_create(KD_ERR_USAGE, "%zu object file(s) refused (named above)", failed);
+		err = kd_error_create(KD_ERR_UNSUPPORTED, "%zu object file(s) refused (named above)", failed);
 	*ret = l;
 	*nret = nl;
 	return err;
@@ -420,16 +420,18 @@ static struct kd_error *mod_run(struct kd_session *s, const struct kd_args *args
 	bool loading = v[MD_S].count || v[MD_BIG_S].count;
 	if (loading) {
 		struct kd_error *e = load_files(s, args, &ld, &nld);
-		if (e && (e->code == KD_ERR_NOMEM || e->code == KD_ERR_INTERRUPTED || e->code == KD_ERR_USAGE ||
-			  !nld)) {
+		// -s fails with its one file; -S lists what it loaded, then fails
+		// for the files it refused (named above).
+		if (e && (v[MD_S].count || e->code == KD_ERR_NOMEM || e->code == KD_ERR_INTERRUPTED ||
+			  e->code == KD_ERR_USAGE || !nld)) {
 			free(ld);
 			kd_error_destroy(err);
 			return e;
 		}
-		if (e) {
-			kd_warn(s, "mod: %s", e->msg);
+		if (e && !err)
+			err = e;
+		else
 			kd_error_destroy(e);
-		}
 	}
 	const char **only = (const char **)(args->argv + 1);
 	int nonly = loading ? 0 : args->argc - 1;

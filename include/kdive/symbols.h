@@ -158,7 +158,7 @@ struct kd_kmodule_file {
  * kernel's own copy was merged already (kd_kmodules_load() does that).  The
  * file must be that module's: its build ID must equal the one in memory,
  * or, when the dump keeps none, the symbols kallsyms also has must sit at
- * the same addresses (KD_ERR_USAGE otherwise, and nothing is loaded).
+ * the same addresses (KD_ERR_UNSUPPORTED otherwise, and nothing is loaded).
  */
 KD_API struct kd_error *kd_kmodule_load_file(struct kd_session *s, const char *module, const char *path,
 					     struct kd_kmodule_file *ret);

@@ -56,9 +56,9 @@ static struct kd_error *read_whole(const char *path, unsigned char **ret, size_t
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > KO_MAX) {
 		int e = errno;
 		close(fd);
-		return S_ISREG(st.st_mode) ? kd_error_create(KD_ERR_USAGE, "%s: %s", path,
+		return S_ISREG(st.st_mode) ? kd_error_create(KD_ERR_UNSUPPORTED, "%s: %s", path,
 							     st.st_size > KO_MAX ? "too large" : strerror(e))
-					   : kd_error_create(KD_ERR_USAGE, "%s: not a regular file", path);
+					   : kd_error_create(KD_ERR_UNSUPPORTED, "%s: not a regular file", path);
 	}
 	unsigned char *buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
@@ -86,7 +86,7 @@ static struct kd_error *read_whole(const char *path, unsigned char **ret, size_t
 static struct kd_error *grow(unsigned char **buf, size_t *cap, const char *path)
 {
 	if (*cap >= KO_MAX)
-		return kd_error_create(KD_ERR_USAGE, "%s: more than %d MiB decompressed", path, KO_MAX >> 20);
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: more than %d MiB decompressed", path, KO_MAX >> 20);
 	size_t ncap = *cap ? *cap * 2 : 1 << 20;
 	unsigned char *nb = realloc(*buf, ncap);
 	if (!nb)
@@ -115,7 +115,7 @@ static struct kd_error *gunzip(const char *path, const unsigned char *in, size_t
 		z.avail_out = (uInt)(cap - z.total_out);
 		r = inflate(&z, Z_NO_FLUSH);
 		if (r != Z_OK && r != Z_STREAM_END && !(r == Z_BUF_ERROR && z.avail_out == 0)) {
-			err = kd_error_create(KD_ERR_USAGE, "%s: gzip data: %s", path, z.msg ? z.msg : "corrupt");
+			err = kd_error_create(KD_ERR_UNSUPPORTED, "%s: gzip data: %s", path, z.msg ? z.msg : "corrupt");
 			break;
 		}
 	}
@@ -147,7 +147,7 @@ static struct kd_error *unzstd(const char *path, const unsigned char *in, size_t
 		size_t r = ZSTD_decompressStream(z, &ob, &ib);
 		done += ob.pos;
 		if (ZSTD_isError(r)) {
-			err = kd_error_create(KD_ERR_USAGE, "%s: zstd data: %s", path, ZSTD_getErrorName(r));
+			err = kd_error_create(KD_ERR_UNSUPPORTED, "%s: zstd data: %s", path, ZSTD_getErrorName(r));
 			break;
 		}
 		if (r == 0 || (ib.pos == ib.size && ob.pos < ob.size))
@@ -188,7 +188,7 @@ static struct kd_error *unxz(const char *path, const unsigned char *in, size_t l
 		if (r == LZMA_STREAM_END)
 			break;
 		if (r != LZMA_OK && !(r == LZMA_BUF_ERROR && z.avail_out == 0)) {
-			err = kd_error_create(KD_ERR_USAGE, "%s: xz data is corrupt (liblzma error %d)", path, (int)r);
+			err = kd_error_create(KD_ERR_UNSUPPORTED, "%s: xz data is corrupt (liblzma error %d)", path, (int)r);
 			break;
 		}
 	}
@@ -324,11 +324,11 @@ static struct kd_error *ko_open(struct kofile *f, unsigned char *buf, size_t len
 	f->elf = elf_memory((char *)buf, len);
 	GElf_Ehdr eh;
 	if (!f->elf || elf_kind(f->elf) != ELF_K_ELF || !gelf_getehdr(f->elf, &eh))
-		return kd_error_create(KD_ERR_USAGE, "%s: not an ELF file", path);
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: not an ELF file", path);
 	if (eh.e_type != ET_REL || gelf_getclass(f->elf) != ELFCLASS64)
-		return kd_error_create(KD_ERR_USAGE, "%s: not a 64-bit kernel module (ELF relocatable)", path);
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: not a 64-bit kernel module (ELF relocatable)", path);
 	if (elf_getshdrstrndx(f->elf, &f->shstrndx) || elf_getshdrnum(f->elf, &f->nsec))
-		return kd_error_create(KD_ERR_USAGE, "%s: no section names: %s", path, elf_errmsg(-1));
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: no section names: %s", path, elf_errmsg(-1));
 	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(f->elf, scn));) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
@@ -356,7 +356,7 @@ static struct kd_error *ko_open(struct kofile *f, unsigned char *buf, size_t len
 		}
 	}
 	if (!f->symtab)
-		return kd_error_create(KD_ERR_USAGE, "%s: no symbol table (stripped)", path);
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s: no symbol table (stripped)", path);
 	return NULL;
 }
 
@@ -374,7 +374,7 @@ static struct kd_error *ko_check_name(struct kd_session *s, struct kofile *f, co
 	memcpy(name, (char *)d->d_buf + m.offset, len);
 	name[len] = '\0';
 	if (strcmp(name, module) != 0)
-		return kd_error_create(KD_ERR_USAGE, "%s is module '%s', not '%s'", path, name, module);
+		return kd_error_create(KD_ERR_UNSUPPORTED, "%s is module '%s', not '%s'", path, name, module);
 	return NULL;
 }
 
@@ -511,7 +511,7 @@ struct kd_error *kd_kmodule_load_file(struct kd_session *s, const char *module, 
 	if (ret->build_id_memory) {
 		ret->build_id_match = strcmp(mem_id, f.build_id) == 0;
 		if (!ret->build_id_match) {
-			err = kd_error_create(KD_ERR_USAGE, "%s: build ID %s is not module %s's (%s in the dump)", path,
+			err = kd_error_create(KD_ERR_UNSUPPORTED, "%s: build ID %s is not module %s's (%s in the dump)", path,
 					      f.build_id[0] ? f.build_id : "(none)", module, mem_id);
 			goto out;
 		}
@@ -528,7 +528,7 @@ struct kd_error *kd_kmodule_load_file(struct kd_session *s, const char *module, 
 	}
 	// Without a build ID in the dump, the symbols both know decide.
 	if (!ret->build_id_memory && (ret->disagree || !ret->agree)) {
-		err = kd_error_create(KD_ERR_USAGE,
+		err = kd_error_create(KD_ERR_UNSUPPORTED,
 				      "%s does not match module %s: the dump keeps no build ID for it, and of the "
 				      "symbols kallsyms also has %zu are elsewhere, %zu in place",
 				      path, module, ret->disagree, ret->agree);
@@ -560,6 +560,11 @@ struct kd_error *kd_kmodule_load_file(struct kd_session *s, const char *module, 
 		char what[300];
 		snprintf(what, sizeof(what), "%s's .BTF", path);
 		err = kd_types_add_split(s, bd->d_buf, bd->d_size, what, &ret->btf_types);
+		struct kd_error *e = kd_types_split_done(s);
+		if (!err)
+			err = e;
+		else
+			kd_error_destroy(e);
 		if (!err && ret->btf_types) {
 			km->btf_types = ret->btf_types;
 			km->btf_from = km->object_file;

@@ -385,6 +385,10 @@ static void modules_btf(struct kd_session *s, struct kd_kmodules *l)
 	struct kd_walk walk = { .fn = btf_module_one, .arg = &w, .lost = btf_lost };
 	// Lost links cost those modules' types only.
 	kd_error_destroy(kd_walk_list(s, head, &walk));
+	struct kd_error *e = kd_types_split_done(s);
+	if (e) // the indexes could not be rebuilt (out of memory): no types at all
+		kd_types_unload(s);
+	kd_error_destroy(e);
 }
 
 /* ---- build IDs ---------------------------------------------------------------- */

@@ -38,9 +38,12 @@ const char *kd_types_well_known(const char *symbol);
  * Merge a module's split BTF (over the kernel's: a .ko's .BTF section or the
  * copy the kernel keeps) into the session's types; the kernel's ids do not
  * change.  what names it in errors; *added_ret (may be NULL) counts the types.
+ * The lookups see the new types after kd_types_split_done(), which rebuilds
+ * the indexes once for a run of merges.
  */
 struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size_t size, const char *what,
 				    uint32_t *added_ret);
+struct kd_error *kd_types_split_done(struct kd_session *s);
 
 #ifdef HAVE_LIBBPF
 
@@ -64,6 +67,7 @@ enum { KD_TYPES_SYNTH_BASE = 0x100000 };
 struct kd_types {
 	struct btf *btf;
 	struct btf *base;       // the kernel's own BTF once modules' types are merged (btf is then split on it)
+	bool stale;             // types merged since the indexes were built (kd_types_split_done)
 	uint32_t nids;          // btf__type_cnt(): ids 1..nids-1 are BTF's
 	uint32_t *names;        // hash of named types: id, 0 empty
 	size_t ncap;

@@ -72,8 +72,12 @@ static void remap(struct btf_type *bt, uint32_t base_cnt, uint32_t delta)
 }
 
 // The indexes describe the old set of ids: rebuild the names now, the rest on use.
-static struct kd_error *reindex(struct kd_types *t)
+struct kd_error *kd_types_split_done(struct kd_session *s)
 {
+	struct kd_types *t = s->types;
+	if (!t || !t->stale)
+		return NULL;
+	t->stale = false;
 	t->nids = btf__type_cnt(t->btf);
 	free(t->names);
 	t->names = NULL;
@@ -157,11 +161,7 @@ struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size
 		remap((struct btf_type *)btf__type_by_id(t->btf, (uint32_t)nid), base_cnt, delta);
 	}
 	btf__free(mod);
-	struct kd_error *e = reindex(t);
-	if (!err)
-		err = e;
-	else
-		kd_error_destroy(e);
+	t->stale = true;
 	if (!err && added_ret)
 		*added_ret = mod_cnt - base_cnt;
 	return err;
@@ -194,6 +194,12 @@ static struct btf *parse_split(const void *data, size_t size, struct btf *base)
 	close(fd);
 	errno = e;
 	return b;
+}
+
+struct kd_error *kd_types_split_done(struct kd_session *s)
+{
+	(void)s;
+	return NULL;
 }
 
 struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size_t size, const char *what,

@@ -72,7 +72,7 @@ cmds_for() {
 	mount) echo "mount -f; mount --json" ;;
 	sig) echo "sig 1; sig --json 1" ;;
 	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
-	mod) echo "mod; mod -t; mod --json" ;;
+	mod) echo "mod; mod -t; mod --json; mod -S $KDIVE_FIXTURES/kernels/$(truth uname_r)/modules --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;
