@@ -19,10 +19,13 @@ check "the guest's modules' .ko files are kept ($kodir)" test -f "$kodir/loop.ko
 run_kd -c 'mod --json' "$D"
 expect_eq "mod: every module's types come from memory before any file" \
 	"$(for m in $mods; do echo "$m memory"; done)" "$(jq -r '.[] | "\(.name) \(.btf_from)"' "$TMP/out")"
-want=$(pahole_members loop_device "$kodir/loop.ko" "$FIX/vmlinux")
-check "pahole reads struct loop_device from loop.ko" test -n "$want"
-expect_eq "struct loop_device -o with no file: pahole's offsets ($(echo "$want" | wc -l) members)" "$want" \
-	"$(kd_members loop_device "$D")"
+# loop is merged first, qemu_fw_cfg last (its ids moved past the others').
+for t in loop_device:loop fw_cfg_sysfs_entry:qemu_fw_cfg fw_cfg_vmcoreinfo:qemu_fw_cfg; do
+	want=$(pahole_members "${t%%:*}" "$kodir/${t#*:}.ko" "$FIX/vmlinux")
+	check "pahole reads struct ${t%%:*} from ${t#*:}.ko" test -n "$want"
+	expect_eq "struct ${t%%:*} -o with no file: pahole's offsets ($(echo "$want" | wc -l) members)" "$want" \
+		"$(kd_members "${t%%:*}" "$D")"
+done
 
 # mod -S DIR: every module, checked by build ID.
 run_kd -c "mod -S $kodir --json" "$D"
