@@ -25,7 +25,6 @@ struct gwalk {
 	uint64_t off_se, off_rt, siblings_off;
 	int indent;
 	size_t ngroups, nqueued;
-	bool text_all;      // show empty groups too (never, today)
 };
 
 // One queued task (CFS or RT) in the text or JSON.
@@ -165,7 +164,7 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 	kd_error_destroy(ko_take(&r));
 	char path[TG_PATH_MAX];
 	group_path(s, tg, path, sizeof(path));
-	bool show = g->rn->json || depth == 0 || nr > 0 || g->text_all;
+	bool show = g->rn->json || depth == 0 || nr > 0;
 	int indent = 2 + 3 * depth;
 	if (show && g->rn->json) {
 		kd_json_begin_object(s, NULL);
@@ -194,7 +193,8 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 			kd_error_destroy(err);
 		else if (err)
 			sched_bad(g->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
-		if (g->nqueued == before && !g->rn->json && depth == 0 && !nr)
+		// A group with its running task only has nothing queued either.
+		if (g->nqueued == before && !g->rn->json)
 			kd_printf(s, "%*s[no tasks queued]\n", indent + 3, "");
 	}
 	if (show && g->rn->json) {
@@ -277,7 +277,7 @@ void sched_runq_groups(struct run *rn, unsigned cpu)
 	uint64_t curr = ko_get(&r, "rq", "curr", rq);
 	uint64_t root_tg = ko_sym(&r, "root_task_group");
 	struct gwalk g = { rn, cpu, ko_off(&r, "task_struct", "se"), ko_off(&r, "task_struct", "rt"),
-			   ko_off(&r, "task_group", "siblings"), 0, 0, 0, false };
+			   ko_off(&r, "task_group", "siblings"), 0, 0, 0 };
 	if (r.err) {
 		sched_bad(rn, ko_take(&r), "runq: the run queue of a CPU (task groups need CONFIG_CGROUP_SCHED)",
 			  rq);
