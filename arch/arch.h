@@ -173,6 +173,11 @@ struct kd_arch_ops {
 	void (*pte_flags)(uint64_t entry, char *buf, size_t size);
 	/** A not-present entry holding a swap entry: type and offset. */
 	bool (*pte_swap)(uint64_t entry, uint64_t *type_ret, uint64_t *offset_ret);
+	/** Optional: whether a leaf or swap entry is soft-dirty (absent: never). */
+	bool (*pte_soft_dirty)(uint64_t entry);
+	/** Optional: kd_walk_range() (absent: kd_walk() a page at a time). */
+	struct kd_error *(*walk_range)(void *state, const struct kd_as *as, uint64_t lo, uint64_t hi,
+				       kd_walk_fn *cb, void *arg);
 	/** The kernel virtual memory map, sorted by start. */
 	size_t (*regions)(void *state, const struct kd_vm_region **ret);
 	/** Facts about the paging setup, for vtop and layout. */

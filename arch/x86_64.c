@@ -29,6 +29,7 @@ enum {
 	PTE_PSE = 1u << 7,
 	PTE_GLOBAL = 1u << 8,
 	PTE_PROTNONE = PTE_GLOBAL, // on a not-present entry (pgtable_types.h)
+	PTE_SOFT_DIRTY = 1u << 11, // _PAGE_BIT_SOFTW3, CONFIG_MEM_SOFT_DIRTY
 };
 #define PTE_NX (1ull << 63)
 // Bits 12..51 of an entry hold the physical address (__PHYSICAL_MASK_SHIFT 52).
@@ -119,6 +120,7 @@ static struct kd_error *walk_core(struct x86_64 *x, const struct kd_as *as, uint
 			.va_lo = shift,
 			.table = table,
 			.index = (unsigned)((va >> shift) & 511),
+			.va = va,
 		};
 		l.entry_addr = table + 8ull * l.index;
 		uint64_t raw;
@@ -239,6 +241,65 @@ static struct kd_error *x86_64_walk(void *state, const struct kd_as *as, uint64_
 	return err;
 }
 
+// kd_walk_range() under one table: each table is read whole, once.
+static struct kd_error *range_rec(struct x86_64 *x, uint64_t table, unsigned d, uint64_t prefix,
+				  uint64_t lo, uint64_t hi, kd_walk_fn *cb, void *arg)
+{
+	unsigned shift = x->shifts[d];
+	uint64_t span = 1ull << shift;
+	struct kd_walk_level l = {
+		.name = x->names[d], .depth = d, .va_hi = shift + 8, .va_lo = shift, .table = table,
+	};
+	uint64_t ent[512];
+	struct kd_error *err = x->read(x->arg, table, ent, sizeof(ent));
+	if (err) {
+		kd_error_destroy(err);
+		l.state = KD_WALK_UNREADABLE;
+		l.va = prefix;
+		return cb(&l, arg);
+	}
+	unsigned first = lo > prefix ? (unsigned)((lo >> shift) & 511) : 0;
+	for (unsigned i = first; i < 512; i++) {
+		uint64_t va = d == 0 ? sign_extend(x, (uint64_t)i << shift) : prefix + (uint64_t)i * span;
+		if (va >= hi)
+			break;
+		uint64_t e = ent[i] & ~x->p.sme_mask;
+		if (!e)
+			continue;
+		l.index = i;
+		l.entry_addr = table + 8ull * i;
+		l.entry = e;
+		l.va = va;
+		l.next = l.pa = l.page_size = 0;
+		bool leaf = d == x->levels - 1 || ((e & PTE_PSE) && (shift == 30 || shift == 21));
+		if (!(e & PTE_PRESENT)) {
+			l.state = KD_WALK_NOT_PRESENT;
+		} else if (leaf) {
+			l.state = KD_WALK_PAGE;
+			l.page_size = span;
+			l.next = l.pa = e & x->addr_mask & ~(span - 1);
+		} else {
+			err = range_rec(x, e & x->addr_mask, d + 1, va, lo, hi, cb, arg);
+			if (err)
+				return err;
+			continue;
+		}
+		if ((err = cb(&l, arg)))
+			return err;
+	}
+	return NULL;
+}
+
+static struct kd_error *x86_64_walk_range(void *state, const struct kd_as *as, uint64_t lo, uint64_t hi,
+					  kd_walk_fn *cb, void *arg)
+{
+	struct x86_64 *x = state;
+	if (!canonical(x, lo) || !canonical(x, hi - 1) || (lo >> 63) != ((hi - 1) >> 63))
+		return kd_error_addr(KD_ERR_FAULT, lo,
+				     "0x%" PRIx64 "-0x%" PRIx64 " is not a canonical range", lo, hi);
+	return range_rec(x, as_root(x, as), 0, 0, lo, hi, cb, arg);
+}
+
 // The first mapped page at or after va (and below end) under one table.
 static struct kd_error *next_rec(struct x86_64 *x, struct kd_arch_empty_tables *empty, uint64_t table,
 				 unsigned d, uint64_t prefix, uint64_t from, uint64_t end,
@@ -314,7 +375,7 @@ static void x86_64_pte_flags(uint64_t e, char *buf, size_t size)
 		{ PTE_PRESENT, "PRESENT" }, { PTE_RW, "RW" },         { PTE_USER, "USER" },
 		{ PTE_PWT, "PWT" },         { PTE_PCD, "PCD" },       { PTE_ACCESSED, "ACCESSED" },
 		{ PTE_DIRTY, "DIRTY" },     { PTE_PSE, "PSE" },       { PTE_GLOBAL, "GLOBAL" },
-		{ 1ULL << 58, "SOFT_DIRTY" }, { PTE_NX, "NX" },
+		{ PTE_SOFT_DIRTY, "SOFT_DIRTY" }, { PTE_NX, "NX" },
 	};
 	size_t n = 0;
 	if (size)
@@ -332,14 +393,23 @@ static void x86_64_pte_flags(uint64_t e, char *buf, size_t size)
 			name = "PROTNONE";
 		if (flags[i].bit == PTE_PSE && !(e & PTE_PRESENT))
 			continue;
-		// _PAGE_SOFT_DIRTY (software bit 58, CONFIG_MEM_SOFT_DIRTY) of a mapping;
-		// in a swap entry bit 58 is part of the offset.
-		if (flags[i].bit == 1ULL << 58 && !(e & PTE_PRESENT))
+		// _PAGE_SOFT_DIRTY (software bit 11, CONFIG_MEM_SOFT_DIRTY) of a mapping;
+		// in a swap entry bit 11 is part of the offset.
+		if (flags[i].bit == PTE_SOFT_DIRTY && !(e & PTE_PRESENT))
 			continue;
 		int w = snprintf(buf + n, size > n ? size - n : 0, "%s%s", n ? "|" : "", name);
 		if (w > 0)
 			n += (size_t)w;
 	}
+}
+
+// pgtable_types.h: _PAGE_SOFT_DIRTY is _PAGE_BIT_SOFTW3 (11) in a present
+// entry; a swap entry keeps it in _PAGE_SWP_SOFT_DIRTY, which is _PAGE_RW (1).
+static bool x86_64_pte_soft_dirty(uint64_t e)
+{
+	if (e & PTE_PRESENT)
+		return e & PTE_SOFT_DIRTY;
+	return (e & PTE_RW) && !(e & PTE_PROTNONE);
 }
 
 // pgtable_64.h: a not-present, non-PROTNONE, non-zero entry is a swap entry,
@@ -835,6 +905,8 @@ const struct kd_arch_ops kd_arch_x86_64 = {
 	.walk = x86_64_walk,
 	.pte_flags = x86_64_pte_flags,
 	.pte_swap = x86_64_pte_swap,
+	.pte_soft_dirty = x86_64_pte_soft_dirty,
+	.walk_range = x86_64_walk_range,
 	.regions = x86_64_regions,
 	.info_get = x86_64_info,
 	.next_mapped = x86_64_next_mapped,

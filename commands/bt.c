@@ -69,11 +69,13 @@ static bool frame_symbol(struct kd_session *s, const struct kd_frame *f, struct 
 static const char *sym_text(struct kd_session *s, const struct kd_frame *f, bool offset, char *buf,
 			    size_t size)
 {
-	struct kd_symbol sym;
+	struct kd_symbol sym = { .name = NULL };
 	uint64_t off;
-	if (!frame_symbol(s, f, &sym, &off))
+	if (!frame_symbol(s, f, &sym, &off)) {
 		snprintf(buf, size, "%016" PRIx64, f->pc);
-	else if (offset)
+		return buf;
+	}
+	if (offset)
 		snprintf(buf, size, "%s+%" PRIu64, sym.name, off);
 	else
 		snprintf(buf, size, "%s", sym.name);

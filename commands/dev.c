@@ -140,7 +140,9 @@ static struct kd_error *read_majors(struct run *rn, const char *sym, bool chr, s
 			p = next;
 		}
 		if (r.err) {
-			bad(rn, ko_take(&r), "the chain of %s[]", arr + i * 8);
+			char what[96];
+			snprintf(what, sizeof(what), "the chain of %s[%" PRIu64 "]", sym, i);
+			bad(rn, ko_take(&r), what, arr + i * 8);
 			continue;
 		}
 	}

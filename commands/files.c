@@ -74,10 +74,13 @@ static int show_fd(struct kd_session *s, uint64_t fd, uint64_t file, const struc
 		return 0;
 	}
 	struct kd_fs_file f;
-	char path[KD_FS_PATH_MAX] = "?";
+	memset(&f, 0, sizeof(f));
+	char path[KD_FS_PATH_MAX] = "?", why[256] = "";
 	struct kd_error *err = kd_fs_file(s, file, &f);
 	if (err) {
 		kd_warn(s, "files: fd %" PRIu64 ": %s", fd, err->msg);
+		snprintf(why, sizeof(why), "%s", err->msg);
+		memset(&f, 0, sizeof(f));
 		kd_error_destroy(err);
 		c->bad++;
 	} else {
@@ -107,6 +110,10 @@ static int show_fd(struct kd_session *s, uint64_t fd, uint64_t file, const struc
 		}
 		kd_json_string(s, "type", type);
 		kd_json_string(s, "path", path);
+		if (why[0]) {
+			kd_json_bool(s, "incomplete", true);
+			kd_json_string(s, "reason", why);
+		}
 		kd_json_end_object(s);
 	} else if (c->cache) {
 		kd_printf(s, "%3" PRIu64 " %016" PRIx64 " %016" PRIx64 " %7" PRIu64 " %-4s %s\n", fd, f.inode,

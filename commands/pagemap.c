@@ -19,7 +19,7 @@
 enum { O_P, O_A, O_B, O_L, O_LL, O_N, O_R, O_M, O_C, O_D, O_F, O_LIVE, O_JSON, O_NOPT };
 static const struct kd_option pagemap_opts[] = {
 	[O_P] = { "p", KD_ARG_INT, "PID", "the pages mapped by process PID (its /proc/PID/maps)" },
-	[O_A] = { "a", KD_ARG_STRING, "START[,END]", "only these addresses (page:N[,M] for page numbers)" },
+	[O_A] = { "a", KD_ARG_STRING, "START[,END]", "only these addresses, END exclusive, or START+N pages (page:N[,M] for page numbers)" },
 	[O_B] = { "b", KD_ARG_STRING, "FLAGS", "only pages whose flags match, e.g. anon,~lru" },
 	[O_L] = { "l", KD_ARG_NONE, NULL, "list ranges of pages with equal flags" },
 	[O_LL] = { "L", KD_ARG_NONE, NULL, "list each page" },
@@ -155,8 +155,8 @@ struct kd_error *pm_add(struct pm_sink *k, const struct pm_page *p)
 			k->run_len = 1;
 		}
 	}
-	if (p->swapped)
-		return NULL; // page-types counts only pages in memory
+	// page-types' walk_swap() counts a swapped page too, under the flags
+	// its pagemap entry gives (none unless -r: then swap, file, ...).
 	k->total++;
 	return count_flags(k, flags);
 }
@@ -248,30 +248,35 @@ static struct kd_error *describe(struct kd_session *s, const char *spec)
 	return NULL;
 }
 
-// -a START[,END]: byte addresses, or page numbers after "page:".
+// -a START[,END] or START+N: byte addresses, or page numbers after
+// "page:"; END is exclusive; +N counts pages in both forms, as page-types'
+// -a offset+size does.
 static struct kd_error *parse_range(const char *spec, uint64_t ps, struct pm_range *r)
 {
 	bool pages = strncmp(spec, "page:", 5) == 0;
 	const char *p = pages ? spec + 5 : spec;
 	char lo_s[64];
-	const char *comma = strchr(p, ',');
-	size_t n = comma ? (size_t)(comma - p) : strlen(p);
+	const char *sep = strpbrk(p, ",+");
+	bool plus = sep && *sep == '+';
+	size_t n = sep ? (size_t)(sep - p) : strlen(p);
 	if (n == 0 || n >= sizeof(lo_s))
 		return kd_error_create(KD_ERR_USAGE, "-a: bad range '%s'", spec);
 	memcpy(lo_s, p, n);
 	lo_s[n] = '\0';
-	uint64_t lo, hi;
+	uint64_t lo, hi = 0;
 	struct kd_error *err = kd_parse_u64(lo_s, true, &lo);
-	if (!err && comma)
-		err = kd_parse_u64(comma + 1, true, &hi);
+	if (!err && sep)
+		err = kd_parse_u64(sep + 1, true, &hi);
 	if (err)
 		return kd_error_prefix(err, "-a");
-	if (!pages) {
+	if (!pages)
 		lo /= ps;
-		hi = comma ? (hi + ps - 1) / ps : lo + 1;
-	} else if (!comma) {
+	if (plus)
+		hi = hi > UINT64_MAX - lo ? UINT64_MAX : lo + hi;
+	else if (!sep)
 		hi = lo + 1;
-	}
+	else if (!pages)
+		hi = (hi + ps - 1) / ps;
 	if (hi <= lo)
 		return kd_error_create(KD_ERR_USAGE, "-a: empty range '%s'", spec);
 	r->lo = lo;

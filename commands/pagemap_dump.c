@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // pagemap's dump sources: what the dumped kernel's /proc/PID/pagemap,
 // /proc/kpageflags and /proc/kpagecount would have said.
-//   -p PID   the task's VMAs (<kdive/vma.h>), each page walked in its page
-//            tables (kd_walk: present, a swap entry, or nothing), each
+//   -p PID   the task's VMAs (<kdive/vma.h>), each VMA's page tables walked
+//            once (kd_walk_range: present, a swap entry, or nothing), each
 //            present page's flags computed from its struct page as the
 //            kernel's stable_page_flags() does (<kdive/kpf.h>); the entry's
 //            file bit (not anonymous) and exclusive bit (mapped once) as
 //            fs/proc/task_mmu.c's pte_to_pagemap_entry() sets them, and
-//            soft-dirty when the arch names the entry's bit SOFT_DIRTY.
+//            soft-dirty from the VMA or the entry (kd_pte_soft_dirty).
 //   frames   every page frame below the kernel's max_pfn with a memory map,
 //            read in bulk (kd_page_walk); a page inside a free buddy block
 //            is known from the block's head met before it.
@@ -117,19 +117,6 @@ struct kd_error *pm_dump_frames(struct pm_sink *k, const struct pm_range *r)
 
 /* ---- a process ------------------------------------------------------------ */
 
-struct leaf {
-	struct kd_walk_level lvl;  // the last level visited
-	bool any;
-};
-
-static struct kd_error *keep_leaf(const struct kd_walk_level *lvl, void *arg)
-{
-	struct leaf *l = arg;
-	l->lvl = *lvl;
-	l->any = true;
-	return NULL;
-}
-
 struct proc {
 	struct pm_sink *k;
 	struct kd_kpf_dump *d;
@@ -140,6 +127,8 @@ struct proc {
 	struct kd_error *err;
 	uint64_t softdirty_flag;   // VM_SOFTDIRTY's value
 	bool vma_softdirty;        // the current VMA has it
+	uint64_t lo, hi;           // the current VMA's part in the range
+	uint64_t seen;             // pages fed, for the interrupt check
 };
 
 // VM_SOFTDIRTY (include/linux/mm.h, CONFIG_MEM_SOFT_DIRTY): a VMA made
@@ -156,86 +145,92 @@ static uint64_t vm_softdirty(struct kd_session *s)
 	return 0x08000000;
 }
 
-static struct kd_error *one_page(struct proc *p, uint64_t va, uint64_t *next_va)
+// One present page: its frame's flags from the struct page.
+static struct kd_error *present_page(struct proc *p, uint64_t va, uint64_t pfn, uint64_t entry)
 {
 	struct kd_session *s = p->k->s;
-	struct leaf l = { .any = false };
-	*next_va = va + p->ps;
-	struct kd_error *err = kd_walk(s, &p->as, va, keep_leaf, &l);
-	if (err)
-		return err;
-	if (!l.any)
+	struct pm_page pg = { .vpn = va / p->ps, .pfn = pfn };
+	pg.pme = KD_PM_PRESENT | pfn;
+	if (p->vma_softdirty || kd_pte_soft_dirty(s, entry))
+		pg.pme |= KD_PM_SOFT_DIRTY;
+	uint64_t addr;
+	struct kd_page page;
+	struct kd_error *err = kd_pfn_to_page(s, pfn, &addr);
+	if (!err)
+		err = kd_page_read(s, addr, &page);
+	if (err) {
+		if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
+			return err;
+		lost_add(&p->lost, "struct page of pfn", pfn, err);
+		kd_error_destroy(err);
 		return NULL;
-	struct pm_page pg = { .vpn = va / p->ps };
-	uint64_t sd = p->vma_softdirty ? KD_PM_SOFT_DIRTY : 0;
-	switch (l.lvl.state) {
-	case KD_WALK_PAGE: {
-		pg.pfn = l.lvl.pa / p->ps;
-		pg.pme = KD_PM_PRESENT | sd | pg.pfn;
-		uint64_t addr;
-		struct kd_page page;
-		err = kd_pfn_to_page(s, pg.pfn, &addr);
-		if (!err)
-			err = kd_page_read(s, addr, &page);
-		if (err) {
-			lost_add(&p->lost, "struct page of pfn", pg.pfn, err);
-			kd_error_destroy(err);
-			return NULL;
-		}
-		pg.flags = kd_kpf_of_page(p->d, &page, KD_KPF_LOOKUP, &pg.count);
-		if (!(pg.flags & KD_KPF_BIT(ANON)))
-			pg.pme |= KD_PM_FILE;
-		if (pg.count == 1)
-			pg.pme |= KD_PM_MMAP_EXCLUSIVE;
-		char fl[160];
-		if (strstr(kd_pte_flags(s, l.lvl.entry, fl, sizeof(fl)), "SOFT_DIRTY"))
-			pg.pme |= KD_PM_SOFT_DIRTY;
-		break;
 	}
+	pg.flags = kd_kpf_of_page(p->d, &page, KD_KPF_LOOKUP, &pg.count);
+	if (!(pg.flags & KD_KPF_BIT(ANON)))
+		pg.pme |= KD_PM_FILE;
+	if (pg.count == 1)
+		pg.pme |= KD_PM_MMAP_EXCLUSIVE;
+	return pm_add(p->k, &pg);
+}
+
+// kd_walk_range's callback: one leaf entry over part of the current VMA, as
+// fs/proc/task_mmu.c's pagemap_pmd_range()/pte_to_pagemap_entry() report it:
+// each page of a large page with its own frame; a swap entry with its type
+// and offset; nothing for an empty entry.
+static struct kd_error *leaf(const struct kd_walk_level *lvl, void *arg)
+{
+	struct proc *p = arg;
+	struct kd_session *s = p->k->s;
+	uint64_t span = lvl->page_size ? lvl->page_size : (lvl->va_lo < 63 ? 1ULL << lvl->va_lo : p->ps);
+	uint64_t lo = lvl->va > p->lo ? lvl->va : p->lo;
+	uint64_t hi = lvl->va + span - 1 < p->hi - 1 ? lvl->va + span : p->hi;
+	struct kd_error *err;
+	if ((p->seen += (hi - lo) / p->ps) >= 1024) {
+		p->seen = 0;
+		if ((err = kd_check_interrupt(s)))
+			return err;
+	}
+	switch (lvl->state) {
+	case KD_WALK_PAGE:
+		for (uint64_t va = lo; va < hi; va += p->ps)
+			if ((err = present_page(p, va, (lvl->next + (va - lvl->va)) / p->ps, lvl->entry)))
+				return err;
+		return NULL;
 	case KD_WALK_NOT_PRESENT: {
 		uint64_t type, off;
-		if (l.lvl.entry && kd_pte_swap(s, l.lvl.entry, &type, &off)) {
-			pg.swapped = true;
-			pg.pfn = off;
-			pg.pme = KD_PM_SWAP | sd | ((off << 5 | (type & 31)) & KD_PM_PFN_MASK);
-			break;
-		}
-		// Nothing mapped below this entry: skip what it covers.
-		uint64_t span = 1ULL << l.lvl.va_lo;
-		if (span > p->ps && l.lvl.va_lo < 63)
-			*next_va = (va | (span - 1)) + 1;
-		return NULL;
+		if (span != p->ps || !kd_pte_swap(s, lvl->entry, &type, &off))
+			return NULL;
+		struct pm_page pg = { .vpn = lo / p->ps, .swapped = true, .pfn = off };
+		pg.pme = KD_PM_SWAP | ((off << 5 | (type & 31)) & KD_PM_PFN_MASK);
+		if (p->vma_softdirty || kd_pte_soft_dirty(s, lvl->entry))
+			pg.pme |= KD_PM_SOFT_DIRTY;
+		return pm_add(p->k, &pg);
 	}
 	case KD_WALK_UNREADABLE:
-		err = kd_error_create(KD_ERR_NODATA, "the page table at physical 0x%" PRIx64 " is not in the dump",
-				      l.lvl.table);
-		lost_add(&p->lost, "page table for", va, err);
+		err = kd_error_create(KD_ERR_NODATA, "the %s table at physical 0x%" PRIx64 " is not in the dump",
+				      lvl->name, lvl->table);
+		lost_add(&p->lost, "page table for", lo, err);
 		kd_error_destroy(err);
 		return NULL;
 	default:
 		return NULL;
 	}
-	return pm_add(p->k, &pg);
 }
 
 static int vma_pages(struct kd_session *s, const struct kd_vma *v, void *arg)
 {
 	struct proc *p = arg;
-	uint64_t lo = v->start, hi = v->end;
+	p->lo = v->start;
+	p->hi = v->end;
 	p->vma_softdirty = v->flags & p->softdirty_flag;
-	if (lo < p->r->lo * p->ps)
-		lo = p->r->lo * p->ps;
-	if (p->r->hi < UINT64_MAX / p->ps && hi > p->r->hi * p->ps)
-		hi = p->r->hi * p->ps;
-	for (uint64_t va = lo, next; va < hi; va = next) {
-		if ((p->err = one_page(p, va, &next)))
-			return 1;
-		if (next <= va)
-			break;
-		if (((va / p->ps) & 0x3ff) == 0 && (p->err = kd_check_interrupt(s)))
-			return 1;
-	}
-	return 0;
+	if (p->lo < p->r->lo * p->ps)
+		p->lo = p->r->lo * p->ps;
+	if (p->r->hi < UINT64_MAX / p->ps && p->hi > p->r->hi * p->ps)
+		p->hi = p->r->hi * p->ps;
+	if (p->lo >= p->hi)
+		return 0;
+	p->err = kd_walk_range(s, &p->as, p->lo, p->hi, leaf, p);
+	return p->err != NULL;
 }
 
 static void vma_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)

@@ -134,6 +134,7 @@ static void kernel_view(struct kd_session *s, struct kview *v)
 			v->has_load = !(err = read_u64_at(s, addr + 8 * (uint64_t)i, 8, &v->load[i]));
 	}
 	kd_error_destroy(err);
+	err = NULL;
 	if (kd_task_count(s)) {
 		v->has_tasks = true;
 		v->tasks = kd_task_count(s);

@@ -86,6 +86,7 @@ struct run {
 	bool pages, json;
 	uint64_t ps;
 	size_t nlost;
+	char swapnames[32][256];  // swap device names by type, found on first use
 	// for --svg
 	struct band { uint64_t start, end; char label[160]; } *bands;
 	size_t nb, capb;
@@ -144,7 +145,106 @@ static void perms(uint64_t f, char out[5])
 	out[4] = '\0';
 }
 
-// -p: each page of the VMA, as crash's vm -p lists it.
+// The name of swap device TYPE (d_path of swap_info[TYPE]->swap_file,
+// include/linux/swap.h), or "?" when the dump does not say.
+static const char *swap_name(struct run *r, uint64_t type)
+{
+	if (type >= sizeof(r->swapnames) / sizeof(r->swapnames[0]))
+		return "?";
+	char *n = r->swapnames[type];
+	if (n[0])
+		return n;
+	struct kd_session *s = r->s;
+	uint64_t arr, si = 0, file = 0, mnt = 0, dentry = 0;
+	struct kd_error *err = kd_symbol_address(s, "swap_info", &arr);
+	if (!err)
+		err = kd_read_kernel(s, arr + type * 8, &si, sizeof(si));
+	if (!err && si)
+		err = kd_read_member_u64(s, "swap_info_struct", "swap_file", si, &file);
+	if (!err && file)
+		err = kd_read_member_u64(s, "file", "f_path.mnt", file, &mnt);
+	if (!err && file)
+		err = kd_read_member_u64(s, "file", "f_path.dentry", file, &dentry);
+	if (!err && file)
+		err = kd_fs_path(s, mnt, dentry, n, sizeof(r->swapnames[0]));
+	if (err || !file || !n[0])
+		snprintf(n, sizeof(r->swapnames[0]), "?");
+	kd_error_destroy(err);
+	return n;
+}
+
+struct page_walk {
+	struct run *r;
+	uint64_t next;  // the first address not printed yet
+	uint64_t end;
+};
+
+static void page_line(struct run *r, uint64_t va, const char *kind, uint64_t pa, uint64_t type)
+{
+	struct kd_session *s = r->s;
+	if (r->json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "virtual", va);
+		if (kind[0] == 'u') {
+			kd_json_bool(s, "incomplete", true);
+			kd_json_string(s, "reason", "page table not in the dump");
+		} else if (kind[0] == 'p') {
+			kd_json_hex(s, "physical", pa);
+		} else if (kind[0] == 's') {
+			kd_json_string(s, "swap", swap_name(r, type));
+			kd_json_u64(s, "swap_type", type);
+			kd_json_u64(s, "swap_offset", pa);
+		}
+		kd_json_end_object(s);
+	} else if (kind[0] == 'p') {
+		kd_printf(s, "%-16" PRIx64 "  %" PRIx64 "\n", va, pa);
+	} else if (kind[0] == 's') {
+		kd_printf(s, "%-16" PRIx64 "  SWAP: %s  OFFSET: %" PRIu64 "\n", va, swap_name(r, type), pa);
+	} else if (kind[0] == 'u') {
+		kd_printf(s, "%-16" PRIx64 "  (page table not in the dump)\n", va);
+	} else {
+		kd_printf(s, "%-16" PRIx64 "  (not mapped)\n", va);
+	}
+}
+
+static void unmapped_until(struct page_walk *w, uint64_t va)
+{
+	for (; w->next < va; w->next += w->r->ps)
+		page_line(w->r, w->next, "-", 0, 0);
+}
+
+// kd_walk_range's callback: the pages of one leaf entry, with the unmapped
+// pages before it.
+static struct kd_error *page_leaf(const struct kd_walk_level *lvl, void *arg)
+{
+	struct page_walk *w = arg;
+	struct run *r = w->r;
+	uint64_t span = lvl->page_size ? lvl->page_size : (lvl->va_lo < 63 ? 1ULL << lvl->va_lo : r->ps);
+	uint64_t lo = lvl->va > w->next ? lvl->va : w->next;
+	uint64_t hi = lvl->va + span - 1 < w->end - 1 ? lvl->va + span : w->end;
+	uint64_t type, off;
+	unmapped_until(w, lo);
+	if (lvl->state == KD_WALK_PAGE) {
+		for (uint64_t va = lo; va < hi; va += r->ps)
+			page_line(r, va, "p", lvl->next + (va - lvl->va), 0);
+		w->next = hi;
+	} else if (lvl->state == KD_WALK_NOT_PRESENT && span == r->ps &&
+		   kd_pte_swap(r->s, lvl->entry, &type, &off)) {
+		page_line(r, lo, "s", off, type);
+		w->next = hi;
+	} else if (lvl->state == KD_WALK_UNREADABLE) {
+		if (!r->nlost++)
+			kd_warn(r->s, "vm: the %s table at physical 0x%" PRIx64 " for 0x%" PRIx64 " is not in the dump",
+				lvl->name, lvl->table, lo);
+		for (uint64_t va = lo; va < hi; va += r->ps)
+			page_line(r, va, "u", 0, 0);
+		w->next = hi;
+	}
+	return kd_check_interrupt(r->s);
+}
+
+// -p: each page of the VMA, as crash's vm -p lists it: its physical
+// address, its swap device and offset, or "(not mapped)".
 static void page_lines(struct run *r, const struct kd_vma *v)
 {
 	struct kd_session *s = r->s;
@@ -152,24 +252,13 @@ static void page_lines(struct run *r, const struct kd_vma *v)
 		kd_printf(s, "VIRTUAL           PHYSICAL\n");
 	else
 		kd_json_begin_array(s, "pages");
-	for (uint64_t va = v->start; va < v->end; va += r->ps) {
-		uint64_t pa;
-		struct kd_error *err = kd_translate(s, &r->t->user_as, va, &pa, NULL);
-		if (r->json) {
-			kd_json_begin_object(s, NULL);
-			kd_json_hex(s, "virtual", va);
-			if (!err)
-				kd_json_hex(s, "physical", pa);
-			kd_json_end_object(s);
-		} else if (!err) {
-			kd_printf(s, "%-16" PRIx64 "  %" PRIx64 "\n", va, pa);
-		} else {
-			kd_printf(s, "%-16" PRIx64 "  (not mapped)\n", va);
-		}
-		kd_error_destroy(err);
-		if (kd_check_interrupt(s))
-			break;
-	}
+	struct page_walk w = { r, v->start, v->end };
+	struct kd_error *err = kd_walk_range(s, &r->t->user_as, v->start, v->end, page_leaf, &w);
+	if (!err)
+		unmapped_until(&w, v->end);
+	else if (err->code != KD_ERR_INTERRUPTED)
+		kd_warn(s, "vm: walking the pages of 0x%" PRIx64 "-0x%" PRIx64 ": %s", v->start, v->end, err->msg);
+	kd_error_destroy(err);
 	if (r->json)
 		kd_json_end_array(s);
 }
@@ -332,7 +421,7 @@ static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, 
 	if (!err && a->opt[O_SVG].arg)
 		err = write_svg(&r, a->opt[O_SVG].arg);
 	if (!err && r.nlost)
-		err = kd_error_create(KD_ERR_NODATA, "PID %" PRId64 ": %zu VMA(s) unreadable (named above)", t->pid,
+		err = kd_error_create(KD_ERR_NODATA, "PID %" PRId64 ": %zu VMA(s) or page table(s) unreadable (named above)", t->pid,
 				      r.nlost);
 out:
 	if (r.json) {

@@ -363,7 +363,10 @@ struct ctx {
 static struct kd_error *choose_as(struct kd_session *s, const struct ctx *c, uint64_t va,
 				  struct kd_as *as, uint64_t *root)
 {
-	bool user = c->force_user || (!c->force_kernel && c->have_user);
+	// A kernel address walks the kernel's root even when the context is a
+	// process (its upper half is the same), as crash's vtop does; -u forces
+	// the process's tables.
+	bool user = c->force_user || (!c->force_kernel && c->have_user && va < c->info.user_end);
 	if (!user && !c->force_kernel && va < c->info.user_end)
 		return kd_error_create(KD_ERR_USAGE,
 				       "%" PRIx64 " is a user address: give its page-table root with -u --pgd PADDR"

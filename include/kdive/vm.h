@@ -75,6 +75,7 @@ struct kd_walk_level {
 	uint64_t next;         /**< TABLE: next table; PAGE: page frame (physical) */
 	uint64_t page_size;    /**< PAGE: the page size */
 	uint64_t pa;           /**< PAGE: the translated address (next + offset in page) */
+	uint64_t va;           /**< kd_walk: the address walked; kd_walk_range: where the entry's span starts */
 };
 /** Called once per level; an error stops the walk and is returned by kd_walk(). */
 typedef struct kd_error *kd_walk_fn(const struct kd_walk_level *lvl, void *arg);
@@ -86,6 +87,19 @@ typedef struct kd_error *kd_walk_fn(const struct kd_walk_level *lvl, void *arg);
  */
 KD_API struct kd_error *kd_walk(struct kd_session *s, const struct kd_as *as, uint64_t va,
 				kd_walk_fn *cb, void *arg);
+/**
+ * Walk the page tables over [lo, hi) reading each table once, calling cb for
+ * every leaf entry that covers part of the range: a page (state PAGE, any
+ * size, lvl->va where it starts), a non-zero entry that is not present
+ * (NOT_PRESENT: a swap or migration entry, lvl->entry), or a table that could
+ * not be read (UNREADABLE, covering 1 << (lvl->va_lo + index bits) bytes from
+ * lvl->va).  Empty entries are skipped.  cb's error stops the walk and is
+ * returned.  Machines without a range walker fall back to one walk a page.
+ */
+KD_API struct kd_error *kd_walk_range(struct kd_session *s, const struct kd_as *as, uint64_t lo,
+				      uint64_t hi, kd_walk_fn *cb, void *arg);
+/** Whether a leaf entry (present, or a swap entry) has the machine's soft-dirty bit. */
+KD_API bool kd_pte_soft_dirty(struct kd_session *s, uint64_t entry);
 /** kd_translate() by the full walk only: no fast path, no cache (for cross-checks). */
 KD_API struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_as *as, uint64_t va,
 					  uint64_t *pa_ret, uint64_t *pagesize_ret);

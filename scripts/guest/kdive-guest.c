@@ -17,6 +17,13 @@
  *                  --tasks N): kdive-init starts N sleeping tasks for the
  *                  scale benchmarks, as processes of up to CROWD_PER_PROC
  *                  threads each, before it records the truth.
+ *   kdive-spin     truth format 3: a busy loop pinned to the last CPU that
+ *                  kdive-init moves into the cgroup /kdive-grp (cpu controller,
+ *                  cpu.weight 1), so that the dump has a runnable task in a
+ *                  task group (CPU 0 stays idle).
+ *   kdive-tunread  truth format 3: opens /dev/net/tun (the tun module), makes
+ *                  the interface kdtun0 and blocks in read(): a task asleep in
+ *                  a module's code, for bt across module frames.
  *   kdive-panic    only when the initramfs has /lib/kdive/panic (mkvmcore
  *                  --panic): pins itself to the last CPU, waits for SIGUSR1,
  *                  which kdive-init sends after the truth is complete, and
@@ -47,8 +54,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
 #include <sys/ipc.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -66,6 +77,7 @@
 enum {
 	ANON_PAGES = 16,
 	FILE_PAGES = 4,
+	SWAP_PAGES = 8,
 	ZOMBIE_EXIT_CODE = 7,
 	WAIT_SECONDS = 120,
 	CROWD_PER_PROC = 100,
@@ -74,10 +86,13 @@ enum {
 // Word w (0-based, 8 bytes, native little-endian) of page p of each region:
 //   anon: 0x6b64697661000000 | p << 16 | w     ("kdiva" in the top 5 bytes)
 //   file: 0x6b64697666000000 | p << 16 | w     ("kdivf")
+//   swap: 0x6b64697673000000 | p << 16 | w     ("kdivs"; paged out to swap)
 static const uint64_t ANON_TAG = 0x6b64697661000000ULL;
 static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
+static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
 #define ANON_PATTERN "0x6b64697661000000|page<<16|word"
 #define FILE_PATTERN "0x6b64697666000000|page<<16|word"
+#define SWAP_PATTERN "0x6b64697673000000|page<<16|word"
 
 #define RUNDIR "/run/kdive"
 #define MARKER_INFO RUNDIR "/marker.info"
@@ -87,6 +102,9 @@ static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
 #define CROWD_CONF "/lib/kdive/tasks"
 #define PANIC_CONF "/lib/kdive/panic"
 #define PANIC_INFO RUNDIR "/panic.info"
+#define CGROUP_INFO RUNDIR "/cgroup.info"
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_NAME "kdive-grp"
 
 // Texts written to /dev/kmsg by kdive-init, in order. A leading "<N>" is a
 // priority prefix consumed by the kernel, not part of the text; the
@@ -312,7 +330,7 @@ static int marker_main(void)
 	static struct thr thr[2] = { { "kdive-thr1", 0 }, { "kdive-thr2", 0 } };
 	pthread_t th;
 	char info[2048];
-	void *anon, *file;
+	void *anon, *file, *swap;
 	int fd;
 
 	mkdir(RUNDIR, 0755);
@@ -330,6 +348,16 @@ static int marker_main(void)
 	if (file == MAP_FAILED)
 		die("mmap file: %s", strerror(errno));
 	fill(file, ps, FILE_PAGES, FILE_TAG);
+	// Truth format 3: pages written, then pushed out to the swap device
+	// (MADV_PAGEOUT, Linux 5.4+): their pagemap entries hold swap entries.
+	swap = mmap(NULL, SWAP_PAGES * ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (swap == MAP_FAILED)
+		die("mmap swap: %s", strerror(errno));
+	madvise(swap, SWAP_PAGES * ps, MADV_NOHUGEPAGE);
+	fill(swap, ps, SWAP_PAGES, SWAP_TAG);
+	if (madvise(swap, SWAP_PAGES * ps, MADV_PAGEOUT))
+		fprintf(stderr, "kdive-marker: MADV_PAGEOUT: %s\n", strerror(errno));
 	// Before the threads start, so that they inherit the blocked mask.
 	info[0] = 0;
 	marker_extras(info, sizeof(info), fd);
@@ -347,10 +375,12 @@ static int marker_main(void)
 		 "pid=%d\ncomm=kdive-marker\n"
 		 "anon_addr=0x%lx\nanon_pages=%d\nanon_pattern=%s\n"
 		 "file_addr=0x%lx\nfile_pages=%d\nfile_path=%s\nfile_pattern=%s\n"
+		 "swap_addr=0x%lx\nswap_pages=%d\nswap_pattern=%s\n"
 		 "thread1_tid=%d\nthread1_comm=%s\nthread2_tid=%d\nthread2_comm=%s\n"
 		 "tids=%d,%d,%d\n",
 		 getpid(), (unsigned long)anon, ANON_PAGES, ANON_PATTERN,
 		 (unsigned long)file, FILE_PAGES, MARKER_FILE, FILE_PATTERN,
+		 (unsigned long)swap, SWAP_PAGES, SWAP_PATTERN,
 		 thr[0].tid, thr[0].name, thr[1].tid, thr[1].name,
 		 getpid(), thr[0].tid, thr[1].tid);
 	if (extra)
@@ -925,7 +955,7 @@ static void kcore_sections(void)
 }
 
 struct pids {
-	pid_t marker, sleeper, zparent;
+	pid_t marker, sleeper, zparent, spin, tunread;
 };
 
 /* ------------------------------------------------------------------ */
@@ -1037,6 +1067,135 @@ static void stacks_section(const struct pids *pids, const char *minfo)
 	stack_of(pids->zparent, pids->zparent);
 	end("stacks");
 	free(all);
+}
+
+// Truth format 3: the kernel stack of every thread of every process (at
+// most STACKS_ALL_MAX, in pid order), in the format of `stacks`.  Tasks that
+// run or wake between this and the dump may show other frames then.
+enum { STACKS_ALL_MAX = 1000 };
+
+static void stacks_all_section(void)
+{
+	size_t n, done = 0;
+	long *all = proc_numbers("/proc", &n);
+
+	begin("stacks_all");
+	for (size_t i = 0; i < n && done < STACKS_ALL_MAX; i++) {
+		char dir[64];
+		size_t nt;
+		long *tids;
+
+		if (all[i] == getpid())
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%ld/task", all[i]);
+		tids = proc_numbers(dir, &nt);
+		for (size_t j = 0; j < nt && done < STACKS_ALL_MAX; j++, done++)
+			stack_of(all[i], tids[j]);
+		free(tids);
+	}
+	end("stacks_all");
+	free(all);
+}
+
+// The first line of a small sysfs file, or "-".
+static void sysfs_word(const char *path, char *buf, size_t size)
+{
+	char *v = read_whole(path, NULL);
+
+	snprintf(buf, size, "%s", v && *v ? v : "-");
+	buf[strcspn(buf, "\n")] = 0;
+	free(v);
+}
+
+// Truth format 3: "SLOT VENDOR DEVICE CLASS SUBVENDOR SUBDEVICE IRQ" for each
+// PCI function in /sys/bus/pci/devices, sorted by slot.
+static void pci_section(void)
+{
+	static const char *const attrs[] = { "vendor", "device", "class",
+					      "subsystem_vendor", "subsystem_device", "irq" };
+	const char *base = "/sys/bus/pci/devices";
+	struct dirent **ents = NULL;
+	int n = scandir(base, &ents, NULL, alphasort);
+
+	begin("pci");
+	fprintf(out, "# slot vendor device class subsystem_vendor subsystem_device irq\n");
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			fprintf(out, "%s", ents[i]->d_name);
+			for (size_t a = 0; a < sizeof(attrs) / sizeof(attrs[0]); a++) {
+				char path[512], v[64];
+
+				snprintf(path, sizeof(path), "%s/%s/%s", base, ents[i]->d_name,
+					 attrs[a]);
+				sysfs_word(path, v, sizeof(v));
+				fprintf(out, " %s", v);
+			}
+			fputc('\n', out);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	end("pci");
+}
+
+// Truth format 3: each loaded module's section addresses and build ID:
+// "MODULE SECTION 0xADDR" for every file in /sys/module/M/sections, then
+// "MODULE build-id HEX" from /sys/module/M/notes/.note.gnu.build-id.
+static void module_sections_section(void)
+{
+	struct dirent **mods = NULL;
+	int n = scandir("/sys/module", &mods, NULL, alphasort);
+
+	begin("module_sections");
+	for (int i = 0; i < n; i++) {
+		const char *m = mods[i]->d_name;
+		char dir[320], path[640];
+		struct dirent **secs = NULL;
+		int ns;
+
+		snprintf(dir, sizeof(dir), "/sys/module/%s/sections", m);
+		ns = m[0] == '.' ? -1 : scandir(dir, &secs, NULL, alphasort);
+		for (int j = 0; j < ns; j++) {
+			char v[64];
+
+			if (secs[j]->d_name[0] != '.' || strcmp(secs[j]->d_name, ".") == 0 ||
+			    strcmp(secs[j]->d_name, "..") == 0) {
+				free(secs[j]);
+				continue;
+			}
+			snprintf(path, sizeof(path), "%s/%s", dir, secs[j]->d_name);
+			sysfs_word(path, v, sizeof(v));
+			fprintf(out, "%s %s %s\n", m, secs[j]->d_name, v);
+			free(secs[j]);
+		}
+		free(secs);
+		if (ns >= 0) {
+			size_t len;
+			char *note;
+
+			snprintf(path, sizeof(path), "/sys/module/%s/notes/.note.gnu.build-id", m);
+			note = read_whole(path, &len);
+			// Elf_Nhdr (namesz, descsz, type), the name "GNU\0", then the ID.
+			if (note && len >= 16) {
+				uint32_t namesz, descsz;
+				size_t off;
+
+				memcpy(&namesz, note, 4);
+				memcpy(&descsz, note + 4, 4);
+				off = 12 + ((namesz + 3) & ~3u);
+				if (off + descsz <= len) {
+					fprintf(out, "%s build-id ", m);
+					for (uint32_t k = 0; k < descsz; k++)
+						fprintf(out, "%02x", (unsigned char)note[off + k]);
+					fputc('\n', out);
+				}
+			}
+			free(note);
+		}
+		free(mods[i]);
+	}
+	free(mods);
+	end("module_sections");
 }
 
 // /proc/PID/maps of every process with a user address space:
@@ -1164,6 +1323,17 @@ static void truth2_sections(const struct pids *pids, const char *minfo)
 	stacks_section(pids, minfo);
 	maps_section();
 	kpageflags_census();
+	// Truth format 3.
+	stacks_all_section();
+	pci_section();
+	module_sections_section();
+	cat_section("cgroup", CGROUP_INFO);
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", pids->spin);
+		cat_section("spin_cgroup", path);
+	}
 }
 
 static int record_truth(const struct pids *pids)
@@ -1205,6 +1375,8 @@ static int record_truth(const struct pids *pids)
 		"sleeper_env=KDIVE_ENV=marker\n", pids->sleeper);
 	if (zinfo)
 		put_text(zinfo, strlen(zinfo));
+	fprintf(out, "tunread_pid=%d\ntunread_comm=kdive-tunread\ntun_ifname=kdtun0\n",
+		pids->tunread);
 	end("marker");
 	snprintf(path, sizeof(path), "/proc/%d/maps", pids->marker);
 	cat_section("marker_maps", path);
@@ -1213,6 +1385,7 @@ static int record_truth(const struct pids *pids)
 	begin("pagemap");
 	pagemap_lines(pids->marker, info_ul(minfo, "anon_addr"), ANON_PAGES, "anon");
 	pagemap_lines(pids->marker, info_ul(minfo, "file_addr"), FILE_PAGES, "file");
+	pagemap_lines(pids->marker, info_ul(minfo, "swap_addr"), SWAP_PAGES, "swap");
 	end("pagemap");
 
 	kallsyms_sections();
@@ -1282,6 +1455,87 @@ static char proc_state(pid_t pid)
 		sscanf(r + 1, " %c", &st);
 	free(buf);
 	return st;
+}
+
+// kdive-tunread: asleep in the tun module's read (truth format 3).
+static int tunread_main(void)
+{
+	struct ifreq ifr;
+	char c;
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "kdtun0");
+	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr))
+		fprintf(stderr, "kdive-tunread: /dev/net/tun: %s\n", strerror(errno));
+	else if (read(fd, &c, 1) < 0)
+		fprintf(stderr, "kdive-tunread: read: %s\n", strerror(errno));
+	sleep_forever();
+}
+
+// kdive-spin: a busy loop (truth format 3), kept runnable for the dump.
+// Pinned to the last CPU, so that CPU 0 stays idle: tools (and tests) that
+// take CPU 0's task as the default context keep seeing swapper/0 there.
+static int __attribute__((noreturn)) spin_main(void)
+{
+	volatile unsigned long n = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(ncpu > 1 ? ncpu - 1 : 0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "kdive-spin: sched_setaffinity: %s\n", strerror(errno));
+
+	for (;;)
+		n++;
+}
+
+static int write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t w = fd >= 0 ? write(fd, text, strlen(text)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return w == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+// Truth format 3: mount cgroup2, enable the cpu controller, make the group
+// /kdive-grp with the lowest cpu.weight (so that its spinner barely slows the
+// recorder) and start kdive-spin in it.  Writes CGROUP_INFO either way.
+static pid_t start_spin_group(char *const env[])
+{
+	static char *spin_argv[] = { "kdive-spin", NULL };
+	char info[256], procs[64];
+	const char *err = NULL;
+	pid_t spin = 0;
+
+	mkdir(CGROUP_ROOT, 0755);
+	if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL) && errno != EBUSY)
+		err = "mount cgroup2";
+	else if (write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu"))
+		err = "enable +cpu";
+	else if (mkdir(CGROUP_ROOT "/" CGROUP_NAME, 0755) && errno != EEXIST)
+		err = "mkdir " CGROUP_NAME;
+	else if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cpu.weight", "1"))
+		err = "cpu.weight";
+	if (!err) {
+		spin = spawn("/bin/kdive-spin", spin_argv, env);
+		snprintf(procs, sizeof(procs), "%d", spin);
+		if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cgroup.procs", procs))
+			err = "cgroup.procs";
+	}
+	if (err)
+		snprintf(info, sizeof(info), "error=%s: %s\nspin_pid=%d\n", err, strerror(errno),
+			 spin);
+	else
+		snprintf(info, sizeof(info),
+			 "path=/" CGROUP_NAME "\ncontroller=cpu\ncpu_weight=1\nspin_pid=%d\n"
+			 "spin_comm=kdive-spin\n", spin);
+	write_file_atomic(CGROUP_INFO, info);
+	return spin;
 }
 
 static int open_truth_tty(void)
@@ -1392,6 +1646,7 @@ static int init_main(void)
 	static char *marker_argv[] = { "kdive-marker", NULL };
 	static char *sleeper_argv[] = { "kdive-sleeper", "alpha", "beta", "gamma", NULL };
 	static char *zparent_argv[] = { "kdive-zparent", NULL };
+	static char *tunread_argv[] = { "kdive-tunread", NULL };
 	static char pcpu[24];
 	static char *panic_argv[] = { "kdive-panic", pcpu, NULL };
 	pid_t panicker = 0;
@@ -1418,6 +1673,8 @@ static int init_main(void)
 	pids.sleeper = spawn("/bin/kdive-sleeper", sleeper_argv, senv);
 	pids.zparent = spawn("/bin/kdive-zparent", zparent_argv, env);
 	start_crowd(tty, env);
+	pids.spin = start_spin_group(env);
+	pids.tunread = spawn("/bin/kdive-tunread", tunread_argv, env);
 	if (wait_file(MARKER_INFO) || wait_file(ZOMBIE_INFO))
 		truth_fail(tty, "marker processes did not start");
 	{
@@ -1495,6 +1752,10 @@ int main(int argc, char **argv)
 		return crowd_main(argc, argv);
 	if (strcmp(me, "kdive-panic") == 0)
 		return panic_main(argc, argv);
-	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd|kdive-panic\n");
+	if (strcmp(me, "kdive-spin") == 0)
+		return spin_main();
+	if (strcmp(me, "kdive-tunread") == 0)
+		return tunread_main();
+	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd|kdive-panic|kdive-spin|kdive-tunread\n");
 	return 2;
 }

@@ -312,6 +312,63 @@ struct kd_error *kd_walk(struct kd_session *s, const struct kd_as *as, uint64_t 
 	return s->vm.ops->walk(s->vm.be, as, va, cb, arg);
 }
 
+struct range_leaf {
+	struct kd_walk_level lvl;
+	bool any;
+};
+
+static struct kd_error *keep_leaf(const struct kd_walk_level *lvl, void *arg)
+{
+	struct range_leaf *l = arg;
+	l->lvl = *lvl;
+	l->any = true;
+	return NULL;
+}
+
+// kd_walk_range() for a machine without a range walker: one walk a page,
+// skipping what an empty upper-level entry covers.
+static struct kd_error *walk_range_paged(struct kd_session *s, const struct kd_as *as, uint64_t lo,
+					 uint64_t hi, kd_walk_fn *cb, void *arg)
+{
+	uint64_t ps = kd_page_size(s) ? kd_page_size(s) : 4096;
+	for (uint64_t va = lo & ~(ps - 1); va < hi;) {
+		struct range_leaf l = { .any = false };
+		struct kd_error *err = kd_walk(s, as, va, keep_leaf, &l);
+		if (err)
+			return err;
+		uint64_t span = l.any && l.lvl.va_lo < 63 ? 1ULL << l.lvl.va_lo : ps;
+		if (span < ps)
+			span = ps;
+		l.lvl.va = va & ~(span - 1);
+		if (l.any && (l.lvl.state == KD_WALK_PAGE || l.lvl.state == KD_WALK_UNREADABLE ||
+			      (l.lvl.state == KD_WALK_NOT_PRESENT && l.lvl.entry)))
+			if ((err = cb(&l.lvl, arg)))
+				return err;
+		uint64_t next = l.lvl.va + span;
+		if (next <= va)
+			break;
+		va = next;
+	}
+	return NULL;
+}
+
+struct kd_error *kd_walk_range(struct kd_session *s, const struct kd_as *as, uint64_t lo, uint64_t hi,
+			       kd_walk_fn *cb, void *arg)
+{
+	if (!s->vm.ops)
+		return no_arch(s, lo);
+	if (hi <= lo)
+		return NULL;
+	if (s->vm.ops->walk_range)
+		return s->vm.ops->walk_range(s->vm.be, as, lo, hi, cb, arg);
+	return walk_range_paged(s, as, lo, hi, cb, arg);
+}
+
+bool kd_pte_soft_dirty(struct kd_session *s, uint64_t entry)
+{
+	return s->vm.ops && s->vm.ops->pte_soft_dirty && s->vm.ops->pte_soft_dirty(entry);
+}
+
 const char *kd_pte_flags(struct kd_session *s, uint64_t entry, char *buf, size_t size)
 {
 	if (size)

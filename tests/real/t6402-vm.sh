@@ -45,6 +45,20 @@ p3=$(truth pagemap | awk 'NR == 4 { print $5 }')
 run_kd -c "vm -p $mpid" "$D"
 check "-p: anonymous page 3 at the pfn the guest's pagemap gave ($p3)" \
 	grep -qE "^$a3 +$(printf '%x' $((p3 * 4096)))$" "$TMP/out"
+# Truth format 3: the marker's pages pushed out to the swap device, each with
+# the swap device's name and the offset from its swap entry (bits 5-54).
+truth pagemap | awk '$8 == "swap"' >"$TMP/swp"
+check "the guest pushed marker pages to swap ($(wc -l <"$TMP/swp"))" test -s "$TMP/swp"
+dev=$(truth swaps | awk 'NR == 2 { print $1 }')
+bad=$(while read -r va entry _; do
+	want="$(printf '%-16x  SWAP: %s  OFFSET: %d' "$va" "$dev" $(((entry >> 5) & ((1 << 50) - 1))))"
+	grep -qxF "$want" "$TMP/out" || echo "[$want]"
+done <"$TMP/swp")
+expect_eq "-p: each swapped page with its device ($dev) and offset, as the guest's pagemap gave" "" "$bad"
+run_kd -c "vm -p --json $mpid" "$D"
+va=$(awk 'NR == 1 { print $1 }' "$TMP/swp")
+expect_eq "-p --json: a swapped page's device" "$dev" \
+	"$(jq -r --arg v "$va" '.[0].vmas[].pages[]? | select(.virtual == $v) | .swap' "$TMP/out")"
 run_kd -c 'vm -f 8100073' "$D"
 expect_eq "-f names the bits (include/linux/mm.h)" "8100073: (READ|WRITE|MAYREAD|MAYWRITE|MAYEXEC|ACCOUNT|SOFTDIRTY)" "$(cat "$TMP/out")"
 run_kd -c "vm --svg $TMP/m.svg $mpid" "$D"
