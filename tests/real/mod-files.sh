@@ -6,12 +6,14 @@
 # decodes a .ko's split BTF over the debug vmlinux's.
 
 # The symbols of module M as the .ko and the guest's section addresses place
-# them: "NAME ADDRESS SIZE", .init sections left out (freed), sorted.
+# them: "NAME ADDRESS SIZE", .init sections left out (freed), and the Arm
+# ELF ABI's mapping symbols ($x code, $d data: not objects, kallsyms skips
+# them too), sorted.
 ko_placed() { # M KO
 	truth module_sections | awk -v m="$1" '$1 == m && $2 != "build-id" { print $2, $3 }' >"$TMP/secs"
 	nm --format=sysv --defined-only "$2" | awk -F'|' 'NF >= 7 {
 			gsub(/ /, "", $1); gsub(/ /, "", $2); gsub(/ /, "", $5); gsub(/ /, "", $7)
-			if ($1 != "" && $7 !~ /^\.init/) print $7, $1, $2, ($5 == "" ? 0 : $5) }' |
+			if ($1 != "" && $7 !~ /^\.init/ && $1 !~ /^\$[xdat](\.|$)/) print $7, $1, $2, ($5 == "" ? 0 : $5) }' |
 		awk 'NR == FNR { a[$1] = $2; next } ($1 in a) { print $2, a[$1], $3, $4 }' "$TMP/secs" - |
 		while read -r name base value size; do
 			printf '%s %016x %d\n' "$name" $((base + 0x$value)) $((0x$size))
