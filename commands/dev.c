@@ -10,6 +10,12 @@
 //   dev -d   the block devices with a capacity (the inodes of the bdev
 //            pseudo file system, blockdev_superblock->s_inodes, each in a
 //            struct bdev_inode, block/bdev.c), as /proc/partitions.
+//   dev -p   the PCI devices: each root bus of pci_root_buses (struct pci_bus
+//            by .node, drivers/pci/probe.c), its devices (struct pci_dev by
+//            .bus_list, include/linux/pci.h) and, depth first, its child
+//            buses (.children); the domain from pci_bus.domain_nr where the
+//            kernel has it (CONFIG_PCI_DOMAINS_GENERIC), else from x86's
+//            struct pci_sysdata (arch/x86/include/asm/pci.h).
 // The hash arrays' lengths come from the symbol table (the distance to the
 // next symbol), every layout from BTF.
 #include <inttypes.h>
@@ -18,10 +24,11 @@
 
 #include "kobj.h"
 
-enum { O_I, O_D, O_JSON, O_NOPT };
+enum { O_I, O_D, O_P, O_JSON, O_NOPT };
 static const struct kd_option dev_opts[] = {
 	[O_I] = { "i", KD_ARG_NONE, NULL, "I/O port and I/O memory resources" },
 	[O_D] = { "d", KD_ARG_NONE, NULL, "block devices (disks and partitions) with their sizes" },
+	[O_P] = { "p", KD_ARG_NONE, NULL, "PCI devices" },
 	[O_JSON] = KD_OPTION_JSON,
 	[O_NOPT] = { NULL },
 };
@@ -434,15 +441,194 @@ static struct kd_error *show_disks(struct run *rn)
 	return NULL;
 }
 
+/* ---- PCI devices ---------------------------------------------------------------- */
+
+enum { PCI_MAX_DEPTH = 32, PCI_MAX_DEVICES = 65536 };
+
+struct pci_walk {
+	struct run *rn;
+	uint64_t root;    // the root bus being shown
+	uint64_t domain;
+	uint64_t bus;     // the bus whose devices are walked
+	uint64_t bus_nr;
+	uint64_t bus_list_off, node_off;
+	unsigned depth;
+	size_t n;
+};
+
+static void pci_bus_walk(struct pci_walk *w, uint64_t bus);
+
+static struct kd_error *pci_dev_node(struct kd_session *s, uint64_t node, void *arg)
+{
+	struct pci_walk *w = arg;
+	struct ko r = { s, NULL };
+	uint64_t dev = node - w->bus_list_off;
+	uint64_t devfn = ko_get(&r, "pci_dev", "devfn", dev);
+	uint64_t vendor = ko_get(&r, "pci_dev", "vendor", dev);
+	uint64_t device = ko_get(&r, "pci_dev", "device", dev);
+	uint64_t class = ko_get(&r, "pci_dev", "class", dev);
+	if (r.err) {
+		bad(w->rn, ko_take(&r), "the pci_dev", dev);
+		return kd_check_interrupt(s);
+	}
+	if (++w->n > PCI_MAX_DEVICES)
+		return kd_error_create(KD_ERR_CORRUPT, "more than %d PCI devices", PCI_MAX_DEVICES);
+	char slot[32];
+	snprintf(slot, sizeof(slot), "%04" PRIx64 ":%02" PRIx64 ":%02" PRIx64 ".%" PRIx64, w->domain, w->bus_nr,
+		 devfn >> 3, devfn & 7);
+	if (w->rn->json) {
+		kd_json_begin_object(s, NULL);
+		kd_json_hex(s, "root_bus", w->root);
+		kd_json_hex(s, "bus", w->bus);
+		kd_json_hex(s, "pci_dev", dev);
+		kd_json_string(s, "slot", slot);
+		kd_json_u64(s, "domain", w->domain);
+		kd_json_u64(s, "bus_number", w->bus_nr);
+		kd_json_u64(s, "device_number", devfn >> 3);
+		kd_json_u64(s, "function", devfn & 7);
+		kd_json_hex(s, "class", class);
+		kd_json_hex(s, "vendor", vendor);
+		kd_json_hex(s, "device", device);
+		kd_json_end_object(s);
+	} else {
+		// crash's columns; the class as lspci shows it (base class and
+		// subclass, without the programming interface).
+		kd_printf(s, "%016" PRIx64 "  %s  %04" PRIx64 "   %04" PRIx64 "    %04" PRIx64 "\n", dev, slot, class >> 8,
+			  vendor, device);
+	}
+	return kd_check_interrupt(s);
+}
+
+static struct kd_error *pci_child_node(struct kd_session *s, uint64_t node, void *arg)
+{
+	struct pci_walk *w = arg;
+	pci_bus_walk(w, node - w->node_off);
+	return kd_check_interrupt(s);
+}
+
+// A bus's devices, then each child bus depth first (the order lspci's tree
+// and the kernel's scan share).
+static void pci_bus_walk(struct pci_walk *w, uint64_t bus)
+{
+	struct kd_session *s = w->rn->s;
+	struct ko r = { s, NULL };
+	if (w->depth >= PCI_MAX_DEPTH) {
+		bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "PCI buses nest too deep"), "the pci_bus", bus);
+		return;
+	}
+	uint64_t nr = ko_get(&r, "pci_bus", "number", bus);
+	uint64_t devices = bus + ko_off(&r, "pci_bus", "devices");
+	uint64_t children = bus + ko_off(&r, "pci_bus", "children");
+	if (r.err) {
+		bad(w->rn, ko_take(&r), "the pci_bus", bus);
+		return;
+	}
+	uint64_t saved_bus = w->bus, saved_nr = w->bus_nr;
+	w->bus = bus;
+	w->bus_nr = nr;
+	w->depth++;
+	struct kd_error *err = ko_list(s, devices, pci_dev_node, w);
+	if (err && err->code != KD_ERR_INTERRUPTED)
+		bad(w->rn, err, "the device list of the pci_bus", bus);
+	else if (err)
+		kd_error_destroy(err);
+	err = ko_list(s, children, pci_child_node, w);
+	if (err && err->code != KD_ERR_INTERRUPTED)
+		bad(w->rn, err, "the child bus list of the pci_bus", bus);
+	else if (err)
+		kd_error_destroy(err);
+	w->depth--;
+	w->bus = saved_bus;
+	w->bus_nr = saved_nr;
+}
+
+// pci_domain_nr(): the bus's own domain_nr where the kernel keeps one, else
+// the domain of x86's struct pci_sysdata the bus's sysdata points at.
+static struct kd_error *pci_domain(struct kd_session *s, uint64_t bus, uint64_t *ret)
+{
+	struct ko r = { s, NULL };
+	*ret = 0;
+	if (ko_has(s, "pci_bus", "domain_nr")) {
+		*ret = ko_get(&r, "pci_bus", "domain_nr", bus);
+	} else if (ko_has(s, "pci_sysdata", "domain")) {
+		uint64_t sd = ko_get(&r, "pci_bus", "sysdata", bus);
+		if (sd)
+			*ret = ko_get(&r, "pci_sysdata", "domain", sd);
+	} else {
+		return kd_error_create(KD_ERR_UNSUPPORTED, "neither pci_bus.domain_nr nor pci_sysdata.domain in BTF");
+	}
+	*ret &= 0xffffffff;
+	return ko_take(&r);
+}
+
+struct pci_roots {
+	struct pci_walk *w;
+	bool first;
+};
+
+static struct kd_error *pci_root_node(struct kd_session *s, uint64_t node, void *arg)
+{
+	struct pci_roots *pr = arg;
+	struct pci_walk *w = pr->w;
+	uint64_t bus = node - w->node_off, nr;
+	struct ko r = { s, NULL };
+	nr = ko_get(&r, "pci_bus", "number", bus);
+	struct kd_error *err = r.err ? ko_take(&r) : pci_domain(s, bus, &w->domain);
+	if (err) {
+		bad(w->rn, err, "the root pci_bus", bus);
+		return kd_check_interrupt(s);
+	}
+	w->root = bus;
+	if (w->rn->json) {
+		pci_bus_walk(w, bus);
+	} else {
+		kd_printf(s, "%sROOT BUS          BUSNAME\n", pr->first ? "" : "\n");
+		kd_printf(s, "%016" PRIx64 "  %04" PRIx64 ":%02" PRIx64 "\n\n", bus, w->domain, nr);
+		kd_printf(s, "PCI DEV           DO:BU:SL.FN   CLASS  VENDOR  DEVICE\n");
+		size_t before = w->n;
+		pci_bus_walk(w, bus);
+		if (w->n == before)
+			kd_printf(s, "(no devices)\n");
+	}
+	pr->first = false;
+	return kd_check_interrupt(s);
+}
+
+static struct kd_error *show_pci(struct run *rn)
+{
+	struct kd_session *s = rn->s;
+	struct ko r = { s, NULL };
+	uint64_t head = ko_sym(&r, "pci_root_buses");
+	struct pci_walk w = { .rn = rn };
+	w.bus_list_off = ko_off(&r, "pci_dev", "bus_list");
+	w.node_off = ko_off(&r, "pci_bus", "node");
+	if (r.err)
+		return kd_error_prefix(ko_take(&r), "the PCI buses");
+	struct pci_roots pr = { &w, true };
+	if (rn->json)
+		kd_json_begin_array(s, NULL);
+	struct kd_error *err = ko_list(s, head, pci_root_node, &pr);
+	if (rn->json)
+		kd_json_end_array(s);
+	if (err && err->code == KD_ERR_INTERRUPTED)
+		return err;
+	if (err)
+		bad(rn, err, "the list pci_root_buses", head);
+	else if (pr.first && !rn->json)
+		kd_printf(s, "no PCI buses (pci_root_buses is empty)\n");
+	return NULL;
+}
+
 static struct kd_error *dev_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
-	if (v[O_I].count && v[O_D].count)
-		return kd_error_create(KD_ERR_USAGE, "-i and -d exclude each other");
+	if (v[O_I].count + v[O_D].count + v[O_P].count > 1)
+		return kd_error_create(KD_ERR_USAGE, "-i, -d and -p exclude each other");
 	struct run rn = { s, kd_json_mode(s), 0 };
-	struct kd_error *err = v[O_I].count ? show_resources(&rn) : v[O_D].count ? show_disks(&rn) : show_majors(&rn);
+	struct kd_error *err = v[O_I].count ? show_resources(&rn) : v[O_D].count ? show_disks(&rn) :
+			       v[O_P].count ? show_pci(&rn) : show_majors(&rn);
 	if (!err && rn.bad)
 		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", rn.bad,
 				      rn.bad == 1 ? "y" : "ies");
@@ -452,8 +638,8 @@ static struct kd_error *dev_run(struct kd_session *s, const struct kd_args *args
 static const struct kd_command commands[] = {
 	{
 		.name = "dev",
-		.summary = "character and block devices, I/O resources, disks",
-		.synopsis = "[-i | -d] [--json]",
+		.summary = "character and block devices, I/O resources, disks, PCI devices",
+		.synopsis = "[-i | -d | -p] [--json]",
 		.help = "Without options, list the character device majors (chrdevs[]: major,\n"
 			"name, the struct cdev and its file operations) and the block device\n"
 			"majors (major_names[]), in /proc/devices order.\n"
@@ -462,11 +648,16 @@ static const struct kd_command commands[] = {
 			"by depth as /proc/ioports and /proc/iomem.\n"
 			"-d prints the block devices that have a capacity (disks and partitions,\n"
 			"from the bdev file system's inodes): major, minor, struct block_device,\n"
-			"gendisk, request queue, size in 1 KiB blocks and name, as /proc/partitions.\n\n"
+			"gendisk, request queue, size in 1 KiB blocks and name, as /proc/partitions.\n"
+			"-p prints the PCI devices under each root bus (pci_root_buses), child\n"
+			"buses depth first: the struct pci_dev, domain:bus:slot.function (as\n"
+			"/sys/bus/pci/devices names it), the class (base class and subclass, as\n"
+			"lspci), vendor and device IDs.\n\n"
 			"EXAMPLES\n"
 			"  kdive> dev\n"
 			"  kdive> dev -i | grep -i pci\n"
-			"  kdive> dev -d --json",
+			"  kdive> dev -d --json\n"
+			"  kdive> dev -p",
 		.options = dev_opts,
 		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES | KD_CMD_USES_MODULES,
 		.run = dev_run,

@@ -20,14 +20,9 @@
 #include <stdlib.h>
 
 #include "kobj.h"
+#include "sched.h"
 
-struct run {
-	struct kd_session *s;
-	bool json;
-	size_t bad;
-};
-
-static void bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr)
+void sched_bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr)
 {
 	kd_warn(rn->s, "%s at 0x%016" PRIx64 ": %s", what, addr, err->msg);
 	kd_error_destroy(err);
@@ -56,7 +51,7 @@ static const char *symname(struct kd_session *s, uint64_t addr, char *buf, size_
 }
 
 // crash's task line: PID, TASK and COMMAND of a task address.
-static void task_line(struct run *rn, int indent, const char *prefix, uint64_t task)
+void sched_task_line(struct run *rn, int indent, const char *prefix, uint64_t task)
 {
 	struct kd_session *s = rn->s;
 	const struct kd_task *t = kd_task_by_addr(s, task);
@@ -73,7 +68,7 @@ static void task_line(struct run *rn, int indent, const char *prefix, uint64_t t
 			r.err = kd_read_kernel(s, task + m.offset, comm, KD_TASK_COMM_LEN);
 		comm[KD_TASK_COMM_LEN] = 0;
 		if (r.err)
-			bad(rn, ko_take(&r), "runq: the task", task);
+			sched_bad(rn, ko_take(&r), "runq: the task", task);
 	}
 	kd_printf(s, "%*s%sPID: %-6" PRId64 " TASK: %016" PRIx64 "  COMMAND: \"%s\"\n", indent, "", prefix, pid, task,
 		  comm);
@@ -81,9 +76,10 @@ static void task_line(struct run *rn, int indent, const char *prefix, uint64_t t
 
 /* ---- runq ------------------------------------------------------------------------- */
 
-enum { R_T, R_C, R_JSON, R_NOPT };
+enum { R_T, R_G, R_C, R_JSON, R_NOPT };
 static const struct kd_option runq_opts[] = {
 	[R_T] = { "t", KD_ARG_NONE, NULL, "timestamps: each run queue's clock and its current task's last arrival" },
+	[R_G] = { "g", KD_ARG_NONE, NULL, "by task group: each group's cfs_rq with its path and its tasks" },
 	[R_C] = { "c", KD_ARG_STRING, "CPU[,CPU...]", "only these CPUs (a list, ranges allowed: 0,2-3)" },
 	[R_JSON] = KD_OPTION_JSON,
 	[R_NOPT] = { NULL },
@@ -103,7 +99,7 @@ static void queued(struct rq_walk *w, const char *cls, uint64_t task)
 	struct ko r = { s, NULL };
 	int64_t prio = (int32_t)ko_get(&r, "task_struct", "prio", task);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "runq: the queued task", task);
+		sched_bad(w->rn, ko_take(&r), "runq: the queued task", task);
 		return;
 	}
 	w->n++;
@@ -124,7 +120,7 @@ static void queued(struct rq_walk *w, const char *cls, uint64_t task)
 	}
 	char p[16];
 	snprintf(p, sizeof(p), "[%3" PRId64 "] ", prio);
-	task_line(w->rn, w->indent, p, task);
+	sched_task_line(w->rn, w->indent, p, task);
 }
 
 static void cfs_queue(struct rq_walk *w, uint64_t cfs_rq, int depth);
@@ -136,7 +132,7 @@ static struct kd_error *cfs_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t se = node - ko_off(&r, "sched_entity", "run_node");
 	uint64_t my_q = ko_has(s, "sched_entity", "my_q") ? ko_get(&r, "sched_entity", "my_q", se) : 0;
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "runq: the sched_entity", se);
+		sched_bad(w->rn, ko_take(&r), "runq: the sched_entity", se);
 		return NULL;
 	}
 	if (my_q) {
@@ -158,18 +154,18 @@ static void cfs_queue(struct rq_walk *w, uint64_t cfs_rq, int depth)
 	struct kd_session *s = w->rn->s;
 	struct ko r = { s, NULL };
 	if (depth > 64) {
-		bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "task groups nest too deep"), "runq: the cfs_rq", cfs_rq);
+		sched_bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "task groups nest too deep"), "runq: the cfs_rq", cfs_rq);
 		return;
 	}
 	uint64_t root = ko_get(&r, "cfs_rq", "tasks_timeline.rb_root.rb_node", cfs_rq);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "runq: the cfs_rq", cfs_rq);
+		sched_bad(w->rn, ko_take(&r), "runq: the cfs_rq", cfs_rq);
 		return;
 	}
 	size_t before = w->n;
 	struct kd_error *err = ko_rbtree(s, root, cfs_node, w);
 	if (err)
-		bad(w->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
+		sched_bad(w->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
 	if (w->n == before && !w->rn->json)
 		kd_printf(s, "%*s[no tasks queued]\n", w->indent, "");
 }
@@ -214,7 +210,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	uint64_t run_list = ko_off(&r, "sched_rt_entity", "run_list");
 	uint64_t dl_node_off = ko_off(&r, "sched_dl_entity", "rb_node");
 	if (r.err) {
-		bad(rn, ko_take(&r), "runq: the run queue of a CPU", rq);
+		sched_bad(rn, ko_take(&r), "runq: the run queue of a CPU", rq);
 		return;
 	}
 	uint64_t arrival = 0;
@@ -235,10 +231,10 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 		if (times) {
 			kd_printf(s, " CPU %u: %" PRIu64 "\n", cpu, clock);
 			kd_printf(s, "  %017" PRIu64 "  ", arrival);
-			task_line(rn, 0, "", curr);
+			sched_task_line(rn, 0, "", curr);
 		}
 		kd_printf(s, "CPU %u RUNQUEUE: %016" PRIx64 "\n", cpu, rq);
-		task_line(rn, 2, "CURRENT: ", curr);
+		sched_task_line(rn, 2, "CURRENT: ", curr);
 	}
 	// RT: queue[prio] lists, highest priority (lowest index) first.
 	uint64_t arr = rq + off_rt + off_active;
@@ -249,7 +245,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	for (uint64_t p = 0; p < q.nelems; p++) {
 		struct kd_error *err = ko_list(s, arr + q.offset + p * lh, rt_node, &lw);
 		if (err)
-			bad(rn, err, "runq: an RT queue", arr + q.offset + p * lh);
+			sched_bad(rn, err, "runq: an RT queue", arr + q.offset + p * lh);
 	}
 	if (w.n == before && !rn->json)
 		kd_printf(s, "     [no tasks queued]\n");
@@ -261,7 +257,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	uint64_t dlroot = rq + off_dl + ko_off(&r, "dl_rq", "root");
 	uint64_t dl_top = ko_get(&r, "rb_root_cached", "rb_root.rb_node", dlroot);
 	if (r.err) {
-		bad(rn, ko_take(&r), "runq: the deadline queue", dlroot);
+		sched_bad(rn, ko_take(&r), "runq: the deadline queue", dlroot);
 	} else {
 		if (!rn->json)
 			kd_printf(s, "  DL_RB_ROOT: %016" PRIx64 "\n", dlroot);
@@ -269,7 +265,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 		struct list_walk dw = { &w, w.off_dl + dl_node_off };
 		struct kd_error *err = ko_rbtree(s, dl_top, dl_node, &dw);
 		if (err)
-			bad(rn, err, "runq: the deadline rbtree", dlroot);
+			sched_bad(rn, err, "runq: the deadline rbtree", dlroot);
 		if (w.n == before && !rn->json)
 			kd_printf(s, "     [no tasks queued]\n");
 	}
@@ -284,6 +280,8 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 	const struct kd_optval *v = args->opt;
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
+	if (v[R_T].count && v[R_G].count)
+		return kd_error_create(KD_ERR_USAGE, "-t and -g are exclusive");
 	unsigned n = ko_nr_cpus(s);
 	bool *want = calloc(n, sizeof(*want));
 	if (!want)
@@ -300,7 +298,10 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 		if (!rn.json && !first)
 			kd_printf(s, "\n");
 		first = false;
-		one_rq(&rn, c, v[R_T].count);
+		if (v[R_G].count)
+			sched_runq_groups(&rn, c);
+		else
+			one_rq(&rn, c, v[R_T].count);
 		err = kd_check_interrupt(s);
 	}
 	if (rn.json && !(err && err->code == KD_ERR_USAGE))
@@ -360,7 +361,7 @@ static struct kd_error *wheel_node(struct kd_session *s, uint64_t node, void *ar
 	uint64_t exp = ko_get(&r, "timer_list", "expires", t);
 	uint64_t fn = ko_get(&r, "timer_list", "function", t);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "timer: the timer_list", t);
+		sched_bad(w->rn, ko_take(&r), "timer: the timer_list", t);
 		return NULL;
 	}
 	return tmr_add(w, t, exp, fn);
@@ -374,7 +375,7 @@ static struct kd_error *hr_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t exp = ko_get(&r, "hrtimer", "node.expires", t);
 	uint64_t fn = ko_get(&r, "hrtimer", "function", t);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "timer: the hrtimer", t);
+		sched_bad(w->rn, ko_take(&r), "timer: the hrtimer", t);
 		return NULL;
 	}
 	return tmr_add(w, t, exp, fn);
@@ -441,7 +442,7 @@ static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr
 		r.err = kd_type_get(s, kd_type_strip(s, tid), &ti);
 	uint64_t hh = ko_size(&r, "hlist_head");
 	if (r.err) {
-		bad(rn, ko_take(&r), "timer: the timer bases of a CPU", bases);
+		sched_bad(rn, ko_take(&r), "timer: the timer bases of a CPU", bases);
 		return;
 	}
 	uint64_t nbases = ti.kind == KD_TYPE_ARRAY ? ti.nelems : 1;
@@ -459,7 +460,7 @@ static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr
 		for (uint64_t i = 0; i < vec.nelems; i++) {
 			struct kd_error *err = ko_hlist(s, base + vec.offset + i * hh, wheel_node, w);
 			if (err)
-				bad(rn, err, "timer: a wheel vector", base + vec.offset + i * hh);
+				sched_bad(rn, err, "timer: a wheel vector", base + vec.offset + i * hh);
 		}
 		print_timers(rn, w, jiffies, false);
 		if (rn->json) {
@@ -480,7 +481,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 	uint64_t csize = ko_size(&r, "hrtimer_clock_base");
 	uint64_t expires_next = ko_get(&r, "hrtimer_cpu_base", "expires_next", cb);
 	if (r.err) {
-		bad(rn, ko_take(&r), "timer: the hrtimer base of a CPU", cb);
+		sched_bad(rn, ko_take(&r), "timer: the hrtimer base of a CPU", cb);
 		return;
 	}
 	if (!rn->json)
@@ -491,7 +492,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 		uint64_t offset = ko_get(&r, "hrtimer_clock_base", "offset", base);
 		uint64_t root = ko_get(&r, "hrtimer_clock_base", "active.rb_root.rb_root.rb_node", base);
 		if (r.err) {
-			bad(rn, ko_take(&r), "timer: the clock base", base);
+			sched_bad(rn, ko_take(&r), "timer: the clock base", base);
 			continue;
 		}
 		char sym[160];
@@ -509,7 +510,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 		}
 		struct kd_error *err = ko_rbtree(s, root, hr_node, w);
 		if (err)
-			bad(rn, err, "timer: the hrtimer rbtree of the clock base", base);
+			sched_bad(rn, err, "timer: the hrtimer rbtree of the clock base", base);
 		// Time to expiry against the CPU's next programmed event, the
 		// closest the dump has to "now" for that CPU.
 		print_timers(rn, w, expires_next, true);
@@ -525,6 +526,8 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	const struct kd_optval *v = args->opt;
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
+	if (v[R_T].count && v[R_G].count)
+		return kd_error_create(KD_ERR_USAGE, "-t and -g are exclusive");
 	unsigned n = ko_nr_cpus(s);
 	bool *want = calloc(n, sizeof(*want));
 	if (!want)
@@ -597,7 +600,7 @@ static struct kd_error *wq_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t priv = ko_get(&r, "wait_queue_entry", "private", e);
 	uint64_t func = ko_get(&r, "wait_queue_entry", "func", e);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "waitq: the wait_queue_entry", e);
+		sched_bad(w->rn, ko_take(&r), "waitq: the wait_queue_entry", e);
 		return NULL;
 	}
 	w->n++;
@@ -674,15 +677,23 @@ static const struct kd_command commands[] = {
 	{
 		.name = "runq",
 		.summary = "each CPU's run queue",
-		.synopsis = "[-t] [-c CPU[,CPU...]] [--json]",
+		.synopsis = "[-t | -g] [-c CPU[,CPU...]] [--json]",
 		.help = "For each CPU, print its run queue (struct rq) and current task, then the\n"
 			"tasks queued in the RT priority array (with their priority), the CFS\n"
 			"rbtree in vruntime order (entering task groups, shown as GROUP CFS\n"
 			"RB_ROOT) and the deadline rbtree.  The current task is not in the\n"
 			"queues, as in the kernel.  -t prints each run queue's clock and its\n"
-			"current task's last arrival time first; -c limits the CPUs.\n\n"
+			"current task's last arrival time first; -c limits the CPUs.\n"
+			"-g shows the queues by task group (crash's layout): for each CPU the\n"
+			"root task group's RT_RQ and CFS_RQ with their tasks, then each task\n"
+			"group with something runnable on that CPU (its struct task_group,\n"
+			"its cfs_rq there, its path as /proc/sched_debug names it, THROTTLED\n"
+			"when CFS bandwidth holds it) and the tasks queued in it, nested by\n"
+			"the group hierarchy.  With --json every group is listed, with its\n"
+			"nr_running and the task its cfs_rq runs (curr_task).\n\n"
 			"EXAMPLES\n"
 			"  kdive> runq\n"
+			"  kdive> runq -g\n"
 			"  kdive> runq -c 1\n"
 			"  kdive> runq --json",
 		.options = runq_opts,

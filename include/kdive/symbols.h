@@ -105,6 +105,9 @@ struct kd_kmodule {
 	uint64_t size;     /**< bytes of its core image, as /proc/modules (0 if unknown);
 			      from 6.4 the sum of its mem[] regions, placed apart */
 	size_t nsyms;
+	const char *object_file; /**< the .ko kd_kmodule_load_file() read, NULL before */
+	uint32_t btf_types;      /**< its types merged into the session's (0: none) */
+	const char *btf_from;    /**< where they came from: "memory", the .ko's path, NULL */
 };
 
 /**
@@ -125,6 +128,41 @@ KD_API const struct kd_kmodule *kd_kmodule_get(const struct kd_session *s, size_
  */
 KD_API struct kd_error *kd_symbol_foreach_module(struct kd_session *s, const char *module,
 						 kd_symbol_fn *fn, void *arg);
+
+/**
+ * The GNU build ID a module keeps in memory for /sys/module/NAME/notes (its
+ * .note.gnu.build-id), as hex into buf (at least 129 bytes).  KD_ERR_NOTFOUND
+ * when the kernel keeps no such note for it.
+ */
+KD_API struct kd_error *kd_kmodule_build_id(struct kd_session *s, const struct kd_kmodule *km, char *buf,
+					    size_t size);
+
+/** What kd_kmodule_load_file() read and checked. */
+struct kd_kmodule_file {
+	char build_id[129];   /**< the file's GNU build ID in hex, "" if it has none */
+	bool build_id_match;  /**< equal to the one the module keeps in memory */
+	bool build_id_memory; /**< the dump keeps one for the module (else the symbols decided) */
+	size_t sections;      /**< its sections placed at the dump's addresses */
+	size_t added;         /**< symbols kallsyms lacked, added */
+	size_t agree;         /**< symbols kallsyms has at the same address */
+	size_t disagree;      /**< symbols kallsyms has at another address */
+	uint32_t btf_types;   /**< types merged from its .BTF (0 when memory gave them) */
+	bool already;         /**< the module's symbols came from this file before: nothing done */
+};
+
+/**
+ * Load a module's object file (.ko, or .ko.xz/.zst/.gz): its ELF symbols,
+ * placed at the addresses the dump gives its sections (struct module's
+ * sect_attrs, what /sys/module/NAME/sections shows; .init sections, freed
+ * once the module runs, are left out), join the symbol table with their
+ * sizes, and its .BTF section's split BTF joins the types unless the
+ * kernel's own copy was merged already (kd_kmodules_load() does that).  The
+ * file must be that module's: its build ID must equal the one in memory,
+ * or, when the dump keeps none, the symbols kallsyms also has must sit at
+ * the same addresses (KD_ERR_UNSUPPORTED otherwise, and nothing is loaded).
+ */
+KD_API struct kd_error *kd_kmodule_load_file(struct kd_session *s, const char *module, const char *path,
+					     struct kd_kmodule_file *ret);
 
 /** The per-cpu offset of a CPU (__per_cpu_offset[cpu]): add it to a per-cpu symbol. */
 KD_API struct kd_error *kd_percpu_offset(struct kd_session *s, unsigned cpu, uint64_t *ret);

@@ -3,7 +3,12 @@
 // of the kernel's `modules` list (struct module and struct mod_kallsyms laid
 // out by BTF), each module's name, core image (base, size) and its own
 // kallsyms (symtab, strtab, typetab), whose symbols join the symbol table
-// tagged with the module's name.
+// tagged with the module's name.  Then each module's types: the kernel keeps
+// a copy of every module's split BTF (kernel/bpf/btf.c: the btf_modules list
+// of struct btf_module, each struct btf's data and data_size), merged into
+// the session's types (types_split.c), so a module's structs are known with
+// no file at all.  Its GNU build ID is in the notes it keeps for sysfs
+// (struct module_notes_attrs, kernel/module/sysfs.c).
 //
 // Loading is explicit, like the other layers: kd_kmodules_load() runs once
 // (the dispatcher calls it for a command with KD_CMD_USES_MODULES, and
@@ -17,9 +22,11 @@
 
 #include <kdive/symbols.h>
 #include <kdive/types.h>
+#include <kdive/walk.h>
 
 #include "session_priv.h"
 #include "symtab.h"
+#include "types.h"
 
 enum { MODULE_NAME_MAX = 64, MAX_MODULES = 100000 };
 
@@ -337,6 +344,163 @@ static struct kd_error *walk_modules(struct kd_session *s, struct kd_kmodules *l
 	return err ? err : kd_symtab_index(t);
 }
 
+/* ---- the modules' BTF the kernel keeps ------------------------------------------- */
+
+enum { BTF_MODULES_MAX = 100000, MODULE_BTF_MAX = 64 << 20 };
+
+static struct kmod *kmod_at(struct kd_kmodules *l, uint64_t mod)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->mods[i].pub.address == mod)
+			return &l->mods[i];
+	return NULL;
+}
+
+struct btf_walk {
+	struct kd_kmodules *l;
+	uint64_t list_off;
+	size_t lost;
+};
+
+static int btf_module_one(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	struct btf_walk *w = arg;
+	uint64_t bm = it->addr - w->list_off, mod, btf, data, size;
+	struct kd_error *err;
+	if ((err = kd_read_member_u64(s, "btf_module", "module", bm, &mod)) ||
+	    (err = kd_read_member_u64(s, "btf_module", "btf", bm, &btf)) || !btf ||
+	    (err = kd_read_member_u64(s, "btf", "data", btf, &data)) ||
+	    (err = kd_read_member_u64(s, "btf", "data_size", btf, &size))) {
+		if (err)
+			w->lost++;
+		kd_error_destroy(err);
+		return 0;
+	}
+	struct kmod *km = kmod_at(w->l, mod);
+	if (!km || km->pub.btf_types || !data || !size || size > MODULE_BTF_MAX)
+		return 0;
+	void *buf = malloc((size_t)size);
+	if (!buf)
+		return 1;
+	char what[MODULE_NAME_MAX + 32];
+	snprintf(what, sizeof(what), "module %s's BTF in memory", km->pub.name);
+	uint32_t added = 0;
+	err = kd_read_kernel(s, data, buf, (size_t)size);
+	if (!err)
+		err = kd_types_add_split(s, buf, (size_t)size, what, &added);
+	free(buf);
+	if (err) {
+		w->lost++;
+		kd_error_destroy(err);
+		return kd_check_interrupt(s) != NULL;
+	}
+	km->pub.btf_types = added;
+	km->pub.btf_from = "memory";
+	return 0;
+}
+
+static void btf_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	(void)s, (void)addr, (void)why;
+	((struct btf_walk *)arg)->lost++;
+}
+
+// Every module's BTF from the kernel's btf_modules list, when the kernel has
+// one (CONFIG_DEBUG_INFO_BTF_MODULES, and the list's symbol: KALLSYMS_ALL or
+// a System.map); a module whose copy cannot be read just has no types.
+static void modules_btf(struct kd_session *s, struct kd_kmodules *l)
+{
+	uint64_t head;
+	struct kd_member_info m;
+	struct kd_error *err = kd_symbol_address(s, "btf_modules", &head);
+	if (!err)
+		err = kd_type_member(s, "btf_module", "list", &m);
+	if (err) {
+		kd_error_destroy(err);
+		return;
+	}
+	struct btf_walk w = { l, m.offset, 0 };
+	struct kd_walk walk = { .fn = btf_module_one, .arg = &w, .lost = btf_lost };
+	// Lost links cost those modules' types only.
+	kd_error_destroy(kd_walk_list(s, head, &walk));
+	struct kd_error *e = kd_types_split_done(s);
+	if (e) // the indexes could not be rebuilt (out of memory): no types at all
+		kd_types_unload(s);
+	kd_error_destroy(e);
+}
+
+/* ---- build IDs ---------------------------------------------------------------- */
+
+enum { MAX_NOTES = 64, BUILD_ID_MAX = 64 };
+
+static bool ok(struct kd_error *err)
+{
+	bool r = !err;
+	kd_error_destroy(err);
+	return r;
+}
+
+// The GNU build ID among the notes the module keeps for
+// /sys/module/NAME/notes: each a bin_attribute whose private points at the
+// note (Elf64_Nhdr, "GNU\0", the ID).
+struct kd_error *kd_kmodule_build_id(struct kd_session *s, const struct kd_kmodule *km, char *out, size_t outsize)
+{
+	uint64_t na, n, bsize;
+	struct kd_member_info attrs, battr;
+	struct kd_error *err;
+	if (outsize)
+		out[0] = '\0';
+	if ((err = kd_read_member_u64(s, "module", "notes_attrs", km->address, &na)))
+		return kd_error_prefix(err, "module %s's notes", km->name);
+	if (!na)
+		return kd_error_create(KD_ERR_NOTFOUND, "module %s keeps no notes", km->name);
+	if ((err = kd_read_member_u64(s, "module_notes_attrs", "notes", na, &n)) ||
+	    (err = kd_type_member(s, "module_notes_attrs", "attrs", &attrs)) ||
+	    (err = kd_type_member(s, "bin_attribute", "private", &battr)) ||
+	    (err = kd_type_size(s, "bin_attribute", &bsize)))
+		return kd_error_prefix(err, "module %s's notes", km->name);
+	for (uint64_t i = 0; i < n && i < MAX_NOTES; i++) {
+		uint64_t a = na + attrs.offset + i * bsize, name, priv, size;
+		char nm[32] = "";
+		if (!ok(kd_read_member_u64(s, "bin_attribute", "attr.name", a, &name)) ||
+		    !ok(kd_read_member_u64(s, "bin_attribute", "private", a, &priv)) ||
+		    !ok(kd_read_member_u64(s, "bin_attribute", "size", a, &size)) ||
+		    !ok(kd_read_kernel(s, name, nm, sizeof(nm) - 1)))
+			continue;
+		nm[sizeof(nm) - 1] = '\0';
+		if (strcmp(nm, ".note.gnu.build-id") != 0 || size < 16 || size > 16 + BUILD_ID_MAX)
+			continue;
+		unsigned char note[16 + BUILD_ID_MAX];
+		if ((err = kd_read_kernel(s, priv, note, (size_t)size)))
+			return kd_error_prefix(err, "module %s's build ID note", km->name);
+		uint32_t namesz = kd_dump_u32(s, note), descsz = kd_dump_u32(s, note + 4);
+		uint32_t type = kd_dump_u32(s, note + 8);
+		// NT_GNU_BUILD_ID, owner "GNU".
+		if (type != NT_GNU_BUILD_ID || namesz != 4 || memcmp(note + 12, "GNU", 4) != 0 ||
+		    descsz > size - 16 || 2 * descsz + 1 > outsize)
+			return kd_error_create(KD_ERR_CORRUPT, "module %s's build ID note at 0x%" PRIx64 " is malformed",
+					       km->name, priv);
+		for (uint32_t k = 0; k < descsz; k++)
+			snprintf(out + 2 * k, 3, "%02x", note[16 + k]);
+		return NULL;
+	}
+	return kd_error_create(KD_ERR_NOTFOUND, "module %s keeps no build ID note", km->name);
+}
+
+struct kd_kmodule *kd_kmodules_find(struct kd_session *s, const char *name, uint32_t *image_ret)
+{
+	for (size_t i = 0; i < kd_kmodule_count(s); i++) {
+		struct kmod *m = &s->kmodules->mods[i];
+		if (strcmp(m->pub.name, name) == 0) {
+			*image_ret = m->image;
+			return &m->pub;
+		}
+	}
+	return NULL;
+}
+
+/* ---- loading ------------------------------------------------------------------- */
+
 static struct kd_error *kmodules_load(struct kd_session *s)
 {
 	// struct module is read through the types, its list head is a symbol.
@@ -351,6 +515,8 @@ static struct kd_error *kmodules_load(struct kd_session *s)
 	size_t nsyms_before = kd_symtab_count(t);
 	struct losses lo = { 0 };
 	struct kd_error *err = walk_modules(s, l, t, &lo);
+	if (kd_types_available(s))
+		modules_btf(s, l);
 	if (!err && lo.first) {
 		err = lo.n == 1 ? lo.first
 				: kd_error_create(KD_ERR_CORRUPT, "%zu modules or links unreadable, the first: %s",
@@ -385,8 +551,10 @@ struct kd_error *kd_kmodules_load(struct kd_session *s)
 void kd_kmodules_unload(struct kd_session *s)
 {
 	struct kd_kmodules *l = s->kmodules;
-	for (size_t i = 0; l && i < l->n; i++)
+	for (size_t i = 0; l && i < l->n; i++) {
 		free((char *)l->mods[i].pub.name);
+		free((char *)l->mods[i].pub.object_file);
+	}
 	if (l)
 		free(l->mods);
 	free(l);

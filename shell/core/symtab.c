@@ -270,7 +270,7 @@ static int origin_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
 	const struct sym *sy = &t->syms[idx];
 	if (sy->addr != o->addr)
 		return 0;
-	o->ret = sy->image ? "module kallsyms" : sy->origin < t->norigins ? t->origins[sy->origin] : "kallsyms";
+	o->ret = sy->image && !sy->origin ? "module kallsyms" : sy->origin < t->norigins ? t->origins[sy->origin] : "kallsyms";
 	return 1;
 }
 

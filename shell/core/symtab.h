@@ -119,6 +119,9 @@ struct kd_error *kd_symfile_load(struct kd_session *s, struct kd_symtab *t, cons
 bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret,
 		      uint64_t *size_ret, bool *exact_ret);
 
+/* A loaded module by name for kmodfile.c: its record (writable) and its symbols' image; NULL if none. */
+struct kd_kmodule *kd_kmodules_find(struct kd_session *s, const char *name, uint32_t *image_ret);
+
 /* Free the module list (kmodules.c); kd_symbols_unload() calls it first. */
 void kd_kmodules_unload(struct kd_session *s);
 

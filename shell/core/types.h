@@ -18,6 +18,7 @@
 #define KD_CORE_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kdive/error.h>
@@ -30,6 +31,19 @@ struct kd_session;
  * as text ("struct task_struct", "unsigned long", "char []") (types_var.c).
  */
 const char *kd_types_well_known(const char *symbol);
+
+/* ---- types_split.c ---- */
+
+/*
+ * Merge a module's split BTF (over the kernel's: a .ko's .BTF section or the
+ * copy the kernel keeps) into the session's types; the kernel's ids do not
+ * change.  what names it in errors; *added_ret (may be NULL) counts the types.
+ * The lookups see the new types after kd_types_split_done(), which rebuilds
+ * the indexes once for a run of merges.
+ */
+struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size_t size, const char *what,
+				    uint32_t *added_ret);
+struct kd_error *kd_types_split_done(struct kd_session *s);
 
 #ifdef HAVE_LIBBPF
 
@@ -44,8 +58,16 @@ struct synth_array {
 	uint64_t nelems;
 };
 
+/*
+ * Synthetic ids start past any BTF id (BTF_MAX_TYPE is 0xfffff), so that
+ * modules' types merged in later (types_split.c) never meet them.
+ */
+enum { KD_TYPES_SYNTH_BASE = 0x100000 };
+
 struct kd_types {
 	struct btf *btf;
+	struct btf *base;       // the kernel's own BTF once modules' types are merged (btf is then split on it)
+	bool stale;             // types merged since the indexes were built (kd_types_split_done)
 	uint32_t nids;          // btf__type_cnt(): ids 1..nids-1 are BTF's
 	uint32_t *names;        // hash of named types: id, 0 empty
 	size_t ncap;
@@ -88,7 +110,8 @@ static inline const struct btf_type *bt_of(const struct kd_types *t, uint32_t id
  */
 static inline const struct synth_array *synth_of(const struct kd_types *t, uint32_t id)
 {
-	return id >= t->nids && id - t->nids < t->nsynth ? &t->synth[id - t->nids] : NULL;
+	return id >= KD_TYPES_SYNTH_BASE && id - KD_TYPES_SYNTH_BASE < t->nsynth ? &t->synth[id - KD_TYPES_SYNTH_BASE]
+										    : NULL;
 }
 
 /* ---- types_load.c ---- */

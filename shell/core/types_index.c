@@ -241,13 +241,13 @@ static uint32_t add_synth(struct kd_types *t, uint32_t elem, uint64_t nelems)
 {
 	for (size_t i = 0; i < t->nsynth; i++)
 		if (t->synth[i].elem == elem && t->synth[i].nelems == nelems)
-			return t->nids + (uint32_t)i;
+			return KD_TYPES_SYNTH_BASE + (uint32_t)i;
 	struct synth_array *a = realloc(t->synth, (t->nsynth + 1) * sizeof(*a));
 	if (!a)
 		return 0;
 	t->synth = a;
 	a[t->nsynth] = (struct synth_array){ elem, nelems };
-	return t->nids + (uint32_t)t->nsynth++;
+	return KD_TYPES_SYNTH_BASE + (uint32_t)t->nsynth++;
 }
 
 static uint32_t find_ptr_to(const struct kd_types *t, uint32_t target)
@@ -421,7 +421,7 @@ struct kd_error *kd_type_get(struct kd_session *s, uint32_t id, struct kd_type_i
 {
 	if (!s->types)
 		return kd_types_none(s);
-	if (id >= s->types->nids + s->types->nsynth)
+	if (id >= s->types->nids && !synth_of(s->types, id))
 		return kd_error_create(KD_ERR_NOTFOUND, "no type id %u", id);
 	kd_types_describe(s->types, id, ret);
 	if (id && ret->kind == KD_TYPE_TYPEDEF) {

@@ -57,6 +57,7 @@ static void types_free(struct kd_types *t)
 	if (!t)
 		return;
 	btf__free(t->btf);
+	btf__free(t->base);
 	free(t->names);
 	free(t->enumerators);
 	free(t->synth);

@@ -49,10 +49,10 @@ cmds_for() {
 	vm) echo "vm 1; vm -p 1; vm --json 1" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
-	dev) echo "dev; dev -i; dev -d --json" ;;
+	dev) echo "dev; dev -i; dev -d --json; dev -p" ;;
 	irq) echo "irq; irq -s; irq -a; irq -b" ;;
 	net) echo "net; net -a; net -s 1; net -n 1 --json" ;;
-	runq) echo "runq; runq -t --json" ;;
+	runq) echo "runq; runq -t --json; runq -g" ;;
 	timer) echo "timer; timer -r" ;;
 	waitq) echo "waitq jiffies; waitq 0" ;;
 	search) echo "search -p -l 0x200000 0x1234; search -s linux_banner -l 64 -c Linux; search -l 0x100000 -s init_task init_task" ;;
@@ -72,7 +72,7 @@ cmds_for() {
 	mount) echo "mount -f; mount --json" ;;
 	sig) echo "sig 1; sig --json 1" ;;
 	task) echo "task 1; task -R pid,comm,se.vruntime 1" ;;
-	mod) echo "mod; mod -t; mod --json" ;;
+	mod) echo "mod; mod -t; mod --json; mod -S $KDIVE_FIXTURES/kernels/$(truth uname_r)/modules --json" ;;
 	# shell built-ins: they do not read the dump
 	alias | exit | help | load | modules | q | quit | set | source | unalias | unload) ;;
 	*) echo "$1" ;;

@@ -9,7 +9,11 @@
 # sorted with TTE = EXPIRES - JIFFIES; timer -r: each clock base's get_time
 # function as /proc/timer_list names it, and the per-CPU softlockup watchdog
 # hrtimer.  waitq: kdive-init sleeps in waitpid() on its own
-# signal->wait_chldexit.
+# signal->wait_chldexit.  runq -g (truth format 3): kdive-spin runs in the
+# cgroup /kdive-grp (cpu controller): that group is listed with that path, its
+# task_group is the task's sched_task_group, the task is queued there or is
+# the group cfs_rq's current task, and every cfs_rq path /proc/sched_debug
+# printed is a group runq -g lists.
 . "$KDIVE_SRCDIR/tests/lib.sh"
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 
@@ -53,6 +57,31 @@ check_fixture() { # LABEL DUMP-FILES...
 	got=$(jq -r '[.clock_bases[] | select(.timers | map(.symbol) | index("watchdog_timer_fn")) | .cpu] | unique | length' "$TMP/out")
 	expect_eq "$label: timer -r: the softlockup watchdog hrtimer on every CPU" "$ncpu" "$got"
 
+	run_kd -c 'runq -g --json' "$@"
+	expect_eq "$label: runq -g --json exits 0" 0 "$rc"
+	cp "$TMP/out" "$TMP/runqg"
+	expect_eq "$label: runq -g: one entry per CPU" "$ncpu" "$(jq length "$TMP/runqg")"
+	run_kd -c 'sym root_task_group' "$@"
+	rtg=0x$(awk '{ print $1 }' "$TMP/out")
+	expect_eq "$label: runq -g: each CPU's first group is root_task_group, path /" \
+		"$(for _ in $(seq "$ncpu"); do echo "$rtg /"; done)" \
+		"$(jq -r '.[] | .groups[0] | "\(.task_group) \(.path)"' "$TMP/runqg")"
+	want=$(truth sched_debug | sed -n 's/^cfs_rq\[[0-9]*\]://p' | sort -u)
+	got=$(jq -r '.[].groups[].path' "$TMP/runqg" | sort -u)
+	expect_eq "$label: runq -g: every cfs_rq path of /proc/sched_debug is a listed group" "" \
+		"$(comm -23 <(echo "$want") <(echo "$got"))"
+	gpath=$(truth cgroup | sed -n 's/^path=//p')
+	spid=$(truth cgroup | sed -n 's/^spin_pid=//p')
+	check "$label: runq -g: the guest made its cgroup ($gpath, pid $spid)" test -n "$gpath" -a -n "$spid"
+	stask=$(jq -r --argjson p "${spid:-0}" '.[] | select(.pid == $p) | .task' "$TMP/ps")
+	run_kd -c "struct task_struct.sched_task_group $stask" "$@"
+	stg=$(awk '/sched_task_group =/ { print $3 }' "$TMP/out" | tr -d ,)
+	expect_eq "$label: runq -g: $gpath's task_group is kdive-spin's sched_task_group" "$stg" \
+		"$(jq -r --arg p "$gpath" '[.[].groups[] | select(.path == $p) | .task_group] | unique | join(" ")' "$TMP/runqg")"
+	got=$(jq -r --arg p "$gpath" --arg t "$stask" '[.[].groups[] | select(.path == $p) |
+		select(.curr_task == $t or (.queued | map(.task) | index($t)))] | length' "$TMP/runqg")
+	expect_eq "$label: runq -g: kdive-spin queued or running in $gpath on one CPU" 1 "$got"
+
 	init=$(jq -r '.[] | select(.pid == 1) | .task' "$TMP/ps")
 	run_kd -c "struct task_struct.signal $init" "$@"
 	sig=$(awk '/signal =/ { print $3 }' "$TMP/out" | tr -d ,)
@@ -68,6 +97,9 @@ run_kd -c runq "$D"
 check "runq text: crash's CPU line" grep -qE '^CPU 0 RUNQUEUE: [0-9a-f]{16}$' "$TMP/out"
 check "runq text: the current task line" grep -qE '^  CURRENT: PID: [0-9]+ +TASK: [0-9a-f]{16}  COMMAND: "' "$TMP/out"
 check "runq text: CFS RB_ROOT" grep -qE '^  CFS RB_ROOT: [0-9a-f]{16}$' "$TMP/out"
+run_kd -c 'runq -g' "$D"
+check "runq -g text: crash's ROOT_TASK_GROUP CFS_RQ line" grep -qE '^  ROOT_TASK_GROUP: [0-9a-f]{16}  CFS_RQ: [0-9a-f]{16}$' "$TMP/out"
+check "runq -g text: crash's ROOT_TASK_GROUP RT_RQ line" grep -qE '^  ROOT_TASK_GROUP: [0-9a-f]{16}  RT_RQ: [0-9a-f]{16}$' "$TMP/out"
 run_kd -c 'runq -c 1 --json' "$D"
 expect_eq "runq -c 1: CPU 1 only" "1" "$(jq -r '[.[].cpu] | join(",")' "$TMP/out")"
 run_kd -c "runq -c $ncpu" "$D"
