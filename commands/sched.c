@@ -281,7 +281,7 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[R_T].count && v[R_G].count)
-		return kd_error_create(KD_ERR_USAGE, "-t and -g are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-t and -g exclude each other");
 	unsigned n = ko_nr_cpus(s);
 	bool *want = calloc(n, sizeof(*want));
 	if (!want)
@@ -527,7 +527,7 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[R_T].count && v[R_G].count)
-		return kd_error_create(KD_ERR_USAGE, "-t and -g are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-t and -g exclude each other");
 	unsigned n = ko_nr_cpus(s);
 	bool *want = calloc(n, sizeof(*want));
 	if (!want)

@@ -79,6 +79,8 @@ struct kd_error *kd_types_split_done(struct kd_session *s)
 		return NULL;
 	t->stale = false;
 	t->nids = btf__type_cnt(t->btf);
+	free(t->described);
+	t->described = NULL;
 	free(t->names);
 	t->names = NULL;
 	t->ncap = 0;
@@ -126,6 +128,10 @@ struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size
 		*added_ret = 0;
 	if (!t)
 		return kd_types_none(s);
+	// Adding types may move libbpf's type and string storage: the memo of
+	// kd_types_describe() holds pointers into it.
+	free(t->described);
+	t->described = NULL;
 	struct btf *base = t->base ? t->base : t->btf;
 	if (size > UINT32_MAX)
 		return kd_error_create(KD_ERR_CORRUPT, "%s: %zu bytes of BTF", what, size);
