@@ -413,7 +413,7 @@ static struct kd_error *mod_run(struct kd_session *s, const struct kd_args *args
 	}
 	if (v[MD_S].count + v[MD_BIG_S].count + v[MD_T].count > 1) {
 		kd_error_destroy(err);
-		return kd_error_create(KD_ERR_USAGE, "-s, -S and -t are exclusive");
+		return kd_error_create(KD_ERR_USAGE, "-s, -S and -t exclude each other");
 	}
 	struct loaded *ld = NULL;
 	size_t nld = 0;
