@@ -125,6 +125,12 @@ struct kd_error *kd_types_none(const struct kd_session *s);
 struct kd_error *kd_types_index_names(struct kd_types *t);
 /* The same for the dump's own BTF, through the per-build index cache. */
 struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_types *t);
+/*
+ * Before t->btf changes (module BTF merged): take the dump's own BTF's
+ * enumerator index from the cache (or build and keep it), then stop using the
+ * cache for t: what is indexed after is no longer the dump's BTF alone.
+ */
+struct kd_error *kd_types_cache_detach(struct kd_types *t);
 /* The first type named name whose kind is accepted by want (a bit per kind: K()), or 0. */
 uint32_t kd_types_lookup(const struct kd_types *t, const char *name, uint32_t want);
 /* An enumerator of any enum by name; the index is built on first use. */

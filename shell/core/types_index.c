@@ -164,6 +164,15 @@ void kd_types_enum_entry(const struct kd_types *t, const struct btf_type *bt, ui
 	}
 }
 
+struct kd_error *kd_types_cache_detach(struct kd_types *t)
+{
+	struct kd_error *err = NULL;
+	if (t->cache_session && !t->enumerators)
+		err = build_enum_index(t);
+	t->cache_session = NULL;
+	return err;
+}
+
 struct kd_error *kd_types_enumerator(struct kd_types *t, const char *name, int64_t *value_ret)
 {
 	if (!t->enumerators) {

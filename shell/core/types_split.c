@@ -129,9 +129,13 @@ struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size
 	if (!t)
 		return kd_types_none(s);
 	// Adding types may move libbpf's type and string storage: the memo of
-	// kd_types_describe() holds pointers into it.
+	// kd_types_describe() holds pointers into it.  The index cache holds the
+	// dump's own BTF's indexes only.
 	free(t->described);
 	t->described = NULL;
+	struct kd_error *cerr = kd_types_cache_detach(t);
+	if (cerr)
+		return cerr;
 	struct btf *base = t->base ? t->base : t->btf;
 	if (size > UINT32_MAX)
 		return kd_error_create(KD_ERR_CORRUPT, "%s: %zu bytes of BTF", what, size);
