@@ -275,6 +275,19 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	}
 }
 
+// -c/-C CPU[,CPU...]: *want_ret[c] for each of the dump's *n_ret CPUs (all
+// without a list).  *want_ret is NULL only when it could not be allocated;
+// a bad list is the returned error, with *want_ret to free.
+static struct kd_error *wanted_cpus(struct kd_session *s, const char *spec, unsigned *n_ret,
+				    bool **want_ret)
+{
+	*n_ret = ko_nr_cpus(s);
+	*want_ret = calloc(*n_ret, sizeof(**want_ret));
+	if (!*want_ret)
+		return &kd_enomem;
+	return kd_parse_cpus(spec, *n_ret, *want_ret);
+}
+
 static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *args)
 {
 	const struct kd_optval *v = args->opt;
@@ -282,12 +295,11 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[R_T].count && v[R_G].count)
 		return kd_error_create(KD_ERR_USAGE, "-t and -g exclude each other");
-	unsigned n = ko_nr_cpus(s);
-	bool *want = calloc(n, sizeof(*want));
+	unsigned n;
+	bool *want;
+	struct kd_error *err = wanted_cpus(s, v[R_C].count ? v[R_C].arg : NULL, &n, &want);
 	if (!want)
-		return &kd_enomem;
-	struct kd_error *err = NULL;
-	err = kd_parse_cpus(v[R_C].count ? v[R_C].arg : NULL, n, want);
+		return err;
 	struct run rn = { s, kd_json_mode(s), 0 };
 	if (!err && rn.json)
 		kd_json_begin_array(s, NULL);
@@ -526,14 +538,11 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	const struct kd_optval *v = args->opt;
 	if (args->argc > 1)
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
-	if (v[R_T].count && v[R_G].count)
-		return kd_error_create(KD_ERR_USAGE, "-t and -g exclude each other");
-	unsigned n = ko_nr_cpus(s);
-	bool *want = calloc(n, sizeof(*want));
+	unsigned n;
+	bool *want;
+	struct kd_error *err = wanted_cpus(s, v[T_C].count ? v[T_C].arg : NULL, &n, &want);
 	if (!want)
-		return &kd_enomem;
-	struct kd_error *err = NULL;
-	err = kd_parse_cpus(v[T_C].count ? v[T_C].arg : NULL, n, want);
+		return err;
 	struct run rn = { s, kd_json_mode(s), 0 };
 	bool hr = v[T_R].count;
 	struct tmr_walk w = { &rn, NULL, 0, 0, 0, hr };
