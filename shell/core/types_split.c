@@ -179,33 +179,6 @@ struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size
 
 #else /* !HAVE_LIBBPF */
 
-// btf__new_split() is declared by libbpf 1.1 but not exported (its symbol
-// map lacks it until 1.2): parse the bytes as a raw BTF file instead, from
-// an anonymous memory file.
-static struct btf *parse_split(const void *data, size_t size, struct btf *base)
-{
-	int fd = memfd_create("kdive-btf", MFD_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct btf *b = NULL;
-	size_t done = 0;
-	while (done < size) {
-		ssize_t n = write(fd, (const char *)data + done, size - done);
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done == size) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		b = btf__parse_raw_split(path, base);
-	}
-	int e = errno;
-	close(fd);
-	errno = e;
-	return b;
-}
-
 struct kd_error *kd_types_split_done(struct kd_session *s)
 {
 	(void)s;
