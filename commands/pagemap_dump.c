@@ -210,7 +210,7 @@ static struct kd_error *leaf(const struct kd_walk_level *lvl, void *arg)
 {
 	struct proc *p = arg;
 	struct kd_session *s = p->k->s;
-	uint64_t span = lvl->page_size ? lvl->page_size : (lvl->va_lo < 63 ? 1ULL << lvl->va_lo : p->ps);
+	uint64_t span = kd_walk_level_span(lvl);
 	uint64_t lo = lvl->va > p->lo ? lvl->va : p->lo;
 	uint64_t hi = lvl->va + span - 1 < p->hi - 1 ? lvl->va + span : p->hi;
 	struct kd_error *err;

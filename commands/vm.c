@@ -219,7 +219,7 @@ static struct kd_error *page_leaf(const struct kd_walk_level *lvl, void *arg)
 {
 	struct page_walk *w = arg;
 	struct run *r = w->r;
-	uint64_t span = lvl->page_size ? lvl->page_size : (lvl->va_lo < 63 ? 1ULL << lvl->va_lo : r->ps);
+	uint64_t span = kd_walk_level_span(lvl);
 	uint64_t lo = lvl->va > w->next ? lvl->va : w->next;
 	uint64_t hi = lvl->va + span - 1 < w->end - 1 ? lvl->va + span : w->end;
 	uint64_t type, off;

@@ -98,6 +98,17 @@ KD_API struct kd_error *kd_walk(struct kd_session *s, const struct kd_as *as, ui
  */
 KD_API struct kd_error *kd_walk_range(struct kd_session *s, const struct kd_as *as, uint64_t lo,
 				      uint64_t hi, kd_walk_fn *cb, void *arg);
+/**
+ * The bytes a kd_walk_range() leaf covers from lvl->va: a page's size, the
+ * whole reach of a table that could not be read, else one entry's span.
+ */
+static inline uint64_t kd_walk_level_span(const struct kd_walk_level *lvl)
+{
+	if (lvl->state == KD_WALK_PAGE && lvl->page_size)
+		return lvl->page_size;
+	unsigned bit = lvl->state == KD_WALK_UNREADABLE ? lvl->va_hi + 1 : lvl->va_lo;
+	return bit < 64 ? 1ULL << bit : UINT64_MAX;
+}
 /** Whether a leaf entry (present, or a swap entry) has the machine's soft-dirty bit. */
 KD_API bool kd_pte_soft_dirty(struct kd_session *s, uint64_t entry);
 /** kd_translate() by the full walk only: no fast path, no cache (for cross-checks). */

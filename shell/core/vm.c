@@ -336,7 +336,7 @@ static struct kd_error *walk_range_paged(struct kd_session *s, const struct kd_a
 		struct kd_error *err = kd_walk(s, as, va, keep_leaf, &l);
 		if (err)
 			return err;
-		uint64_t span = l.any && l.lvl.va_lo < 63 ? 1ULL << l.lvl.va_lo : ps;
+		uint64_t span = l.any ? kd_walk_level_span(&l.lvl) : ps;
 		if (span < ps)
 			span = ps;
 		l.lvl.va = va & ~(span - 1);
