@@ -59,6 +59,25 @@ run_kd -c "vm -p --json $mpid" "$D"
 va=$(awk 'NR == 1 { print $1 }' "$TMP/swp")
 expect_eq "-p --json: a swapped page's device" "$dev" \
 	"$(jq -r --arg v "$va" '.[0].vmas[].pages[]? | select(.virtual == $v) | .swap' "$TMP/out")"
+# A lost page table: the PTE table of the marker's first anonymous page is
+# excluded from a copy of the kdump; every marker page it maps (the guest's
+# pagemap pages in that 2 MiB) is named as lost, none as "not mapped".
+a0=$(truth marker | sed -n 's/^anon_addr=//p')
+run_kd -c "vtop -c $mpid $a0" "$FIX/vmcore.kdump-raw"
+pt=$(awk '$1 == "PTE:" { print $2 }' "$TMP/out")
+cp "$FIX/vmcore.kdump-raw" "$TMP/pt.kd"
+chmod u+w "$TMP/pt.kd"
+check "-p, PTE table lost: kdmangle exclude its page (0x$pt)" \
+	"$KDIVE_BUILDDIR/tests/corrupt/kdmangle" exclude "$TMP/pt.kd" "$(printf '0x%x' $((0x$pt / 4096)))"
+run_kd -c "vm -p $mpid" "$TMP/pt.kd"
+expect_eq "-p, PTE table lost: exit 1" 1 "$rc"
+lo=$((a0 & ~0x1fffff)) n=0 bad=""
+while read -r va _; do
+	[ $((va)) -ge $lo ] && [ $((va)) -lt $((lo + 0x200000)) ] || continue
+	n=$((n + 1))
+	grep -qxF "$(printf '%-16x  (page table not in the dump)' $((va)))" "$TMP/out" || bad="$bad $va"
+done < <(truth pagemap)
+expect_eq "-p, PTE table lost: each of the $n marker pages under it says so" "" "$bad"
 run_kd -c 'vm -f 8100073' "$D"
 expect_eq "-f names the bits (include/linux/mm.h)" "8100073: (READ|WRITE|MAYREAD|MAYWRITE|MAYEXEC|ACCOUNT|SOFTDIRTY)" "$(cat "$TMP/out")"
 run_kd -c "vm --svg $TMP/m.svg $mpid" "$D"
