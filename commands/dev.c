@@ -33,20 +33,6 @@ static const struct kd_option dev_opts[] = {
 	[O_NOPT] = { NULL },
 };
 
-// A state for one run: failures are counted and named once each.
-struct run {
-	struct kd_session *s;
-	bool json;
-	size_t bad;
-};
-
-static void bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr)
-{
-	kd_warn(rn->s, "dev: %s at 0x%016" PRIx64 ": %s", what, addr, err->msg);
-	kd_error_destroy(err);
-	rn->bad++;
-}
-
 // The number of pointer slots of a global array: its size when the symbol
 // has one, else the distance to the next symbol, bounded.
 static uint64_t array_len(struct kd_session *s, uint64_t addr, uint64_t max)
@@ -89,7 +75,7 @@ static int major_cmp(const void *a, const void *b)
 }
 
 // Read every chain of one hash array into *out.
-static struct kd_error *read_majors(struct run *rn, const char *sym, bool chr, struct major **out, size_t *nout)
+static struct kd_error *read_majors(struct ko_run *rn, const char *sym, bool chr, struct major **out, size_t *nout)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -149,7 +135,7 @@ static struct kd_error *read_majors(struct run *rn, const char *sym, bool chr, s
 		if (r.err) {
 			char what[96];
 			snprintf(what, sizeof(what), "the chain of %s[%" PRIu64 "]", sym, i);
-			bad(rn, ko_take(&r), what, arr + i * 8);
+			ko_bad(rn, ko_take(&r), what, arr + i * 8);
 			continue;
 		}
 	}
@@ -175,7 +161,7 @@ static const char *sym_name(struct kd_session *s, uint64_t addr, char *buf, size
 	return buf;
 }
 
-static struct kd_error *show_majors(struct run *rn)
+static struct kd_error *show_majors(struct ko_run *rn)
 {
 	struct kd_session *s = rn->s;
 	struct major *c = NULL, *b = NULL;
@@ -236,7 +222,7 @@ static struct kd_error *show_majors(struct run *rn)
 
 /* ---- resources ---------------------------------------------------------------- */
 
-static void show_resource(struct run *rn, uint64_t res, unsigned depth, unsigned width, size_t *count)
+static void show_resource(struct ko_run *rn, uint64_t res, unsigned depth, unsigned width, size_t *count)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -244,7 +230,7 @@ static void show_resource(struct run *rn, uint64_t res, unsigned depth, unsigned
 	// Siblings iteratively, children by recursion (bounded depth).
 	for (; res; (*count)++) {
 		if (*count > 100000 || kd_cycle_step(&cyc, res)) {
-			bad(rn, kd_error_create(KD_ERR_CORRUPT, "the sibling list loops"), "the resource",
+			ko_bad(rn, kd_error_create(KD_ERR_CORRUPT, "the sibling list loops"), "the resource",
 			    res);
 			return;
 		}
@@ -254,13 +240,13 @@ static void show_resource(struct run *rn, uint64_t res, unsigned depth, unsigned
 		uint64_t child = ko_get(&r, "resource", "child", res);
 		uint64_t sibling = ko_get(&r, "resource", "sibling", res);
 		if (r.err) {
-			bad(rn, ko_take(&r), "the resource", res);
+			ko_bad(rn, ko_take(&r), "the resource", res);
 			return;
 		}
 		char nm[128];
 		struct kd_error *err = ko_string(s, name, nm, sizeof(nm));
 		if (err) {
-			bad(rn, err, "the name of the resource", res);
+			ko_bad(rn, err, "the name of the resource", res);
 			snprintf(nm, sizeof(nm), "?");
 		} else if (!name) {
 			snprintf(nm, sizeof(nm), "<BAD>"); // what /proc/iomem prints for a nameless one
@@ -286,7 +272,7 @@ static void show_resource(struct run *rn, uint64_t res, unsigned depth, unsigned
 	}
 }
 
-static struct kd_error *show_resources(struct run *rn)
+static struct kd_error *show_resources(struct ko_run *rn)
 {
 	struct kd_session *s = rn->s;
 	static const char *const roots[] = { "ioport_resource", "iomem_resource" };
@@ -336,7 +322,7 @@ static int disk_cmp(const void *a, const void *b)
 }
 
 struct disks {
-	struct run *rn;
+	struct ko_run *rn;
 	uint64_t inode_off, list_off;
 	struct disk *v;
 	size_t n, cap;
@@ -362,7 +348,7 @@ static struct kd_error *one_bdev(struct kd_session *s, uint64_t node, void *arg)
 		k.queue = ko_get(&r, "gendisk", "queue", k.gendisk);
 	uint64_t name_off = ko_off(&r, "gendisk", "disk_name");
 	if (r.err) {
-		bad(d->rn, ko_take(&r), "the block device", bdev);
+		ko_bad(d->rn, ko_take(&r), "the block device", bdev);
 		return NULL;
 	}
 	if (!k.gendisk || !k.sectors)
@@ -370,7 +356,7 @@ static struct kd_error *one_bdev(struct kd_session *s, uint64_t node, void *arg)
 	char dn[33];
 	struct kd_error *err = ko_string(s, k.gendisk + name_off, dn, sizeof(dn));
 	if (err) {
-		bad(d->rn, err, "the disk name of the block device", bdev);
+		ko_bad(d->rn, err, "the disk name of the block device", bdev);
 		return NULL;
 	}
 	// bdevname(): a partition adds its number, after a 'p' when the disk's name ends in a digit.
@@ -391,7 +377,7 @@ static struct kd_error *one_bdev(struct kd_session *s, uint64_t node, void *arg)
 	return NULL;
 }
 
-static struct kd_error *show_disks(struct run *rn)
+static struct kd_error *show_disks(struct ko_run *rn)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -408,7 +394,7 @@ static struct kd_error *show_disks(struct run *rn)
 		return err;
 	}
 	if (err)
-		bad(rn, err, "the inode list of the bdev super block", sb);
+		ko_bad(rn, err, "the inode list of the bdev super block", sb);
 	if (d.n)
 		qsort(d.v, d.n, sizeof(*d.v), disk_cmp);
 	if (rn->json)
@@ -446,7 +432,7 @@ static struct kd_error *show_disks(struct run *rn)
 enum { PCI_MAX_DEPTH = 32, PCI_MAX_DEVICES = 65536 };
 
 struct pci_walk {
-	struct run *rn;
+	struct ko_run *rn;
 	uint64_t root;    // the root bus being shown
 	uint64_t domain;
 	uint64_t bus;     // the bus whose devices are walked
@@ -468,7 +454,7 @@ static struct kd_error *pci_dev_node(struct kd_session *s, uint64_t node, void *
 	uint64_t device = ko_get(&r, "pci_dev", "device", dev);
 	uint64_t class = ko_get(&r, "pci_dev", "class", dev);
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "the pci_dev", dev);
+		ko_bad(w->rn, ko_take(&r), "the pci_dev", dev);
 		return kd_check_interrupt(s);
 	}
 	if (++w->n > PCI_MAX_DEVICES)
@@ -513,14 +499,14 @@ static void pci_bus_walk(struct pci_walk *w, uint64_t bus)
 	struct kd_session *s = w->rn->s;
 	struct ko r = { s, NULL };
 	if (w->depth >= PCI_MAX_DEPTH) {
-		bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "PCI buses nest too deep"), "the pci_bus", bus);
+		ko_bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "PCI buses nest too deep"), "the pci_bus", bus);
 		return;
 	}
 	uint64_t nr = ko_get(&r, "pci_bus", "number", bus);
 	uint64_t devices = bus + ko_off(&r, "pci_bus", "devices");
 	uint64_t children = bus + ko_off(&r, "pci_bus", "children");
 	if (r.err) {
-		bad(w->rn, ko_take(&r), "the pci_bus", bus);
+		ko_bad(w->rn, ko_take(&r), "the pci_bus", bus);
 		return;
 	}
 	uint64_t saved_bus = w->bus, saved_nr = w->bus_nr;
@@ -529,12 +515,12 @@ static void pci_bus_walk(struct pci_walk *w, uint64_t bus)
 	w->depth++;
 	struct kd_error *err = ko_list(s, devices, pci_dev_node, w);
 	if (err && err->code != KD_ERR_INTERRUPTED)
-		bad(w->rn, err, "the device list of the pci_bus", bus);
+		ko_bad(w->rn, err, "the device list of the pci_bus", bus);
 	else if (err)
 		kd_error_destroy(err);
 	err = ko_list(s, children, pci_child_node, w);
 	if (err && err->code != KD_ERR_INTERRUPTED)
-		bad(w->rn, err, "the child bus list of the pci_bus", bus);
+		ko_bad(w->rn, err, "the child bus list of the pci_bus", bus);
 	else if (err)
 		kd_error_destroy(err);
 	w->depth--;
@@ -575,7 +561,7 @@ static struct kd_error *pci_root_node(struct kd_session *s, uint64_t node, void 
 	nr = ko_get(&r, "pci_bus", "number", bus);
 	struct kd_error *err = r.err ? ko_take(&r) : pci_domain(s, bus, &w->domain);
 	if (err) {
-		bad(w->rn, err, "the root pci_bus", bus);
+		ko_bad(w->rn, err, "the root pci_bus", bus);
 		return kd_check_interrupt(s);
 	}
 	w->root = bus;
@@ -594,7 +580,7 @@ static struct kd_error *pci_root_node(struct kd_session *s, uint64_t node, void 
 	return kd_check_interrupt(s);
 }
 
-static struct kd_error *show_pci(struct run *rn)
+static struct kd_error *show_pci(struct ko_run *rn)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -613,7 +599,7 @@ static struct kd_error *show_pci(struct run *rn)
 	if (err && err->code == KD_ERR_INTERRUPTED)
 		return err;
 	if (err)
-		bad(rn, err, "the list pci_root_buses", head);
+		ko_bad(rn, err, "the list pci_root_buses", head);
 	else if (pr.first && !rn->json)
 		kd_printf(s, "no PCI buses (pci_root_buses is empty)\n");
 	return NULL;
@@ -626,13 +612,10 @@ static struct kd_error *dev_run(struct kd_session *s, const struct kd_args *args
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	if (v[O_I].count + v[O_D].count + v[O_P].count > 1)
 		return kd_error_create(KD_ERR_USAGE, "-i, -d and -p exclude each other");
-	struct run rn = { s, kd_json_mode(s), 0 };
+	struct ko_run rn = { s, kd_json_mode(s), 0, "dev" };
 	struct kd_error *err = v[O_I].count ? show_resources(&rn) : v[O_D].count ? show_disks(&rn) :
 			       v[O_P].count ? show_pci(&rn) : show_majors(&rn);
-	if (!err && rn.bad)
-		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", rn.bad,
-				      rn.bad == 1 ? "y" : "ies");
-	return err;
+	return ko_finish(rn.bad, err);
 }
 
 static const struct kd_command commands[] = {

@@ -474,10 +474,7 @@ static struct kd_error *irq_run(struct kd_session *s, const struct kd_args *args
 		}
 		free(c.v);
 	}
-	if (!err && rn.bad)
-		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", rn.bad,
-				      rn.bad == 1 ? "y" : "ies");
-	return err;
+	return ko_finish(rn.bad, err);
 }
 
 static const struct kd_command commands[] = {

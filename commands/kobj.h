@@ -218,4 +218,33 @@ static inline struct kd_error *ko_maple(struct kd_session *s, uint64_t mt, ko_xa
 	return ko_walk(s, kd_walk_maple, mt, 0, NULL, fn, arg);
 }
 
+// The state of one run of a command that walks kernel objects: each
+// unreadable element is named once on stderr and counted, and the command
+// fails at the end when any was (docs/HACKING.md "A kernel-object table").
+// cmd, when set, prefixes each warning ("dev: ..."); sched's warnings name
+// their command (runq, timer, waitq) in `what` instead.
+struct ko_run {
+	struct kd_session *s;
+	bool json;
+	size_t bad;
+	const char *cmd;
+};
+
+// Name an unreadable element (what, its address, why) and count it; err is consumed.
+static inline void ko_bad(struct ko_run *rn, struct kd_error *err, const char *what, uint64_t addr)
+{
+	kd_warn(rn->s, "%s%s%s at 0x%016" PRIx64 ": %s", rn->cmd ? rn->cmd : "", rn->cmd ? ": " : "", what, addr,
+		err->msg);
+	kd_error_destroy(err);
+	rn->bad++;
+}
+
+// The command's result: err, else a failure when bad elements were named.
+static inline struct kd_error *ko_finish(size_t bad, struct kd_error *err)
+{
+	if (!err && bad)
+		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", bad, bad == 1 ? "y" : "ies");
+	return err;
+}
+
 #endif

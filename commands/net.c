@@ -29,19 +29,6 @@ static const struct kd_option net_opts[] = {
 	[O_NOPT] = { NULL },
 };
 
-struct run {
-	struct kd_session *s;
-	bool json;
-	size_t bad;
-};
-
-static void bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr)
-{
-	kd_warn(rn->s, "net: %s at 0x%016" PRIx64 ": %s", what, addr, err->msg);
-	kd_error_destroy(err);
-	rn->bad++;
-}
-
 // Raw bytes of a member (network-order fields are read as they are stored).
 static struct kd_error *member_bytes(struct kd_session *s, const char *type, const char *path, uint64_t obj,
 				     void *buf, size_t len)
@@ -61,27 +48,27 @@ static void ipv4(const uint8_t b[4], char *buf, size_t size)
 /* ---- devices ------------------------------------------------------------------ */
 
 struct devwalk {
-	struct run *rn;
+	struct ko_run *rn;
 	uint64_t list_off;
 };
 
 static struct kd_error *one_dev(struct kd_session *s, uint64_t node, void *arg)
 {
 	struct devwalk *w = arg;
-	struct run *rn = w->rn;
+	struct ko_run *rn = w->rn;
 	struct ko r = { s, NULL };
 	uint64_t dev = node - w->list_off;
 	char name[17] = "?";
 	struct kd_error *err = member_bytes(s, "net_device", "name", dev, name, 16);
 	name[16] = 0;
 	if (err) {
-		bad(rn, err, "the device name of the net_device", dev);
+		ko_bad(rn, err, "the device name of the net_device", dev);
 		snprintf(name, sizeof(name), "?");
 	}
 	int64_t ifindex = (int32_t)ko_get(&r, "net_device", "ifindex", dev);
 	uint64_t indev = ko_get(&r, "net_device", "ip_ptr", dev);
 	if (r.err) {
-		bad(rn, ko_take(&r), "the net_device", dev);
+		ko_bad(rn, ko_take(&r), "the net_device", dev);
 		return NULL;
 	}
 	char addrs[512] = "";
@@ -108,7 +95,7 @@ static struct kd_error *one_dev(struct kd_session *s, uint64_t node, void *arg)
 		ifa = ko_get(&r, "in_ifaddr", "ifa_next", ifa);
 	}
 	if (r.err)
-		bad(rn, ko_take(&r), "the IPv4 addresses of the net_device", dev);
+		ko_bad(rn, ko_take(&r), "the IPv4 addresses of the net_device", dev);
 	if (rn->json) {
 		kd_json_end_array(s);
 		kd_json_end_object(s);
@@ -118,7 +105,7 @@ static struct kd_error *one_dev(struct kd_session *s, uint64_t node, void *arg)
 	return NULL;
 }
 
-static struct kd_error *show_devices(struct run *rn, uint64_t net)
+static struct kd_error *show_devices(struct ko_run *rn, uint64_t net)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -134,7 +121,7 @@ static struct kd_error *show_devices(struct run *rn, uint64_t net)
 	if (rn->json)
 		kd_json_end_array(s);
 	if (err && err->code != KD_ERR_INTERRUPTED) {
-		bad(rn, err, "the device list of the net namespace", net);
+		ko_bad(rn, err, "the device list of the net namespace", net);
 		err = NULL;
 	}
 	return err;
@@ -153,7 +140,7 @@ static const char *nud_name(unsigned st)
 	return "NONE";
 }
 
-static struct kd_error *show_arp(struct run *rn)
+static struct kd_error *show_arp(struct ko_run *rn)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -216,7 +203,7 @@ static struct kd_error *show_arp(struct run *rn)
 			n = next;
 		}
 		if (r.err)
-			bad(rn, ko_take(&r), "a chain of arp_tbl's hash", buckets + i * 8);
+			ko_bad(rn, ko_take(&r), "a chain of arp_tbl's hash", buckets + i * 8);
 	}
 	if (rn->json)
 		kd_json_end_array(s);
@@ -249,7 +236,7 @@ static const char *type_name(struct kd_session *s, uint64_t t)
 	return n && strncmp(n, "SOCK_", 5) == 0 ? n + 5 : n;
 }
 
-static void one_socket(struct run *rn, int fd, uint64_t file, uint64_t sock)
+static void one_socket(struct ko_run *rn, int fd, uint64_t file, uint64_t sock)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -259,7 +246,7 @@ static void one_socket(struct run *rn, int fd, uint64_t file, uint64_t sock)
 	uint64_t fam = sk ? ko_get(&r, "sock", "__sk_common.skc_family", sk) : 0;
 	uint64_t type = sk ? ko_get(&r, "sock", "sk_type", sk) : ko_get(&r, "socket", "type", sock);
 	if (r.err) {
-		bad(rn, ko_take(&r), "the socket", sock);
+		ko_bad(rn, ko_take(&r), "the socket", sock);
 		return;
 	}
 	char src[64] = "", dst[64] = "", fb[16], tb[16];
@@ -273,7 +260,7 @@ static void one_socket(struct run *rn, int fd, uint64_t file, uint64_t sock)
 		if (!r.err)
 			r.err = member_bytes(s, "sock", "__sk_common.skc_dport", sk, dp, 2);
 		if (r.err) {
-			bad(rn, ko_take(&r), "the sock", sk);
+			ko_bad(rn, ko_take(&r), "the sock", sk);
 			return;
 		}
 		char a[20];
@@ -308,7 +295,7 @@ static void one_socket(struct run *rn, int fd, uint64_t file, uint64_t sock)
 	}
 }
 
-static struct kd_error *show_sockets(struct run *rn, uint64_t task)
+static struct kd_error *show_sockets(struct ko_run *rn, uint64_t task)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -344,7 +331,7 @@ static struct kd_error *show_sockets(struct run *rn, uint64_t task)
 		uint64_t fop = ko_get(&r, "file", "f_op", file);
 		uint64_t priv = ko_get(&r, "file", "private_data", file);
 		if (r.err) {
-			bad(rn, ko_take(&r), "an open file", file ? file : fds + fd * 8);
+			ko_bad(rn, ko_take(&r), "an open file", file ? file : fds + fd * 8);
 			continue;
 		}
 		if (fop == sfops && priv)
@@ -388,7 +375,7 @@ static struct kd_error *net_run(struct kd_session *s, const struct kd_args *args
 		return kd_error_create(KD_ERR_USAGE, "-a, -s and -n exclude each other");
 	if (args->argc > 2 || (args->argc > 1 && !v[O_S].count && !v[O_N].count))
 		return kd_error_create(KD_ERR_USAGE, "a task is taken only by -s and -n");
-	struct run rn = { s, kd_json_mode(s), 0 };
+	struct ko_run rn = { s, kd_json_mode(s), 0, "net" };
 	struct kd_error *err = NULL;
 	if (v[O_A].count) {
 		err = show_arp(&rn);
@@ -415,10 +402,7 @@ static struct kd_error *net_run(struct kd_session *s, const struct kd_args *args
 			return ko_take(&r);
 		err = show_devices(&rn, net);
 	}
-	if (!err && rn.bad)
-		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", rn.bad,
-				      rn.bad == 1 ? "y" : "ies");
-	return err;
+	return ko_finish(rn.bad, err);
 }
 
 static const struct kd_command commands[] = {

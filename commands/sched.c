@@ -22,21 +22,6 @@
 #include "kobj.h"
 #include "sched.h"
 
-void sched_bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr)
-{
-	kd_warn(rn->s, "%s at 0x%016" PRIx64 ": %s", what, addr, err->msg);
-	kd_error_destroy(err);
-	rn->bad++;
-}
-
-static struct kd_error *finish(struct run *rn, struct kd_error *err)
-{
-	if (!err && rn->bad)
-		err = kd_error_create(KD_ERR_NODATA, "%zu entr%s unreadable (named above)", rn->bad,
-				      rn->bad == 1 ? "y" : "ies");
-	return err;
-}
-
 static const char *symname(struct kd_session *s, uint64_t addr, char *buf, size_t size)
 {
 	struct kd_symbol sym;
@@ -51,7 +36,7 @@ static const char *symname(struct kd_session *s, uint64_t addr, char *buf, size_
 }
 
 // crash's task line: PID, TASK and COMMAND of a task address.
-void sched_task_line(struct run *rn, int indent, const char *prefix, uint64_t task)
+void sched_task_line(struct ko_run *rn, int indent, const char *prefix, uint64_t task)
 {
 	struct kd_session *s = rn->s;
 	const struct kd_task *t = kd_task_by_addr(s, task);
@@ -68,7 +53,7 @@ void sched_task_line(struct run *rn, int indent, const char *prefix, uint64_t ta
 			r.err = kd_read_kernel(s, task + m.offset, comm, KD_TASK_COMM_LEN);
 		comm[KD_TASK_COMM_LEN] = 0;
 		if (r.err)
-			sched_bad(rn, ko_take(&r), "runq: the task", task);
+			ko_bad(rn, ko_take(&r), "runq: the task", task);
 	}
 	kd_printf(s, "%*s%sPID: %-6" PRId64 " TASK: %016" PRIx64 "  COMMAND: \"%s\"\n", indent, "", prefix, pid, task,
 		  comm);
@@ -86,7 +71,7 @@ static const struct kd_option runq_opts[] = {
 };
 
 struct rq_walk {
-	struct run *rn;
+	struct ko_run *rn;
 	unsigned cpu;
 	int indent;
 	size_t n;
@@ -99,7 +84,7 @@ static void queued(struct rq_walk *w, const char *cls, uint64_t task)
 	struct ko r = { s, NULL };
 	int64_t prio = (int32_t)ko_get(&r, "task_struct", "prio", task);
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "runq: the queued task", task);
+		ko_bad(w->rn, ko_take(&r), "runq: the queued task", task);
 		return;
 	}
 	w->n++;
@@ -132,7 +117,7 @@ static struct kd_error *cfs_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t se = node - ko_off(&r, "sched_entity", "run_node");
 	uint64_t my_q = ko_has(s, "sched_entity", "my_q") ? ko_get(&r, "sched_entity", "my_q", se) : 0;
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "runq: the sched_entity", se);
+		ko_bad(w->rn, ko_take(&r), "runq: the sched_entity", se);
 		return NULL;
 	}
 	if (my_q) {
@@ -154,18 +139,18 @@ static void cfs_queue(struct rq_walk *w, uint64_t cfs_rq, int depth)
 	struct kd_session *s = w->rn->s;
 	struct ko r = { s, NULL };
 	if (depth > 64) {
-		sched_bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "task groups nest too deep"), "runq: the cfs_rq", cfs_rq);
+		ko_bad(w->rn, kd_error_create(KD_ERR_CORRUPT, "task groups nest too deep"), "runq: the cfs_rq", cfs_rq);
 		return;
 	}
 	uint64_t root = ko_get(&r, "cfs_rq", "tasks_timeline.rb_root.rb_node", cfs_rq);
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "runq: the cfs_rq", cfs_rq);
+		ko_bad(w->rn, ko_take(&r), "runq: the cfs_rq", cfs_rq);
 		return;
 	}
 	size_t before = w->n;
 	struct kd_error *err = ko_rbtree(s, root, cfs_node, w);
 	if (err)
-		sched_bad(w->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
+		ko_bad(w->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
 	if (w->n == before && !w->rn->json)
 		kd_printf(s, "%*s[no tasks queued]\n", w->indent, "");
 }
@@ -191,7 +176,7 @@ static struct kd_error *dl_node(struct kd_session *s, uint64_t node, void *arg)
 	return NULL;
 }
 
-static void one_rq(struct run *rn, unsigned cpu, bool times)
+static void one_rq(struct ko_run *rn, unsigned cpu, bool times)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -210,7 +195,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	uint64_t run_list = ko_off(&r, "sched_rt_entity", "run_list");
 	uint64_t dl_node_off = ko_off(&r, "sched_dl_entity", "rb_node");
 	if (r.err) {
-		sched_bad(rn, ko_take(&r), "runq: the run queue of a CPU", rq);
+		ko_bad(rn, ko_take(&r), "runq: the run queue of a CPU", rq);
 		return;
 	}
 	uint64_t arrival = 0;
@@ -245,7 +230,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	for (uint64_t p = 0; p < q.nelems; p++) {
 		struct kd_error *err = ko_list(s, arr + q.offset + p * lh, rt_node, &lw);
 		if (err)
-			sched_bad(rn, err, "runq: an RT queue", arr + q.offset + p * lh);
+			ko_bad(rn, err, "runq: an RT queue", arr + q.offset + p * lh);
 	}
 	if (w.n == before && !rn->json)
 		kd_printf(s, "     [no tasks queued]\n");
@@ -257,7 +242,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 	uint64_t dlroot = rq + off_dl + ko_off(&r, "dl_rq", "root");
 	uint64_t dl_top = ko_get(&r, "rb_root_cached", "rb_root.rb_node", dlroot);
 	if (r.err) {
-		sched_bad(rn, ko_take(&r), "runq: the deadline queue", dlroot);
+		ko_bad(rn, ko_take(&r), "runq: the deadline queue", dlroot);
 	} else {
 		if (!rn->json)
 			kd_printf(s, "  DL_RB_ROOT: %016" PRIx64 "\n", dlroot);
@@ -265,7 +250,7 @@ static void one_rq(struct run *rn, unsigned cpu, bool times)
 		struct list_walk dw = { &w, w.off_dl + dl_node_off };
 		struct kd_error *err = ko_rbtree(s, dl_top, dl_node, &dw);
 		if (err)
-			sched_bad(rn, err, "runq: the deadline rbtree", dlroot);
+			ko_bad(rn, err, "runq: the deadline rbtree", dlroot);
 		if (w.n == before && !rn->json)
 			kd_printf(s, "     [no tasks queued]\n");
 	}
@@ -300,7 +285,7 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 	struct kd_error *err = wanted_cpus(s, v[R_C].count ? v[R_C].arg : NULL, &n, &want);
 	if (!want)
 		return err;
-	struct run rn = { s, kd_json_mode(s), 0 };
+	struct ko_run rn = { s, kd_json_mode(s), 0, NULL };
 	if (!err && rn.json)
 		kd_json_begin_array(s, NULL);
 	bool first = true;
@@ -319,7 +304,7 @@ static struct kd_error *runq_run(struct kd_session *s, const struct kd_args *arg
 	if (rn.json && !(err && err->code == KD_ERR_USAGE))
 		kd_json_end_array(s);
 	free(want);
-	return finish(&rn, err);
+	return ko_finish(rn.bad, err);
 }
 
 /* ---- timer ------------------------------------------------------------------------- */
@@ -345,7 +330,7 @@ static int tmr_cmp(const void *a, const void *b)
 }
 
 struct tmr_walk {
-	struct run *rn;
+	struct ko_run *rn;
 	struct tmr *v;
 	size_t n, cap;
 	uint64_t entry_off;
@@ -373,7 +358,7 @@ static struct kd_error *wheel_node(struct kd_session *s, uint64_t node, void *ar
 	uint64_t exp = ko_get(&r, "timer_list", "expires", t);
 	uint64_t fn = ko_get(&r, "timer_list", "function", t);
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "timer: the timer_list", t);
+		ko_bad(w->rn, ko_take(&r), "timer: the timer_list", t);
 		return NULL;
 	}
 	return tmr_add(w, t, exp, fn);
@@ -387,13 +372,13 @@ static struct kd_error *hr_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t exp = ko_get(&r, "hrtimer", "node.expires", t);
 	uint64_t fn = ko_get(&r, "hrtimer", "function", t);
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "timer: the hrtimer", t);
+		ko_bad(w->rn, ko_take(&r), "timer: the hrtimer", t);
 		return NULL;
 	}
 	return tmr_add(w, t, exp, fn);
 }
 
-static void print_timers(struct run *rn, struct tmr_walk *w, uint64_t now, bool hr)
+static void print_timers(struct ko_run *rn, struct tmr_walk *w, uint64_t now, bool hr)
 {
 	struct kd_session *s = rn->s;
 	if (w->n)
@@ -439,7 +424,7 @@ static void print_timers(struct run *rn, struct tmr_walk *w, uint64_t now, bool 
 	w->n = 0;
 }
 
-static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr_walk *w)
+static void wheel_cpu(struct ko_run *rn, unsigned cpu, uint64_t jiffies, struct tmr_walk *w)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -454,7 +439,7 @@ static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr
 		r.err = kd_type_get(s, kd_type_strip(s, tid), &ti);
 	uint64_t hh = ko_size(&r, "hlist_head");
 	if (r.err) {
-		sched_bad(rn, ko_take(&r), "timer: the timer bases of a CPU", bases);
+		ko_bad(rn, ko_take(&r), "timer: the timer bases of a CPU", bases);
 		return;
 	}
 	uint64_t nbases = ti.kind == KD_TYPE_ARRAY ? ti.nelems : 1;
@@ -472,7 +457,7 @@ static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr
 		for (uint64_t i = 0; i < vec.nelems; i++) {
 			struct kd_error *err = ko_hlist(s, base + vec.offset + i * hh, wheel_node, w);
 			if (err)
-				sched_bad(rn, err, "timer: a wheel vector", base + vec.offset + i * hh);
+				ko_bad(rn, err, "timer: a wheel vector", base + vec.offset + i * hh);
 		}
 		print_timers(rn, w, jiffies, false);
 		if (rn->json) {
@@ -482,7 +467,7 @@ static void wheel_cpu(struct run *rn, unsigned cpu, uint64_t jiffies, struct tmr
 	}
 }
 
-static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
+static void hr_cpu(struct ko_run *rn, unsigned cpu, struct tmr_walk *w)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -493,7 +478,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 	uint64_t csize = ko_size(&r, "hrtimer_clock_base");
 	uint64_t expires_next = ko_get(&r, "hrtimer_cpu_base", "expires_next", cb);
 	if (r.err) {
-		sched_bad(rn, ko_take(&r), "timer: the hrtimer base of a CPU", cb);
+		ko_bad(rn, ko_take(&r), "timer: the hrtimer base of a CPU", cb);
 		return;
 	}
 	if (!rn->json)
@@ -504,7 +489,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 		uint64_t offset = ko_get(&r, "hrtimer_clock_base", "offset", base);
 		uint64_t root = ko_get(&r, "hrtimer_clock_base", "active.rb_root.rb_root.rb_node", base);
 		if (r.err) {
-			sched_bad(rn, ko_take(&r), "timer: the clock base", base);
+			ko_bad(rn, ko_take(&r), "timer: the clock base", base);
 			continue;
 		}
 		char sym[160];
@@ -522,7 +507,7 @@ static void hr_cpu(struct run *rn, unsigned cpu, struct tmr_walk *w)
 		}
 		struct kd_error *err = ko_rbtree(s, root, hr_node, w);
 		if (err)
-			sched_bad(rn, err, "timer: the hrtimer rbtree of the clock base", base);
+			ko_bad(rn, err, "timer: the hrtimer rbtree of the clock base", base);
 		// Time to expiry against the CPU's next programmed event, the
 		// closest the dump has to "now" for that CPU.
 		print_timers(rn, w, expires_next, true);
@@ -543,7 +528,7 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	struct kd_error *err = wanted_cpus(s, v[T_C].count ? v[T_C].arg : NULL, &n, &want);
 	if (!want)
 		return err;
-	struct run rn = { s, kd_json_mode(s), 0 };
+	struct ko_run rn = { s, kd_json_mode(s), 0, NULL };
 	bool hr = v[T_R].count;
 	struct tmr_walk w = { &rn, NULL, 0, 0, 0, hr };
 	struct ko r = { s, NULL };
@@ -584,7 +569,7 @@ static struct kd_error *timer_run(struct kd_session *s, const struct kd_args *ar
 	}
 	free(w.v);
 	free(want);
-	return finish(&rn, err);
+	return ko_finish(rn.bad, err);
 }
 
 /* ---- waitq ------------------------------------------------------------------------- */
@@ -596,7 +581,7 @@ static const struct kd_option waitq_opts[] = {
 };
 
 struct wq_walk {
-	struct run *rn;
+	struct ko_run *rn;
 	uint64_t entry_off;
 	size_t n;
 };
@@ -609,7 +594,7 @@ static struct kd_error *wq_node(struct kd_session *s, uint64_t node, void *arg)
 	uint64_t priv = ko_get(&r, "wait_queue_entry", "private", e);
 	uint64_t func = ko_get(&r, "wait_queue_entry", "func", e);
 	if (r.err) {
-		sched_bad(w->rn, ko_take(&r), "waitq: the wait_queue_entry", e);
+		ko_bad(w->rn, ko_take(&r), "waitq: the wait_queue_entry", e);
 		return NULL;
 	}
 	w->n++;
@@ -665,7 +650,7 @@ static struct kd_error *waitq_run(struct kd_session *s, const struct kd_args *ar
 	} else {
 		return kd_error_create(KD_ERR_USAGE, "expected an address, a symbol, or struct.member and an address");
 	}
-	struct run rn = { s, kd_json_mode(s), 0 };
+	struct ko_run rn = { s, kd_json_mode(s), 0, NULL };
 	struct wq_walk w = { &rn, ko_off(&r, "wait_queue_entry", "entry"), 0 };
 	uint64_t list = head + ko_off(&r, "wait_queue_head", "head");
 	if (r.err)
@@ -679,7 +664,7 @@ static struct kd_error *waitq_run(struct kd_session *s, const struct kd_args *ar
 		kd_printf(s, "wait queue %016" PRIx64 " is empty\n", head);
 	if (err && err->code != KD_ERR_INTERRUPTED)
 		err = kd_error_prefix(err, "the wait queue at 0x%016" PRIx64, head);
-	return finish(&rn, err);
+	return ko_finish(rn.bad, err);
 }
 
 static const struct kd_command commands[] = {

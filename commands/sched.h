@@ -13,18 +13,13 @@
 
 struct kd_session;
 
-struct run {
-	struct kd_session *s;
-	bool json;
-	size_t bad;
-};
-
-// Name an unreadable element once on stderr (what, its address, why) and count it.
-void sched_bad(struct run *rn, struct kd_error *err, const char *what, uint64_t addr);
+// The state of one run is kobj.h's struct ko_run (cmd NULL: each warning's
+// `what` names runq, timer or waitq); ko_bad names an unreadable element.
+struct ko_run;
 // crash's task line: "PID: N  TASK: ADDR  COMMAND: "comm"", indented, after prefix.
-void sched_task_line(struct run *rn, int indent, const char *prefix, uint64_t task);
+void sched_task_line(struct ko_run *rn, int indent, const char *prefix, uint64_t task);
 // runq -g for one CPU: the root task group's rt_rq and cfs_rq, then each task
 // group's cfs_rq on that CPU (sched_group.c).
-void sched_runq_groups(struct run *rn, unsigned cpu);
+void sched_runq_groups(struct ko_run *rn, unsigned cpu);
 
 #endif

@@ -20,7 +20,7 @@
 enum { TG_MAX_DEPTH = 64, TG_MAX_GROUPS = 100000, TG_PATH_MAX = 512 };
 
 struct gwalk {
-	struct run *rn;
+	struct ko_run *rn;
 	unsigned cpu;
 	uint64_t off_se, off_rt, siblings_off;
 	int indent;
@@ -34,7 +34,7 @@ static void task_entry(struct gwalk *g, uint64_t task, int indent)
 	struct ko r = { s, NULL };
 	int64_t prio = (int32_t)ko_get(&r, "task_struct", "prio", task);
 	if (r.err) {
-		sched_bad(g->rn, ko_take(&r), "runq: the queued task", task);
+		ko_bad(g->rn, ko_take(&r), "runq: the queued task", task);
 		return;
 	}
 	g->nqueued++;
@@ -70,7 +70,7 @@ static struct kd_error *cfs_task_node(struct kd_session *s, uint64_t node, void 
 	uint64_t se = node - c->run_node_off;
 	uint64_t my_q = ko_has(s, "sched_entity", "my_q") ? ko_get(&r, "sched_entity", "my_q", se) : 0;
 	if (r.err)
-		sched_bad(c->g->rn, ko_take(&r), "runq: the sched_entity", se);
+		ko_bad(c->g->rn, ko_take(&r), "runq: the sched_entity", se);
 	else if (!my_q) // a group's entity: the group is shown on its own
 		task_entry(c->g, se - c->g->off_se, c->indent);
 	return kd_check_interrupt(s);
@@ -139,7 +139,7 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 	struct kd_session *s = g->rn->s;
 	struct ko r = { s, NULL };
 	if (depth > TG_MAX_DEPTH || ++g->ngroups > TG_MAX_GROUPS) {
-		sched_bad(g->rn, kd_error_create(KD_ERR_CORRUPT, "the task group tree is too deep or too large"),
+		ko_bad(g->rn, kd_error_create(KD_ERR_CORRUPT, "the task group tree is too deep or too large"),
 			  "runq: the task_group", tg);
 		return;
 	}
@@ -152,7 +152,7 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 	uint64_t run_node_off = ko_off(&r, "sched_entity", "run_node");
 	uint64_t children = tg + ko_off(&r, "task_group", "children");
 	if (r.err) {
-		sched_bad(g->rn, ko_take(&r), "runq: the task_group", tg);
+		ko_bad(g->rn, ko_take(&r), "runq: the task_group", tg);
 		return;
 	}
 	uint64_t throttled = 0;
@@ -192,7 +192,7 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 		if (err && err->code == KD_ERR_INTERRUPTED)
 			kd_error_destroy(err);
 		else if (err)
-			sched_bad(g->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
+			ko_bad(g->rn, err, "runq: the CFS rbtree of the cfs_rq", cfs_rq);
 		// A group with its running task only has nothing queued either.
 		if (g->nqueued == before && !g->rn->json)
 			kd_printf(s, "%*s[no tasks queued]\n", indent + 3, "");
@@ -206,7 +206,7 @@ static void one_group(struct gwalk *g, uint64_t tg, int depth)
 	if (err && err->code == KD_ERR_INTERRUPTED)
 		kd_error_destroy(err);
 	else if (err)
-		sched_bad(g->rn, err, "runq: the children of the task_group", tg);
+		ko_bad(g->rn, err, "runq: the children of the task_group", tg);
 }
 
 /* ---- RT ----------------------------------------------------------------------- */
@@ -224,7 +224,7 @@ static struct kd_error *rt_task_node(struct kd_session *s, uint64_t node, void *
 	// With RT_GROUP_SCHED a queued entity may be a group's (my_q set).
 	uint64_t my_q = ko_has(s, "sched_rt_entity", "my_q") ? ko_get(&r, "sched_rt_entity", "my_q", rse) : 0;
 	if (r.err)
-		sched_bad(t->g->rn, ko_take(&r), "runq: the sched_rt_entity", rse);
+		ko_bad(t->g->rn, ko_take(&r), "runq: the sched_rt_entity", rse);
 	else if (my_q && !t->g->rn->json)
 		kd_printf(s, "        RT_RQ: %016" PRIx64 " (a task group's)\n", my_q);
 	else if (!my_q)
@@ -244,7 +244,7 @@ static void root_rt(struct gwalk *g, uint64_t root_tg, uint64_t rq)
 	if (!r.err)
 		r.err = kd_type_member(s, "rt_prio_array", "queue", &q);
 	if (r.err) {
-		sched_bad(g->rn, ko_take(&r), "runq: the RT queue of the run queue", rq);
+		ko_bad(g->rn, ko_take(&r), "runq: the RT queue of the run queue", rq);
 		return;
 	}
 	if (g->rn->json) {
@@ -261,7 +261,7 @@ static void root_rt(struct gwalk *g, uint64_t root_tg, uint64_t rq)
 			break;
 		}
 		if (err)
-			sched_bad(g->rn, err, "runq: an RT queue", arr + q.offset + p * lh);
+			ko_bad(g->rn, err, "runq: an RT queue", arr + q.offset + p * lh);
 	}
 	if (g->rn->json)
 		kd_json_end_array(s);
@@ -269,7 +269,7 @@ static void root_rt(struct gwalk *g, uint64_t root_tg, uint64_t rq)
 		kd_printf(s, "     [no tasks queued]\n");
 }
 
-void sched_runq_groups(struct run *rn, unsigned cpu)
+void sched_runq_groups(struct ko_run *rn, unsigned cpu)
 {
 	struct kd_session *s = rn->s;
 	struct ko r = { s, NULL };
@@ -279,7 +279,7 @@ void sched_runq_groups(struct run *rn, unsigned cpu)
 	struct gwalk g = { rn, cpu, ko_off(&r, "task_struct", "se"), ko_off(&r, "task_struct", "rt"),
 			   ko_off(&r, "task_group", "siblings"), 0, 0, 0 };
 	if (r.err) {
-		sched_bad(rn, ko_take(&r), "runq: the run queue of a CPU (task groups need CONFIG_CGROUP_SCHED)",
+		ko_bad(rn, ko_take(&r), "runq: the run queue of a CPU (task groups need CONFIG_CGROUP_SCHED)",
 			  rq);
 		return;
 	}
