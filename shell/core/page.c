@@ -780,6 +780,50 @@ out:
 	return err;
 }
 
+struct kd_error *kd_page_read_pfns(struct kd_session *s, const uint64_t *pfns, size_t n, kd_page_fn *fn,
+				   void *arg)
+{
+	struct kd_pages *p = s->pages;
+	if (!p)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "the page array is not loaded");
+	uint8_t *buf = NULL;
+	struct kd_mem_section ms = { .nr = UINT64_MAX };
+	struct kd_error *serr = NULL; // why section ms.nr cannot be used
+	for (size_t i = 0; i < n;) {
+		uint64_t pfn = pfns[i], nr = pfn >> p->pfn_shift;
+		if (nr != ms.nr) {
+			kd_error_destroy(serr);
+			serr = kd_mem_section_get(s, nr, &ms);
+			ms.nr = nr;
+			if (!serr && (!ms.present || !ms.has_mem_map))
+				serr = kd_error_create(KD_ERR_NOTFOUND, "pfn %" PRIx64 " is in a hole (section %" PRIu64
+						       " has no memory map)", pfn, nr);
+		}
+		if (serr) {
+			struct kd_page pg = { .pfn = pfn };
+			if (fn(&pg, serr, arg))
+				break;
+			i++;
+			continue;
+		}
+		// The run of consecutive frames from here within the section.
+		uint64_t sec_end = (nr + 1) << p->pfn_shift, run = 1;
+		while (i + run < n && run < CHUNK && pfns[i + run] == pfn + run && pfn + run < sec_end)
+			run++;
+		if (!buf && !(buf = malloc((CHUNK + 1) * (size_t)p->sz))) {
+			kd_error_destroy(serr);
+			return &kd_enomem;
+		}
+		uint64_t map = ms.mem_map + (pfn - ms.first_pfn) * p->sz;
+		if (walk_chunk(s, p, map, pfn, run, pfn + run < sec_end, buf, fn, arg))
+			break;
+		i += run;
+	}
+	kd_error_destroy(serr);
+	free(buf);
+	return NULL;
+}
+
 unsigned kd_page_flag_count(struct kd_session *s)
 {
 	return s->pages ? s->pages->nflags : 0;
