@@ -333,37 +333,60 @@ static void svg_text(FILE *f, double x, double y, int size, const char *color, c
 	fputs("</text>\n", f);
 }
 
-// The address space, highest address on top, each VMA and each gap a band
-// whose height grows with log2 of its size (as layout --svg draws the kernel).
+// A band's height: 6 px per doubling of its size, at least 14 px, the rule
+// layout --svg draws the kernel's regions and holes by.
+static double band_height(uint64_t size)
+{
+	double h = log2((double)size) * 6.0;
+	return h < 14 ? 14 : h;
+}
+
+// One band: a VMA, or a gap between two (grey, as layout --svg draws holes),
+// labelled with its range and size.
+static void svg_band(FILE *f, double y, double bh, uint64_t start, uint64_t end, bool gap, const char *color,
+		     const char *label)
+{
+	char buf[256], sz[32];
+	fprintf(f, "<rect x=\"20\" y=\"%.1f\" width=\"200\" height=\"%.1f\" fill=\"%s\" stroke=\"#333333\" "
+		   "stroke-width=\"0.5\"/>\n", y, bh, color);
+	snprintf(buf, sizeof(buf), "%012" PRIx64 "-%012" PRIx64 "  %s  %s", start, end,
+		 kd_format_size(sz, sizeof(sz), (double)(end - start), 0, " ", true), label);
+	svg_text(f, 230, y + bh / 2 + 4, 10, gap ? "#888888" : "black", buf);
+}
+
+// The address space, highest address on top, each VMA and each gap between
+// two a band whose height grows with log2 of its size (band_height()).
 static struct kd_error *write_svg(struct run *r, const char *file)
 {
 	FILE *f = fopen(file, "w");
 	if (!f)
 		return kd_error_os(errno, "cannot create '%s'", file);
 	double y = 70, h = 0;
-	for (size_t i = 0; i < r->nb; i++)
-		h += 14 + log2((double)(r->bands[i].end - r->bands[i].start)) * 2 + (i + 1 < r->nb ? 10 : 0);
+	for (size_t i = 0; i < r->nb; i++) {
+		h += band_height(r->bands[i].end - r->bands[i].start);
+		if (i > 0 && r->bands[i].start > r->bands[i - 1].end)
+			h += band_height(r->bands[i].start - r->bands[i - 1].end);
+	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"%.0f\">\n"
 		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", y + h + 30);
 	char buf[256];
 	snprintf(buf, sizeof(buf), "PID %" PRId64 " (%s): %zu VMAs", r->t->pid, r->t->comm, r->nb);
 	svg_text(f, 20, 28, 18, "black", buf);
-	svg_text(f, 20, 50, 12, "#555555", "band heights grow with log2(size); gaps are drawn thin; top = highest address");
+	svg_text(f, 20, 50, 12, "#555555", "band heights are proportional to log2(size), gaps (grey) as VMAs; "
+		 "top = highest address");
 	for (size_t j = r->nb; j-- > 0;) {
 		const struct band *b = &r->bands[j];
-		double bh = 14 + log2((double)(b->end - b->start)) * 2;
+		double bh = band_height(b->end - b->start);
 		const char *color = strstr(b->label, "[stack]") ? "#fdae6b" : strstr(b->label, "[heap]") ? "#a1d99b" :
 				    strchr(b->label, '/') ? "#9ecae1" : "#d9d9d9";
-		fprintf(f, "<rect x=\"20\" y=\"%.1f\" width=\"200\" height=\"%.1f\" fill=\"%s\" stroke=\"#333333\" "
-			   "stroke-width=\"0.5\"/>\n", y, bh, color);
-		snprintf(buf, sizeof(buf), "%012" PRIx64 "-%012" PRIx64 "  %s", b->start, b->end, b->label);
-		svg_text(f, 230, y + bh / 2 + 4, 10, "black", buf);
+		svg_band(f, y, bh, b->start, b->end, false, color, b->label);
 		y += bh;
-		if (j > 0) {
-			snprintf(buf, sizeof(buf), "gap of %" PRIu64 " KiB", (b->start - r->bands[j - 1].end) >> 10);
-			svg_text(f, 30, y + 8, 8, "#888888", buf);
-			y += 10;
+		if (j > 0 && b->start > r->bands[j - 1].end) {
+			uint64_t gs = r->bands[j - 1].end, ge = b->start;
+			bh = band_height(ge - gs);
+			svg_band(f, y, bh, gs, ge, true, "#eeeeee", "(gap)");
+			y += bh;
 		}
 	}
 	fputs("</svg>\n", f);
@@ -510,7 +533,7 @@ static const struct kd_command commands[] = {
 			"  kdive> vm --svg marker.svg 1234",
 		.options = vm_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_CONTEXT_TASK,
 		.run = vm_run,
 	},
 	{ NULL },
