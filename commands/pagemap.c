@@ -306,6 +306,7 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 		.mapcnt = v[O_M].count, .cgroup = v[O_C].count, .json = kd_json_mode(s),
 		.ps = live ? live_page_size() : kd_page_size(s),
 	};
+	k.need_count = k.mapcnt || (k.json && (k.list_each || k.list_ranges));
 	struct pm_range r = { 0, UINT64_MAX };
 	struct kd_error *err = NULL;
 	if (v[O_B].arg && (err = kd_kpf_filter_parse(v[O_B].arg, &k.filter)))
