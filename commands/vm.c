@@ -2,7 +2,7 @@
 // vm: a process's virtual memory, in crash's layout: the task line, its
 // mm_struct, page directory, RSS and total size, then each VMA (struct
 // vm_area_struct) with its range, vm_flags and file; -p adds each page's
-// translation.  --json gives each VMA as /proc/PID/maps would show it
+// translation, -m the mm_struct.  --json gives each VMA as /proc/PID/maps would show it
 // (perms, offset, device, inode, path or [heap]/[stack]/[vdso]...), and
 // --svg draws the address space.  VMAs come from <kdive/vma.h>, paths from
 // <kdive/fs.h>; the vm_flags bits are the long-stable ones of
@@ -16,14 +16,16 @@
 
 #include <kdive/fs.h>
 #include <kdive/module.h>
+#include <kdive/print.h>
 #include <kdive/symbols.h>
 #include <kdive/task.h>
 #include <kdive/types.h>
 #include <kdive/vma.h>
 
-enum { O_P, O_F, O_SVG, O_JSON, O_NOPT };
+enum { O_P, O_M, O_F, O_SVG, O_JSON, O_NOPT };
 static const struct kd_option vm_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "each page's translation: physical address, swap entry or nothing" },
+	[O_M] = { "m", KD_ARG_NONE, NULL, "the task's struct mm_struct, member by member" },
 	[O_F] = { "f", KD_ARG_STRING, "FLAGS", "decode a vm_flags value and stop" },
 	[O_SVG] = { "svg", KD_ARG_FILE, "FILE", "draw the address space as an SVG picture into FILE" },
 	[O_JSON] = KD_OPTION_JSON,
@@ -395,6 +397,28 @@ static struct kd_error *write_svg(struct run *r, const char *file)
 	return NULL;
 }
 
+// vm -m: the mm_struct (include/linux/mm_types.h) as the value printer
+// shows it (crash's vm -m); --json: its members under "mm_struct".
+static struct kd_error *print_mm(struct kd_session *s, uint64_t mm)
+{
+	uint32_t id;
+	struct kd_type_info ti;
+	struct kd_error *err = kd_type_find(s, "struct mm_struct", &id);
+	if (!err)
+		err = kd_type_get(s, id, &ti);
+	if (err)
+		return err;
+	if (!kd_json_mode(s))
+		return kd_print_object(s, id, mm, NULL, 0);
+	uint8_t *buf = malloc(ti.size ? ti.size : 1);
+	if (!buf)
+		return &kd_enomem;
+	if (!(err = kd_read_kernel(s, mm, buf, ti.size)))
+		kd_json_value(s, "mm_struct", id, buf, ti.size, NULL);
+	free(buf);
+	return err ? kd_error_prefix(err, "reading the mm_struct at %016" PRIx64, mm) : NULL;
+}
+
 static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, const struct kd_args *a)
 {
 	struct run r = { .s = s, .t = t, .pages = a->opt[O_P].count, .json = kd_json_mode(s), .ps = kd_page_size(s) };
@@ -413,6 +437,10 @@ static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, 
 		if (!r.json)
 			kd_printf(s, "       MM               PGD          RSS    TOTAL_VM\n"
 				     "%16d  %16d  %4dk  %8dk\n", 0, 0, 0, 0);
+		goto out;
+	}
+	if (a->opt[O_M].count) {
+		err = print_mm(s, t->mm);
 		goto out;
 	}
 	r.mi.mm = t->mm;
@@ -523,12 +551,14 @@ static const struct kd_command commands[] = {
 			"page directory, RSS and TOTAL_VM, then one line per VMA (struct\n"
 			"vm_area_struct): its address, START, END (exclusive), vm_flags and file.\n"
 			"Without an operand, the current context's task.  -p lists each page's\n"
-			"translation; -f FLAGS names the bits of a vm_flags value; --json gives\n"
+			"translation; -m prints the mm_struct instead of the VMAs, member by\n"
+			"member; -f FLAGS names the bits of a vm_flags value; --json gives\n"
 			"each VMA as /proc/PID/maps shows it (perms, offset, device, inode, path\n"
 			"or [heap], [stack], [vdso], [vvar]); --svg FILE draws the address space.\n\n"
 			"EXAMPLES\n"
 			"  kdive> vm 1\n"
 			"  kdive> vm -p 1234 | less\n"
+			"  kdive> vm -m 1234\n"
 			"  kdive> vm -f 8100073\n"
 			"  kdive> vm --svg marker.svg 1234",
 		.options = vm_opts,

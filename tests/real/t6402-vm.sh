@@ -115,6 +115,14 @@ for c in vm files task sig; do
 	run_kd -c "foreach kdive-marker $c" "$D"
 	check "foreach kdive-marker $c: the task line once, then what '$c $mpid' prints" cmp -s "$TMP/one" "$TMP/out"
 done
+# vm -m: the mm_struct itself (crash's vm -m), from the dump's BTF.
+run_kd -c "vm -m $mpid" "$D"
+check "-m: the task line, then struct mm_struct" sh -c "sed -n 2p '$TMP/out' | grep -qx 'struct mm_struct {'"
+run_kd -c "vm -m --json $mpid" "$D"
+expect_eq "-m --json: total_vm in kB is the marker's VmSize" "$(truth marker_status | awk '/^VmSize:/ { print $2 }')" \
+	"$(jq -r --argjson ps "$(truth pagesize)" '.[0].mm_struct.total_vm * $ps / 1024' "$TMP/out")"
+expect_eq "-m --json: mm_struct.pgd is vm's PGD" "$(jq -r '.[0].mm_struct.pgd' "$TMP/out")" \
+	"$(awk 'NR == 3 { print "0x" $2 }' <("$KDIVE" -n -c "vm $mpid" "$D"))"
 run_kd -c 'vm 2' "$D"
 check "a kernel thread: no VMA lines" sh -c "! grep -q '^      VMA' '$TMP/out'"
 done_testing
