@@ -61,8 +61,10 @@ static void json_page(struct pm_sink *k, const struct pm_page *p, uint64_t flags
 {
 	char sym[80], lng[1024];
 	kd_json_begin_object(k->s, NULL);
-	if (k->by_va)
+	if (k->by_va) {
+		kd_json_hex(k->s, "vaddr", p->vpn * k->ps);
 		kd_json_hex(k->s, "vpn", p->vpn);
+	}
 	kd_json_hex(k->s, p->swapped ? "swap_offset" : "pfn", p->pfn);
 	if (len)
 		kd_json_u64(k->s, "pages", len);
@@ -380,7 +382,7 @@ static const struct kd_command commands[] = {
 			"  --json prints one object: \"summary\" (unless -N), an array of\n"
 			"  {flags, pages, mb, symbolic, long} by flags value, then total_pages and\n"
 			"  total_mb; with -L \"pages\", with -l \"ranges\", arrays of objects:\n"
-			"    vpn           the virtual page number (-p, -f)\n"
+			"    vaddr, vpn    the virtual address and page number (-p; -f: in the file)\n"
 			"    pfn           the page frame (swap_offset for a swapped page)\n"
 			"    pages         the range's length in pages (-l)\n"
 			"    flags         the flags shown (well-known, or raw with -r), as in the text\n"
