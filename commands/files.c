@@ -565,7 +565,8 @@ static const struct kd_command commands[3] = { {
 		"  kdive> files --json 94 | jq -r '.[0].files[].path'",
 	.options = files_opts,
 	.operand = KD_ARG_PID,
-	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES | KD_CMD_NEEDS_TASKS,
+	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES | KD_CMD_NEEDS_TASKS |
+		 KD_CMD_CONTEXT_TASK,
 	.run = files_run,
 }, {
 	.name = "fuser",

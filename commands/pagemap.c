@@ -61,8 +61,10 @@ static void json_page(struct pm_sink *k, const struct pm_page *p, uint64_t flags
 {
 	char sym[80], lng[1024];
 	kd_json_begin_object(k->s, NULL);
-	if (k->by_va)
+	if (k->by_va) {
+		kd_json_hex(k->s, "vaddr", p->vpn * k->ps);
 		kd_json_hex(k->s, "vpn", p->vpn);
+	}
 	kd_json_hex(k->s, p->swapped ? "swap_offset" : "pfn", p->pfn);
 	if (len)
 		kd_json_u64(k->s, "pages", len);
@@ -306,6 +308,7 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 		.mapcnt = v[O_M].count, .cgroup = v[O_C].count, .json = kd_json_mode(s),
 		.ps = live ? live_page_size() : kd_page_size(s),
 	};
+	k.need_count = k.mapcnt || (k.json && (k.list_each || k.list_ranges));
 	struct pm_range r = { 0, UINT64_MAX };
 	struct kd_error *err = NULL;
 	if (v[O_B].arg && (err = kd_kpf_filter_parse(v[O_B].arg, &k.filter)))
@@ -375,6 +378,24 @@ static const struct kd_command commands[] = {
 			"are computed from the dump: the process's VMAs and page tables, and each\n"
 			"page's flags from its struct page as the kernel's stable_page_flags()\n"
 			"does (-f and -C need the running kernel).\n\n"
+			"JSON\n"
+			"  --json prints one object: \"summary\" (unless -N), an array of\n"
+			"  {flags, pages, mb, symbolic, long} by flags value, then total_pages and\n"
+			"  total_mb; with -L \"pages\", with -l \"ranges\", arrays of objects:\n"
+			"    vaddr, vpn    the virtual address and page number (-p; -f: in the file)\n"
+			"    pfn           the page frame (swap_offset for a swapped page)\n"
+			"    pages         the range's length in pages (-l)\n"
+			"    flags         the flags shown (well-known, or raw with -r), as in the text\n"
+			"    symbolic      flags with page-types' one letter per bit\n"
+			"    long          flags as comma-separated long names\n"
+			"    kpageflags    the word /proc/kpageflags holds, before either view\n"
+			"    mapcount      /proc/kpagecount: how many times the frame is mapped\n"
+			"    cgroup        /proc/kpagecgroup: the memory cgroup's inode (-C)\n"
+			"    pagemap_entry the /proc/PID/pagemap entry (-p, -f), and its bits:\n"
+			"                  swapped, file_or_shared, exclusive, soft_dirty\n"
+			"  A range's values are its first page's.  Hexadecimal values are strings\n"
+			"  (\"0x...\"); -d FLAGS --json gives {flags, symbolic, bits: [{bit, name,\n"
+			"  meaning}]}.\n\n"
 			"EXAMPLES\n"
 			"  kdive> pagemap -p 1234                 summary of a process's pages\n"
 			"  kdive> pagemap -p 1234 -L -b anon      its anonymous pages, one per line\n"

@@ -31,6 +31,7 @@ struct pm_sink {
 	uint64_t ps;         /**< page size: the live kernel's or the dump's */
 	bool by_va;          /**< lines start with the virtual page (-p, -f) */
 	bool raw, list_each, list_ranges, no_summary, mapcnt, cgroup, json;
+	bool need_count;     /**< the map count is shown (-M, or a --json list): live, kpagecount is read */
 	struct kd_kpf_filter filter;
 	bool has_filter;
 	bool root_hint;      /**< a present page with pfn 0 was seen (not root) */

@@ -4,7 +4,9 @@
 //   -p PID   the task's VMAs (<kdive/vma.h>), each VMA's page tables walked
 //            once (kd_walk_range: present, a swap entry, or nothing), each
 //            present page's flags computed from its struct page as the
-//            kernel's stable_page_flags() does (<kdive/kpf.h>); the entry's
+//            kernel's stable_page_flags() does (<kdive/kpf.h>), the struct
+//            pages of BATCH pages read together, a run of consecutive
+//            frames at a time (kd_page_read_pfns); the entry's
 //            file bit (not anonymous) and exclusive bit (mapped once) as
 //            fs/proc/task_mmu.c's pte_to_pagemap_entry() sets them, and
 //            soft-dirty from the VMA or the entry (kd_pte_soft_dirty).
@@ -158,7 +160,14 @@ struct proc {
 	bool vma_softdirty;        // the current VMA has it
 	uint64_t lo, hi;           // the current VMA's part in the range
 	uint64_t seen;             // pages fed, for the interrupt check
+	// Pages waiting for their struct pages, in address order: the present
+	// ones' frames in pfns[], read in bulk by flush().
+	struct pm_page *pend;
+	uint64_t *pfns;
+	size_t npend, npfn, next;  // next: the first page of pend not fed yet
 };
+
+enum { BATCH = 4096 };
 
 // VM_SOFTDIRTY (include/linux/mm.h, CONFIG_MEM_SOFT_DIRTY): a VMA made
 // since the soft-dirty bits were last cleared; every page of it counts as
@@ -174,32 +183,66 @@ static uint64_t vm_softdirty(struct kd_session *s)
 	return 0x08000000;
 }
 
-// One present page: its frame's flags from the struct page.
-static struct kd_error *present_page(struct proc *p, uint64_t va, uint64_t pfn, uint64_t entry)
+// Feed the pending pages up to (not including) pend[upto].
+static struct kd_error *feed(struct proc *p, size_t upto)
 {
-	struct kd_session *s = p->k->s;
-	struct pm_page pg = { .vpn = va / p->ps, .pfn = pfn };
-	pg.pme = KD_PM_PRESENT | pfn;
-	if (p->vma_softdirty || kd_pte_soft_dirty(s, entry))
-		pg.pme |= KD_PM_SOFT_DIRTY;
-	uint64_t addr;
-	struct kd_page page;
-	struct kd_error *err = kd_pfn_to_page(s, pfn, &addr);
-	if (!err)
-		err = kd_page_read(s, addr, &page);
-	if (err) {
-		if (err->code == KD_ERR_INTERRUPTED || err->code == KD_ERR_NOMEM)
-			return err;
-		lost_add(&p->lost, "struct page of pfn", pfn, err);
-		kd_error_destroy(err);
-		return NULL;
+	struct kd_error *err = NULL;
+	for (; p->next < upto && !err; p->next++)
+		err = pm_add(p->k, &p->pend[p->next]);
+	return err;
+}
+
+// kd_page_read_pfns' callback: the next present page's struct page.
+static int got_page(const struct kd_page *pg, const struct kd_error *why, void *arg)
+{
+	struct proc *p = arg;
+	size_t i = p->next;
+	while (i < p->npend && !(p->pend[i].pme & KD_PM_PRESENT))
+		i++;
+	if ((p->err = feed(p, i)) || i == p->npend)
+		return 1;
+	struct pm_page *q = &p->pend[i];
+	p->next = i + 1;
+	if (why) {
+		lost_add(&p->lost, "struct page of pfn", q->pfn, why);
+		return 0;
 	}
-	pg.flags = kd_kpf_of_page(p->d, &page, KD_KPF_LOOKUP, &pg.count);
-	if (!(pg.flags & KD_KPF_BIT(ANON)))
-		pg.pme |= KD_PM_FILE;
-	if (pg.count == 1)
-		pg.pme |= KD_PM_MMAP_EXCLUSIVE;
-	return pm_add(p->k, &pg);
+	q->flags = kd_kpf_of_page(p->d, pg, KD_KPF_LOOKUP, &q->count);
+	if (!(q->flags & KD_KPF_BIT(ANON)))
+		q->pme |= KD_PM_FILE;
+	if (q->count == 1)
+		q->pme |= KD_PM_MMAP_EXCLUSIVE;
+	return (p->err = pm_add(p->k, q)) != NULL;
+}
+
+// The pending pages, their frames' struct pages read in runs.
+static struct kd_error *flush(struct proc *p)
+{
+	struct kd_error *err = NULL;
+	p->next = 0;
+	if (p->npfn)
+		err = kd_page_read_pfns(p->k->s, p->pfns, p->npfn, got_page, p);
+	if (!err)
+		err = p->err;
+	if (!err)
+		err = feed(p, p->npend);
+	p->npend = p->npfn = 0;
+	return err;
+}
+
+// One page for the sink, in address order (flush() fills a present
+// page's flags from its struct page).
+static struct kd_error *pend(struct proc *p, const struct pm_page *pg)
+{
+	if (p->npend == BATCH) {
+		struct kd_error *err = flush(p);
+		if (err)
+			return err;
+	}
+	p->pend[p->npend++] = *pg;
+	if (pg->pme & KD_PM_PRESENT)
+		p->pfns[p->npfn++] = pg->pfn;
+	return NULL;
 }
 
 // kd_walk_range's callback: one leaf entry over part of the current VMA, as
@@ -220,11 +263,20 @@ static struct kd_error *leaf(const struct kd_walk_level *lvl, void *arg)
 			return err;
 	}
 	switch (lvl->state) {
-	case KD_WALK_PAGE:
-		for (uint64_t va = lo; va < hi; va += p->ps)
-			if ((err = present_page(p, va, (lvl->next + (va - lvl->va)) / p->ps, lvl->entry)))
+	case KD_WALK_PAGE: {
+		struct pm_page pg = { .pme = KD_PM_PRESENT };
+		if (p->vma_softdirty || kd_pte_soft_dirty(s, lvl->entry))
+			pg.pme |= KD_PM_SOFT_DIRTY;
+		uint64_t pme = pg.pme;
+		for (uint64_t va = lo; va < hi; va += p->ps) {
+			pg.vpn = va / p->ps;
+			pg.pfn = (lvl->next + (va - lvl->va)) / p->ps;
+			pg.pme = pme | pg.pfn;
+			if ((err = pend(p, &pg)))
 				return err;
+		}
 		return NULL;
+	}
 	case KD_WALK_NOT_PRESENT: {
 		uint64_t type, off;
 		if (span != p->ps || !kd_pte_swap(s, lvl->entry, &type, &off))
@@ -233,7 +285,7 @@ static struct kd_error *leaf(const struct kd_walk_level *lvl, void *arg)
 		pg.pme = KD_PM_SWAP | ((off << 5 | (type & 31)) & KD_PM_PFN_MASK);
 		if (p->vma_softdirty || kd_pte_soft_dirty(s, lvl->entry))
 			pg.pme |= KD_PM_SOFT_DIRTY;
-		return pm_add(p->k, &pg);
+		return pend(p, &pg);
 	}
 	case KD_WALK_UNREADABLE:
 		err = kd_error_create(KD_ERR_NODATA, "the %s table at physical 0x%" PRIx64 " is not in the dump",
@@ -284,10 +336,21 @@ struct kd_error *pm_dump_pid(struct pm_sink *k, long pid, const struct pm_range 
 				       pid);
 	if ((err = kd_kpf_dump_create(s, &p.d)))
 		return err;
+	p.pend = malloc(BATCH * sizeof(*p.pend));
+	p.pfns = malloc(BATCH * sizeof(*p.pfns));
+	if (!p.pend || !p.pfns) {
+		err = kd_error_create(KD_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	p.softdirty_flag = vm_softdirty(s);
 	err = kd_vma_foreach(s, mm, vma_pages, vma_lost, &p, NULL);
 	if (!err)
 		err = p.err;
+	if (!err)
+		err = flush(&p);
+out:
+	free(p.pend);
+	free(p.pfns);
 	kd_kpf_dump_destroy(p.d);
 	struct kd_error *lerr = lost_end(k, &p.lost, "page(s) or VMA(s)");
 	if (err) {

@@ -57,7 +57,9 @@ static struct kd_error *frames_open(struct pm_sink *k, struct frames *f)
 	f->flags_fd = open("/proc/kpageflags", O_RDONLY);
 	if (f->flags_fd < 0)
 		return os_error("opening", "/proc/kpageflags");
-	f->count_fd = open("/proc/kpagecount", O_RDONLY);
+	// Only what is shown is read: a pread less per run of frames.
+	if (k->need_count)
+		f->count_fd = open("/proc/kpagecount", O_RDONLY);
 	if (k->cgroup)
 		f->cgroup_fd = open("/proc/kpagecgroup", O_RDONLY);
 	if (k->cgroup && f->cgroup_fd < 0)
@@ -120,10 +122,10 @@ out:
 	return err;
 }
 
-// Feed the pages [vlo, vhi) of a mapping from pagemap_fd.
 // Feed the pages [vlo, vhi) of a mapping from pagemap_fd.  The frames'
 // flags, counts and cgroups are read a run of consecutive frames at a time
-// (a process's memory is mostly such runs), not one pread per page.
+// (a process's memory is mostly such runs), not one pread per page, and
+// counts and cgroups only when shown.
 static struct kd_error *walk_vpages(struct pm_sink *k, const struct frames *f, int pagemap_fd, uint64_t vlo,
 				    uint64_t vhi)
 {

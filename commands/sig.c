@@ -464,7 +464,7 @@ static const struct kd_command commands[2] = { {
 		"  kdive> sig --json 1 | jq '.[0].handlers[] | select(.handler != \"SIG_DFL\")'",
 	.options = sig_opts,
 	.operand = KD_ARG_PID,
-	.flags = KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES,
+	.flags = KD_CMD_USES_SYMBOLS | KD_CMD_USES_TYPES | KD_CMD_CONTEXT_TASK,
 	.run = sig_run,
 }, { NULL } };
 

@@ -90,7 +90,7 @@ static const struct kd_command commands[2] = { {
 	.options = task_opts,
 	.operand = KD_ARG_PID,
 	.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_SYMBOLS | KD_CMD_NEEDS_TYPES | KD_CMD_NEEDS_TASKS |
-		 KD_CMD_USES_MODULES,
+		 KD_CMD_USES_MODULES | KD_CMD_CONTEXT_TASK,
 	.run = task_run,
 }, { NULL } };
 

@@ -2,7 +2,7 @@
 // vm: a process's virtual memory, in crash's layout: the task line, its
 // mm_struct, page directory, RSS and total size, then each VMA (struct
 // vm_area_struct) with its range, vm_flags and file; -p adds each page's
-// translation.  --json gives each VMA as /proc/PID/maps would show it
+// translation, -m the mm_struct.  --json gives each VMA as /proc/PID/maps would show it
 // (perms, offset, device, inode, path or [heap]/[stack]/[vdso]...), and
 // --svg draws the address space.  VMAs come from <kdive/vma.h>, paths from
 // <kdive/fs.h>; the vm_flags bits are the long-stable ones of
@@ -16,14 +16,16 @@
 
 #include <kdive/fs.h>
 #include <kdive/module.h>
+#include <kdive/print.h>
 #include <kdive/symbols.h>
 #include <kdive/task.h>
 #include <kdive/types.h>
 #include <kdive/vma.h>
 
-enum { O_P, O_F, O_SVG, O_JSON, O_NOPT };
+enum { O_P, O_M, O_F, O_SVG, O_JSON, O_NOPT };
 static const struct kd_option vm_opts[] = {
 	[O_P] = { "p", KD_ARG_NONE, NULL, "each page's translation: physical address, swap entry or nothing" },
+	[O_M] = { "m", KD_ARG_NONE, NULL, "the task's struct mm_struct, member by member" },
 	[O_F] = { "f", KD_ARG_STRING, "FLAGS", "decode a vm_flags value and stop" },
 	[O_SVG] = { "svg", KD_ARG_FILE, "FILE", "draw the address space as an SVG picture into FILE" },
 	[O_JSON] = KD_OPTION_JSON,
@@ -333,43 +335,88 @@ static void svg_text(FILE *f, double x, double y, int size, const char *color, c
 	fputs("</text>\n", f);
 }
 
-// The address space, highest address on top, each VMA and each gap a band
-// whose height grows with log2 of its size (as layout --svg draws the kernel).
+// A band's height: 6 px per doubling of its size, at least 14 px, the rule
+// layout --svg draws the kernel's regions and holes by.
+static double band_height(uint64_t size)
+{
+	double h = log2((double)size) * 6.0;
+	return h < 14 ? 14 : h;
+}
+
+// One band: a VMA, or a gap between two (grey, as layout --svg draws holes),
+// labelled with its range and size.
+static void svg_band(FILE *f, double y, double bh, uint64_t start, uint64_t end, bool gap, const char *color,
+		     const char *label)
+{
+	char buf[256], sz[32];
+	fprintf(f, "<rect x=\"20\" y=\"%.1f\" width=\"200\" height=\"%.1f\" fill=\"%s\" stroke=\"#333333\" "
+		   "stroke-width=\"0.5\"/>\n", y, bh, color);
+	snprintf(buf, sizeof(buf), "%012" PRIx64 "-%012" PRIx64 "  %s  %s", start, end,
+		 kd_format_size(sz, sizeof(sz), (double)(end - start), 0, " ", true), label);
+	svg_text(f, 230, y + bh / 2 + 4, 10, gap ? "#888888" : "black", buf);
+}
+
+// The address space, highest address on top, each VMA and each gap between
+// two a band whose height grows with log2 of its size (band_height()).
 static struct kd_error *write_svg(struct run *r, const char *file)
 {
 	FILE *f = fopen(file, "w");
 	if (!f)
 		return kd_error_os(errno, "cannot create '%s'", file);
 	double y = 70, h = 0;
-	for (size_t i = 0; i < r->nb; i++)
-		h += 14 + log2((double)(r->bands[i].end - r->bands[i].start)) * 2 + (i + 1 < r->nb ? 10 : 0);
+	for (size_t i = 0; i < r->nb; i++) {
+		h += band_height(r->bands[i].end - r->bands[i].start);
+		if (i > 0 && r->bands[i].start > r->bands[i - 1].end)
+			h += band_height(r->bands[i].start - r->bands[i - 1].end);
+	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"%.0f\">\n"
 		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", y + h + 30);
 	char buf[256];
 	snprintf(buf, sizeof(buf), "PID %" PRId64 " (%s): %zu VMAs", r->t->pid, r->t->comm, r->nb);
 	svg_text(f, 20, 28, 18, "black", buf);
-	svg_text(f, 20, 50, 12, "#555555", "band heights grow with log2(size); gaps are drawn thin; top = highest address");
+	svg_text(f, 20, 50, 12, "#555555", "band heights are proportional to log2(size), gaps (grey) as VMAs; "
+		 "top = highest address");
 	for (size_t j = r->nb; j-- > 0;) {
 		const struct band *b = &r->bands[j];
-		double bh = 14 + log2((double)(b->end - b->start)) * 2;
+		double bh = band_height(b->end - b->start);
 		const char *color = strstr(b->label, "[stack]") ? "#fdae6b" : strstr(b->label, "[heap]") ? "#a1d99b" :
 				    strchr(b->label, '/') ? "#9ecae1" : "#d9d9d9";
-		fprintf(f, "<rect x=\"20\" y=\"%.1f\" width=\"200\" height=\"%.1f\" fill=\"%s\" stroke=\"#333333\" "
-			   "stroke-width=\"0.5\"/>\n", y, bh, color);
-		snprintf(buf, sizeof(buf), "%012" PRIx64 "-%012" PRIx64 "  %s", b->start, b->end, b->label);
-		svg_text(f, 230, y + bh / 2 + 4, 10, "black", buf);
+		svg_band(f, y, bh, b->start, b->end, false, color, b->label);
 		y += bh;
-		if (j > 0) {
-			snprintf(buf, sizeof(buf), "gap of %" PRIu64 " KiB", (b->start - r->bands[j - 1].end) >> 10);
-			svg_text(f, 30, y + 8, 8, "#888888", buf);
-			y += 10;
+		if (j > 0 && b->start > r->bands[j - 1].end) {
+			uint64_t gs = r->bands[j - 1].end, ge = b->start;
+			bh = band_height(ge - gs);
+			svg_band(f, y, bh, gs, ge, true, "#eeeeee", "(gap)");
+			y += bh;
 		}
 	}
 	fputs("</svg>\n", f);
 	if (fclose(f))
 		return kd_error_os(errno, "writing '%s'", file);
 	return NULL;
+}
+
+// vm -m: the mm_struct (include/linux/mm_types.h) as the value printer
+// shows it (crash's vm -m); --json: its members under "mm_struct".
+static struct kd_error *print_mm(struct kd_session *s, uint64_t mm)
+{
+	uint32_t id;
+	struct kd_type_info ti;
+	struct kd_error *err = kd_type_find(s, "struct mm_struct", &id);
+	if (!err)
+		err = kd_type_get(s, id, &ti);
+	if (err)
+		return err;
+	if (!kd_json_mode(s))
+		return kd_print_object(s, id, mm, NULL, 0);
+	uint8_t *buf = malloc(ti.size ? ti.size : 1);
+	if (!buf)
+		return &kd_enomem;
+	if (!(err = kd_read_kernel(s, mm, buf, ti.size)))
+		kd_json_value(s, "mm_struct", id, buf, ti.size, NULL);
+	free(buf);
+	return err ? kd_error_prefix(err, "reading the mm_struct at %016" PRIx64, mm) : NULL;
 }
 
 static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, const struct kd_args *a)
@@ -390,6 +437,10 @@ static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, 
 		if (!r.json)
 			kd_printf(s, "       MM               PGD          RSS    TOTAL_VM\n"
 				     "%16d  %16d  %4dk  %8dk\n", 0, 0, 0, 0);
+		goto out;
+	}
+	if (a->opt[O_M].count) {
+		err = print_mm(s, t->mm);
 		goto out;
 	}
 	r.mi.mm = t->mm;
@@ -500,17 +551,19 @@ static const struct kd_command commands[] = {
 			"page directory, RSS and TOTAL_VM, then one line per VMA (struct\n"
 			"vm_area_struct): its address, START, END (exclusive), vm_flags and file.\n"
 			"Without an operand, the current context's task.  -p lists each page's\n"
-			"translation; -f FLAGS names the bits of a vm_flags value; --json gives\n"
+			"translation; -m prints the mm_struct instead of the VMAs, member by\n"
+			"member; -f FLAGS names the bits of a vm_flags value; --json gives\n"
 			"each VMA as /proc/PID/maps shows it (perms, offset, device, inode, path\n"
 			"or [heap], [stack], [vdso], [vvar]); --svg FILE draws the address space.\n\n"
 			"EXAMPLES\n"
 			"  kdive> vm 1\n"
 			"  kdive> vm -p 1234 | less\n"
+			"  kdive> vm -m 1234\n"
 			"  kdive> vm -f 8100073\n"
 			"  kdive> vm --svg marker.svg 1234",
 		.options = vm_opts,
 		.operand = KD_ARG_PID,
-		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES,
+		.flags = KD_CMD_NEEDS_DUMP | KD_CMD_NEEDS_TYPES | KD_CMD_CONTEXT_TASK,
 		.run = vm_run,
 	},
 	{ NULL },

@@ -14,6 +14,7 @@
  *     err = kd_pfn_to_page(s, pfn, &page_addr);
  *     err = kd_page_read(s, page_addr, &pg);
  *     err = kd_page_walk(s, 0, kd_page_max_pfn(s), fn, arg);   // fast bulk reads
+ *     err = kd_page_read_pfns(s, pfns, n, fn, arg);            // the same for a list
  */
 #ifndef KDIVE_PAGE_H
 #define KDIVE_PAGE_H
@@ -97,6 +98,17 @@ typedef int kd_page_fn(const struct kd_page *pg, const struct kd_error *err, voi
  */
 KD_API struct kd_error *kd_page_walk(struct kd_session *s, uint64_t first, uint64_t end,
 				     kd_page_fn *fn, void *arg);
+
+/**
+ * The struct pages of n page frames (pfns: any order, repeats allowed), fn
+ * called for each in the order given.  Runs of consecutive frames are read
+ * in one go as kd_page_walk() reads them (a process's memory is mostly
+ * such runs), a lone frame with one read; a frame in a hole or whose struct
+ * page the dump lacks is passed with its error (pg->pfn set).  Returns NULL
+ * when fn stopped the walk or all were passed, else a setup error.
+ */
+KD_API struct kd_error *kd_page_read_pfns(struct kd_session *s, const uint64_t *pfns, size_t n,
+					  kd_page_fn *fn, void *arg);
 
 /* ---- flags ---------------------------------------------------------------- */
 

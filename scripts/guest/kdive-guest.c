@@ -17,6 +17,12 @@
  *                  --tasks N): kdive-init starts N sleeping tasks for the
  *                  scale benchmarks, as processes of up to CROWD_PER_PROC
  *                  threads each, before it records the truth.
+ *   kdive-bigmap   only when the initramfs has /lib/kdive/bigmap (mkvmcore
+ *                  --bigmap MB): maps MB MiB of anonymous memory (no THP),
+ *                  writes a word in each page and pauses; the recorder
+ *                  writes its pagemap and each page's kpageflags and
+ *                  kpagecount (truth sections bigmap, bigmap_pagemap), for
+ *                  the pagemap benchmark and test of a large process.
  *   kdive-spin     truth format 3: a busy loop pinned to the last CPU that
  *                  kdive-init moves into the cgroup /kdive-grp (cpu controller,
  *                  cpu.weight 1), so that the dump has a runnable task in a
@@ -94,6 +100,7 @@ enum {
 static const uint64_t ANON_TAG = 0x6b64697661000000ULL;
 static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
 static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
+static const uint64_t BIG_TAG = 0x6b64697662000000ULL;   // "kdivb": kdive-bigmap's pages
 #define ANON_PATTERN "0x6b64697661000000|page<<16|word"
 #define FILE_PATTERN "0x6b64697666000000|page<<16|word"
 #define SWAP_PATTERN "0x6b64697673000000|page<<16|word"
@@ -104,6 +111,8 @@ static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
 #define MARKER_FILE RUNDIR "/marker.dat"
 #define TRUTH_TTY "/dev/ttyS1"
 #define CROWD_CONF "/lib/kdive/tasks"
+#define BIGMAP_CONF "/lib/kdive/bigmap"
+#define BIGMAP_INFO RUNDIR "/bigmap.info"
 #define PANIC_CONF "/lib/kdive/panic"
 #define PANIC_INFO RUNDIR "/panic.info"
 #define KDUMP_DIR "/lib/kdive/kdump"
@@ -426,6 +435,33 @@ static int crowd_main(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* kdive-bigmap                                                        */
+
+// "kdive-bigmap MB": MB MiB of private anonymous memory in 4 KiB pages
+// (MADV_NOHUGEPAGE), the first word of each page written (BIG_TAG | page
+// number); writes BIGMAP_INFO and pauses.
+static int bigmap_main(int argc, char **argv)
+{
+	long ps = sysconf(_SC_PAGESIZE), mb = argc > 1 ? atol(argv[1]) : 0;
+	long pages = mb * (1024 * 1024 / ps);
+	char info[256];
+	uint8_t *base;
+
+	if (mb <= 0)
+		die("kdive-bigmap: wants a size in MB");
+	base = mmap(NULL, (size_t)pages * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		die("kdive-bigmap: mmap %ld MB: %s", mb, strerror(errno));
+	madvise(base, (size_t)pages * ps, MADV_NOHUGEPAGE);
+	for (long i = 0; i < pages; i++)
+		*(volatile uint64_t *)(base + i * ps) = BIG_TAG | (uint64_t)i << 16;
+	snprintf(info, sizeof(info), "bigmap_pid=%d\nbigmap_addr=0x%lx\nbigmap_pages=%ld\nbigmap_mb=%ld\n",
+		 getpid(), (unsigned long)base, pages, mb);
+	write_file_atomic(BIGMAP_INFO, info);
+	sleep_forever();
+}
+
+/* ------------------------------------------------------------------ */
 /* kdive-zparent                                                       */
 
 static int zparent_main(void)
@@ -704,6 +740,72 @@ static void pagemap_lines(pid_t pid, unsigned long addr, int pages, const char *
 		close(kf);
 	if (kc >= 0)
 		close(kc);
+}
+
+// mkvmcore --bigmap: kdive-bigmap's every page in runs, one line a run:
+// "VADDR PAGES ENTRY KPAGEFLAGS KPAGECOUNT", the /proc/PID/pagemap entry
+// of the run's first page (the next pages' entries add 1 a page when
+// present, are equal otherwise) and the flags and count every page of the
+// run shares ("-" when not present).  The files are read whole: a pread a
+// page would take minutes under TCG.
+static void bigmap_sections(void)
+{
+	char *info = read_whole(BIGMAP_INFO, NULL), path[64];
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t flen = 0, clen = 0;
+	uint64_t *kf, *kc, *pm;
+
+	if (!info)
+		return;
+	pid_t pid = (pid_t)info_ul(info, "bigmap_pid");
+	unsigned long addr = info_ul(info, "bigmap_addr"), pages = info_ul(info, "bigmap_pages");
+	begin("bigmap");
+	put_text(info, strlen(info));
+	end("bigmap");
+	free(info);
+	kf = (uint64_t *)read_whole("/proc/kpageflags", &flen);
+	kc = (uint64_t *)read_whole("/proc/kpagecount", &clen);
+	pm = malloc(pages * 8);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	int fd = open(path, O_RDONLY);
+	size_t got = 0;
+	while (fd >= 0 && pm && got < pages * 8) {
+		ssize_t n = pread(fd, (char *)pm + got, pages * 8 - got, (off_t)(addr / ps * 8 + got));
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	begin("bigmap_pagemap");
+	fprintf(out, "# vaddr pages pagemap_entry kpageflags kpagecount\n");
+	for (unsigned long i = 0; kf && kc && pm && i < got / 8;) {
+		uint64_t e = pm[i], pfn = e & ((1ULL << 55) - 1);
+		int present = (int)(e >> 63 & 1);
+		uint64_t f = 0, c = 0;
+		if (present && (pfn + 1) * 8 <= flen && (pfn + 1) * 8 <= clen) {
+			f = kf[pfn];
+			c = kc[pfn];
+		}
+		unsigned long j = i + 1;
+		for (; j < got / 8; j++) {
+			uint64_t ej = pm[j], pj = ej & ((1ULL << 55) - 1);
+			if (ej != e + (present ? j - i : 0))
+				break;
+			if (present && ((pj + 1) * 8 > flen || (pj + 1) * 8 > clen || kf[pj] != f || kc[pj] != c))
+				break;
+		}
+		if (present)
+			fprintf(out, "0x%lx %lu 0x%016" PRIx64 " 0x%016" PRIx64 " %" PRIu64 "\n",
+				addr + i * ps, j - i, e, f, c);
+		else
+			fprintf(out, "0x%lx %lu 0x%016" PRIx64 " - -\n", addr + i * ps, j - i, e);
+		i = j;
+	}
+	end("bigmap_pagemap");
+	free(kf);
+	free(kc);
+	free(pm);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1392,6 +1494,7 @@ static int record_truth(const struct pids *pids)
 	pagemap_lines(pids->marker, info_ul(minfo, "file_addr"), FILE_PAGES, "file");
 	pagemap_lines(pids->marker, info_ul(minfo, "swap_addr"), SWAP_PAGES, "swap");
 	end("pagemap");
+	bigmap_sections();
 
 	kallsyms_sections();
 	cat_section("modules", "/proc/modules");
@@ -1644,6 +1747,26 @@ static void start_crowd(int tty, char *const env[])
 	free(pids);
 }
 
+// mkvmcore --bigmap MB: kdive-bigmap, its memory written before the truth.
+static void start_bigmap(int tty, char *const env[])
+{
+	char *conf = read_whole(BIGMAP_CONF, NULL), num[24];
+	long mb = conf ? atol(conf) : 0;
+	char *argv[] = { "kdive-bigmap", num, NULL };
+
+	free(conf);
+	if (mb <= 0)
+		return;
+	snprintf(num, sizeof(num), "%ld", mb);
+	spawn("/bin/kdive-bigmap", argv, env);
+	// Writing 1 GiB a page at a time under TCG takes a while.
+	for (int i = 0; i < 10 && wait_file(BIGMAP_INFO); i++)
+		;
+	if (access(BIGMAP_INFO, R_OK))
+		truth_fail(tty, "kdive-bigmap did not start");
+	fprintf(stderr, "kdive-init: kdive-bigmap maps %ld MB\n", mb);
+}
+
 // mkvmcore --kdump: load the capture kernel (KDUMP_DIR/vmlinuz, its
 // initramfs KDUMP_DIR/initrd.cpio, its command line KDUMP_DIR/cmdline) into
 // the memory reserved by crashkernel= with kexec_file_load(2) and
@@ -1725,6 +1848,7 @@ static int init_main(void)
 	pids.sleeper = spawn("/bin/kdive-sleeper", sleeper_argv, senv);
 	pids.zparent = spawn("/bin/kdive-zparent", zparent_argv, env);
 	start_crowd(tty, env);
+	start_bigmap(tty, env);
 	pids.spin = start_spin_group(env);
 	pids.tunread = spawn("/bin/kdive-tunread", tunread_argv, env);
 	if (wait_file(MARKER_INFO) || wait_file(ZOMBIE_INFO))
@@ -1814,10 +1938,12 @@ int main(int argc, char **argv)
 		return crowd_main(argc, argv);
 	if (strcmp(me, "kdive-panic") == 0)
 		return panic_main(argc, argv);
+	if (strcmp(me, "kdive-bigmap") == 0)
+		return bigmap_main(argc, argv);
 	if (strcmp(me, "kdive-spin") == 0)
 		return spin_main();
 	if (strcmp(me, "kdive-tunread") == 0)
 		return tunread_main();
-	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd|kdive-panic|kdive-spin|kdive-tunread\n");
+	fprintf(stderr, "usage: kdive-guest kdive-init|kdive-marker|kdive-sleeper|kdive-zparent|kdive-crowd|kdive-bigmap|kdive-panic|kdive-spin|kdive-tunread\n");
 	return 2;
 }

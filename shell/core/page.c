@@ -60,7 +60,9 @@ struct kd_pages {
 	char **flag_aliases;          // the other names of each bit, comma-separated, [nflags]
 	enum type_scheme ty;
 	bool little;                  // the dump is little-endian (get()'s fast path)
+	bool fast;                    // little, and decode()'s members of the usual sizes
 	uint32_t ty_base;
+	uint32_t ty_min;              // TY_BYTE: the lowest type byte
 	unsigned nty;
 	struct { uint32_t v; unsigned type; } tys[MAX_TYPES];
 	uint64_t vmemmap_guess;       // the first section's encoded map (vmemmap when linear)
@@ -220,10 +222,14 @@ static void load_types(struct kd_session *s, struct kd_pages *p)
 	char buf[64];
 	if (ok(kd_enum_value(s, "pagetype", "PGTY_buddy", &v))) {
 		p->ty = TY_BYTE;
+		p->ty_min = 0xff;
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(buf, sizeof(buf), "PGTY_%s", names[i].name);
-			if (ok(kd_enum_value(s, "pagetype", buf, &v)))
+			if (ok(kd_enum_value(s, "pagetype", buf, &v))) {
 				add_type(p, (uint32_t)v, names[i].type);
+				if ((uint32_t)v < p->ty_min)
+					p->ty_min = (uint32_t)v;
+			}
 		}
 		return;
 	}
@@ -422,6 +428,8 @@ struct kd_error *kd_pages_load(struct kd_session *s)
 	if ((err = load_page_struct(s, p)) || (err = load_sections(s, p)) || (err = load_flags(s, p)))
 		goto out;
 	load_types(s, p);
+	p->fast = p->little && p->f_flags.size == 8 && p->f_mapping.size == 8 && p->f_index.size == 8 &&
+		  p->f_private.size == 8 && p->f_chead.size == 8 && p->f_ref.size == 4 && p->f_mapcount.size == 4;
 	// Where the map is linear (SPARSEMEM_VMEMMAP) every section encodes the
 	// same base; remember the first one to turn addresses into pfns fast.
 	struct kd_mem_section ms;
@@ -602,6 +610,11 @@ struct kd_error *kd_page_to_pfn(struct kd_session *s, uint64_t addr, uint64_t *p
 static unsigned type_of(const struct kd_pages *p, uint32_t pt)
 {
 	unsigned t = 0;
+	// Every scheme needs the base bits (TY_BITS) or a type byte no lower
+	// than the lowest type's (TY_BYTE: PGTY_buddy 0xf0 and up); a mapped
+	// page (mapcount >= 0) has neither: decided here for most pages.
+	if (p->ty == TY_BITS ? (pt & p->ty_base) != p->ty_base : (pt >> 24) < p->ty_min)
+		return 0;
 	for (unsigned i = 0; i < p->nty; i++) {
 		if (p->ty == TY_BYTE && (pt >> 24) == p->tys[i].v)
 			t |= p->tys[i].type;
@@ -611,49 +624,84 @@ static unsigned type_of(const struct kd_pages *p, uint32_t pt)
 	return t;
 }
 
+// A compound head's order, and before folios the hugetlb destructor, kept
+// in the first tail page (next); f_order counts from buf.  Apart from
+// decode(): its buffer would cost every page a large stack frame.
+static __attribute__((noinline)) void decode_head(struct kd_session *s, const struct kd_pages *p,
+						   const uint8_t *buf, const uint8_t *next, struct kd_page *pg)
+{
+	uint8_t two[2048];
+	size_t n = (size_t)p->sz;
+	if (2 * n > sizeof(two))
+		return;
+	memcpy(two, buf, n);
+	memcpy(two + n, next, n);
+	uint64_t o = get(s, two, &p->f_order);
+	pg->order = (unsigned)(p->ord == ORD_FLAGS1 ? (o & 0xff) : o);
+	if (pg->order > 63)
+		pg->order = 0;
+	if (p->f_dtor.size && get(s, two, &p->f_dtor) == p->hugetlb_dtor)
+		pg->types |= KD_PT_HUGETLB;
+	if (p->pg_hugetlb >= 0 && p->ord == ORD_FLAGS1 && ((get(s, two + n, &p->f_flags) >> p->pg_hugetlb) & 1))
+		pg->types |= KD_PT_HUGETLB;
+}
+
+static inline uint64_t le64_at(const uint8_t *b, uint64_t off)
+{
+	uint64_t v;
+	memcpy(&v, b + off, 8);
+	return le64toh(v);
+}
+
+static inline uint32_t le32_at(const uint8_t *b, uint64_t off)
+{
+	uint32_t v;
+	memcpy(&v, b + off, 4);
+	return le32toh(v);
+}
+
 // Decode one struct page from buf; next is the following struct page (the
-// first tail of a head) or NULL when it could not be read.
+// first tail of a head) or NULL when it could not be read.  The walks call
+// it once per page frame: where the members have their usual sizes on a
+// little-endian dump (p->fast) they are loaded directly.
 static void decode(struct kd_session *s, const struct kd_pages *p, const uint8_t *buf, const uint8_t *next,
 		   uint64_t addr, uint64_t pfn, struct kd_page *pg)
 {
-	memset(pg, 0, sizeof(*pg));
 	pg->addr = addr;
 	pg->pfn = pfn;
-	pg->flags = get(s, buf, &p->f_flags);
-	pg->mapping = get(s, buf, &p->f_mapping);
-	pg->index = get(s, buf, &p->f_index);
-	pg->private_ = get(s, buf, &p->f_private);
-	pg->refcount = (int32_t)get(s, buf, &p->f_ref);
-	pg->page_type = (uint32_t)get(s, buf, &p->f_mapcount);
+	pg->compound = false;
+	pg->order = 0;
+	pg->types = 0;
+	uint64_t ch;
+	if (p->fast) {
+		pg->flags = le64_at(buf, p->f_flags.off);
+		pg->mapping = le64_at(buf, p->f_mapping.off);
+		pg->index = le64_at(buf, p->f_index.off);
+		pg->private_ = le64_at(buf, p->f_private.off);
+		pg->refcount = (int32_t)le32_at(buf, p->f_ref.off);
+		pg->page_type = le32_at(buf, p->f_mapcount.off);
+		ch = le64_at(buf, p->f_chead.off);
+	} else {
+		pg->flags = get(s, buf, &p->f_flags);
+		pg->mapping = get(s, buf, &p->f_mapping);
+		pg->index = get(s, buf, &p->f_index);
+		pg->private_ = get(s, buf, &p->f_private);
+		pg->refcount = (int32_t)get(s, buf, &p->f_ref);
+		pg->page_type = (uint32_t)get(s, buf, &p->f_mapcount);
+		ch = get(s, buf, &p->f_chead);
+	}
 	pg->mapcount = (int32_t)pg->page_type;
-	uint64_t ch = get(s, buf, &p->f_chead);
 	pg->head = addr;
 	if (ch & 1) {
 		pg->compound = true;
 		pg->head = ch - 1;
 	} else if (p->pg_head >= 0 && ((pg->flags >> p->pg_head) & 1)) {
 		pg->compound = true;
-		if (next) {
-			// The order, and before folios the hugetlb destructor, are
-			// kept in the first tail page; f_order counts from buf.
-			uint8_t two[2048];
-			size_t n = (size_t)p->sz;
-			if (2 * n <= sizeof(two)) {
-				memcpy(two, buf, n);
-				memcpy(two + n, next, n);
-				uint64_t o = get(s, two, &p->f_order);
-				pg->order = (unsigned)(p->ord == ORD_FLAGS1 ? (o & 0xff) : o);
-				if (pg->order > 63)
-					pg->order = 0;
-				if (p->f_dtor.size && get(s, two, &p->f_dtor) == p->hugetlb_dtor)
-					pg->types |= KD_PT_HUGETLB;
-				if (p->pg_hugetlb >= 0 && p->ord == ORD_FLAGS1 &&
-				    ((get(s, two + n, &p->f_flags) >> p->pg_hugetlb) & 1))
-					pg->types |= KD_PT_HUGETLB;
-			}
-		}
+		if (next)
+			decode_head(s, p, buf, next, pg);
 	}
-	pg->types |= type_of(p, pg->page_type);
+	if (p->nty)
+		pg->types |= type_of(p, pg->page_type);
 	if (p->pg_slab >= 0 && ((pg->flags >> p->pg_slab) & 1))
 		pg->types |= KD_PT_SLAB;
 	if (pg->types & KD_PT_BUDDY)
@@ -778,6 +826,50 @@ struct kd_error *kd_page_walk(struct kd_session *s, uint64_t first, uint64_t end
 out:
 	free(buf);
 	return err;
+}
+
+struct kd_error *kd_page_read_pfns(struct kd_session *s, const uint64_t *pfns, size_t n, kd_page_fn *fn,
+				   void *arg)
+{
+	struct kd_pages *p = s->pages;
+	if (!p)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "the page array is not loaded");
+	uint8_t *buf = NULL;
+	struct kd_mem_section ms = { .nr = UINT64_MAX };
+	struct kd_error *serr = NULL; // why section ms.nr cannot be used
+	for (size_t i = 0; i < n;) {
+		uint64_t pfn = pfns[i], nr = pfn >> p->pfn_shift;
+		if (nr != ms.nr) {
+			kd_error_destroy(serr);
+			serr = kd_mem_section_get(s, nr, &ms);
+			ms.nr = nr;
+			if (!serr && (!ms.present || !ms.has_mem_map))
+				serr = kd_error_create(KD_ERR_NOTFOUND, "pfn %" PRIx64 " is in a hole (section %" PRIu64
+						       " has no memory map)", pfn, nr);
+		}
+		if (serr) {
+			struct kd_page pg = { .pfn = pfn };
+			if (fn(&pg, serr, arg))
+				break;
+			i++;
+			continue;
+		}
+		// The run of consecutive frames from here within the section.
+		uint64_t sec_end = (nr + 1) << p->pfn_shift, run = 1;
+		while (i + run < n && run < CHUNK && pfns[i + run] == pfn + run && pfn + run < sec_end)
+			run++;
+		if (!buf && !(buf = malloc((CHUNK + 1) * (size_t)p->sz))) {
+			kd_error_destroy(serr);
+			return &kd_enomem;
+		}
+		uint64_t map = ms.mem_map + (pfn - ms.first_pfn) * p->sz;
+		if (walk_chunk(s, p, map, pfn, run, pfn + run < sec_end, buf, fn, arg))
+			break;
+		i += run;
+	}
+	kd_error_destroy(serr);
+	free(buf);
+	return NULL;
 }
 
 unsigned kd_page_flag_count(struct kd_session *s)

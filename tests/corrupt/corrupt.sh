@@ -46,7 +46,7 @@ cmds_for() {
 	dis) echo "dis schedule 8" ;;
 	# pagemap and vm (issue 14)
 	pagemap) echo "pagemap -p 1 -L; pagemap -N; pagemap -d 0x828" ;;
-	vm) echo "vm 1; vm -p 1; vm --json 1" ;;
+	vm) echo "vm 1; vm -p 1; vm --json 1; vm -m 1" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
 	dev) echo "dev; dev -i; dev -d --json; dev -p" ;;

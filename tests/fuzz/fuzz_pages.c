@@ -6,6 +6,7 @@
 // MAX_PHYSMEM_BITS 32); the types are a tiny BTF made here (struct page,
 // struct mem_section, enum pageflags).  kd_pages_load, a walk of every page
 // frame, pfn <-> struct page both ways, kd_page_read of each page walked,
+// kd_page_read_pfns of a list (each pfn in order, decoded as alone),
 // pagemap's kpageflags word of each (kd_kpf_of_page, which reads compound
 // heads and looks for the free block around a page) and the flag and type
 // names must all end without a memory error, within a
@@ -120,6 +121,46 @@ static int page_cb(const struct kd_page *pg, const struct kd_error *err, void *a
 	return 0;
 }
 
+// kd_page_read_pfns over a list with runs, repeats, a section boundary and
+// pfns beyond the table: each pfn is passed in the order given, and a page
+// it read decodes as kd_page_read decodes it alone.
+struct list {
+	struct kd_session *s;
+	const uint64_t *pfns;
+	size_t n, i;
+};
+
+static int list_cb(const struct kd_page *pg, const struct kd_error *err, void *arg)
+{
+	struct list *l = arg;
+	if (l->i >= l->n || pg->pfn != l->pfns[l->i])
+		abort(); // out of order, or more pages than asked for
+	l->i++;
+	if (err)
+		return 0;
+	struct kd_page one;
+	struct kd_error *e = kd_page_read(l->s, pg->addr, &one);
+	if (!e && (one.pfn != pg->pfn || one.flags != pg->flags || one.mapping != pg->mapping ||
+		   one.index != pg->index || one.private_ != pg->private_ || one.refcount != pg->refcount ||
+		   one.mapcount != pg->mapcount || one.head != pg->head || one.compound != pg->compound ||
+		   ((one.types != pg->types || one.order != pg->order) && pg->pfn % 256 != 255)))
+		abort(); // (a head at a section's last frame: the bulk read stops there)
+	kd_error_destroy(e);
+	return 0;
+}
+
+static void read_list(struct kd_session *s, const uint8_t *data, size_t size)
+{
+	uint64_t pfns[64] = { 0, 1, 2, 3, 3, 2, 254, 255, 256, 257, 4095, 4096, 1ull << 40, 5, 6, 7 };
+	size_t n = 16;
+	for (size_t i = 0; i + 2 <= size && n < 64; i += 97)
+		pfns[n++] = (uint64_t)data[i] << 8 | data[i + 1];
+	struct list l = { .s = s, .pfns = pfns, .n = n };
+	kd_error_destroy(kd_page_read_pfns(s, pfns, n, list_cb, &l));
+	if (l.i != n)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
@@ -150,6 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			kd_error_destroy(kd_kpf_dump_create(s, &w.kpf));
 			kd_error_destroy(kd_page_walk(s, 0, kd_page_max_pfn(s), page_cb, &w));
 			kd_kpf_dump_destroy(w.kpf);
+			read_list(s, data, size);
 			for (uint64_t nr = 0; nr < kd_mem_section_count(s); nr += 97) {
 				struct kd_mem_section ms;
 				kd_error_destroy(kd_mem_section_get(s, nr, &ms));

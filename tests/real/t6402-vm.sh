@@ -82,6 +82,47 @@ run_kd -c 'vm -f 8100073' "$D"
 expect_eq "-f names the bits (include/linux/mm.h)" "8100073: (READ|WRITE|MAYREAD|MAYWRITE|MAYEXEC|ACCOUNT|SOFTDIRTY)" "$(cat "$TMP/out")"
 run_kd -c "vm --svg $TMP/m.svg $mpid" "$D"
 check "--svg writes an SVG with the marker's file" grep -q 'marker.dat' "$TMP/m.svg"
+# Each band, VMA or gap, is drawn to the same scale as layout --svg draws
+# the kernel's regions: 6 px per doubling of its size, at least 14, and
+# labelled "START-END  SIZE" (SIZE in 1024-steps, one decimal unless whole);
+# from the top down each band ends where the one above starts (the gaps
+# are bands too), and the gaps are the holes between the marker's VMAs.
+awk '
+	function hex(s,  v, i) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+	function human(b,  u, n) { split("B KB MB GB TB PB EB", n, " "); u = 1; while (u < 7 && b >= 1024) { b /= 1024; u++ }
+		return (b == int(b) ? sprintf("%d", b) : sprintf("%.1f", b)) " " n[u] }
+	/<rect x="20"/ { match($0, /height="[0-9.]+"/); h = substr($0, RSTART + 8, RLENGTH - 9) + 0; next }
+	/<text x="230.0"/ {
+		t = $0; sub(/^[^>]*>/, "", t); sub(/<.*$/, "", t); split(t, w, "  ")
+		split(w[1], r, "-"); lo = hex(r[1]); hi = hex(r[2]); sz = hi - lo
+		want = log(sz) / log(2) * 6; if (want < 14) want = 14
+		if (h < want - 0.1 || h > want + 0.1) print "height " h " for " t " (want " want ")"
+		if (w[2] != human(sz)) print "size label " w[2] " for " t " (want " human(sz) ")"
+		if (n++ && hi != below) print "band " t " does not end where the band above starts"
+		below = lo
+		if (w[3] == "(gap)") gaps++
+	}
+	END { print "gaps " gaps }' "$TMP/m.svg" >"$TMP/svg"
+want_gaps=$(truth marker_maps | awk '{ split($1, r, "-"); if (NR > 1 && r[1] != prev) n++; prev = r[2] } END { print n + 0 }')
+expect_eq "--svg: every band to scale and labelled with its size, the $want_gaps gaps between the marker's areas drawn as bands" \
+	"gaps $want_gaps" "$(cat "$TMP/svg")"
+# foreach prints crash's task line once, then the command's output: the
+# commands that print the task line themselves (KD_CMD_CONTEXT_TASK) print
+# exactly what they print for the task given as operand.
+for c in vm files task sig; do
+	run_kd -c "$c $mpid" "$D"
+	cp "$TMP/out" "$TMP/one"
+	run_kd -c "foreach kdive-marker $c" "$D"
+	check "foreach kdive-marker $c: the task line once, then what '$c $mpid' prints" cmp -s "$TMP/one" "$TMP/out"
+done
+# vm -m: the mm_struct itself (crash's vm -m), from the dump's BTF.
+run_kd -c "vm -m $mpid" "$D"
+check "-m: the task line, then struct mm_struct" sh -c "sed -n 2p '$TMP/out' | grep -qx 'struct mm_struct {'"
+run_kd -c "vm -m --json $mpid" "$D"
+expect_eq "-m --json: total_vm in kB is the marker's VmSize" "$(truth marker_status | awk '/^VmSize:/ { print $2 }')" \
+	"$(jq -r --argjson ps "$(truth pagesize)" '.[0].mm_struct.total_vm * $ps / 1024' "$TMP/out")"
+expect_eq "-m --json: mm_struct.pgd is vm's PGD" "$(jq -r '.[0].mm_struct.pgd' "$TMP/out")" \
+	"$(awk 'NR == 3 { print "0x" $2 }' <("$KDIVE" -n -c "vm $mpid" "$D"))"
 run_kd -c 'vm 2' "$D"
 check "a kernel thread: no VMA lines" sh -c "! grep -q '^      VMA' '$TMP/out'"
 done_testing
