@@ -28,7 +28,8 @@
 //    a scan of the image for the kernel's export table (__ksymtab), checked
 //    by its order and against kallsyms' text symbols;
 //  - objects init_task points at (init_nsproxy and the init namespaces,
-//    init_fs, init_files, init_cred), by its BTF members;
+//    init_fs, init_files, init_cred; init_mm when its pgd is swapper_pg_dir),
+//    by its BTF members;
 //  - other variables a small function uses (datasyms_code.c's table).
 // The code is decoded by datasyms_code.c (A64): every address a function
 // forms from an ADRP page is a candidate; the checks decide.
@@ -579,6 +580,9 @@ static void init_task_objects(struct kd_session *s, struct kd_symtab *t, uint64_
 		{ "init_uts_ns", "nsproxy", "uts_ns", 0 },
 		{ "init_cgroup_ns", "nsproxy", "cgroup_ns", 0 },
 		{ "init_time_ns", "nsproxy", "time_ns", 0 },
+		// The idle task borrows the last user mm (lazy TLB): only an
+		// mm in the image whose pgd is swapper_pg_dir is init_mm.
+		{ "init_mm", "task_struct", "active_mm", -1 },
 	};
 	enum { N = sizeof(objs) / sizeof(objs[0]) };
 	uint64_t at[N] = { 0 };
@@ -594,6 +598,15 @@ static void init_task_objects(struct kd_session *s, struct kd_symtab *t, uint64_
 		}
 		if (!rd64(s, base + m.offset, &v) || v < stext || v - stext >= (1ull << 30) || v % 8)
 			continue;
+		if (strcmp(objs[i].name, "init_mm") == 0) {
+			uint64_t pgd, swapper = sym_addr(t, "swapper_pg_dir");
+			struct kd_member_info mp;
+			struct kd_error *e2 = kd_type_member(s, "mm_struct", "pgd", &mp);
+			bool good = !e2 && swapper && rd64(s, v + mp.offset, &pgd) && pgd == swapper;
+			kd_error_destroy(e2);
+			if (!good)
+				continue;
+		}
 		at[i] = v;
 		if (present(t, objs[i].name))
 			continue;
