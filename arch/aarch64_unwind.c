@@ -433,8 +433,11 @@ static struct kd_error *au_unwind(void *state, const struct kd_arch_ctx *c,
 		    rk_u64(c, start->task + off_tasks, &next) && next > off_tasks)
 			learn_thread_size(c, u, next - off_tasks);
 	}
-	if (task_stack && u->thread_size)
+	if (task_stack && u->thread_size) {
 		add_stack(&w, task_stack, u->thread_size, "process");
+		ret->stack_base = task_stack;
+		ret->stack_size = u->thread_size;
+	}
 	uint64_t base, p;
 	if (start->cpu >= 0 && u->irq_ok && u->thread_size && c->percpu_offset &&
 	    ok(c->percpu_offset(c->arg, (unsigned)start->cpu, &base)) && rk_u64(c, base + u->irq_ptr, &p) && p)

@@ -671,8 +671,11 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 	if (start->task && x->task_ok) {
 		if (!xu_rk_u64(c, start->task + x->off_stack, &task_stack))
 			task_stack = 0;
-		if (task_stack)
+		if (task_stack && x->thread_size) {
 			add_stack(&w, task_stack, x->thread_size, "process");
+			ret->stack_base = task_stack;
+			ret->stack_size = x->thread_size;
+		}
 	}
 	cpu_stacks(&w, start->cpu);
 	if (start->have_regs) {
