@@ -424,13 +424,34 @@ static void a64_pte_flags(uint64_t e, char *buf, size_t size)
 
 // pgtable.h: an invalid, non-PROT_NONE, non-zero entry is a swap entry:
 // type in bits 3-7, offset in bits 8-57.
-static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
+/*
+ * Swap entries (arch/arm64/include/asm/pgtable.h).  Layout 0, to 6.9: type
+ * in bits 3-7, offset in bits 8-57, bit 58 PTE_PROT_NONE clear.  Layout 1,
+ * from 6.10 (PTE_PROT_NONE gave way to PTE_PRESENT_INVALID, bit 11): type
+ * in bits 6-10, offset in bits 12-61, bit 11 clear.  No type tells them
+ * apart: kd_pte_swap() asks the swap map.
+ */
+static bool a64_pte_swap_layout(uint64_t e, unsigned layout, uint64_t *type, uint64_t *off)
 {
-	if (!e || (e & (PTE_VALID | PTE_PROT_NONE)))
+	if (!e || (e & PTE_VALID))
+		return false;
+	if (layout == 1) {
+		if (e & (1ull << 11))
+			return false;
+		*type = (e >> 6) & 0x1f;
+		*off = (e >> 12) & ((1ull << 50) - 1);
+		return true;
+	}
+	if (e & PTE_PROT_NONE)
 		return false;
 	*type = (e >> 3) & 0x1f;
 	*off = (e >> 8) & ((1ull << 50) - 1);
 	return true;
+}
+
+static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
+{
+	return a64_pte_swap_layout(e, 0, type, off);
 }
 
 /* ---- layout ------------------------------------------------------------------------ */
@@ -788,6 +809,8 @@ const struct kd_arch_ops kd_arch_aarch64 = {
 	.walk = a64_walk,
 	.pte_flags = a64_pte_flags,
 	.pte_swap = a64_pte_swap,
+	.swap_layouts = 2,
+	.pte_swap_layout = a64_pte_swap_layout,
 	.regions = a64_regions,
 	.info_get = a64_info,
 	.next_mapped = a64_next_mapped,

@@ -173,6 +173,14 @@ struct kd_arch_ops {
 	void (*pte_flags)(uint64_t entry, char *buf, size_t size);
 	/** A not-present entry holding a swap entry: type and offset. */
 	bool (*pte_swap)(uint64_t entry, uint64_t *type_ret, uint64_t *offset_ret);
+	/**
+	 * Optional: where a swap entry's layout changed across kernels in ways
+	 * no type shows (arm64 6.10 moved type and offset), decode it as layout
+	 * n < swap_layouts (0: what pte_swap does); kd_pte_swap() picks the one
+	 * whose slot the kernel's swap map holds.
+	 */
+	unsigned swap_layouts;
+	bool (*pte_swap_layout)(uint64_t entry, unsigned layout, uint64_t *type_ret, uint64_t *offset_ret);
 	/** Optional: whether a leaf or swap entry is soft-dirty (absent: never). */
 	bool (*pte_soft_dirty)(uint64_t entry);
 	/** Optional: kd_walk_range() (absent: kd_walk() a page at a time). */
