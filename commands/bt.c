@@ -142,7 +142,7 @@ static void print_regs_a64(struct kd_session *s, const struct kd_arch_info *ai, 
 		kd_printf(s, "     SP: %016" PRIx64 "  PSTATE: %08" PRIx64 "\n", sp, pstate);
 	}
 	for (int i = 29, r = 1; i >= 0; i--, r++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof(name), "x%d", i);
 		int x = reg_index(ai, name);
 		uint64_t val = x >= 0 && (unsigned)x < f->nregs ? f->regs[x] : 0;
