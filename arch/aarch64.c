@@ -262,24 +262,14 @@ static struct kd_error *a64_translate(void *state, const struct kd_as *as, uint6
 		if (pagesize_ret)
 			*pagesize_ret = r.size;
 		return NULL;
-	case KD_WALK_UNREADABLE:
-		err = kd_error_prefix(r.read_err,
-				      "0x%" PRIx64 ": cannot read the %s table at physical 0x%" PRIx64,
-				      va, r.level, r.table);
-		err->has_addr = true;
-		err->addr = va;
-		return err;
 	default: {
-		uint64_t type, off;
-		if (a64_pte_swap(r.entry, &type, &off))
-			return kd_error_addr(KD_ERR_FAULT, va,
-					     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
-					     " is a swap entry (type %" PRIu64 ", offset 0x%" PRIx64 ")",
-					     va, r.level, r.index, r.entry_addr, type, off);
-		return kd_error_addr(KD_ERR_FAULT, va,
-				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
-				     " is not valid",
-				     va, r.level, r.index, r.entry_addr);
+		struct kd_arch_xlat_end e = { .va = va, .level = r.level, .table = r.table, .index = r.index,
+					       .entry_addr = r.entry_addr, .absent = "is not valid" };
+		if (r.state == KD_WALK_UNREADABLE)
+			e.read_err = r.read_err;
+		else
+			e.swap = a64_pte_swap(r.entry, &e.swap_type, &e.swap_offset);
+		return kd_arch_xlat_error(&e);
 	}
 	}
 }
@@ -424,13 +414,34 @@ static void a64_pte_flags(uint64_t e, char *buf, size_t size)
 
 // pgtable.h: an invalid, non-PROT_NONE, non-zero entry is a swap entry:
 // type in bits 3-7, offset in bits 8-57.
-static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
+/*
+ * Swap entries (arch/arm64/include/asm/pgtable.h).  Layout 0, to 6.9: type
+ * in bits 3-7, offset in bits 8-57, bit 58 PTE_PROT_NONE clear.  Layout 1,
+ * from 6.10 (PTE_PROT_NONE gave way to PTE_PRESENT_INVALID, bit 11): type
+ * in bits 6-10, offset in bits 12-61, bit 11 clear.  No type tells them
+ * apart: kd_pte_swap() asks the swap map.
+ */
+static bool a64_pte_swap_layout(uint64_t e, unsigned layout, uint64_t *type, uint64_t *off)
 {
-	if (!e || (e & (PTE_VALID | PTE_PROT_NONE)))
+	if (!e || (e & PTE_VALID))
+		return false;
+	if (layout == 1) {
+		if (e & (1ull << 11))
+			return false;
+		*type = (e >> 6) & 0x1f;
+		*off = (e >> 12) & ((1ull << 50) - 1);
+		return true;
+	}
+	if (e & PTE_PROT_NONE)
 		return false;
 	*type = (e >> 3) & 0x1f;
 	*off = (e >> 8) & ((1ull << 50) - 1);
 	return true;
+}
+
+static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
+{
+	return a64_pte_swap_layout(e, 0, type, off);
 }
 
 /* ---- layout ------------------------------------------------------------------------ */
@@ -788,6 +799,8 @@ const struct kd_arch_ops kd_arch_aarch64 = {
 	.walk = a64_walk,
 	.pte_flags = a64_pte_flags,
 	.pte_swap = a64_pte_swap,
+	.swap_layouts = 2,
+	.pte_swap_layout = a64_pte_swap_layout,
 	.regions = a64_regions,
 	.info_get = a64_info,
 	.next_mapped = a64_next_mapped,

@@ -146,90 +146,39 @@ static void au_fini(void *state)
 
 /* ---- the stacks of one walk --------------------------------------------------------- */
 
-enum { CHUNK = 4096, MAX_STACKS = 2 };
-
-struct stk {
-	uint64_t start, end;
-	const char *name;
-	uint8_t *buf;
-	uint8_t *chunk; // per CHUNK: 0 unread, 1 read, 2 unreadable
-};
-
 struct walk {
 	const struct kd_arch_ctx *c;
 	struct au *u;
-	struct stk stk[MAX_STACKS];
-	unsigned n;
+	struct kd_arch_stacks st; // arch.c
 	kd_frame_fn *fn;
 	void *arg;
 	struct kd_unwind_result *res;
 	bool stop;
-	uint64_t bad_addr;
-	const char *bad_why;
 };
 
 static void add_stack(struct walk *w, uint64_t start, uint64_t size, const char *name)
 {
-	if (w->n >= MAX_STACKS || !size || start + size < start || size > (1u << 22))
-		return;
-	w->stk[w->n++] = (struct stk){ .start = start, .end = start + size, .name = name };
+	kd_arch_stacks_add(&w->st, start, size, name);
 }
 
 static int stack_of(const struct walk *w, uint64_t addr)
 {
-	for (unsigned i = 0; i < w->n; i++)
-		if (addr >= w->stk[i].start && addr < w->stk[i].end)
-			return (int)i;
-	return -1;
+	return kd_arch_stacks_find(&w->st, addr);
 }
 
 static const char *stack_name(const struct walk *w, uint64_t addr)
 {
-	int i = stack_of(w, addr);
-	return i < 0 ? "unknown" : w->stk[i].name;
+	return kd_arch_stacks_name(&w->st, addr);
 }
 
-// The word at addr on a known stack (each page read once).
 static bool stack_word(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	int i = stack_of(w, addr);
-	w->bad_addr = addr;
-	if (i < 0 || addr + 8 > w->stk[i].end || (addr & 7)) {
-		w->bad_why = "on no known stack";
-		return false;
-	}
-	struct stk *s = &w->stk[i];
-	uint64_t size = s->end - s->start;
-	if (!s->buf) {
-		s->buf = malloc(size);
-		s->chunk = calloc((size + CHUNK - 1) / CHUNK, 1);
-		if (!s->buf || !s->chunk) {
-			free(s->buf);
-			free(s->chunk);
-			s->buf = s->chunk = NULL;
-			w->bad_why = "out of memory";
-			return false;
-		}
-	}
-	uint64_t ci = (addr - s->start) / CHUNK;
-	if (!s->chunk[ci]) {
-		uint64_t off = ci * CHUNK, len = size - off < CHUNK ? size - off : CHUNK;
-		s->chunk[ci] = ok(w->c->read_kernel(w->c->arg, s->start + off, s->buf + off, len)) ? 1 : 2;
-	}
-	if (s->chunk[ci] != 1) {
-		w->bad_why = "unreadable";
-		return false;
-	}
-	*v = le64(s->buf + (addr - s->start));
-	return true;
+	return kd_arch_stacks_word(&w->st, w->c, addr, v);
 }
 
 static void free_stacks(struct walk *w)
 {
-	for (unsigned i = 0; i < w->n; i++) {
-		free(w->stk[i].buf);
-		free(w->stk[i].chunk);
-	}
+	kd_arch_stacks_free(&w->st);
 }
 
 static void emit(struct walk *w, struct kd_frame *f)
@@ -288,7 +237,7 @@ static void user_frame(struct walk *w, uint64_t regs)
 {
 	struct kd_frame f = { 0 };
 	if (!read_regs(w, regs, &f)) {
-		stopped(w, "saved registers unreadable", w->bad_addr);
+		stopped(w, "saved registers unreadable", w->st.bad_addr);
 		return;
 	}
 	// A kernel thread's (EL1h) or an idle task's (zeroes): no user state.
@@ -352,7 +301,7 @@ static void fp_walk(struct walk *w, uint64_t fp, uint64_t regs_top)
 		}
 		uint64_t next, lr;
 		if (!stack_word(w, fp, &next) || !stack_word(w, fp + 8, &lr)) {
-			stopped(w, "frame pointer chain leaves the stack", w->bad_addr);
+			stopped(w, "frame pointer chain leaves the stack", w->st.bad_addr);
 			return;
 		}
 		struct kd_frame f = { 0 };
@@ -383,7 +332,7 @@ static void fp_walk(struct walk *w, uint64_t fp, uint64_t regs_top)
 			stopped(w, "frame pointer going in the wrong direction", next);
 			return;
 		}
-		if (ns != cur && cur >= 0 && strcmp(w->stk[cur].name, "process") == 0) {
+		if (ns != cur && cur >= 0 && strcmp(w->st.s[cur].name, "process") == 0) {
 			stopped(w, "frame pointer chain leaves the task's stack", next);
 			return;
 		}
@@ -433,8 +382,11 @@ static struct kd_error *au_unwind(void *state, const struct kd_arch_ctx *c,
 		    rk_u64(c, start->task + off_tasks, &next) && next > off_tasks)
 			learn_thread_size(c, u, next - off_tasks);
 	}
-	if (task_stack && u->thread_size)
+	if (task_stack && u->thread_size) {
 		add_stack(&w, task_stack, u->thread_size, "process");
+		ret->stack_base = task_stack;
+		ret->stack_size = u->thread_size;
+	}
 	uint64_t base, p;
 	if (start->cpu >= 0 && u->irq_ok && u->thread_size && c->percpu_offset &&
 	    ok(c->percpu_offset(c->arg, (unsigned)start->cpu, &base)) && rk_u64(c, base + u->irq_ptr, &p) && p)
@@ -461,7 +413,7 @@ static struct kd_error *au_unwind(void *state, const struct kd_arch_ctx *c,
 			return kd_error_create(KD_ERR_UNSUPPORTED,
 					       "the types lack task_struct.stack or thread.cpu_context");
 		}
-		if (!w.n) {
+		if (!w.st.n) {
 			free_stacks(&w);
 			return kd_error_create(KD_ERR_UNSUPPORTED,
 					       "the task's stack size is unknown (no stack_vm_area to learn THREAD_SIZE from)");

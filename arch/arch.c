@@ -2,7 +2,8 @@
 // The table of architecture backends (see arch.h): one entry per machine.
 // Everything generic about translation (the TLB, the public API) lives in
 // the core (vm.c), so that adding an architecture touches only
-// arch/ and one Makefile.am line.
+// arch/ and one Makefile.am line.  Also what the backends share: the
+// set of empty tables, translate()'s errors and the unwinders' stacks.
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -93,4 +94,99 @@ void kd_arch_empty_free(struct kd_arch_empty_tables *e)
 {
 	free(e->v);
 	*e = (struct kd_arch_empty_tables){ 0 };
+}
+
+struct kd_error *kd_arch_xlat_error(const struct kd_arch_xlat_end *e)
+{
+	if (e->read_err) {
+		struct kd_error *err = kd_error_prefix(e->read_err,
+						       "0x%" PRIx64 ": cannot read the %s table at physical 0x%" PRIx64,
+						       e->va, e->level, e->table);
+		err->has_addr = true;
+		err->addr = e->va;
+		return err;
+	}
+	if (e->swap)
+		return kd_error_addr(KD_ERR_FAULT, e->va,
+				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
+				     " is a swap entry (type %" PRIu64 ", offset 0x%" PRIx64 ")",
+				     e->va, e->level, e->index, e->entry_addr, e->swap_type, e->swap_offset);
+	return kd_error_addr(KD_ERR_FAULT, e->va, "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64 " %s",
+			     e->va, e->level, e->index, e->entry_addr, e->absent);
+}
+
+/* ---- the unwinders' stacks --------------------------------------------------------- */
+
+enum { STACK_CHUNK = 4096 };
+
+void kd_arch_stacks_add(struct kd_arch_stacks *st, uint64_t start, uint64_t size, const char *name)
+{
+	if (st->n >= KD_ARCH_MAX_STACKS || !size || start + size < start || size > (1u << 22))
+		return;
+	st->s[st->n].start = start;
+	st->s[st->n].end = start + size;
+	st->s[st->n].name = name;
+	st->s[st->n].buf = st->s[st->n].chunk = NULL;
+	st->n++;
+}
+
+int kd_arch_stacks_find(const struct kd_arch_stacks *st, uint64_t addr)
+{
+	for (unsigned i = 0; i < st->n; i++)
+		if (addr >= st->s[i].start && addr < st->s[i].end)
+			return (int)i;
+	return -1;
+}
+
+const char *kd_arch_stacks_name(const struct kd_arch_stacks *st, uint64_t addr)
+{
+	int i = kd_arch_stacks_find(st, addr);
+	return i < 0 ? "unknown" : st->s[i].name;
+}
+
+bool kd_arch_stacks_word(struct kd_arch_stacks *st, const struct kd_arch_ctx *c, uint64_t addr, uint64_t *v)
+{
+	int i = kd_arch_stacks_find(st, addr);
+	st->bad_addr = addr;
+	if (i < 0 || addr + 8 > st->s[i].end || (addr & 7)) {
+		st->bad_why = "on no known stack";
+		return false;
+	}
+	uint64_t start = st->s[i].start, size = st->s[i].end - start;
+	if (!st->s[i].buf) {
+		st->s[i].buf = malloc(size);
+		st->s[i].chunk = calloc((size + STACK_CHUNK - 1) / STACK_CHUNK, 1);
+		if (!st->s[i].buf || !st->s[i].chunk) {
+			free(st->s[i].buf);
+			free(st->s[i].chunk);
+			st->s[i].buf = st->s[i].chunk = NULL;
+			st->bad_why = "out of memory";
+			return false;
+		}
+	}
+	uint64_t ci = (addr - start) / STACK_CHUNK;
+	if (!st->s[i].chunk[ci]) {
+		uint64_t off = ci * STACK_CHUNK, len = size - off < STACK_CHUNK ? size - off : STACK_CHUNK;
+		struct kd_error *err = c->read_kernel(c->arg, start + off, st->s[i].buf + off, len);
+		st->s[i].chunk[ci] = err ? 2 : 1;
+		kd_error_destroy(err);
+	}
+	if (st->s[i].chunk[ci] != 1) {
+		st->bad_why = "unreadable";
+		return false;
+	}
+	const uint8_t *p = st->s[i].buf + (addr - start);
+	uint64_t w = 0;
+	for (int k = 7; k >= 0; k--)
+		w = w << 8 | p[k];
+	*v = w;
+	return true;
+}
+
+void kd_arch_stacks_free(struct kd_arch_stacks *st)
+{
+	for (unsigned i = 0; i < st->n; i++) {
+		free(st->s[i].buf);
+		free(st->s[i].chunk);
+	}
 }

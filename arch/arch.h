@@ -173,6 +173,14 @@ struct kd_arch_ops {
 	void (*pte_flags)(uint64_t entry, char *buf, size_t size);
 	/** A not-present entry holding a swap entry: type and offset. */
 	bool (*pte_swap)(uint64_t entry, uint64_t *type_ret, uint64_t *offset_ret);
+	/**
+	 * Optional: where a swap entry's layout changed across kernels in ways
+	 * no type shows (arm64 6.10 moved type and offset), decode it as layout
+	 * n < swap_layouts (0: what pte_swap does); kd_pte_swap() picks the one
+	 * whose slot the kernel's swap map holds.
+	 */
+	unsigned swap_layouts;
+	bool (*pte_swap_layout)(uint64_t entry, unsigned layout, uint64_t *type_ret, uint64_t *offset_ret);
 	/** Optional: whether a leaf or swap entry is soft-dirty (absent: never). */
 	bool (*pte_soft_dirty)(uint64_t entry);
 	/** Optional: kd_walk_range() (absent: kd_walk() a page at a time). */
@@ -220,5 +228,53 @@ bool kd_arch_empty_has(const struct kd_arch_empty_tables *e, uint64_t table, uns
 /** Record a table found empty (out of memory: not recorded, only slower). */
 void kd_arch_empty_add(struct kd_arch_empty_tables *e, uint64_t table, unsigned depth);
 void kd_arch_empty_free(struct kd_arch_empty_tables *e);
+
+/*
+ * translate()'s error when the walk ended without a page: the table at
+ * level was unreadable (read_err, taken over), or its entry holds a swap
+ * entry (swap), or it maps nothing ("is not present", "is not valid":
+ * the machine's word).
+ */
+struct kd_arch_xlat_end {
+	uint64_t va;
+	const char *level;          /* the table level the walk ended at ("PTE" ...) */
+	uint64_t table;             /* that table's physical address */
+	unsigned index;             /* the entry's index in it */
+	uint64_t entry_addr;        /* the entry's physical address */
+	struct kd_error *read_err;  /* non-NULL: the table was unreadable, why */
+	bool swap;
+	uint64_t swap_type, swap_offset;
+	const char *absent;
+};
+struct kd_error *kd_arch_xlat_error(const struct kd_arch_xlat_end *e);
+
+/*
+ * The stacks one unwinder walk may cross (the task's, the CPU's IRQ and
+ * exception stacks), each read a page at a time, once, as the walk asks
+ * for its words (little-endian: x86_64 and arm64 kernels).  Zero-initialise,
+ * add the stacks, and free after the walk.
+ */
+enum { KD_ARCH_MAX_STACKS = 10 };
+struct kd_arch_stack {
+	uint64_t start, end;
+	const char *name;
+	uint8_t *buf;
+	uint8_t *chunk; /* per page: 0 unread, 1 read, 2 unreadable */
+};
+struct kd_arch_stacks {
+	struct kd_arch_stack s[KD_ARCH_MAX_STACKS];
+	unsigned n;
+	uint64_t bad_addr;   /* the last word that could not be read */
+	const char *bad_why; /* and why */
+};
+/* Add [start, start + size) (ignored when full, empty or over 4 MiB). */
+void kd_arch_stacks_add(struct kd_arch_stacks *st, uint64_t start, uint64_t size, const char *name);
+/* The index of the stack holding addr, -1 if none. */
+int kd_arch_stacks_find(const struct kd_arch_stacks *st, uint64_t addr);
+/* Its name, "unknown" if none. */
+const char *kd_arch_stacks_name(const struct kd_arch_stacks *st, uint64_t addr);
+/* The aligned word at addr on a known stack; false with bad_addr and bad_why set. */
+bool kd_arch_stacks_word(struct kd_arch_stacks *st, const struct kd_arch_ctx *c, uint64_t addr, uint64_t *v);
+void kd_arch_stacks_free(struct kd_arch_stacks *st);
 
 #endif

@@ -210,24 +210,14 @@ static struct kd_error *x86_64_translate(void *state, const struct kd_as *as, ui
 		if (pagesize_ret)
 			*pagesize_ret = r.size;
 		return NULL;
-	case KD_WALK_UNREADABLE:
-		err = kd_error_prefix(r.read_err,
-				      "0x%" PRIx64 ": cannot read the %s table at physical 0x%" PRIx64,
-				      va, r.level, r.table);
-		err->has_addr = true;
-		err->addr = va;
-		return err;
 	default: {
-		uint64_t type, off;
-		if (x86_64_pte_swap(r.entry, &type, &off))
-			return kd_error_addr(KD_ERR_FAULT, va,
-					     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
-					     " is a swap entry (type %" PRIu64 ", offset 0x%" PRIx64 ")",
-					     va, r.level, r.index, r.entry_addr, type, off);
-		return kd_error_addr(KD_ERR_FAULT, va,
-				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
-				     " is not present",
-				     va, r.level, r.index, r.entry_addr);
+		struct kd_arch_xlat_end e = { .va = va, .level = r.level, .table = r.table, .index = r.index,
+					       .entry_addr = r.entry_addr, .absent = "is not present" };
+		if (r.state == KD_WALK_UNREADABLE)
+			e.read_err = r.read_err;
+		else
+			e.swap = x86_64_pte_swap(r.entry, &e.swap_type, &e.swap_offset);
+		return kd_arch_xlat_error(&e);
 	}
 	}
 }

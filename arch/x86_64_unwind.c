@@ -161,90 +161,39 @@ static bool orc_find(const struct kd_arch_ctx *c, struct xu *x, uint64_t ip, str
 
 /* ---- the stacks of one walk --------------------------------------------------------- */
 
-enum { CHUNK = 4096 };
-
-struct stk {
-	uint64_t start, end;
-	const char *name;
-	uint8_t *buf;
-	uint8_t *chunk;  // per CHUNK: 0 unread, 1 read, 2 unreadable
-};
-
 struct walk {
 	const struct kd_arch_ctx *c;
 	struct xu *x;
-	struct stk stk[MAX_STACKS];
-	unsigned n;
+	struct kd_arch_stacks st; // arch.c
 	kd_frame_fn *fn;
 	void *arg;
 	struct kd_unwind_result *res;
 	bool stop;             // the callback asked to stop
-	uint64_t bad_addr;     // the last stack read that failed
-	const char *bad_why;
 };
 
 static void add_stack(struct walk *w, uint64_t start, uint64_t size, const char *name)
 {
-	if (w->n >= MAX_STACKS || !size || start + size < start || size > (1u << 22))
-		return;
-	w->stk[w->n++] = (struct stk){ .start = start, .end = start + size, .name = name };
+	kd_arch_stacks_add(&w->st, start, size, name);
 }
 
 static int stack_of(const struct walk *w, uint64_t addr)
 {
-	for (unsigned i = 0; i < w->n; i++)
-		if (addr >= w->stk[i].start && addr < w->stk[i].end)
-			return (int)i;
-	return -1;
+	return kd_arch_stacks_find(&w->st, addr);
 }
 
 static const char *stack_name(const struct walk *w, uint64_t addr)
 {
-	int i = stack_of(w, addr);
-	return i < 0 ? "unknown" : w->stk[i].name;
+	return kd_arch_stacks_name(&w->st, addr);
 }
 
-// Read the word at addr from a known stack (page by page, once).
 static bool stack_word(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	int i = stack_of(w, addr);
-	w->bad_addr = addr;
-	if (i < 0 || addr + 8 > w->stk[i].end || (addr & 7)) {
-		w->bad_why = "on no known stack";
-		return false;
-	}
-	struct stk *s = &w->stk[i];
-	uint64_t size = s->end - s->start;
-	if (!s->buf) {
-		s->buf = malloc(size);
-		s->chunk = calloc((size + CHUNK - 1) / CHUNK, 1);
-		if (!s->buf || !s->chunk) {
-			free(s->buf);
-			free(s->chunk);
-			s->buf = s->chunk = NULL;
-			w->bad_why = "out of memory";
-			return false;
-		}
-	}
-	uint64_t ci = (addr - s->start) / CHUNK;
-	if (!s->chunk[ci]) {
-		uint64_t off = ci * CHUNK, len = size - off < CHUNK ? size - off : CHUNK;
-		s->chunk[ci] = xu_rk(w->c, s->start + off, s->buf + off, len) ? 1 : 2;
-	}
-	if (s->chunk[ci] != 1) {
-		w->bad_why = "unreadable";
-		return false;
-	}
-	*v = xu_le(s->buf + (addr - s->start), 8);
-	return true;
+	return kd_arch_stacks_word(&w->st, w->c, addr, v);
 }
 
 static void free_stacks(struct walk *w)
 {
-	for (unsigned i = 0; i < w->n; i++) {
-		free(w->stk[i].buf);
-		free(w->stk[i].chunk);
-	}
+	kd_arch_stacks_free(&w->st);
 }
 
 static bool is_text(const struct walk *w, uint64_t ip)
@@ -354,7 +303,7 @@ static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
 			return;
 		}
 		if (indirect && !stack_word(w, sp, &sp)) {
-			stopped(w, "stack pointer slot unreadable", w->bad_addr);
+			stopped(w, "stack pointer slot unreadable", w->st.bad_addr);
 			return;
 		}
 		struct kd_frame f = { 0 };
@@ -362,7 +311,7 @@ static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
 		switch (o.kind) {
 		case K_CALL:
 			if (!stack_word(w, sp - 8, &st->ip)) {
-				stopped(w, "return address unreadable", w->bad_addr);
+				stopped(w, "return address unreadable", w->st.bad_addr);
 				return;
 			}
 			f.slot = sp - 8;
@@ -379,7 +328,7 @@ static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
 			bool partial = o.kind == K_REGS_PARTIAL;
 			uint64_t base = partial ? sp - x->regs_off[R_IP] : sp;
 			if (!read_regs(w, base, partial, &f)) {
-				stopped(w, "saved registers unreadable", w->bad_addr);
+				stopped(w, "saved registers unreadable", w->st.bad_addr);
 				return;
 			}
 			f.flags = KD_FRAME_REGS | (f.regs[R_CS] & 3 ? KD_FRAME_USER : 0);
@@ -405,13 +354,13 @@ static void orc_walk(struct walk *w, struct regstate *st, int cur_stack)
 			break;
 		case ORC_REG_PREV_SP:
 			if (!stack_word(w, sp + (uint64_t)(int64_t)o.bp_offset, &st->bp)) {
-				stopped(w, "saved frame pointer unreadable", w->bad_addr);
+				stopped(w, "saved frame pointer unreadable", w->st.bad_addr);
 				return;
 			}
 			break;
 		case ORC_REG_BP:
 			if (!stack_word(w, st->bp + (uint64_t)(int64_t)o.bp_offset, &st->bp)) {
-				stopped(w, "saved frame pointer unreadable", w->bad_addr);
+				stopped(w, "saved frame pointer unreadable", w->st.bad_addr);
 				return;
 			}
 			break;
@@ -448,7 +397,7 @@ static void fp_walk(struct walk *w, uint64_t bp)
 			return;
 		uint64_t next, ret;
 		if (!stack_word(w, bp, &next) || !stack_word(w, bp + 8, &ret)) {
-			stopped(w, "frame pointer chain leaves the stack", w->bad_addr);
+			stopped(w, "frame pointer chain leaves the stack", w->st.bad_addr);
 			return;
 		}
 		if (!is_text(w, ret)) {
@@ -509,7 +458,7 @@ static void dry_walk(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, stru
 	t.stop = false;
 	struct regstate st = { .ip = ip, .sp = sp, .bp = bp };
 	orc_walk(&t, &st, stack_of(&t, sp));
-	memcpy(w->stk, t.stk, sizeof(w->stk));
+	w->st = t.st; // the pages it read (its copy of the buffers, now the walk's)
 	if (d->n >= DRY_FRAMES && !r->stopped)
 		r->stopped = "too many frames";
 }
@@ -563,8 +512,8 @@ static void nmi_start(struct walk *w, const struct regstate *st, uint64_t *slot_
 	const struct xu *x = w->x;
 	*slot_ret = *ip_ret = 0;
 	int nmi = -1;
-	for (unsigned i = 0; i < w->n; i++)
-		if (strcmp(w->stk[i].name, "NMI exception") == 0)
+	for (unsigned i = 0; i < w->st.n; i++)
+		if (strcmp(w->st.s[i].name, "NMI exception") == 0)
 			nmi = (int)i;
 	if (nmi < 0 || !x->regs_ok || stack_of(w, st->sp) == nmi)
 		return;
@@ -572,7 +521,7 @@ static void nmi_start(struct walk *w, const struct regstate *st, uint64_t *slot_
 	// (kdump_nmi_callback's copies of them lie below, in crash_save_cpu's
 	// stale frame): try each from the top, the first few (a garbage stack
 	// must not cost a walk per word per word).
-	const struct stk s = w->stk[nmi];
+	const struct kd_arch_stack s = w->st.s[nmi];
 	unsigned tries = 0;
 	for (uint64_t regs = s.end - x->regs_size; regs >= s.start && regs < s.end && tries < 4; regs -= 8) {
 		uint64_t ip, sp, cs, fl;
@@ -590,7 +539,7 @@ static void nmi_start(struct walk *w, const struct regstate *st, uint64_t *slot_
 static bool nmi_handler(struct walk *w, int nmi, uint64_t regs, uint64_t *slot_ret, uint64_t *ip_ret)
 {
 	const struct xu *x = w->x;
-	const struct stk s = w->stk[nmi];
+	const struct kd_arch_stack s = w->st.s[nmi];
 	uint64_t v;
 	for (uint64_t a = s.start; a < regs; a += 8) {
 		if (!stack_word(w, a, &v) || !kernel_text(x, v))
@@ -621,7 +570,7 @@ static bool resync(struct walk *w, uint64_t ip, uint64_t sp, uint64_t bp, uint64
 	int si = stack_of(w, sp);
 	if (si < 0)
 		return false;
-	for (uint64_t a = sp & ~7ull; a < sp + 4096 && a + 8 <= w->stk[si].end; a += 8) {
+	for (uint64_t a = sp & ~7ull; a < sp + 4096 && a + 8 <= w->st.s[si].end; a += 8) {
 		uint64_t v;
 		if (!stack_word(w, a, &v) || !kernel_text(x, v) || !call_reaches(w, v, ip))
 			continue;
@@ -671,8 +620,11 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 	if (start->task && x->task_ok) {
 		if (!xu_rk_u64(c, start->task + x->off_stack, &task_stack))
 			task_stack = 0;
-		if (task_stack)
+		if (task_stack && x->thread_size) {
 			add_stack(&w, task_stack, x->thread_size, "process");
+			ret->stack_base = task_stack;
+			ret->stack_size = x->thread_size;
+		}
 	}
 	cpu_stacks(&w, start->cpu);
 	if (start->have_regs) {
@@ -706,8 +658,8 @@ static struct kd_error *xu_unwind(void *state, const struct kd_arch_ctx *c,
 					     start->task + x->off_thread_sp);
 		}
 		if (!stack_word(&w, tsp + x->itf_bp, &bp) || !stack_word(&w, tsp + x->itf_ret, &ip)) {
-			uint64_t bad = w.bad_addr;
-			const char *why = w.bad_why;
+			uint64_t bad = w.st.bad_addr;
+			const char *why = w.st.bad_why;
 			free_stacks(&w);
 			return kd_error_addr(KD_ERR_FAULT, bad,
 					     "saved frame at 0x%" PRIx64 " (thread.sp) %s", tsp, why);

@@ -39,7 +39,7 @@ enum { R_R15, R_R14, R_R13, R_R12, R_BP, R_BX, R_R11, R_R10, R_R9, R_R8, R_AX, R
        R_DI, R_ORIG_AX, R_IP, R_CS, R_FLAGS, R_SP, R_SS, R_NPTREGS };
 
 
-enum { MAX_EXC = 8, CACHE_SLOTS = 2048, MAX_STACKS = 2 + MAX_EXC };
+enum { MAX_EXC = 8, CACHE_SLOTS = 2048 }; // stacks: KD_ARCH_MAX_STACKS (arch.h) >= 2 + MAX_EXC
 
 struct exc_stack {
 	char name[24];    // "NMI exception"

@@ -18,6 +18,7 @@
 #include <kdive/task.h>
 #include <kdive/types.h>
 #include <kdive/unwind.h>
+#include <kdive/vmcoreinfo.h>
 
 enum { O_A, O_C, O_T, O_TT, O_F, O_R, O_S, O_L, O_JSON, O_NOPT };
 static const struct kd_option bt_opts[] = {
@@ -102,11 +103,84 @@ static void upper(char *d, const char *s, size_t n)
 	d[i] = '\0';
 }
 
+static bool text_symbol(struct kd_session *s, uint64_t v, struct kd_symbol *sym, uint64_t *off);
+
+// A register as crash's arm64 frame shows a code address: "[sym+off]".
+static void a64_code(struct kd_session *s, const char *label, uint64_t v)
+{
+	struct kd_symbol sym;
+	uint64_t off;
+	kd_printf(s, "     %s: %016" PRIx64 "  ", label, v);
+	if (text_symbol(s, v, &sym, &off))
+		kd_printf(s, off ? "[%s+%" PRIu64 "]\n" : "[%s]\n", sym.name, off);
+	else
+		kd_printf(s, "[unknown or invalid address]\n");
+}
+
+/*
+ * crash's arm64 exception frame: PC, LR (with their symbols in kernel mode)
+ * and SP, PSTATE; X29 down to X0 three a line; ORIG_X0 and SYSCALLNO from
+ * the struct pt_regs the frame was read from (arch/arm64/include/asm/ptrace.h),
+ * when there is one.
+ */
+static void print_regs_a64(struct kd_session *s, const struct kd_arch_info *ai, const struct kd_frame *f)
+{
+	uint64_t v[33];
+	static const char *const names[] = { "x30", "sp", "pc", "pstate" };
+	int idx[4];
+	for (int k = 0; k < 4; k++)
+		idx[k] = reg_index(ai, names[k]);
+	for (int k = 0; k < 4; k++)
+		v[29 + k] = idx[k] >= 0 && (unsigned)idx[k] < f->nregs ? f->regs[idx[k]] : 0;
+	uint64_t lr = v[29], sp = v[30], pc = v[31], pstate = v[32];
+	bool user = f->flags & KD_FRAME_USER;
+	if (user) {
+		kd_printf(s, "     PC: %016" PRIx64 "   LR: %016" PRIx64 "   SP: %016" PRIx64 "\n", pc, lr, sp);
+	} else {
+		a64_code(s, "PC", pc);
+		a64_code(s, "LR", lr);
+		kd_printf(s, "     SP: %016" PRIx64 "  PSTATE: %08" PRIx64 "\n", sp, pstate);
+	}
+	for (int i = 29, r = 1; i >= 0; i--, r++) {
+		char name[16];
+		snprintf(name, sizeof(name), "x%d", i);
+		int x = reg_index(ai, name);
+		uint64_t val = x >= 0 && (unsigned)x < f->nregs ? f->regs[x] : 0;
+		kd_printf(s, "%s%sX%d: %016" PRIx64 "%s", r % 3 == 1 ? "    " : "  ", i < 10 ? " " : "", i, val,
+			  r % 3 == 0 ? "\n" : "");
+	}
+	uint64_t orig = 0, nr = 0;
+	struct kd_member_info m;
+	struct kd_error *err = NULL;
+	bool extra = f->regs_addr && !(err = kd_read_member_u64(s, "pt_regs", "orig_x0", f->regs_addr, &orig)) &&
+		     !(err = kd_type_member(s, "pt_regs", "syscallno", &m));
+	if (extra) {
+		uint8_t b[8] = { 0 };
+		err = kd_read_kernel(s, f->regs_addr + m.offset, b, m.size <= 8 ? m.size : 8);
+		nr = m.size == 4 ? kd_dump_u32(s, b) : kd_dump_u64(s, b);
+		extra = !err;
+	}
+	kd_error_destroy(err);
+	if (extra) {
+		kd_printf(s, "    ORIG_X0: %016" PRIx64 "  SYSCALLNO: %" PRIx64, orig, nr);
+		if (user)
+			kd_printf(s, "  PSTATE: %08" PRIx64, pstate);
+		kd_printf(s, "\n");
+	} else if (user) {
+		kd_printf(s, "    PSTATE: %08" PRIx64 "\n", pstate);
+	}
+}
+
 // crash's x86_64 exception frame: three registers a line, RIP first, then
-// ORIG_RAX, CS and SS.  Other machines: their registers in note order.
+// ORIG_RAX, CS and SS; arm64's as crash shows it.  Other machines: their
+// registers in note order.
 static void print_regs(struct kd_session *s, const struct kd_frame *f)
 {
 	const struct kd_arch_info *ai = kd_arch_info_get(s);
+	if (reg_index(ai, "x29") >= 0 && reg_index(ai, "pstate") >= 0) {
+		print_regs_a64(s, ai, f);
+		return;
+	}
 	static const char *const rows[][3] = {
 		{ "rip", "rsp", "eflags" }, { "rax", "rbx", "rcx" }, { "rdx", "rsi", "rdi" },
 		{ "rbp", "r8", "r9" },      { "r10", "r11", "r12" }, { "r13", "r14", "r15" },
@@ -185,6 +259,29 @@ static bool text_symbol(struct kd_session *s, uint64_t v, struct kd_symbol *sym,
 	return sym->type == 'T' || sym->type == 't' || sym->type == 'W' || sym->type == 'w';
 }
 
+/*
+ * A stack word as a code address: arm64 kernels with pointer
+ * authentication save return addresses signed, the code in the bits of
+ * VMCOREINFO's NUMBER(KERNELPACMASK); a kernel address (bit 55 set) gets
+ * them back as the kernel's ptrauth_strip_kernel_insn_pac() does.
+ */
+static uint64_t pac_mask(struct kd_session *s)
+{
+	uint64_t m = 0;
+	kd_error_destroy(kd_vmcoreinfo_number(s, "NUMBER(KERNELPACMASK)", &m));
+	return m;
+}
+
+static bool code_word(struct kd_session *s, uint64_t pac, uint64_t *v, struct kd_symbol *sym, uint64_t *off)
+{
+	if (text_symbol(s, *v, sym, off))
+		return true;
+	if (!pac || !(*v >> 55 & 1) || (*v | pac) == *v || !text_symbol(s, *v | pac, sym, off))
+		return false;
+	*v |= pac;
+	return true;
+}
+
 // The task's stack: task_struct.stack and the size the walk's stack had.
 static bool task_stack(struct kd_session *s, uint64_t task, uint64_t *start, uint64_t *end)
 {
@@ -212,12 +309,13 @@ static bool task_stack(struct kd_session *s, uint64_t task, uint64_t *start, uin
 // -t / -T: every word of the stack that is a text address.
 static void print_text_words(struct kd_session *s, uint64_t from, uint64_t to)
 {
+	uint64_t pac = pac_mask(s);
 	for (uint64_t a = from & ~7ull; a < to; a += 8) {
 		uint64_t v, off;
 		struct kd_symbol sym;
 		if (!word_at(s, a, &v))
 			continue;
-		if (text_symbol(s, v, &sym, &off))
+		if (code_word(s, pac, &v, &sym, &off))
 			kd_printf(s, "  [%016" PRIx64 "] %s at %016" PRIx64 "\n", a, sym.name, v);
 	}
 }
@@ -225,6 +323,7 @@ static void print_text_words(struct kd_session *s, uint64_t from, uint64_t to)
 // -r: the raw stack, two words a line, text addresses as symbol+offset.
 static void print_raw(struct kd_session *s, uint64_t from, uint64_t to)
 {
+	uint64_t pac = pac_mask(s);
 	for (uint64_t a = from; a < to; a += 16) {
 		kd_printf(s, "  %016" PRIx64 ":", a);
 		for (uint64_t w = a; w < a + 16 && w < to; w += 8) {
@@ -232,7 +331,7 @@ static void print_raw(struct kd_session *s, uint64_t from, uint64_t to)
 			struct kd_symbol sym;
 			if (!word_at(s, w, &v))
 				kd_printf(s, "  %-16s", "????????????????");
-			else if (text_symbol(s, v, &sym, &off))
+			else if (code_word(s, pac, &v, &sym, &off))
 				kd_printf(s, "  %s+%" PRIu64, sym.name, off);
 			else
 				kd_printf(s, "  %016" PRIx64, v);
@@ -364,6 +463,13 @@ static bool bt_task(struct kd_session *s, const struct kd_task *t, bool from_cpu
 	kd_printf(s, "%s\n", hdr);
 	uint64_t st_start = 0, st_end = 0;
 	bool have_stack = t && task_stack(s, t->addr, &st_start, &st_end);
+	if (!have_stack && !err && res.stack_size) {
+		// No init stack symbols (arm64 without KALLSYMS_ALL): the walk's own
+		// bounds (THREAD_SIZE learned from a vmalloc'ed stack).
+		st_start = res.stack_base;
+		st_end = res.stack_base + res.stack_size;
+		have_stack = true;
+	}
 	if (!err && (o->t || o->tt) && fr->n) {
 		char buf[160];
 		kd_printf(s, "      START: %s at %016" PRIx64 "\n", sym_text(s, &fr->f[0], false, buf, sizeof(buf)),

@@ -102,6 +102,7 @@ static struct kd_error *mach_summary(struct kd_session *s)
 	struct kd_error *err = kd_type_size(s, "irq_stack", &stack);
 	bool has_stack = !err;
 	kd_error_destroy(err);
+	err = NULL; // destroyed: the summary's own error starts empty
 	static const struct {
 		const char *key, *region;
 	} bases[] = {

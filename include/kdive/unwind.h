@@ -77,6 +77,8 @@ struct kd_unwind_result {
 	uint64_t stopped_addr; /**< the address the reason is about, or 0 */
 	/** The task has no kernel stack (it exited: task_struct.stack is 0); no frames. */
 	bool no_stack;
+	/** The task's kernel stack, [stack_base, stack_base + stack_size), or 0, 0 if unknown. */
+	uint64_t stack_base, stack_size;
 };
 
 /**

@@ -28,7 +28,8 @@
 //    a scan of the image for the kernel's export table (__ksymtab), checked
 //    by its order and against kallsyms' text symbols;
 //  - objects init_task points at (init_nsproxy and the init namespaces,
-//    init_fs, init_files, init_cred), by its BTF members;
+//    init_fs, init_files, init_cred; init_mm when its pgd is swapper_pg_dir),
+//    by its BTF members;
 //  - other variables a small function uses (datasyms_code.c's table).
 // The code is decoded by datasyms_code.c (A64): every address a function
 // forms from an ADRP page is a candidate; the checks decide.
@@ -68,11 +69,26 @@ static bool present(struct kd_symtab *t, const char *name)
 	return kd_symtab_find(t, name, &sym);
 }
 
-static void add(struct kd_symtab *t, const char *name, uint64_t addr, const char *origin)
+// size 0: unknown (kd_symbol_at() then lets it reach one page).
+static void add_sized(struct kd_symtab *t, const char *name, uint64_t addr, uint64_t size, const char *origin)
 {
 	kd_symtab_set_origin(t, kd_symtab_origin(t, origin));
-	kd_error_destroy(kd_symtab_add(t, name, strlen(name), 'D', addr, 0, 0));
+	kd_error_destroy(kd_symtab_add(t, name, strlen(name), 'D', addr, size, 0));
 	kd_symtab_set_origin(t, 0);
+}
+
+static void add(struct kd_symtab *t, const char *name, uint64_t addr, const char *origin)
+{
+	add_sized(t, name, addr, 0, origin);
+}
+
+// The size of a struct by name, 0 if the types do not know it.
+static uint64_t type_size(struct kd_session *s, const char *type)
+{
+	uint64_t size = 0;
+	struct kd_error *err = kd_type_size(s, type, &size);
+	kd_error_destroy(err);
+	return err ? 0 : size;
 }
 
 static uint64_t sym_addr(struct kd_symtab *t, const char *name)
@@ -554,7 +570,7 @@ static void percpu_vars(struct kd_session *s, struct kd_symtab *t)
 		const struct btf_type *v = btf__type_by_id(ty->btf, vi[i].type);
 		const char *name = v ? btf__name_by_offset(ty->btf, v->name_off) : NULL;
 		if (name && *name && !present(t, name))
-			add(t, name, start + vi[i].offset, how);
+			add_sized(t, name, start + vi[i].offset, vi[i].size, how);
 	}
 }
 #endif
@@ -567,18 +583,22 @@ static void init_task_objects(struct kd_session *s, struct kd_symtab *t, uint64_
 	static const struct {
 		const char *name, *type, *path; // path: a pointer member of type at the object
 		int from;                       // -1: init_task, else the index of the object it is in
+		const char *is;                 // the object's own type (its size is the symbol's)
 	} objs[] = {
-		{ "init_nsproxy", "task_struct", "nsproxy", -1 },
-		{ "init_fs", "task_struct", "fs", -1 },
-		{ "init_files", "task_struct", "files", -1 },
-		{ "init_cred", "task_struct", "real_cred", -1 },
-		{ "init_signals", "task_struct", "signal", -1 },
-		{ "init_sighand", "task_struct", "sighand", -1 },
-		{ "init_struct_pid", "task_struct", "thread_pid", -1 },
-		{ "init_ipc_ns", "nsproxy", "ipc_ns", 0 },
-		{ "init_uts_ns", "nsproxy", "uts_ns", 0 },
-		{ "init_cgroup_ns", "nsproxy", "cgroup_ns", 0 },
-		{ "init_time_ns", "nsproxy", "time_ns", 0 },
+		{ "init_nsproxy", "task_struct", "nsproxy", -1, "nsproxy" },
+		{ "init_fs", "task_struct", "fs", -1, "fs_struct" },
+		{ "init_files", "task_struct", "files", -1, "files_struct" },
+		{ "init_cred", "task_struct", "real_cred", -1, "cred" },
+		{ "init_signals", "task_struct", "signal", -1, "signal_struct" },
+		{ "init_sighand", "task_struct", "sighand", -1, "sighand_struct" },
+		{ "init_struct_pid", "task_struct", "thread_pid", -1, "pid" },
+		{ "init_ipc_ns", "nsproxy", "ipc_ns", 0, "ipc_namespace" },
+		{ "init_uts_ns", "nsproxy", "uts_ns", 0, "uts_namespace" },
+		{ "init_cgroup_ns", "nsproxy", "cgroup_ns", 0, "cgroup_namespace" },
+		{ "init_time_ns", "nsproxy", "time_ns", 0, "time_namespace" },
+		// The idle task borrows the last user mm (lazy TLB): only an
+		// mm in the image whose pgd is swapper_pg_dir is init_mm.
+		{ "init_mm", "task_struct", "active_mm", -1, "mm_struct" },
 	};
 	enum { N = sizeof(objs) / sizeof(objs[0]) };
 	uint64_t at[N] = { 0 };
@@ -594,13 +614,37 @@ static void init_task_objects(struct kd_session *s, struct kd_symtab *t, uint64_
 		}
 		if (!rd64(s, base + m.offset, &v) || v < stext || v - stext >= (1ull << 30) || v % 8)
 			continue;
+		if (strcmp(objs[i].name, "init_mm") == 0) {
+			uint64_t pgd, swapper = sym_addr(t, "swapper_pg_dir");
+			struct kd_member_info mp;
+			struct kd_error *e2 = kd_type_member(s, "mm_struct", "pgd", &mp);
+			bool good = !e2 && swapper && rd64(s, v + mp.offset, &pgd) && pgd == swapper;
+			kd_error_destroy(e2);
+			if (!good)
+				continue;
+		}
 		at[i] = v;
 		if (present(t, objs[i].name))
 			continue;
 		char why[96];
 		snprintf(why, sizeof(why), "%s.%s of %s", objs[i].type, objs[i].path,
 			 objs[i].from < 0 ? "init_task" : objs[objs[i].from].name);
-		add(t, objs[i].name, v, why);
+		add_sized(t, objs[i].name, v, type_size(s, objs[i].is), why);
+	}
+}
+
+// The sizes of the data symbols found here whose C type the types layer
+// knows (types_var.c's well-known variables: init_task, init_net ...), so
+// that kd_symbol_at() lets them reach their end and no further.
+static void well_known_sizes(struct kd_session *s, struct kd_symtab *t)
+{
+	for (size_t i = 0, n = kd_symtab_count(t); i < n; i++) {
+		struct kd_symbol sym;
+		kd_symtab_get(t, i, &sym);
+		const char *type = sym.size || sym.module ? NULL : kd_types_well_known(sym.name);
+		const char *origin = type ? kd_symtab_origin_of(t, sym.name, sym.address) : NULL;
+		if (origin && strcmp(origin, "kallsyms") != 0)
+			kd_symtab_set_size(t, i, type_size(s, type));
 	}
 }
 
@@ -623,8 +667,8 @@ void kd_datasyms_typed(struct kd_session *s)
 		struct init_task_scan it = { .comm = comm.offset, .pid = pid.offset, .tasks = tasks.offset };
 		scan_image(s, scan_start(t), init_task_chunk, &it);
 		if (it.found)
-			add(t, "init_task", it.found,
-			    "scan: task_struct with comm \"swapper/0\", pid 0 and a linked tasks list");
+			add_sized(t, "init_task", it.found, type_size(s, "task_struct"),
+				  "scan: task_struct with comm \"swapper/0\", pid 0 and a linked tasks list");
 	}
 	uint64_t init_task = sym_addr(t, "init_task");
 	if (init_task)
@@ -636,5 +680,6 @@ void kd_datasyms_typed(struct kd_session *s)
 #ifdef HAVE_LIBBPF
 	percpu_vars(s, t);
 #endif
+	well_known_sizes(s, t);
 	kd_error_destroy(kd_symtab_index(t));
 }

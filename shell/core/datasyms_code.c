@@ -303,7 +303,60 @@ static bool check_small_count(struct kd_session *s, uint64_t a)
 	return rd32(s, a, &v) && v <= 64; // MAX_SWAPFILES is at most 32
 }
 
+// tk_core (kernel/time/timekeeping.c): { seqcount_raw_spinlock_t seq;
+// struct timekeeper timekeeper; } (anonymous before 6.13, struct tk_data
+// after); the live timekeeper's monotonic and raw readers use the same
+// clocksource, whose name is a printable string.
+static bool check_tk_core(struct kd_session *s, uint64_t a)
+{
+	uint64_t off, mono, raw, name_off, clock, name;
+	struct kd_member_info m;
+	struct kd_error *err = kd_type_member(s, "tk_data", "timekeeper", &m);
+	if (!err) {
+		off = m.offset;
+	} else {
+		kd_error_destroy(err);
+		if ((err = kd_type_size(s, "seqcount_raw_spinlock_t", &off))) {
+			kd_error_destroy(err);
+			return false;
+		}
+		off = (off + 7) & ~7ull; // struct timekeeper starts with u64 members
+	}
+	char buf[32];
+	return member_off(s, "timekeeper", "tkr_mono.clock", &mono) &&
+	       member_off(s, "timekeeper", "tkr_raw.clock", &raw) && member_off(s, "clocksource", "name", &name_off) &&
+	       rd64(s, a + off + mono, &clock) && clock && rd64(s, a + off + raw, &name) && name == clock &&
+	       rd64(s, clock + name_off, &name) && rd(s, name, buf, sizeof(buf)) && printable(buf, sizeof(buf));
+}
+
+// nr_threads (kernel/fork.c): an int, at least 1 and at most PID_MAX_LIMIT
+// (4 Mi, include/linux/threads.h).
+static bool check_nr_threads(struct kd_session *s, uint64_t a)
+{
+	uint32_t v;
+	return rd32(s, a, &v) && v >= 1 && v <= (4u << 20);
+}
+
+// max_pfn (mm/memblock.c): past the dump's highest page of RAM is at most
+// what a 52-bit physical address space holds, and it covers half the RAM.
+static bool check_max_pfn(struct kd_session *s, uint64_t a)
+{
+	uint64_t v, ps = kd_page_size(s);
+	return ps && rd64(s, a, &v) && v && v <= (1ull << 52) / ps && v * ps >= kd_phys_total(s) / 2;
+}
+
+// vmstat_text (mm/vmstat.c): the counters' names, the zone counters' first,
+// "nr_free_pages" (include/linux/mmzone.h: NR_FREE_PAGES is 0).
+static bool check_vmstat_text(struct kd_session *s, uint64_t a)
+{
+	uint64_t p;
+	char buf[16];
+	return rd64(s, a, &p) && rd(s, p, buf, sizeof(buf)) && memcmp(buf, "nr_free_pages", 14) == 0;
+}
+
 /* ---- the table ------------------------------------------------------------------- */
+
+enum { ANY = 1000 }; // nth: the first address the function forms that passes the check
 
 struct ref {
 	const char *var;
@@ -311,7 +364,8 @@ struct ref {
 	const char *callee; // the address is argument `arg` of a call to it; NULL: see width
 	unsigned arg;
 	int width;          // callee NULL: loaded with this width (1, 2, 4, 8); 0: formed, never passed to a call
-	int nth;            // among the matching addresses no symbol names: 0 first, -1 last
+	int nth;            // among the matching addresses no symbol names: 0 first, -1 last;
+			    // ANY: among all of them, the first the check accepts
 	bool (*check)(struct kd_session *s, uint64_t a);
 	uint64_t size;      // the variable's size when the check established it, else 0
 };
@@ -335,6 +389,14 @@ static const struct ref refs[] = {
 	{ "blockdev_superblock", "nr_blockdev_pages", NULL, 0, 8, 0, NULL, 0 },
 	{ "hugetlb_max_hstate", "hugetlb_total_pages", NULL, 0, 4, 0, NULL, 0 },
 	{ "hstates", "hugetlb_total_pages", NULL, 0, 0, 0, NULL, 0 },
+	// kernel/time/timekeeping.c ktime_get() reads tk_core.seq and the
+	// timekeeper; fs/proc/loadavg.c loadavg_proc_show() prints nr_threads;
+	// kernel/dma/direct.c dma_direct_get_required_mask() reads max_pfn;
+	// mm/vmstat.c vmstat_show() prints vmstat_text[i].
+	{ "tk_core", "ktime_get", NULL, 0, 0, ANY, check_tk_core, 0 },
+	{ "nr_threads", "loadavg_proc_show", NULL, 0, 4, 0, check_nr_threads, 0 },
+	{ "max_pfn", "dma_direct_get_required_mask", NULL, 0, 8, 0, check_max_pfn, 0 },
+	{ "vmstat_text", "vmstat_show", NULL, 0, 0, ANY, check_vmstat_text, 0 },
 };
 
 // Is a is named already (a symbol exactly there)?
@@ -350,6 +412,8 @@ static bool named(struct kd_session *s, uint64_t a)
 static bool matches(const struct ref *r, const struct kd_code_use *u, size_t nu, size_t i, uint64_t callee)
 {
 	uint64_t t = u[i].target;
+	if (r->nth == ANY)
+		return true;
 	if (r->callee)
 		return u[i].callee == callee && u[i].arg == r->arg;
 	if (r->width)
@@ -388,6 +452,14 @@ static bool resolve(struct kd_session *s, struct kd_symtab *t, const struct ref 
 	}
 	if (!nc)
 		return false;
+	if (r->nth == ANY) {
+		for (size_t i = 0; i < nc; i++)
+			if (r->check(s, cand[i])) {
+				*ret = cand[i];
+				return true;
+			}
+		return false;
+	}
 	*ret = r->nth < 0 ? cand[nc - 1] : (size_t)r->nth < nc ? cand[r->nth] : 0;
 	return *ret && (!r->check || r->check(s, *ret));
 }
@@ -404,6 +476,8 @@ void kd_datasyms_code(struct kd_session *s, struct kd_symtab *t)
 		if (r->callee)
 			snprintf(why, sizeof(why), "code: argument %u of %s() in %s()%s", r->arg + 1, r->callee, r->func,
 				 r->check ? ", checked" : "");
+		else if (r->nth == ANY)
+			snprintf(why, sizeof(why), "code: an address formed in %s(), checked", r->func);
 		else
 			snprintf(why, sizeof(why), "code: %s %s in %s()%s",
 				 r->nth < 0 ? "the last" : "the first",

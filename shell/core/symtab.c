@@ -441,6 +441,12 @@ void kd_symtab_get(const struct kd_symtab *t, size_t i, struct kd_symbol *ret)
 	fill(t, (uint32_t)i, ret);
 }
 
+void kd_symtab_set_size(struct kd_symtab *t, size_t i, uint64_t size)
+{
+	if (i < t->n && !t->syms[i].size)
+		t->syms[i].size = size;
+}
+
 bool kd_symtab_find(const struct kd_symtab *t, const char *name, struct kd_symbol *ret)
 {
 	int64_t i = find_first(t, name);
@@ -720,6 +726,39 @@ static const struct image *image_containing(const struct kd_symtab *t, uint64_t 
 	return NULL;
 }
 
+/*
+ * Does a core symbol of the kernel image reach addr (above it, below the
+ * next symbol)?  kallsyms gives no sizes, so a symbol reaches the next one,
+ * except where that one may be far away:
+ *  - a section's end marker (include/asm-generic/sections.h and the arch's
+ *    asm/sections.h) covers nothing after it: past _etext comes unnamed
+ *    read-only data when kallsyms holds text symbols only;
+ *  - a data symbol found outside the symbol table (datasyms.c, for a kernel
+ *    without KALLSYMS_ALL: most variables there have no symbol) reaches its
+ *    size, or one page when that is unknown.
+ */
+enum { FALLBACK_REACH = 4096 };
+
+static bool reaches(const struct kd_symtab *t, const struct sym *sy, uint64_t addr)
+{
+	static const char *const ends[] = {
+		"_etext", "_einittext", "__exittext_end", "__init_end", "_edata", "_end", "__bss_stop",
+		"__end_rodata", "__end_ro_after_init", "__per_cpu_end", "__stop___ksymtab",
+		"__stop___ksymtab_gpl", "__stop_BTF", "__entry_tramp_text_end", "__hibernate_exit_text_end",
+		"__relocate_new_kernel_end",
+	};
+	if (addr == sy->addr)
+		return true;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (strcmp(sy->name, ends[i]) == 0)
+			return false;
+	bool fallback = sy->origin && sy->origin < t->norigins && strcmp(t->origins[sy->origin], "System.map") != 0 &&
+			strcmp(t->origins[sy->origin], "vmlinux") != 0;
+	if (!fallback || strchr("TtWw", sy->type))
+		return true;
+	return addr - sy->addr < (sy->size ? sy->size : FALLBACK_REACH);
+}
+
 struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_symbol *ret,
 			      uint64_t *offset_ret)
 {
@@ -758,7 +797,7 @@ struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_sym
 				inside = m->nranges ? image_containing(t, addr) == m
 						 : addr - sy->addr < (sy->size ? sy->size : 4096);
 			} else {
-				inside = addr < t->core_end;
+				inside = addr < t->core_end && reaches(t, sy, addr);
 			}
 			if (!inside)
 				goto notfound;

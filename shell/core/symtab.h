@@ -73,6 +73,8 @@ void kd_datasyms_typed(struct kd_session *s);
 size_t kd_symtab_count(const struct kd_symtab *t);
 /* The i-th symbol in insertion order (i < kd_symtab_count()). */
 void kd_symtab_get(const struct kd_symtab *t, size_t i, struct kd_symbol *ret);
+/* Give the i-th symbol a size, if it has none. */
+void kd_symtab_set_size(struct kd_symtab *t, size_t i, uint64_t size);
 /* The first symbol of that name, in insertion order. */
 bool kd_symtab_find(const struct kd_symtab *t, const char *name, struct kd_symbol *ret);
 /*

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include <kdive/arch.h>
+#include <kdive/dump.h>
 #include <kdive/symbols.h>
+#include <kdive/types.h>
 
 #include "../../arch/arch.h"
 #include "session_priv.h"
@@ -173,6 +175,7 @@ struct kd_error *kd_vm_init(struct kd_session *s)
 	if (err)
 		return err;
 	kd_tlb_init(&s->vm.tlb, ops->page_sizes);
+	s->vm.swap_layout = -1;
 	s->vm.ops = ops;
 	s->vm.be = be;
 	return NULL;
@@ -378,9 +381,64 @@ const char *kd_pte_flags(struct kd_session *s, uint64_t entry, char *buf, size_t
 	return buf;
 }
 
+/*
+ * Is swap slot (type, offset) in use: swap_info[type]->swap_map[offset]
+ * nonzero, offset below the device's max (mm/swapfile.c,
+ * include/linux/swap.h)?
+ */
+static bool swap_slot_used(struct kd_session *s, uint64_t type, uint64_t off)
+{
+	uint64_t nr_at, info, si, max, map;
+	uint8_t b[8], used = 0;
+	struct kd_member_info m_max, m_map;
+	struct kd_error *err = kd_symbol_address(s, "nr_swapfiles", &nr_at);
+	if (!err)
+		err = kd_symbol_address(s, "swap_info", &info);
+	if (!err)
+		err = kd_type_member(s, "swap_info_struct", "max", &m_max);
+	if (!err)
+		err = kd_type_member(s, "swap_info_struct", "swap_map", &m_map);
+	if (!err)
+		err = kd_read_kernel(s, nr_at, b, 4);
+	if (!err && type >= kd_dump_u32(s, b))
+		err = kd_error_create(KD_ERR_NOTFOUND, "no such swap type");
+	if (!err && !(err = kd_read_kernel(s, info + 8 * type, b, 8)))
+		si = kd_dump_u64(s, b);
+	if (!err && !(err = kd_read_kernel(s, si + m_max.offset, b, 8)))
+		max = m_max.size == 4 ? kd_dump_u32(s, b) : kd_dump_u64(s, b);
+	if (!err && !(err = kd_read_kernel(s, si + m_map.offset, b, 8)))
+		map = kd_dump_u64(s, b);
+	if (!err && off < max)
+		err = kd_read_kernel(s, map + off, &used, 1);
+	bool ok = !err && off < max && used;
+	kd_error_destroy(err);
+	return ok;
+}
+
 bool kd_pte_swap(struct kd_session *s, uint64_t entry, uint64_t *type_ret, uint64_t *offset_ret)
 {
-	return s->vm.ops && s->vm.ops->pte_swap(entry, type_ret, offset_ret);
+	const struct kd_arch_ops *ops = s->vm.ops;
+	if (!ops)
+		return false;
+	if (ops->swap_layouts < 2 || !ops->pte_swap_layout)
+		return ops->pte_swap(entry, type_ret, offset_ret);
+	if (s->vm.swap_layout >= 0)
+		return ops->pte_swap_layout(entry, (unsigned)s->vm.swap_layout, type_ret, offset_ret);
+	// Not known yet: the layout whose slot is in use, if only one is.
+	int found = -1;
+	uint64_t t, o;
+	for (unsigned l = 0; l < ops->swap_layouts; l++) {
+		if (!ops->pte_swap_layout(entry, l, &t, &o) || !swap_slot_used(s, t, o))
+			continue;
+		if (found >= 0) {
+			found = -2; // both fit: ask again on the next entry
+			break;
+		}
+		found = (int)l;
+	}
+	if (found >= 0)
+		s->vm.swap_layout = found;
+	return ops->pte_swap_layout(entry, found >= 0 ? (unsigned)found : 0, type_ret, offset_ret);
 }
 
 void kd_tlb_stats(struct kd_session *s, uint64_t *hits_ret, uint64_t *misses_ret)

@@ -56,6 +56,7 @@ struct kd_vm {
 	const struct kd_arch_ops *ops; /* NULL: no translation for this dump */
 	void *be;                      /* the backend's state */
 	struct kd_tlb tlb;
+	int swap_layout;               /* ops->swap_layouts: the one found, -1 until found */
 };
 
 /* The context an arch backend gets for this session (arch/arch.h). */

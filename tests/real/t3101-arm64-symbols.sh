@@ -7,6 +7,7 @@
 #  - text symbols: the guest's /proc/kallsyms (truth kallsyms, kallsyms_core);
 #  - data symbols: the fixture's System.map, the kernel's own link map from
 #    the -dbg package, shifted by VMCOREINFO's KERNELOFFSET (truth);
+#  - sym ADDR past a symbol's reach: System.map's nearest symbol or none;
 #  - ps: the guest's task list; log: its kmsg markers; vtop -c: its pagemap.
 MKVMCORE_ARGS=${KDIVE_ARM64_ARGS:-"--arch arm64"}
 . "$KDIVE_SRCDIR/tests/lib.sh"
@@ -81,6 +82,38 @@ expect_eq "every per-cpu variable equals System.map + KERNELOFFSET" "$(cat "$TMP
 o=$(origin modules)
 expect_eq "sym -v: modules from the code" "code: adrp pair in" "${o:0:18}"
 fi
+# ---- addresses no symbol kdive knows covers ----
+# Past the text (_etext + 16: read-only data kallsyms has no symbol for),
+# the middle of .rodata, .data and .bss: sym names the System.map symbol
+# nearest below (at that offset), or says "no symbol"; never a far symbol
+# (a text symbol + megabytes, a variable of unknown size + its page).
+probes=
+for p in "_etext 16" "__start_rodata __end_rodata" "_sdata _edata" "__bss_start __bss_stop"; do
+	set -- $p
+	a=$(map "$1")
+	[ -z "$a" ] && continue
+	if [ -n "$(map "$2")" ]; then b=$(map "$2"); probes+=" $(hex "0x$a + (0x$b - 0x$a) / 2 + $koff")"
+	else probes+=" $(hex "0x$a + $2 + $koff")"; fi
+done
+: >"$TMP/far"
+for a in $probes; do
+	run_kd -c "sym $a" "$D"
+	got=$(sed -n 's/^[0-9a-f]* ([A-Za-z]) //p' "$TMP/out")
+	[ -z "$got" ] && grep -q "no symbol at 0x$a" "$TMP/err" && continue
+	# System.map's nearest symbols at or below a - koff (16 hex digits:
+	# compared as strings, awk's doubles would round them): NAME+OFF each.
+	m=$(printf '%016x' "$((0x$a - koff))")
+	near=$(awk -v a="$m" '$2 !~ /^[aAnN]$/ && $1 <= a && $1 >= b { if ($1 > b) l = ""; b = $1; l = l " " $3 }
+		END { print b l }' "$FIX/System.map")
+	set -- $near
+	off=$((0x$m - 0x$1))
+	shift
+	want=$(for n in "$@"; do printf ' %s+%d' "$n" "$off"; done)
+	case " $want " in *" $got "*) ;; *" ${got}+0 "*) ;; *) echo "$a: $got (System.map:$want)" >>"$TMP/far" ;; esac
+done
+check "probes past _etext and in .rodata, .data, .bss ($(echo $probes | wc -w))" test "$(echo $probes | wc -w)" -ge 3
+expect_eq "sym ADDR: the System.map symbol nearest below, or no symbol" "" "$(cat "$TMP/far")"
+
 # The modules list (found from the code without KALLSYMS_ALL): each module's symbols start at its /proc/modules address.
 truth modules | awk '{ print $1, substr($6, 3) }' | sort >"$TMP/mods"
 : >"$TMP/mods.got"

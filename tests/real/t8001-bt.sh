@@ -14,70 +14,17 @@
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 D=$FIX/vmcore.elf
 
-# The text ranges the kernel leaves out of /proc/PID/stack.
-run_kd -c 'sym __sched_text_start; sym __sched_text_end; sym __lock_text_start; sym __lock_text_end' "$D"
-read -r ss se ls le <<<"$(awk '{ printf "%s ", $1 }' "$TMP/out")"
-expect_eq "the scheduler's text bounds are symbols" 4 "$(wc -l <"$TMP/out")"
-
-# truth stacks: "task TID COMM" then "[<0>] func+0xOFF/0xSIZE" lines.
+. "$KDIVE_SRCDIR/tests/real/stacks.sh"
+sched_bounds
 truth stacks >"$TMP/stacks"
 tids=$(awk '$1 == "task" { print $2 }' "$TMP/stacks")
-want_stack() { # TID -> func+0xOFF per line
-	awk -v t="$1" '$1 == "task" { on = ($2 == t); next } on { sub(/^\[<[0-9a-f]+>\] /, ""); sub(/\/0x[0-9a-f]+$/, ""); print }' "$TMP/stacks"
-}
-got_stack() { # FILE (bt -s output) -> func+0xOFF per line, scheduler frames left out
-	awk -v ss="$ss" -v se="$se" -v ls="$ls" -v le="$le" '
-		# 16-digit lowercase hex: string order is numeric order.
-		/^ *#[0-9]+ \[/ {
-			pc = "" $NF
-			if ((pc >= ss "" && pc < se "") || (pc >= ls "" && pc < le ""))
-				next
-			split($3, p, "+"); printf "%s+0x%x\n", p[1], p[2]
-		}' "$1"
-}
-
-check_stacks() { # LABEL DUMP-FILES...
-	local label=$1 t n=0
-	shift
-	for t in $tids; do
-		run_kd -c "bt -s $t" "$@"
-		expect_eq "$label: bt -s $t exits 0" 0 "$rc"
-		want_stack "$t" >"$TMP/want"
-		got_stack "$TMP/out" >"$TMP/got"
-		if cmp -s "$TMP/want" "$TMP/got"; then
-			ok "$label: bt $t: the functions and offsets of /proc/$t/stack ($(wc -l <"$TMP/want") frames)"
-		else
-			not_ok "$label: bt $t: the functions and offsets of /proc/$t/stack"
-			diff "$TMP/want" "$TMP/got" | show
-		fi
-		n=$((n + 1))
-	done
-	check "$label: the guest recorded several stacks ($n)" test "$n" -ge 5
-}
 check_stacks "elf" "$D"
 check_stacks "kdump-zlib (-d 31)" "$FIX/vmcore.kdump-zlib"
 check_stacks "elf-filtered" "$FIX/vmcore.elf-filtered"
 
 # bt -a: each CPU's frame #0 is at its NT_PRSTATUS RIP (pr_reg at 112, rip
 # is register 16 of struct user_regs_struct).
-python3 - "$D" >"$TMP/rips" <<'EOF'
-import struct, sys
-f = open(sys.argv[1], 'rb').read()
-phoff, = struct.unpack_from('<Q', f, 32)
-phentsize, phnum = struct.unpack_from('<HH', f, 54)
-for i in range(phnum):
-    ptype, _, off, _, _, filesz = struct.unpack_from('<IIQQQQ', f, phoff + i * phentsize)
-    if ptype != 4:
-        continue
-    p, end = off, off + filesz
-    while p + 12 <= end:
-        namesz, descsz, ntype = struct.unpack_from('<III', f, p)
-        name = f[p + 12:p + 12 + namesz].rstrip(b'\0')
-        d = p + 12 + ((namesz + 3) & ~3)
-        if name == b'CORE' and ntype == 1:
-            print('%016x' % struct.unpack_from('<Q', f, d + 112 + 16 * 8)[0])
-        p = d + ((descsz + 3) & ~3)
-EOF
+prstatus_pcs "$D" 16 >"$TMP/rips"
 run_kd -c 'bt -a' "$D"
 expect_eq "bt -a exits 0" 0 "$rc"
 expect_eq "bt -a: one NT_PRSTATUS note per CPU" "$(truth nr_cpus)" "$(wc -l <"$TMP/rips")"

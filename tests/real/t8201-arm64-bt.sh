@@ -7,7 +7,8 @@
 #    are left out as the kernel does there (in_sched_functions():
 #    __sched_text_start..__sched_text_end, __lock_text_start..__lock_text_end);
 #  - a task that entered by a system call ends with its user registers
-#    (pstate in EL0, pc a user address);
+#    (pstate in EL0, pc a user address), printed in crash's arm64 layout;
+#  - bt -t and -r: the functions and return addresses of /proc/PID/stack;
 #  - bt -a starts each CPU at the pc of its NT_PRSTATUS note, read here from
 #    the ELF file with python3 (pr_reg at 112, pc is register 32 of struct
 #    user_pt_regs), not through kdive.
@@ -16,43 +17,10 @@ MKVMCORE_ARGS=${KDIVE_ARM64_ARGS:-"--arch arm64"}
 . "$KDIVE_SRCDIR/tests/real/fixture.sh"
 D=$FIX/vmcore.elf
 
-run_kd -c 'sym __sched_text_start; sym __sched_text_end; sym __lock_text_start; sym __lock_text_end' "$D"
-read -r ss se ls le <<<"$(awk '{ printf "%s ", $1 }' "$TMP/out")"
-expect_eq "the scheduler's text bounds are symbols" 4 "$(wc -l <"$TMP/out")"
-
+. "$KDIVE_SRCDIR/tests/real/stacks.sh"
+sched_bounds
 truth stacks >"$TMP/stacks"
 tids=$(awk '$1 == "task" { print $2 }' "$TMP/stacks")
-want_stack() { # TID -> func+0xOFF per line
-	awk -v t="$1" '$1 == "task" { on = ($2 == t); next } on { sub(/^\[<[0-9a-f]+>\] /, ""); sub(/\/0x[0-9a-f]+( \[[^]]+\])?$/, ""); print }' "$TMP/stacks"
-}
-got_stack() { # FILE (bt -s output) -> func+0xOFF per line, scheduler frames left out
-	awk -v ss="$ss" -v se="$se" -v ls="$ls" -v le="$le" '
-		/^ *#[0-9]+ \[/ {
-			pc = "" $NF
-			if ((pc >= ss "" && pc < se "") || (pc >= ls "" && pc < le ""))
-				next
-			split($3, p, "+"); printf "%s+0x%x\n", p[1], p[2]
-		}' "$1"
-}
-
-check_stacks() { # LABEL DUMP-FILES...
-	local label=$1 t n=0
-	shift
-	for t in $tids; do
-		run_kd -c "bt -s $t" "$@"
-		expect_eq "$label: bt -s $t exits 0" 0 "$rc"
-		want_stack "$t" >"$TMP/want"
-		got_stack "$TMP/out" >"$TMP/got"
-		if cmp -s "$TMP/want" "$TMP/got"; then
-			ok "$label: bt $t: the functions and offsets of /proc/$t/stack ($(wc -l <"$TMP/want") frames)"
-		else
-			not_ok "$label: bt $t: the functions and offsets of /proc/$t/stack"
-			diff "$TMP/want" "$TMP/got" | show
-		fi
-		n=$((n + 1))
-	done
-	check "$label: the guest recorded several stacks ($n)" test "$n" -ge 5
-}
 check_stacks "elf" "$D"
 check_stacks "qemu-kdump-zlib" "$FIX/vmcore.qemu-kdump-zlib"
 
@@ -84,25 +52,53 @@ pc=$(jq -r '.[0].frames[-1].registers.pc' "$TMP/out")
 check "the user registers' pc is a user address ($pc)" test "$(( pc >> 48 ))" -eq 0 -a "$(( pc ))" -ne 0
 expect_eq "the frame before it is el0t_64_sync" el0t_64_sync "$(jq -r '.[0].frames[-2].function' "$TMP/out")"
 
+# The registers in crash's arm64 layout (arm64_print_exception_frame): in
+# user mode "PC: .. LR: .. SP: ..", X29 down to X0 three a line, then
+# ORIG_X0, SYSCALLNO and PSTATE, each the value of the JSON registers; the
+# system call number that of the __arm64_sys_ function on the stack
+# (include/uapi/asm-generic/unistd.h).
+run_kd -c "bt $mpid" "$D"
+jr() { printf '%016x' "$(jq -r ".[0].frames[-1].registers.$1" "$TMP/regs.json")"; }
+cp "$TMP/out" "$TMP/regs.txt"
+run_kd -c "bt --json $mpid" "$D"
+cp "$TMP/out" "$TMP/regs.json"
+check "registers: the PC, LR, SP line" \
+	grep -qx "     PC: $(jr pc)   LR: $(jr x30)   SP: $(jr sp)" "$TMP/regs.txt"
+want=$(for i in $(seq 29 -1 0); do printf '%s%sX%d: %s' "$( [ $(( (29 - i) % 3 )) = 0 ] && echo '    ' || echo '  ')" \
+	"$( [ "$i" -lt 10 ] && echo ' ')" "$i" "$(jr "x$i")"; [ $(( (29 - i) % 3 )) = 2 ] && echo; done)
+expect_eq "registers: X29 down to X0, three a line (the JSON's values)" "$want" \
+	"$(grep -E '^    ( X| X[0-9]|X[0-9])' "$TMP/regs.txt" | grep -E '^ +X[0-9]+: ' | grep -v ORIG)"
+fn=$(awk '/^ *#[0-9]+ \[/ && $3 ~ /^__arm64_sys_/ { sub(/^__arm64_sys_/, "", $3); print $3; exit }' "$TMP/regs.txt")
+declare -A nr=([wait4]=104 [nanosleep]=65 [clock_nanosleep]=73 [read]=3f [ppoll]=49 [pselect6]=48 [futex]=62 [epoll_pwait]=16 [pause]=none)
+if [ -n "$fn" ] && [ -n "${nr[$fn]}" ]; then
+	check "registers: ORIG_X0, SYSCALLNO of $fn (${nr[$fn]}) and PSTATE" \
+		grep -qE "^    ORIG_X0: [0-9a-f]{16}  SYSCALLNO: ${nr[$fn]}  PSTATE: $(jr pstate | cut -c9-)\$" "$TMP/regs.txt"
+else
+	check "registers: ORIG_X0, SYSCALLNO and PSTATE ($fn)" grep -qE '^    ORIG_X0: [0-9a-f]{16}  SYSCALLNO: [0-9a-f]+  PSTATE: ' "$TMP/regs.txt"
+fi
+
+# bt -t and bt -r without the init stack's symbols (no KALLSYMS_ALL): the
+# task's stack as the walk knew it.  Every function of /proc/PID/stack is a
+# text word of bt -t, and bt -r shows it at its return offset (the saved
+# link registers, signed by pointer authentication: stripped as the kernel does).
+cp "$TMP/stacks" "$TMP/stacks.keep"
+truth stacks >"$TMP/stacks"
+for t in $(awk '$1 == "task" { print $2 }' "$TMP/stacks" | head -n 3); do
+	want_stack "$t" | grep -vE '^(__schedule|schedule)\+' >"$TMP/want"
+	run_kd -c "bt -t $t" "$D"
+	check "bt -t $t: a START line" grep -qE '^      START: [^ ]+ at [0-9a-f]{16}$' "$TMP/out"
+	miss=$(cut -d+ -f1 "$TMP/want" | while read -r f; do grep -qE "^  \[[0-9a-f]{16}\] $f at " "$TMP/out" || echo "$f"; done)
+	expect_eq "bt -t $t: each function of /proc/$t/stack is a text word ($(wc -l <"$TMP/want"))" "" "$miss"
+	run_kd -c "bt -r $t" "$D"
+	n=$(grep -cE '^  [0-9a-f]{16}:  ' "$TMP/out")
+	check "bt -r $t: the whole stack, two words a line ($n lines: THREAD_SIZE 16 KiB or more)" test "$n" -ge 1024
+	miss=$(while IFS=+ read -r f o; do grep -qE "  $f\+$((o))( |\$)" "$TMP/out" || echo "$f+$o"; done <"$TMP/want")
+	expect_eq "bt -r $t: each return address of /proc/$t/stack as function+offset" "" "$miss"
+done
+cp "$TMP/stacks.keep" "$TMP/stacks"
+
 # bt -a: each CPU's frame #0 is at its NT_PRSTATUS pc.
-python3 - "$D" >"$TMP/pcs" <<'EOF'
-import struct, sys
-f = open(sys.argv[1], 'rb').read()
-phoff, = struct.unpack_from('<Q', f, 32)
-phentsize, phnum = struct.unpack_from('<HH', f, 54)
-for i in range(phnum):
-    ptype, _, off, _, _, filesz = struct.unpack_from('<IIQQQQ', f, phoff + i * phentsize)
-    if ptype != 4:
-        continue
-    p, end = off, off + filesz
-    while p + 12 <= end:
-        namesz, descsz, ntype = struct.unpack_from('<III', f, p)
-        name = f[p + 12:p + 12 + namesz].rstrip(b'\0')
-        d = p + 12 + ((namesz + 3) & ~3)
-        if name == b'CORE' and ntype == 1:
-            print('%016x' % struct.unpack_from('<Q', f, d + 112 + 32 * 8)[0])
-        p = d + ((descsz + 3) & ~3)
-EOF
+prstatus_pcs "$D" 32 >"$TMP/pcs"
 run_kd -c 'bt -a' "$D"
 expect_eq "bt -a exits 0" 0 "$rc"
 expect_eq "bt -a: one NT_PRSTATUS note per CPU" "$(truth nr_cpus)" "$(wc -l <"$TMP/pcs")"

@@ -7,6 +7,7 @@
 #    __ksymtab, the code of small functions, the objects init_task points
 #    at, VMCOREINFO, BTF) equals the fixture's System.map (the -dbg
 #    package's link map) + VMCOREINFO's KERNELOFFSET;
+#  - sys: DATE, UPTIME and TASKS (tk_core, nr_threads) as on x86_64; mach;
 #  - kmem -i against /proc/meminfo (drift as t8001-kmem-mem.sh allows; the
 #    commit limit and sizes exactly), timer's jiffies against
 #    /proc/sched_debug's, irq -s against /proc/interrupts' numbered IRQs,
@@ -42,10 +43,31 @@ for how in "scan: the kernel's export table" "code: " "of init_task" "of init_ns
 done
 for n in jiffies _totalram_pages init_net vm_committed_as sysctl_overcommit_ratio total_swap_pages \
 	nr_swap_pages swap_info nr_swapfiles slab_caches chrdevs major_names irq_desc_tree init_ipc_ns \
-	socket_file_ops; do
+	socket_file_ops tk_core nr_threads max_pfn vmstat_text; do
 	check "$n is one of them" grep -q "^$n " "$TMP/data"
 done
 fi
+
+# ---- sys: the timekeeper (tk_core) and nr_threads ----
+# DATE and UPTIME as t1001-sys.sh checks them on x86_64; TASKS is
+# nr_threads + one idle task per CPU, nr_threads the guest's
+# /proc/loadavg total at the truth's moment (less the recorder's threads).
+run_kd -c 'sys --json' "$D"
+expect_eq "sys exits 0" 0 "$rc"
+up=$(jq -r .uptime_ns "$TMP/out")
+check "sys: uptime $up ns is within 2 s of the truth's $(truth uptime | cut -d' ' -f1) s" \
+	awk -v u="$up" -v t="$(truth uptime | cut -d' ' -f1)" 'BEGIN { exit !(u / 1e9 >= t - 2 && u / 1e9 <= t + 60) }'
+mtime=$(stat -c %Y "$D")
+date=$(jq -r .date "$TMP/out")
+check "sys: DATE ($date, the timekeeper's) is within 2 minutes before the dump's mtime" \
+	[ "$date" != null ] && [ "$date" -le "$mtime" -a "$date" -ge $((mtime - 120)) ]
+threads=$(truth loadavg | awk '{ split($4, a, "/"); print a[2] }')
+tasks=$(jq -r .tasks "$TMP/out")
+check "sys: TASKS $tasks is nr_threads + $(truth nr_cpus) idle tasks (loadavg: $threads threads, 3 allowed for the recorder)" \
+	[ "$tasks" != null ] && [ $((tasks - $(truth nr_cpus))) -le "$threads" -a $((tasks - $(truth nr_cpus))) -ge $((threads - 3)) ]
+run_kd -c 'mach' "$D"
+expect_eq "mach exits 0 (it freed the irq_stack error, then returned it)" 0 "$rc"
+check "mach: MACHINE TYPE aarch64" grep -q 'MACHINE TYPE: aarch64' "$TMP/out"
 
 # ---- kmem -i ----
 mi() { truth meminfo | awk -v k="$1:" -v kb="$(($(truth pagesize) / 1024))" '$1 == k { print $2 / kb }'; }
