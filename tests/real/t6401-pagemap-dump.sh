@@ -14,7 +14,7 @@
 #    between the census and the dump (about 100 were seen with truth format
 #    2; format 3's sections after the census (every task's stack, sysfs
 #    reads) make the recorder hold more: 228 flag-less pages seen).
-#    On arm64's 4 KiB fixture (t6403) the census holds 1144 pages of one
+#    On arm64's 4 KiB fixture (t6405) the census holds 1144 pages of one
 #    mapped-anonymous value (UPTODATE|LRU|MMAP|ANON|SWAPBACKED|
 #    ANON_EXCLUSIVE) and the dump 76 (x86_64: 155 and 73): 1080 mapped
 #    anonymous pages in all left between the census and the dump, and 1015
@@ -34,7 +34,7 @@ check "the guest recorded the marker's $npm pages" test "$(wc -l <"$TMP/pm")" = 
 # 6.10's stable_page_flags() (fs/proc/page.c) sets KPF_KSM (bit 21) on every
 # anonymous page (mapping & PAGE_MAPPING_KSM, KSM being ANON|MOVABLE); kdive
 # reports a page's KSM state, (mapping & 3) == 3.  Where the guest's marker
-# pages all say KSM (Debian's 6.12, the 16 KiB arm64 fixture: t6404), the
+# pages all say KSM (Debian's 6.12, the 16 KiB arm64 fixture: t6406), the
 # bit is left out of the comparisons, as t6005-kernel-6.12.sh does.
 nanon=$(awk '$8 == "anon" && $4 != 1' "$TMP/pm" | wc -l)
 nksm=$(awk '$8 == "anon" && $4 != 1 { print $6 }' "$TMP/pm" | while read -r k; do ((k >> 21 & 1)) && echo; done | wc -l)
