@@ -237,6 +237,7 @@ static bool fast_path(const struct a64 *a, uint64_t va, uint64_t *pa, uint64_t *
 }
 
 static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off);
+static bool a64_pte_swap_undecided(uint64_t entry, struct kd_arch_xlat_end *e);
 
 static struct kd_error *a64_translate(void *state, const struct kd_as *as, uint64_t va,
 				      enum kd_xlat_mode mode, uint64_t *pa_ret, uint64_t *pagesize_ret)
@@ -268,7 +269,7 @@ static struct kd_error *a64_translate(void *state, const struct kd_as *as, uint6
 		if (r.state == KD_WALK_UNREADABLE)
 			e.read_err = r.read_err;
 		else
-			e.swap = a64_pte_swap(r.entry, &e.swap_type, &e.swap_offset);
+			e.swap = a64_pte_swap_undecided(r.entry, &e);
 		return kd_arch_xlat_error(&e);
 	}
 	}
@@ -442,6 +443,22 @@ static bool a64_pte_swap_layout(uint64_t e, unsigned layout, uint64_t *type, uin
 static bool a64_pte_swap(uint64_t e, uint64_t *type, uint64_t *off)
 {
 	return a64_pte_swap_layout(e, 0, type, off);
+}
+
+// For translate()'s error, which has no swap map to ask: the decoding when
+// both layouts agree (or only one applies), else the raw entry.
+static bool a64_pte_swap_undecided(uint64_t entry, struct kd_arch_xlat_end *e)
+{
+	uint64_t t0 = 0, o0 = 0, t1 = 0, o1 = 0;
+	bool l0 = a64_pte_swap_layout(entry, 0, &t0, &o0), l1 = a64_pte_swap_layout(entry, 1, &t1, &o1);
+	e->entry = entry;
+	if (l0 && l1 && (t0 != t1 || o0 != o1)) {
+		e->swap_undecided = true;
+		return true;
+	}
+	e->swap_type = l0 ? t0 : t1;
+	e->swap_offset = l0 ? o0 : o1;
+	return l0 || l1;
 }
 
 /* ---- layout ------------------------------------------------------------------------ */

@@ -106,6 +106,11 @@ struct kd_error *kd_arch_xlat_error(const struct kd_arch_xlat_end *e)
 		err->addr = e->va;
 		return err;
 	}
+	if (e->swap_undecided)
+		return kd_error_addr(KD_ERR_FAULT, e->va,
+				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64
+				     " is a swap entry (0x%016" PRIx64 "; vtop decodes it)",
+				     e->va, e->level, e->index, e->entry_addr, e->entry);
 	if (e->swap)
 		return kd_error_addr(KD_ERR_FAULT, e->va,
 				     "0x%" PRIx64 " is not mapped: %s entry %u at physical 0x%" PRIx64

@@ -244,6 +244,11 @@ struct kd_arch_xlat_end {
 	struct kd_error *read_err;  /* non-NULL: the table was unreadable, why */
 	bool swap;
 	uint64_t swap_type, swap_offset;
+	/* a swap entry whose type and offset depend on a layout the arch cannot
+	 * tell from the entry (arm64 before and after 6.10): the raw entry is
+	 * named instead of a decoding that may be wrong (vtop asks the swap map) */
+	bool swap_undecided;
+	uint64_t entry;
 	const char *absent;
 };
 struct kd_error *kd_arch_xlat_error(const struct kd_arch_xlat_end *e);

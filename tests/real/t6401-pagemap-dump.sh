@@ -122,4 +122,19 @@ expect_eq "a kernel thread: exit 1" 1 "$rc"
 check "...saying it has no user address space" grep -q 'no user address space' "$TMP/err"
 run_kd -c "pagemap -f /etc/passwd" "$D"
 expect_eq "-f on a dump: exit 1" 1 "$rc"
+# A read of a swapped-out page names its swap entry: the guest's offset
+# (pagemap's bits 5-54) when the message decodes it, else the raw entry
+# (arm64's two swap layouts: translate has no swap map to choose by).
+sva=$(awk '$4 == 1 { print $1; exit }' "$TMP/pm")
+sent=$(awk '$4 == 1 { print $2; exit }' "$TMP/pm")
+if [ -n "$sva" ]; then
+	run_kd -c "set $mpid; rd -u $sva 1" "$D"
+	expect_eq "rd -u of a swapped page: exit 1" 1 "$rc"
+	if [[ $(cat "$TMP/err") =~ swap\ entry\ \(type\ [0-9]+,\ offset\ 0x([0-9a-f]+)\) ]]; then
+		expect_eq "rd -u of a swapped page: the guest's swap offset" "$(printf '%x' $(((sent >> 5) & ((1 << 50) - 1))))" \
+			"${BASH_REMATCH[1]}"
+	else
+		check "rd -u of a swapped page: the raw swap entry" grep -q 'is a swap entry (0x[0-9a-f]\{16\}; vtop decodes it)' "$TMP/err"
+	fi
+fi
 done_testing
