@@ -146,31 +146,136 @@ static double mem_percent(const struct figures *f, const struct kd_task *t)
 				 : 0;
 }
 
-// A field ps prints, or '?' when the dump did not hold it.
-static const char *field(char *buf, size_t size, bool unknown, int64_t v)
+// The task lines are the bulk of ps's output (one a thread: 5,000 and more on
+// a busy machine), so they are formatted here without printf: each column
+// right- or left-justified into one line buffer, written with one fwrite.
+// The columns and widths are those of the header above ("%6s" and so on).
+struct line {
+	char b[160];
+	size_t n;
+};
+
+static void put_char(struct line *l, char c)
 {
-	if (unknown)
-		return "?";
-	snprintf(buf, size, "%" PRId64, v);
-	return buf;
+	l->b[l->n++] = c;
 }
 
-static void print_task(struct kd_session *s, const struct figures *f, const struct kd_task *t)
+static void put_spaces(struct line *l, size_t n)
 {
-	char comm[KD_TASK_COMM_LEN + 3], ppid[24], cpu[24], mem[24], vsz[24], rss[24];
+	memset(l->b + l->n, ' ', n);
+	l->n += n;
+}
+
+// s (len bytes) right-justified in width columns (printf's "%*s").
+static void put_right(struct line *l, const char *s, size_t len, size_t width)
+{
+	if (len < width)
+		put_spaces(l, width - len);
+	memcpy(l->b + l->n, s, len);
+	l->n += len;
+}
+
+// s left-justified in width columns ("%-*s").
+static void put_left(struct line *l, const char *s, size_t len, size_t width)
+{
+	memcpy(l->b + l->n, s, len);
+	l->n += len;
+	if (len < width)
+		put_spaces(l, width - len);
+}
+
+// v in decimal into the end of buf[24]; returns where it starts.
+static char *dec(char buf[24], int64_t v)
+{
+	char *p = buf + 24;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+// A decimal field right-justified, or '?' when the dump did not hold it.
+static void put_field(struct line *l, bool unknown, int64_t v, size_t width)
+{
+	char buf[24];
+	const char *p = unknown ? "?" : dec(buf, v);
+	put_right(l, p, unknown ? 1 : (size_t)(buf + 24 - p), width);
+}
+
+static void put_hex16(struct line *l, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		l->b[l->n + (size_t)i] = digits[v & 15];
+	l->n += 16;
+}
+
+// %MEM as "%4.1f" would print it; threads of one process share their mm and
+// come one after another, so the last answer is kept (printf is the cost).
+struct mem_memo {
+	bool valid;
+	uint64_t rss;
+	char text[24];
+};
+
+static const char *mem_text(const struct figures *f, const struct kd_task *t, struct mem_memo *m)
+{
+	if (!m->valid || m->rss != t->rss) {
+		snprintf(m->text, sizeof(m->text), "%4.1f", mem_percent(f, t));
+		m->rss = t->rss;
+		m->valid = true;
+	}
+	return m->text;
+}
+
+static void print_task(struct kd_session *s, const struct figures *f, const struct kd_task *t,
+		       struct mem_memo *memo)
+{
+	struct line l = { .n = 0 };
 	bool mm = t->unknown & KD_TU_MM;
-	if (t->unknown & KD_TU_COMM)
-		snprintf(comm, sizeof(comm), "?");
-	else
-		snprintf(comm, sizeof(comm), is_kthread(t) ? "[%s]" : "%s", t->comm);
-	snprintf(mem, sizeof(mem), "%4.1f", mem_percent(f, t));
-	kd_printf(s, "%c %6" PRId64 " %6s %4s  %016" PRIx64 "  %-2s  %4s %7s %6s  %s\n",
-		  is_active(t) ? '>' : ' ', t->pid,
-		  field(ppid, sizeof(ppid), t->unknown & KD_TU_PARENT, t->ppid),
-		  field(cpu, sizeof(cpu), t->unknown & KD_TU_CPU, t->cpu), t->addr,
-		  t->unknown & KD_TU_STATE ? "?" : state_name(t, true), mm ? "?" : mem,
-		  field(vsz, sizeof(vsz), mm, (int64_t)(t->total_vm * f->kb_per_page)),
-		  field(rss, sizeof(rss), mm, (int64_t)(t->rss * f->kb_per_page)), comm);
+	// "%c %6d %6s %4s  %016x  %-2s  %4s %7s %6s  %s\n"
+	put_char(&l, is_active(t) ? '>' : ' ');
+	put_char(&l, ' ');
+	put_field(&l, false, t->pid, 6);
+	put_char(&l, ' ');
+	put_field(&l, t->unknown & KD_TU_PARENT, t->ppid, 6);
+	put_char(&l, ' ');
+	put_field(&l, t->unknown & KD_TU_CPU, t->cpu, 4);
+	put_spaces(&l, 2);
+	put_hex16(&l, t->addr);
+	put_spaces(&l, 2);
+	const char *st = t->unknown & KD_TU_STATE ? "?" : state_name(t, true);
+	put_left(&l, st, strlen(st), 2);
+	put_spaces(&l, 2);
+	const char *mem = mm ? "?" : mem_text(f, t, memo);
+	put_right(&l, mem, strlen(mem), 4);
+	put_char(&l, ' ');
+	put_field(&l, mm, (int64_t)(t->total_vm * f->kb_per_page), 7);
+	put_char(&l, ' ');
+	put_field(&l, mm, (int64_t)(t->rss * f->kb_per_page), 6);
+	put_spaces(&l, 2);
+	FILE *out = kd_out(s);
+	fwrite(l.b, 1, l.n, out);
+	if (t->unknown & KD_TU_COMM) {
+		fputs("?\n", out);
+		return;
+	}
+	// comm is NUL-terminated within KD_TASK_COMM_LEN + 1 bytes
+	size_t n = strnlen(t->comm, KD_TASK_COMM_LEN);
+	bool k = is_kthread(t);
+	char c[KD_TASK_COMM_LEN + 4];
+	size_t m = 0;
+	if (k)
+		c[m++] = '[';
+	memcpy(c + m, t->comm, n);
+	m += n;
+	if (k)
+		c[m++] = ']';
+	c[m++] = '\n';
+	fwrite(c, 1, m, out);
 }
 
 static struct kd_error *read_user_area(struct kd_session *s, const struct kd_task *t, uint64_t start_off,
@@ -415,6 +520,7 @@ static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 	}
 	bool json = kd_json_mode(s);
 	size_t shown = 0;
+	struct mem_memo memo = { .valid = false };
 	if (v[O_S].count) {
 		print_summary(s);
 		goto out;
@@ -449,7 +555,7 @@ static struct kd_error *ps_run(struct kd_session *s, const struct kd_args *args)
 		else if (v[O_T].count)
 			print_times(s, t);
 		else
-			print_task(s, &f, t);
+			print_task(s, &f, t, &memo);
 	}
 	if (json)
 		kd_json_end_array(s);

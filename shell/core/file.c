@@ -6,15 +6,125 @@
 // format"): a 4096-byte header starting with "makedumpfile" and big-endian
 // int64 type = 1 and version = 1, then records { be64 offset; be64 size;
 // u8 data[size] } meaning "these bytes go at this offset of the real file",
-// ended by a record whose offset is -1.
+// ended by a record whose offset is -1.  With KDIVE_MMAP=1, regular files
+// are read through a read-only mapping (see file.h: bounds-checked copies,
+// SIGBUS-safe).
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "file.h"
+
+enum { MAP_DROP_EVERY = 256 };
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0 // <linux/magic.h>
+#endif
+
+// The copy in progress on this thread, if any: a SIGBUS while it is set
+// comes from the mapping (the destination is ordinary memory) and jumps back.
+static _Thread_local sigjmp_buf *volatile copy_jmp;
+static struct sigaction prev_bus;
+static atomic_int bus_state; // 0 not installed, 1 installing, 2 installed, 3 failed
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *j = copy_jmp;
+	if (j) {
+		copy_jmp = NULL;
+		siglongjmp(*j, 1);
+	}
+	// Not ours: hand it on.  With the default action, restore it and return:
+	// the faulting access runs again and takes the default (core dump).
+	if (prev_bus.sa_flags & SA_SIGINFO) {
+		prev_bus.sa_sigaction(sig, si, uc);
+	} else if (prev_bus.sa_handler == SIG_DFL || prev_bus.sa_handler == SIG_IGN) {
+		signal(SIGBUS, SIG_DFL);
+	} else {
+		prev_bus.sa_handler(sig);
+	}
+}
+
+static bool sigbus_ready(void)
+{
+	int st = atomic_load(&bus_state);
+	if (st == 0 && atomic_compare_exchange_strong(&bus_state, &st, 1)) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		// SA_NODEFER: siglongjmp(, savemask 0) out of the handler must not
+		// leave SIGBUS blocked (a later fault while blocked kills the process).
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		st = sigaction(SIGBUS, &sa, &prev_bus) == 0 ? 2 : 3;
+		atomic_store(&bus_state, st);
+	}
+	while (st == 1) // another thread is installing it
+		st = atomic_load(&bus_state);
+	return st == 2;
+}
+
+// Map a regular file whole, read-only, when the environment says
+// KDIVE_MMAP=1 (file.h: measured, not faster than pread, so not the
+// default).  Not /proc's files (kcore: its size is the address space, and it
+// is read with pread), not an empty file, not when the handler cannot be set.
+static void file_map(struct kd_file *f, const struct stat *st)
+{
+	const char *on = getenv("KDIVE_MMAP");
+	if (!on || strcmp(on, "1") != 0 || !S_ISREG(st->st_mode) || st->st_size <= 0 ||
+	    (uint64_t)st->st_size > SIZE_MAX)
+		return;
+	struct statfs sf;
+	if (fstatfs(f->fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+		return;
+	if (!sigbus_ready())
+		return;
+	void *m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	f->map = m;
+	f->map_len = (size_t)st->st_size;
+}
+
+void kd_file_unmap(struct kd_file *f)
+{
+	if (f && f->map) {
+		munmap((void *)f->map, f->map_len);
+		f->map = NULL;
+		f->map_len = 0;
+	}
+}
+
+// Copy from the mapping; false if the file shrank under it (SIGBUS).  A
+// fault on the mapping maps up to 16 pages around the one asked for (the
+// kernel's fault-around, 64 KiB), and mapped pages count in the resident set
+// until unmapped: every MAP_DROP_EVERY copies the mapping's pages are dropped
+// from the page tables (they stay in the page cache), so that the mapping
+// adds at most ~MAP_DROP_EVERY * 64 KiB to the peak RSS, whatever the size
+// of the dump.  Without it ps of 5,000 threads on a 4 GiB dump ran at 77 MB
+// instead of 29 MB.
+static bool map_copy(struct kd_file *f, void *buf, size_t len, uint64_t off)
+{
+	if (++f->map_copies >= MAP_DROP_EVERY) {
+		f->map_copies = 0;
+		madvise((void *)f->map, f->map_len, MADV_DONTNEED);
+	}
+	sigjmp_buf j;
+	if (sigsetjmp(j, 0))
+		return false;
+	copy_jmp = &j;
+	memcpy(buf, f->map + off, len);
+	copy_jmp = NULL;
+	return true;
+}
 
 struct kd_error *kd_file_open(const char *path, struct kd_file **ret)
 {
@@ -40,6 +150,7 @@ struct kd_error *kd_file_open(const char *path, struct kd_file **ret)
 	f->fd = fd;
 	f->size = (uint64_t)st.st_size;
 	f->raw_size = f->size;
+	file_map(f, &st);
 	*ret = f;
 	return NULL;
 }
@@ -48,6 +159,7 @@ void kd_file_close(struct kd_file *f)
 {
 	if (!f)
 		return;
+	kd_file_unmap(f);
 	close(f->fd);
 	free(f->flat);
 	free(f->path);
@@ -60,6 +172,13 @@ static struct kd_error *raw_pread(struct kd_file *f, void *buf, size_t len, uint
 		return kd_error_create(KD_ERR_CORRUPT,
 				       "'%s' is truncated: need %zu bytes at offset 0x%llx, file size is 0x%llx",
 				       f->path, len, (unsigned long long)off, (unsigned long long)f->raw_size);
+	if (f->map) {
+		if (map_copy(f, buf, len, off))
+			return NULL;
+		// The file shrank since it was opened: read it with pread from now
+		// on, which says where it ends.
+		kd_file_unmap(f);
+	}
 	char *p = buf;
 	while (len) {
 		ssize_t n = pread(f->fd, p, len, (off_t)off);

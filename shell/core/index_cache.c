@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,12 @@ enum {
 static const char magic[8] = "KDIVEIDX";
 #define MAX_FILE (512ull << 20)
 
-struct file_header {
+/*
+ * What both kinds of file (kallsyms, BTF indexes) start with, checked by one
+ * function (prefix_check); n is the symbol count or the BTF's type count.
+ * Each header ends with header_sum, its checksum with header_sum 0.
+ */
+struct prefix {
 	char magic[8];
 	uint32_t version;
 	uint32_t header_size;
@@ -51,6 +57,10 @@ struct file_header {
 	uint32_t n;
 	char build_id[BUILD_ID_MAX + 8];
 	uint64_t kaslr;
+};
+
+struct file_header {
+	struct prefix p;
 	struct kd_kallsyms_layout layout;
 	uint32_t encoding;
 	uint32_t flags;          // 1: big_lengths, 2: stext_checked
@@ -175,28 +185,36 @@ static bool probe_sum(struct kd_session *s, const struct kd_kallsyms_layout *l, 
 	return true;
 }
 
+static void prefix_fill(struct prefix *p, const char m[8], size_t header_size, uint32_t n, const char *bid,
+			uint64_t kaslr)
+{
+	memcpy(p->magic, m, sizeof(p->magic));
+	p->version = CACHE_VERSION;
+	p->header_size = (uint32_t)header_size;
+	p->endian = ENDIAN_TAG;
+	p->n = n;
+	snprintf(p->build_id, sizeof(p->build_id), "%s", bid);
+	p->kaslr = kaslr;
+}
+
+/* A header's checksum: of its bytes with the last word (header_sum) 0. */
+static uint64_t header_sum(const void *h, size_t size, uint64_t seed)
+{
+	unsigned char c[512];
+	memcpy(c, h, size);
+	memset(c + size - 8, 0, 8);
+	return sum64(seed, c, size);
+}
+
 static void header_fill(struct file_header *h, const char *bid, uint64_t kaslr,
 			const struct kd_kallsyms_layout *l, const struct kd_kallsyms_info *info, uint32_t n)
 {
 	memset(h, 0, sizeof(*h));
-	memcpy(h->magic, magic, sizeof(magic));
-	h->version = CACHE_VERSION;
-	h->header_size = sizeof(*h);
-	h->endian = ENDIAN_TAG;
-	h->n = n;
-	snprintf(h->build_id, sizeof(h->build_id), "%s", bid);
-	h->kaslr = kaslr;
+	prefix_fill(&h->p, magic, sizeof(*h), n, bid, kaslr);
 	h->layout = *l;
 	h->encoding = info->encoding;
 	h->flags = (info->big_lengths ? 1u : 0) | (info->stext_checked ? 2u : 0);
 	h->relative_base = info->relative_base;
-}
-
-static uint64_t header_sum(const struct file_header *h)
-{
-	struct file_header c = *h;
-	c.header_sum = 0;
-	return sum64(0x68656164ull, &c, sizeof(c));
 }
 
 static bool layout_equal(const struct kd_kallsyms_layout *a, const struct kd_kallsyms_layout *b)
@@ -238,35 +256,60 @@ static bool write_all(int fd, const void *buf, size_t len)
 	return true;
 }
 
+/*
+ * Read a header of size bytes (a struct prefix first, header_sum last) and
+ * check what every cache file shares: a regular file of a sane size, the
+ * magic, version, header size and byte order, the header's checksum, the
+ * build and KASLR offset.  Why the file cannot be used, or NULL; *fsize is
+ * the file's size.
+ */
+static const char *prefix_check(int fd, void *hdr, size_t size, const char m[8], uint64_t seed, const char *bid,
+				uint64_t kaslr, uint64_t *fsize)
+{
+	struct stat st;
+	struct prefix *p = hdr;
+	uint64_t sum;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return "not a regular file";
+	if ((uint64_t)st.st_size < size || (uint64_t)st.st_size > MAX_FILE)
+		return "truncated or oversized";
+	if (!pread_all(fd, hdr, size, 0))
+		return "unreadable header";
+	if (memcmp(p->magic, m, sizeof(p->magic)) != 0)
+		return "bad magic";
+	if (p->version != CACHE_VERSION || p->header_size != size || p->endian != ENDIAN_TAG)
+		return "another version or byte order";
+	memcpy(&sum, (const char *)hdr + size - 8, 8);
+	if (header_sum(hdr, size, seed) != sum)
+		return "header checksum mismatch";
+	p->build_id[sizeof(p->build_id) - 1] = '\0';
+	if (strcmp(p->build_id, bid) != 0 || p->kaslr != kaslr)
+		return "another build or KASLR offset";
+	*fsize = (uint64_t)st.st_size;
+	return NULL;
+}
+
+enum { KALLSYMS_SEED = 0x68656164, BTF_SEED = 0x62746668 };
+_Static_assert(offsetof(struct file_header, header_sum) == sizeof(struct file_header) - 8 &&
+		       sizeof(struct file_header) <= 512,
+	       "header_sum ends the header");
+
 /* Why the file cannot be used, NULL when it can; fills t. */
 static const char *load_file(struct kd_session *s, int fd, const struct kd_kallsyms_layout *l,
 			     const char *bid, uint64_t kaslr, struct kd_kallsyms_table *t)
 {
-	struct stat st;
 	struct file_header h;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return "not a regular file";
-	if ((uint64_t)st.st_size < sizeof(h) || (uint64_t)st.st_size > MAX_FILE)
-		return "truncated or oversized";
-	if (!pread_all(fd, &h, sizeof(h), 0))
-		return "unreadable header";
-	if (memcmp(h.magic, magic, sizeof(magic)) != 0)
-		return "bad magic";
-	if (h.version != CACHE_VERSION || h.header_size != sizeof(h) || h.endian != ENDIAN_TAG)
-		return "another version or byte order";
-	if (header_sum(&h) != h.header_sum)
-		return "header checksum mismatch";
-	h.build_id[sizeof(h.build_id) - 1] = '\0';
-	if (strcmp(h.build_id, bid) != 0 || h.kaslr != kaslr)
-		return "another build or KASLR offset";
+	uint64_t fsize;
+	const char *why = prefix_check(fd, &h, sizeof(h), magic, KALLSYMS_SEED, bid, kaslr, &fsize);
+	if (why)
+		return why;
 	if (!layout_equal(&h.layout, l))
 		return "the kallsyms tables are elsewhere in this dump";
-	if (h.n == 0 || h.n > MAX_SYMS || h.encoding < KD_KALLSYMS_ABSOLUTE ||
+	if (h.p.n == 0 || h.p.n > MAX_SYMS || h.encoding < KD_KALLSYMS_ABSOLUTE ||
 	    h.encoding > KD_KALLSYMS_ABSOLUTE_PERCPU || h.text_len > UINT32_MAX - 4096)
 		return "implausible header";
-	uint64_t n = h.n;
-	if (h.payload_size != (n + 1) * 4 + n * 4 + n * 8 + h.text_len ||
-	    (uint64_t)st.st_size != sizeof(h) + h.payload_size)
+	uint64_t n = h.p.n;
+	if (h.payload_size != (n + 1) * 4 + n * 4 + n * 8 + h.text_len || fsize != sizeof(h) + h.payload_size)
 		return "sizes disagree (truncated?)";
 	// The dump must agree before the payload is read.
 	uint32_t dump_n;
@@ -275,12 +318,12 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 		kd_error_destroy(err);
 		return "kallsyms_num_syms unreadable in the dump";
 	}
-	if (dump_n != h.n)
+	if (dump_n != h.p.n)
 		return "the dump's kallsyms_num_syms differs";
 	uint64_t ps;
-	if (!probe_sum(s, l, h.n, &ps) || ps != h.probe_sum)
+	if (!probe_sum(s, l, h.p.n, &ps) || ps != h.probe_sum)
 		return "the dump's token index or names differ";
-	struct kd_kallsyms_info info = { .num_syms = h.n, .encoding = (enum kd_kallsyms_encoding)h.encoding,
+	struct kd_kallsyms_info info = { .num_syms = h.p.n, .encoding = (enum kd_kallsyms_encoding)h.encoding,
 					 .big_lengths = h.flags & 1, .stext_checked = h.flags & 2,
 					 .relative_base = h.relative_base };
 	if (info.encoding != KD_KALLSYMS_ABSOLUTE) {
@@ -321,7 +364,7 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 		if (!same)
 			return "a symbol's value differs from the dump's";
 	}
-	t->n = h.n;
+	t->n = h.p.n;
 	t->info = info;
 	return NULL;
 }
@@ -420,7 +463,7 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 	h.payload_sum = payload_sum(t, n, text_len);
 	if (!probe_sum(s, l, t->n, &h.probe_sum))
 		return;
-	h.header_sum = header_sum(&h);
+	h.header_sum = header_sum(&h, sizeof(h), KALLSYMS_SEED);
 	const struct part parts[] = {
 		{ &h, sizeof(h) }, { t->start, (n + 1) * 4 }, { t->hash, n * 4 }, { t->addr, n * 8 },
 		{ t->text, text_len },
@@ -435,13 +478,7 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 static const char btf_magic[8] = "KDIVEBTI";
 
 struct btf_header {
-	char magic[8];
-	uint32_t version;
-	uint32_t header_size;
-	uint32_t endian;
-	uint32_t nids;
-	char build_id[BUILD_ID_MAX + 8];
-	uint64_t kaslr;
+	struct prefix p;         // n: the BTF's type count (ids)
 	uint64_t btf_size;
 	uint64_t btf_sum;        // of the BTF the index was built from
 	uint64_t entry_size;     // 4: type ids (names); 8: id << 32 | index + 1 (enumerators)
@@ -450,12 +487,9 @@ struct btf_header {
 	uint64_t header_sum;
 };
 
-static uint64_t btf_header_sum(const struct btf_header *h)
-{
-	struct btf_header c = *h;
-	c.header_sum = 0;
-	return sum64(0x62746668ull, &c, sizeof(c));
-}
+_Static_assert(offsetof(struct btf_header, header_sum) == sizeof(struct btf_header) - 8 &&
+		       sizeof(struct btf_header) <= 512,
+	       "header_sum ends the header");
 
 uint64_t kd_index_cache_btf_sum(const void *btf, size_t btf_size)
 {
@@ -478,29 +512,17 @@ static bool entry_ok(const void *tab, uint64_t i, uint64_t esize, uint32_t nids)
 static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, const struct kd_btf_index *x,
 				 void **tab_ret, size_t *ncap_ret)
 {
-	struct stat st;
 	struct btf_header h;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return "not a regular file";
-	if ((uint64_t)st.st_size < sizeof(h) || (uint64_t)st.st_size > MAX_FILE)
-		return "truncated or oversized";
-	if (!pread_all(fd, &h, sizeof(h), 0))
-		return "unreadable header";
-	if (memcmp(h.magic, btf_magic, sizeof(btf_magic)) != 0)
-		return "bad magic";
-	if (h.version != CACHE_VERSION || h.header_size != sizeof(h) || h.endian != ENDIAN_TAG)
-		return "another version or byte order";
-	if (btf_header_sum(&h) != h.header_sum)
-		return "header checksum mismatch";
-	h.build_id[sizeof(h.build_id) - 1] = '\0';
-	if (strcmp(h.build_id, bid) != 0 || h.kaslr != kaslr)
-		return "another build or KASLR offset";
-	if (h.btf_size != x->btf_size || h.btf_sum != x->btf_sum || h.nids != x->nids ||
+	uint64_t fsize;
+	const char *why = prefix_check(fd, &h, sizeof(h), btf_magic, BTF_SEED, bid, kaslr, &fsize);
+	if (why)
+		return why;
+	if (h.btf_size != x->btf_size || h.btf_sum != x->btf_sum || h.p.n != x->nids ||
 	    h.entry_size != x->entry_size)
 		return "the dump's BTF differs";
 	if (h.ncap < 1024 || h.ncap > (1ull << 26) || (h.ncap & (h.ncap - 1)))
 		return "implausible header";
-	if ((uint64_t)st.st_size != sizeof(h) + h.ncap * h.entry_size)
+	if (fsize != sizeof(h) + h.ncap * h.entry_size)
 		return "sizes disagree (truncated?)";
 	void *tab = malloc(h.ncap * h.entry_size);
 	if (!tab)
@@ -552,19 +574,13 @@ void kd_index_cache_btf_store(struct kd_session *s, const struct kd_btf_index *x
 		return;
 	struct btf_header h;
 	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, btf_magic, sizeof(btf_magic));
-	h.version = CACHE_VERSION;
-	h.header_size = sizeof(h);
-	h.endian = ENDIAN_TAG;
-	h.nids = x->nids;
-	snprintf(h.build_id, sizeof(h.build_id), "%s", bid);
-	h.kaslr = kaslr;
+	prefix_fill(&h.p, btf_magic, sizeof(h), x->nids, bid, kaslr);
 	h.btf_size = x->btf_size;
 	h.btf_sum = x->btf_sum;
 	h.entry_size = x->entry_size;
 	h.ncap = ncap;
 	h.payload_sum = sum64(0x6e616d65ull, tab, ncap * x->entry_size);
-	h.header_sum = btf_header_sum(&h);
+	h.header_sum = header_sum(&h, sizeof(h), BTF_SEED);
 	const struct part parts[] = { { &h, sizeof(h) }, { tab, ncap * x->entry_size } };
 	if (write_file(dir, file, parts, 2))
 		trace("%s: written (%zu entries)", file, ncap);
