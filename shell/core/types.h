@@ -44,6 +44,7 @@ const char *kd_types_well_known(const char *symbol);
 struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size_t size, const char *what,
 				    uint32_t *added_ret);
 struct kd_error *kd_types_split_done(struct kd_session *s);
+void kd_types_split_free(struct kd_types *t);
 
 #ifdef HAVE_LIBBPF
 
@@ -68,6 +69,7 @@ struct kd_types {
 	struct btf *btf;
 	struct btf *base;       // the kernel's own BTF once modules' types are merged (btf is then split on it)
 	bool stale;             // types merged since the indexes were built (kd_types_split_done)
+	struct kd_split_raw *split; // the modules' types and strings merged so far, raw (types_split.c)
 	uint32_t nids;          // btf__type_cnt(): ids 1..nids-1 are BTF's
 	uint32_t *names;        // hash of named types: id, 0 empty
 	size_t ncap;

@@ -58,6 +58,7 @@ static void types_free(struct kd_types *t)
 		return;
 	btf__free(t->btf);
 	btf__free(t->base);
+	kd_types_split_free(t);
 	free(t->names);
 	free(t->enumerators);
 	free(t->synth);
