@@ -45,6 +45,7 @@ struct kd_error *kd_types_add_split(struct kd_session *s, const void *data, size
 				    uint32_t *added_ret);
 struct kd_error *kd_types_split_done(struct kd_session *s);
 void kd_types_split_free(struct kd_types *t);
+bool kd_types_index_more(struct kd_types *t, uint32_t from);
 
 #ifdef HAVE_LIBBPF
 

@@ -61,6 +61,46 @@ struct kd_error *kd_types_index_names(struct kd_types *t)
 	return NULL;
 }
 
+/*
+ * After modules' types were merged (types_split.c), ids from..nids-1 are new:
+ * add them to the name and enumerator indexes in place, behind the kernel's
+ * own (a probe meets the kernel's type of a name first, as a rebuild in id
+ * order would), when the tables have room (a table is built at most half
+ * full; up to an eighth more keeps probes short).  False: rebuild instead.
+ */
+bool kd_types_index_more(struct kd_types *t, uint32_t from)
+{
+	if (!t->names || from > t->nids || (size_t)(t->nids - from) > t->ncap / 8)
+		return false;
+	size_t nenum = 0;
+	for (uint32_t id = from; id < t->nids; id++) {
+		const struct btf_type *bt = btf__type_by_id(t->btf, id);
+		if (btf_is_any_enum(bt))
+			nenum += btf_vlen(bt);
+	}
+	if (t->enumerators && nenum > t->ecap / 8)
+		return false;
+	for (uint32_t id = from; id < t->nids; id++) {
+		const struct btf_type *bt = btf__type_by_id(t->btf, id);
+		if (bt->name_off && indexed_kind(btf_kind(bt))) {
+			size_t i = hash_str(tname(t, bt)) & (t->ncap - 1);
+			while (t->names[i])
+				i = (i + 1) & (t->ncap - 1);
+			t->names[i] = id;
+		}
+		if (!t->enumerators || !btf_is_any_enum(bt))
+			continue;
+		for (uint32_t k = 0; k < btf_vlen(bt); k++) {
+			uint32_t noff = btf_is_enum(bt) ? btf_enum(bt)[k].name_off : btf_enum64(bt)[k].name_off;
+			size_t i = hash_str(str_at(t, noff)) & (t->ecap - 1);
+			while (t->enumerators[i])
+				i = (i + 1) & (t->ecap - 1);
+			t->enumerators[i] = (uint64_t)id << 32 | (k + 1);
+		}
+	}
+	return true;
+}
+
 /* The index-cache key of one of t's indexes (t->cache_session set). */
 static struct kd_btf_index cache_key(const struct kd_types *t, const char *what, size_t esize)
 {

@@ -251,18 +251,21 @@ struct kd_error *kd_types_split_done(struct kd_session *s)
 		t->base = base;
 		t->btf = merged;
 	}
+	uint32_t from = t->nids;
 	t->nids = btf__type_cnt(t->btf);
 	free(t->described);
 	t->described = NULL;
+	free(t->sorted);
+	t->sorted = NULL;
+	t->nsorted = 0;
+	if (kd_types_index_more(t, from))
+		return NULL;
 	free(t->names);
 	t->names = NULL;
 	t->ncap = 0;
 	free(t->enumerators);
 	t->enumerators = NULL;
 	t->ecap = 0;
-	free(t->sorted);
-	t->sorted = NULL;
-	t->nsorted = 0;
 	err = kd_types_index_names(t);
 	return err;
 }

@@ -7,6 +7,8 @@
 // module's references lead to its own types (the second module's ids moved
 // past the first's), a name both define finds the first merged, and a blob
 // that does not parse is refused without harm.  The dump is bedump.h's.
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,11 @@ static void *module_btf(struct btf *base, const char *name, int isize, uint32_t 
 	ck_assert_int_eq(btf__add_field(m, "b", 2, 64, 0), 0);
 	ck_assert_int_eq(btf__add_field(m, "arr", arr, 96, 0), 0);
 	ck_assert_int_eq(btf__add_field(m, "ip", iptr, (uint32_t)(96 + 16 * isize), 0), 0);
+	// An enum with one enumerator, NAME_v = isize.
+	char en[32];
+	snprintf(en, sizeof(en), "%s_v", name);
+	ck_assert_int_gt(btf__add_enum(m, "", 4), 0);
+	ck_assert_int_eq(btf__add_enum_value(m, en, isize), 0);
 	const void *raw = btf__raw_data(m, size);
 	ck_assert_ptr_nonnull(raw);
 	void *copy = malloc(*size);
@@ -104,9 +111,16 @@ START_TEST(test_merge)
 
 	uint32_t added = 0;
 	ck_assert_ptr_null(kd_types_add_split(s, m1, s1, "m1", &added));
-	ck_assert_int_eq(added, 5);
+	ck_assert_int_eq(added, 6);
+	// Merged in two rounds (the modules in memory, then a .ko's): the
+	// second parse replaces the first, the indexes grow in place.
+	ck_assert_ptr_null(kd_types_split_done(s));
+	ck_assert_uint_eq(size_of_target(s, "m1", "p"), 8);
+	int64_t v = 0;
+	ck_assert_ptr_null(kd_types_enumerator(s->types, "m1_v", &v));
+	ck_assert_int_eq(v, 8);
 	ck_assert_ptr_null(kd_types_add_split(s, m2, s2, "m2", &added));
-	ck_assert_int_eq(added, 5);
+	ck_assert_int_eq(added, 6);
 	// Not parsable: refused, the rest stays.
 	static const unsigned char junk[64] = { 0xde, 0xad, 1, 0, 24 };
 	err = kd_types_add_split(s, junk, sizeof(junk), "junk", &added);
@@ -125,6 +139,10 @@ START_TEST(test_merge)
 	ck_assert_uint_eq(size_of_member(s, "m2", "b"), 4);
 	ck_assert_uint_eq(size_of_target(s, "m2", "ip"), 4);
 	ck_assert_uint_eq(size_of_member(s, "m2", "arr[1].f3"), 4);
+	ck_assert_ptr_null(kd_types_enumerator(s->types, "m1_v", &v));
+	ck_assert_int_eq(v, 8);
+	ck_assert_ptr_null(kd_types_enumerator(s->types, "m2_v", &v));
+	ck_assert_int_eq(v, 16);
 	// A name both define: the first merged.
 	uint64_t sz;
 	ck_assert_ptr_null(kd_type_size(s, "struct inner", &sz));
