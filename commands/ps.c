@@ -55,6 +55,8 @@ static struct kd_error *load(struct kd_session *s, struct figures *f)
 	uint64_t tr;
 	if (!ok(kd_symbol_address(s, "_totalram_pages", &tr)) || !ok(kd_read_kernel(s, tr, &f->totalram_pages, 8)))
 		f->totalram_pages = kd_phys_total(s) / kd_page_size(s);
+	else
+		f->totalram_pages = kd_dump_uint(s, &f->totalram_pages, 8);
 	return NULL;
 }
 
@@ -158,7 +160,7 @@ static const char *field(char *buf, size_t size, bool unknown, int64_t v)
 static void print_task(struct kd_session *s, const struct figures *f, const struct kd_task *t)
 {
 	char comm[KD_TASK_COMM_LEN + 3], ppid[24], cpu[24], mem[24], vsz[24], rss[24];
-	bool mm = t->unknown & KD_TU_MM;
+	bool mm = t->unknown & KD_TU_MM, rs = t->unknown & (KD_TU_MM | KD_TU_RSS);
 	if (t->unknown & KD_TU_COMM)
 		snprintf(comm, sizeof(comm), "?");
 	else
@@ -168,9 +170,9 @@ static void print_task(struct kd_session *s, const struct figures *f, const stru
 		  is_active(t) ? '>' : ' ', t->pid,
 		  field(ppid, sizeof(ppid), t->unknown & KD_TU_PARENT, t->ppid),
 		  field(cpu, sizeof(cpu), t->unknown & KD_TU_CPU, t->cpu), t->addr,
-		  t->unknown & KD_TU_STATE ? "?" : state_name(t, true), mm ? "?" : mem,
+		  t->unknown & KD_TU_STATE ? "?" : state_name(t, true), rs ? "?" : mem,
 		  field(vsz, sizeof(vsz), mm, (int64_t)(t->total_vm * f->kb_per_page)),
-		  field(rss, sizeof(rss), mm, (int64_t)(t->rss * f->kb_per_page)), comm);
+		  field(rss, sizeof(rss), rs, (int64_t)(t->rss * f->kb_per_page)), comm);
 }
 
 static struct kd_error *read_user_area(struct kd_session *s, const struct kd_task *t, uint64_t start_off,
@@ -221,11 +223,12 @@ static void json_task(struct kd_session *s, const struct figures *f, const struc
 		kd_json_string(s, "state", state_name(t, true));
 		kd_json_string(s, "proc_state", state_name(t, false));
 	}
-	if (!(u & KD_TU_MM)) {
+	if (!(u & (KD_TU_MM | KD_TU_RSS)))
 		kd_json_u64(s, "mem_permille", (uint64_t)(mem_percent(f, t) * 10 + 0.5));
+	if (!(u & KD_TU_MM))
 		kd_json_u64(s, "vsz_kb", t->total_vm * f->kb_per_page);
+	if (!(u & (KD_TU_MM | KD_TU_RSS)))
 		kd_json_u64(s, "rss_kb", t->rss * f->kb_per_page);
-	}
 	if (!(u & KD_TU_COMM))
 		kd_json_string(s, "comm", t->comm);
 	if (!(u & KD_TU_FLAGS))
@@ -256,6 +259,8 @@ static struct kd_error *read_user_area(struct kd_session *s, const struct kd_tas
 	if ((err = kd_read_kernel(s, t->mm + start_off, &start, 8)) ||
 	    (err = kd_read_kernel(s, t->mm + end_off, &end, 8)))
 		return err;
+	start = kd_dump_uint(s, &start, 8);
+	end = kd_dump_uint(s, &end, 8);
 	if (end < start || end - start > (1 << 20))
 		return kd_error_create(KD_ERR_CORRUPT, "pid %" PRId64 ": bad argument area 0x%" PRIx64 "-0x%" PRIx64, t->pid, start, end);
 	if (t->user_as.kind != KD_AS_USER)
