@@ -149,8 +149,8 @@ struct kd_error *kd_vma_foreach(struct kd_session *s, uint64_t mm, kd_vma_fn *fn
 		struct kd_cycle cyc = { 0 };
 		for (unsigned n = 0; v && n < (1u << 20) && !c.stop; n++) {
 			if (kd_cycle_step(&cyc, v)) {
-				struct kd_error *loop = kd_error_create(KD_ERR_CORRUPT, "vm_next loops back to it: "
-									"the rest of the list is lost");
+				struct kd_error *loop =
+					kd_error_create(KD_ERR_CORRUPT, "vm_next loops back to it (the rest of the list is lost)");
 				lose(s, &c, v, loop);
 				kd_error_destroy(loop);
 				break;
