@@ -55,6 +55,8 @@ static struct kd_error *load(struct kd_session *s, struct figures *f)
 	uint64_t tr;
 	if (!ok(kd_symbol_address(s, "_totalram_pages", &tr)) || !ok(kd_read_kernel(s, tr, &f->totalram_pages, 8)))
 		f->totalram_pages = kd_phys_total(s) / kd_page_size(s);
+	else
+		f->totalram_pages = kd_dump_uint(s, &f->totalram_pages, 8);
 	return NULL;
 }
 
@@ -235,7 +237,7 @@ static void print_task(struct kd_session *s, const struct figures *f, const stru
 		       struct mem_memo *memo)
 {
 	struct line l = { .n = 0 };
-	bool mm = t->unknown & KD_TU_MM;
+	bool mm = t->unknown & KD_TU_MM, rs = t->unknown & (KD_TU_MM | KD_TU_RSS);
 	// "%c %6d %6s %4s  %016x  %-2s  %4s %7s %6s  %s\n"
 	put_char(&l, is_active(t) ? '>' : ' ');
 	put_char(&l, ' ');
@@ -250,12 +252,12 @@ static void print_task(struct kd_session *s, const struct figures *f, const stru
 	const char *st = t->unknown & KD_TU_STATE ? "?" : state_name(t, true);
 	put_left(&l, st, strlen(st), 2);
 	put_spaces(&l, 2);
-	const char *mem = mm ? "?" : mem_text(f, t, memo);
+	const char *mem = rs ? "?" : mem_text(f, t, memo);
 	put_right(&l, mem, strlen(mem), 4);
 	put_char(&l, ' ');
 	put_field(&l, mm, (int64_t)(t->total_vm * f->kb_per_page), 7);
 	put_char(&l, ' ');
-	put_field(&l, mm, (int64_t)(t->rss * f->kb_per_page), 6);
+	put_field(&l, rs, (int64_t)(t->rss * f->kb_per_page), 6);
 	put_spaces(&l, 2);
 	FILE *out = kd_out(s);
 	fwrite(l.b, 1, l.n, out);
@@ -326,11 +328,12 @@ static void json_task(struct kd_session *s, const struct figures *f, const struc
 		kd_json_string(s, "state", state_name(t, true));
 		kd_json_string(s, "proc_state", state_name(t, false));
 	}
-	if (!(u & KD_TU_MM)) {
+	if (!(u & (KD_TU_MM | KD_TU_RSS)))
 		kd_json_u64(s, "mem_permille", (uint64_t)(mem_percent(f, t) * 10 + 0.5));
+	if (!(u & KD_TU_MM))
 		kd_json_u64(s, "vsz_kb", t->total_vm * f->kb_per_page);
+	if (!(u & (KD_TU_MM | KD_TU_RSS)))
 		kd_json_u64(s, "rss_kb", t->rss * f->kb_per_page);
-	}
 	if (!(u & KD_TU_COMM))
 		kd_json_string(s, "comm", t->comm);
 	if (!(u & KD_TU_FLAGS))
@@ -361,6 +364,8 @@ static struct kd_error *read_user_area(struct kd_session *s, const struct kd_tas
 	if ((err = kd_read_kernel(s, t->mm + start_off, &start, 8)) ||
 	    (err = kd_read_kernel(s, t->mm + end_off, &end, 8)))
 		return err;
+	start = kd_dump_uint(s, &start, 8);
+	end = kd_dump_uint(s, &end, 8);
 	if (end < start || end - start > (1 << 20))
 		return kd_error_create(KD_ERR_CORRUPT, "pid %" PRId64 ": bad argument area 0x%" PRIx64 "-0x%" PRIx64, t->pid, start, end);
 	if (t->user_as.kind != KD_AS_USER)

@@ -52,6 +52,7 @@ enum kd_task_unknown {
 	KD_TU_FLAGS = 1 << 5,  /**< flags (kernel thread or not) */
 	KD_TU_TGID = 1 << 6,   /**< tgid, group_leader */
 	KD_TU_TIMES = 1 << 7,  /**< start_time, utime, stime */
+	KD_TU_RSS = 1 << 8,    /**< rss alone: a counter of a readable mm_struct was not */
 };
 
 /** One task (process or thread) of the dumped kernel. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/dump.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 #include <kdive/walk.h>
@@ -40,9 +41,14 @@ struct kd_kmodules {
 	size_t n;
 };
 
+// A pointer in the dump's byte order.
 static struct kd_error *read_ptr(struct kd_session *s, uint64_t va, uint64_t *ret)
 {
-	return kd_read_kernel(s, va, ret, sizeof(*ret));
+	uint8_t b[8];
+	struct kd_error *err = kd_read_kernel(s, va, b, sizeof(b));
+	if (!err)
+		*ret = kd_dump_uint(s, b, sizeof(b));
+	return err;
 }
 
 static struct kd_error *read_string(struct kd_session *s, uint64_t va, char *buf, size_t len)
@@ -203,6 +209,14 @@ static struct kd_error *load_one_module(struct kd_session *s, struct kd_kmodules
 		goto out;
 	if (typetab && (err = kd_read_kernel(s, typetab, types, (size_t)num)))
 		goto out;
+	if (kd_dump_big_endian(s)) // the ELF symbols are in the dump's byte order
+		for (uint64_t i = 0; i < num; i++) {
+			Elf64_Sym *y = &syms[i];
+			y->st_name = (uint32_t)kd_dump_uint(s, &y->st_name, 4);
+			y->st_shndx = (uint16_t)kd_dump_uint(s, &y->st_shndx, 2);
+			y->st_value = kd_dump_uint(s, &y->st_value, 8);
+			y->st_size = kd_dump_uint(s, &y->st_size, 8);
+		}
 	uint64_t maxname = 0;
 	for (uint64_t i = 0; i < num; i++)
 		if (syms[i].st_name > maxname)

@@ -749,27 +749,45 @@ static int walk_chunk(struct kd_session *s, struct kd_pages *p, uint64_t map, ui
 		return 0;
 	}
 	kd_error_destroy(err);
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t addr = map + i * sz;
-		err = kd_read_kernel(s, addr, buf, sz);
-		int r;
-		if (err) {
+	// A struct page that lies within one page of the dump and could not be
+	// read makes every other struct page within that page unreadable for
+	// the same reason: they get its error (the callers name a run of
+	// unreadable struct pages by its first) instead of a read and an
+	// error each, 64 of them per 4 KiB page.
+	uint64_t ps = kd_page_size(s), bad_page = UINT64_MAX;
+	struct kd_error *bad = NULL;
+	int r = 0;
+	for (uint64_t i = 0; i < n && !r; i++) {
+		uint64_t addr = map + i * sz, page = ps ? addr / ps : 0;
+		bool within = ps && (addr + sz - 1) / ps == page;
+		if (bad && !(within && page == bad_page)) {
+			kd_error_destroy(bad);
+			bad = NULL;
+		}
+		err = bad ? NULL : kd_read_kernel(s, addr, buf, sz);
+		if (bad || err) {
 			memset(&pg, 0, sizeof(pg));
 			pg.addr = addr;
 			pg.pfn = pfn + i;
-			err = kd_error_prefix(err, "reading struct page of pfn %" PRIx64 " at %016" PRIx64,
-					      pfn + i, addr);
-			r = fn(&pg, err, arg);
-			kd_error_destroy(err);
+			if (err) {
+				err = kd_error_prefix(err, "reading struct page of pfn %" PRIx64 " at %016" PRIx64,
+						      pfn + i, addr);
+				if (within && err != &kd_enomem) {
+					bad = err;
+					bad_page = page;
+				}
+			}
+			r = fn(&pg, bad ? bad : err, arg);
+			if (err != bad)
+				kd_error_destroy(err);
 		} else {
 			bool nx = (i + 1 < n || next_in_section) && ok(kd_read_kernel(s, addr + sz, buf + sz, sz));
 			decode(s, p, buf, nx ? buf + sz : NULL, addr, pfn + i, &pg);
 			r = fn(&pg, NULL, arg);
 		}
-		if (r)
-			return r;
 	}
-	return 0;
+	kd_error_destroy(bad);
+	return r;
 }
 
 struct kd_error *kd_page_walk(struct kd_session *s, uint64_t first, uint64_t end, kd_page_fn *fn,

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <kdive/printk.h>
+#include <kdive/dump.h>
 #include <kdive/session.h>
 #include <kdive/types.h>
 
@@ -167,9 +168,10 @@ static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 	return NULL;
 }
 
-static uint64_t u64_at(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static uint32_t u32_at(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t u16_at(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+// Fields of the ring, in the dump's byte order.
+static uint64_t u64_at(const struct kd_session *s, const unsigned char *p) { return kd_dump_uint(s, p, 8); }
+static uint32_t u32_at(const struct kd_session *s, const unsigned char *p) { return (uint32_t)kd_dump_uint(s, p, 4); }
+static uint16_t u16_at(const struct kd_session *s, const unsigned char *p) { return (uint16_t)kd_dump_uint(s, p, 2); }
 
 // 64-bit unsigned long: DESC_FLAGS_SHIFT = BITS_PER_LONG - 2.
 enum { DESC_SV_BITS = 64, DESC_FLAGS_SHIFT = DESC_SV_BITS - 2 };
@@ -248,13 +250,14 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 	struct kd_error *err = kd_read_kernel(s, l->prb_sym, &rb, 8);
 	if (err)
 		return kd_error_prefix(err, "reading prb");
+	rb = kd_dump_uint(s, &rb, 8);
 	unsigned char hdr[4096];
 	err = kd_read_kernel(s, rb, hdr, l->rb_size);
 	if (err)
 		return kd_error_prefix(err, "reading the printk_ringbuffer at 0x%" PRIx64, rb);
 	const unsigned char *dr = hdr + l->off_desc_ring, *tr = hdr + l->off_text_ring;
-	uint32_t count_bits = u32_at(dr + l->off_count_bits);
-	uint32_t size_bits = u32_at(tr + l->off_size_bits);
+	uint32_t count_bits = u32_at(s, dr + l->off_count_bits);
+	uint32_t size_bits = u32_at(s, tr + l->off_size_bits);
 	// The kernel's limits: count_bits <= 25-ish, size_bits <= 31 (log_buf_len
 	// up to 2 GiB); anything else is a corrupted ring buffer.
 	if (count_bits > 26 || size_bits > 31 || size_bits < 3)
@@ -263,10 +266,10 @@ static struct kd_error *read_ring(struct kd_session *s, const struct layout *l, 
 				       rb, count_bits, size_bits);
 	r->count = 1ull << count_bits;
 	r->data_size = 1ull << size_bits;
-	r->head_id = u64_at(dr + l->off_head_id + l->off_counter) & DESC_ID_MASK;
-	r->tail_id = u64_at(dr + l->off_tail_id + l->off_counter) & DESC_ID_MASK;
-	uint64_t descs = u64_at(dr + l->off_descs), infos = u64_at(dr + l->off_infos);
-	uint64_t data = u64_at(tr + l->off_data);
+	r->head_id = u64_at(s, dr + l->off_head_id + l->off_counter) & DESC_ID_MASK;
+	r->tail_id = u64_at(s, dr + l->off_tail_id + l->off_counter) & DESC_ID_MASK;
+	uint64_t descs = u64_at(s, dr + l->off_descs), infos = u64_at(s, dr + l->off_infos);
+	uint64_t data = u64_at(s, tr + l->off_data);
 	// Corrupted sizes must not make us allocate gigabytes: the rings cannot
 	// be larger than the dump's memory, and each must end in the dump.
 	uint64_t total = r->count * (l->desc_size + l->info_size) + r->data_size;
@@ -354,7 +357,7 @@ static struct kd_error *log_lockless(struct kd_session *s, kd_log_fn *fn, void *
 		uint64_t idx = id & (r.count - 1);
 		const unsigned char *d = r.descs + idx * l.desc_size;
 		const unsigned char *info = r.infos + idx * l.info_size;
-		uint64_t sv = u64_at(d + l.off_state_var + l.off_counter);
+		uint64_t sv = u64_at(s, d + l.off_state_var + l.off_counter);
 		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 		bool last = id == r.head_id;
 		const char *why = in_hole(&r.hdesc, idx * l.desc_size, (idx + 1) * l.desc_size);
@@ -367,22 +370,22 @@ static struct kd_error *log_lockless(struct kd_session *s, kd_log_fn *fn, void *
 				break;
 		} else if ((sv & DESC_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
 			const unsigned char *lpos = d + l.off_text_blk_lpos;
-			uint16_t text_len = u16_at(info + l.off_text_len);
+			uint16_t text_len = u16_at(s, info + l.off_text_len);
 			const unsigned char *dev = info + l.off_dev_info;
 			struct kd_log_record rec = {
-				.seq = u64_at(info + l.off_seq),
-				.ts_nsec = u64_at(info + l.off_ts_nsec),
+				.seq = u64_at(s, info + l.off_seq),
+				.ts_nsec = u64_at(s, info + l.off_ts_nsec),
 				.level = info[l.off_text_len + 3] >> 5,
 				.facility = info[l.off_text_len + 2],
 				.has_caller = true,
-				.caller = u32_at(info + l.off_caller_id),
+				.caller = u32_at(s, info + l.off_caller_id),
 				.subsys = (const char *)dev + l.off_subsystem,
 				.device = (const char *)dev + l.off_device,
 			};
 			rec.sublen = strnlen(rec.subsys, l.len_subsystem);
 			rec.devlen = strnlen(rec.device, l.len_device);
 			uint64_t blo, bhi;
-			if (!block_text(&r, u64_at(lpos + l.off_lpos_begin), u64_at(lpos + l.off_lpos_next),
+			if (!block_text(&r, u64_at(s, lpos + l.off_lpos_begin), u64_at(s, lpos + l.off_lpos_next),
 					text_len, &rec.text, &rec.len, &blo, &bhi))
 				rec.len = 0; // inconsistent block: print the record without text
 			rec.has_ts = rec.has_level = rec.has_seq = true;
@@ -416,7 +419,7 @@ static struct kd_error *read_var(struct kd_session *s, const char *name, size_t 
 		err = kd_read_kernel(s, addr, &v, size);
 	if (err)
 		return kd_error_prefix(err, "reading %s", name);
-	*ret = v;
+	*ret = kd_dump_uint(s, &v, (unsigned)size);
 	return NULL;
 }
 
@@ -465,23 +468,23 @@ static struct kd_error *log_varlen(struct kd_session *s, kd_log_fn *fn, void *ar
 			break;
 		}
 		const unsigned char *h = buf + idx;
-		uint16_t len = u16_at(h + o_len);
+		uint16_t len = u16_at(s, h + o_len);
 		if (len == 0) { // wrap marker
 			idx = 0;
 			continue;
 		}
-		uint16_t tlen = u16_at(h + o_text), dlen = u16_at(h + o_dict);
+		uint16_t tlen = u16_at(s, h + o_text), dlen = u16_at(s, h + o_dict);
 		if (len < hsize || idx + len > buf_len || hsize + (uint64_t)tlen + dlen > len) {
 			err = kd_error_create(KD_ERR_CORRUPT, "log_buf record at index %" PRIu64 " has a bad length", idx);
 			break;
 		}
 		struct kd_log_record rec = {
 			.seq = seq++,
-			.ts_nsec = u64_at(h + o_ts),
+			.ts_nsec = u64_at(s, h + o_ts),
 			.level = h[o_dict + 3] >> 5,
 			.facility = h[o_dict + 2],
 			.has_caller = has_caller,
-			.caller = has_caller ? u32_at(h + o_caller) : 0,
+			.caller = has_caller ? u32_at(s, h + o_caller) : 0,
 			.text = h + hsize,
 			.len = tlen,
 		};

@@ -144,7 +144,7 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 			       uint64_t addr, uint64_t size, uint32_t image)
 {
 	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 65536;
+		size_t cap = t->cap ? t->cap * 2 : 1024; // kallsyms reserves its count first
 		struct sym *s = realloc(t->syms, cap * sizeof(*s));
 		if (!s)
 			return &kd_enomem;

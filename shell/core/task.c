@@ -238,6 +238,18 @@ static struct kd_error *build(struct kd_session *s, struct kd_task_table *tt)
 			struct kd_task *t = &tt->v[i], *p = find_sorted(tt, t->parent);
 			// The idle tasks (pid 0) have no parent to show, as in crash.
 			t->ppid = p && p != t && t->pid ? p->tgid : 0;
+			// A parent that was not listed (its task_struct was lost), or
+			// whose tgid is unknown: the ppid is not known either.
+			if (t->pid && t->parent && !(t->unknown & KD_TU_PARENT) &&
+			    (!p || (p != t && (p->unknown & KD_TU_TGID)))) {
+				t->unknown |= KD_TU_PARENT;
+				t->ppid = 0;
+				char *why;
+				if (!t->incomplete && asprintf(&why, "task_struct at 0x%" PRIx64 ": its parent, "
+							       "task_struct at 0x%" PRIx64 ", %s", t->addr, t->parent,
+							       p ? "has an unknown tgid" : "could not be read") >= 0)
+					t->incomplete = why;
+			}
 		}
 		// Then by pid, CPU (the idle tasks share pid 0), address; the
 		// index by address is the address order just left, each entry
@@ -439,6 +451,8 @@ struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_re
 			err = kd_type_member(s, "rq", "curr", &m_curr);
 		if (!err)
 			err = kd_read_kernel(s, rq + off + m_curr.offset, &curr, sizeof(curr));
+		if (!err)
+			curr = kd_dump_uint(s, &curr, sizeof(curr));
 	}
 	if (!err)
 		err = kd_type_member(s, "task_struct", "mm", &m_mm);
@@ -446,6 +460,7 @@ struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_re
 		err = kd_read_kernel(s, curr + m_mm.offset, &mm, sizeof(mm));
 	if (err)
 		return err;
+	mm = kd_dump_uint(s, &mm, sizeof(mm));
 	*task_ret = curr;
 	*as_ret = (struct kd_as){ .kind = KD_AS_KERNEL };
 	if (!mm)
@@ -453,6 +468,8 @@ struct kd_error *kd_task_default_context(struct kd_session *s, uint64_t *task_re
 	err = kd_type_member(s, "mm_struct", "pgd", &m_pgd);
 	if (!err)
 		err = kd_read_kernel(s, mm + m_pgd.offset, &pgd, sizeof(pgd));
+	if (!err)
+		pgd = kd_dump_uint(s, &pgd, sizeof(pgd));
 	if (!err)
 		err = kd_translate(s, NULL, pgd, &pa, NULL);
 	if (err)

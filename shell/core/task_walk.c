@@ -76,9 +76,19 @@ static bool ok(struct kd_error *err)
 	return r;
 }
 
+// An unsigned value of size bytes at addr, in the dump's byte order.
+static struct kd_error *read_uint(struct kd_session *s, uint64_t addr, unsigned size, uint64_t *v)
+{
+	uint8_t b[8];
+	struct kd_error *err = kd_read_kernel(s, addr, b, size);
+	if (!err)
+		*v = kd_dump_uint(s, b, size);
+	return err;
+}
+
 static struct kd_error *read_u64(struct kd_session *s, uint64_t addr, uint64_t *v)
 {
-	return kd_read_kernel(s, addr, v, 8);
+	return read_uint(s, addr, 8, v);
 }
 
 static void rss_layout(struct kd_session *s, struct kd_task_layout *l)
@@ -178,7 +188,7 @@ struct kd_error *kd_task_layout_create(struct kd_session *s, struct kd_task_layo
 		l->init_pid_ns = 0;
 	l->ncpus = kd_dump_nr_cpus(s);
 	uint64_t ids, v = 0;
-	if (ok(kd_symbol_address(s, "nr_cpu_ids", &ids)) && ok(kd_read_kernel(s, ids, &v, 4)) && v && v < 65536)
+	if (ok(kd_symbol_address(s, "nr_cpu_ids", &ids)) && ok(read_uint(s, ids, 4, &v)) && v && v < 65536)
 		l->ncpus = (unsigned)(v & 0xffffffff);
 	if (!(l->buf = malloc(l->task_size))) {
 		err = &kd_enomem;
@@ -229,44 +239,62 @@ static void KD_PRINTF(2, 3) incomplete(struct kd_task *t, const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t mm_rss_pages(struct kd_session *s, const struct kd_task_layout *l, uint64_t mm)
+// The mm's resident pages; false (and *why_ret set) when a counter, or a
+// CPU's share of one, could not be read: the sum would be too small.
+static bool mm_rss_pages(struct kd_session *s, const struct kd_task_layout *l, uint64_t mm, uint64_t *ret,
+			 struct kd_error **why_ret)
 {
+	*ret = 0;
 	if (!l->rss_n || !l->mm_rss_stat.ok)
-		return 0;
+		return true;
 	int64_t total = 0;
 	const int64_t idx[] = { l->mm_file, l->mm_anon, l->mm_shmem };
-	for (size_t k = 0; k < 3; k++) {
+	struct kd_error *err = NULL;
+	for (size_t k = 0; k < 3 && !err; k++) {
 		if (idx[k] < 0 || (uint64_t)idx[k] >= l->rss_n)
 			continue;
 		uint64_t base = mm + l->mm_rss_stat.m.offset + (uint64_t)idx[k] * l->rss_stride;
-		int64_t v = 0;
-		if (ok(kd_read_kernel(s, base + l->pc_count, &v, 8)) && l->rss_percpu) {
+		uint64_t u = 0;
+		if ((err = read_u64(s, base + l->pc_count, &u)))
+			break;
+		int64_t v = (int64_t)u;
+		if (l->rss_percpu) {
 			// percpu_counter: the shared count plus each CPU's delta.
 			uint64_t pcp = 0;
-			struct kd_error *err = read_u64(s, base + l->pc_counters, &pcp);
+			err = read_u64(s, base + l->pc_counters, &pcp);
 			for (unsigned cpu = 0; !err && pcp && cpu < l->ncpus; cpu++) {
-				uint64_t off;
-				int32_t d = 0;
-				if (ok(kd_percpu_offset(s, cpu, &off)) && ok(kd_read_kernel(s, pcp + off, &d, 4)))
-					v += d;
+				uint64_t off, d = 0;
+				if (!(err = kd_percpu_offset(s, cpu, &off)) && !(err = read_uint(s, pcp + off, 4, &d)))
+					v += (int32_t)(uint32_t)d;
 			}
-			kd_error_destroy(err);
 		}
 		if (v > 0)
 			total += v;
 	}
-	return (uint64_t)total;
+	*ret = (uint64_t)total;
+	*why_ret = err;
+	return !err;
 }
 
 // What a thread shares with its group's leader when their mm is the same.
 static void mm_figures(struct kd_session *s, const struct kd_task_layout *l, struct kd_task *t)
 {
-	if (l->mm_total_vm.ok && !ok(kd_read_kernel(s, t->mm + l->mm_total_vm.m.offset, &t->total_vm, 8))) {
+	struct kd_error *e;
+	if (l->mm_total_vm.ok && (e = read_u64(s, t->mm + l->mm_total_vm.m.offset, &t->total_vm))) {
 		t->total_vm = 0;
 		t->unknown |= KD_TU_MM;
-		incomplete(t, "mm_struct at 0x%" PRIx64 " is unreadable", t->mm);
+		incomplete(t, "task_struct at 0x%" PRIx64 ": the total_vm of its mm_struct at 0x%" PRIx64 ": %s",
+			   t->addr, t->mm, e->msg);
+		kd_error_destroy(e);
 	}
-	t->rss = mm_rss_pages(s, l, t->mm);
+	struct kd_error *why = NULL;
+	if (!mm_rss_pages(s, l, t->mm, &t->rss, &why)) {
+		t->rss = 0;
+		t->unknown |= KD_TU_RSS;
+		incomplete(t, "task_struct at 0x%" PRIx64 ": the rss counters of its mm_struct at 0x%" PRIx64 ": %s",
+			   t->addr, t->mm, why->msg);
+		kd_error_destroy(why);
+	}
 	uint64_t pgd = 0, pa;
 	struct kd_error *err = l->mm_pgd.ok ? read_u64(s, t->mm + l->mm_pgd.m.offset, &pgd)
 					    : kd_error_create(KD_ERR_NOTFOUND, "the dump's types have no mm_struct.pgd");
@@ -394,10 +422,11 @@ static struct kd_error *read_task(struct kd_session *s, struct kd_task_layout *l
 		t->total_vm = group->total_vm;
 		t->rss = group->rss;
 		t->user_as = group->user_as;
-		t->unknown |= group->unknown & KD_TU_MM;
+		t->unknown |= group->unknown & (KD_TU_MM | KD_TU_RSS);
 		if (group->incomplete && !t->incomplete &&
-		    ((group->unknown & KD_TU_MM) || group->user_as.kind != KD_AS_USER))
-			t->incomplete = strdup(group->incomplete);
+		    ((group->unknown & (KD_TU_MM | KD_TU_RSS)) || group->user_as.kind != KD_AS_USER))
+			incomplete(t, "task_struct at 0x%" PRIx64 ": as its thread group's leader: %s", t->addr,
+				   group->incomplete);
 	} else if (t->mm) {
 		mm_figures(s, l, t);
 	}

@@ -146,7 +146,15 @@ struct kd_error *kd_vma_foreach(struct kd_session *s, uint64_t mm, kd_vma_fn *fn
 		if ((err = kd_read_kernel(s, mm + m.offset, &v, 8)))
 			return kd_error_prefix(err, "reading mm_struct.mmap at 0x%" PRIx64, mm + m.offset);
 		v = kd_dump_uint(s, &v, 8);
+		struct kd_cycle cyc = { 0 };
 		for (unsigned n = 0; v && n < (1u << 20) && !c.stop; n++) {
+			if (kd_cycle_step(&cyc, v)) {
+				struct kd_error *loop =
+					kd_error_create(KD_ERR_CORRUPT, "vm_next loops back to it (the rest of the list is lost)");
+				lose(s, &c, v, loop);
+				kd_error_destroy(loop);
+				break;
+			}
 			one(s, &c, v);
 			uint64_t nx;
 			if ((err = kd_read_kernel(s, v + next.offset, &nx, 8))) {

@@ -17,6 +17,7 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 #include <kdive/vmalloc.h>
+#include <kdive/walk.h>
 
 enum { MAX_AREAS = 1 << 22, MAX_DEPTH = 256, MAX_LOST = 256, MAX_NODES = 4096 };
 
@@ -89,8 +90,7 @@ static struct kd_vmalloc_area *add(struct kd_vmalloc_table *t)
 }
 
 // Read one vmap_area into a record; false (reported) if unreadable.
-static bool read_va(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t va, bool purge, uint64_t *left,
-		    uint64_t *right)
+static bool read_va(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t va, bool purge)
 {
 	unsigned char buf[512];
 	size_t len = t->va_bytes < sizeof(buf) ? t->va_bytes : sizeof(buf);
@@ -99,10 +99,6 @@ static bool read_va(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t v
 		lost(t, "vmap_area at 0x%" PRIx64 ": %s", va, e->msg);
 		kd_error_destroy(e);
 		return false;
-	}
-	if (left) {
-		*left = get(s, &t->rb_left, buf + t->va_rb.m.offset, len - t->va_rb.m.offset);
-		*right = get(s, &t->rb_right, buf + t->va_rb.m.offset, len - t->va_rb.m.offset);
 	}
 	struct kd_vmalloc_area *a = add(t);
 	if (!a)
@@ -117,47 +113,41 @@ static bool read_va(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t v
 	return true;
 }
 
+struct tree_arg {
+	struct kd_vmalloc_table *t;
+	bool purge;
+	const char *what;
+};
+
+static int tree_node(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	struct tree_arg *a = arg;
+	read_va(s, a->t, it->addr - a->t->va_rb.m.offset, a->purge);
+	return 0;
+}
+
+static void tree_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	(void)s;
+	struct tree_arg *a = arg;
+	lost(a->t, "%s: 0x%" PRIx64 ": %s", a->what, addr, why->msg);
+}
+
+// The red-black tree of vmap_areas at root_addr, by <kdive/walk.h>'s walker:
+// a node met twice (a loop), too deep a tree or an unreadable node is
+// named and skipped, each node read once; the areas are sorted afterwards.
 static struct kd_error *walk_tree(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t root_addr, bool purge,
 				  const char *what)
 {
-	uint64_t node;
-	unsigned char b[8];
-	struct kd_error *e = kd_read_kernel(s, root_addr, b, 8);
-	if (e) {
+	struct tree_arg a = { .t = t, .purge = purge, .what = what };
+	struct kd_walk w = { .fn = tree_node, .lost = tree_lost, .arg = &a };
+	struct kd_error *e = kd_walk_rbtree(s, root_addr, &w);
+	if (e && e->code != KD_ERR_INTERRUPTED) {
 		lost(t, "%s at 0x%" PRIx64 ": %s", what, root_addr, e->msg);
 		kd_error_destroy(e);
-		return NULL;
+		e = NULL;
 	}
-	node = kd_dump_u64(s, b);
-	uint64_t stack[MAX_DEPTH];
-	unsigned sp = 0;
-	size_t visited = 0;
-	uint64_t off = t->va_rb.m.offset;
-	// Pre-order: each node is read once; the areas are sorted afterwards.
-	if (node)
-		stack[sp++] = node;
-	while (sp) {
-		if (++visited > MAX_AREAS) {
-			lost(t, "%s at 0x%" PRIx64 ": more than %d nodes (a loop?)", what, root_addr, MAX_AREAS);
-			break;
-		}
-		if ((e = kd_check_interrupt(s)))
-			return e;
-		uint64_t n = stack[--sp], left = 0, right = 0;
-		if (!read_va(s, t, n - off, purge, &left, &right))
-			continue;
-		uint64_t kids[2] = { right, left };
-		for (int k = 0; k < 2; k++) {
-			if (!kids[k])
-				continue;
-			if (sp >= MAX_DEPTH) {
-				lost(t, "%s at 0x%" PRIx64 ": deeper than %d levels (a loop?)", what, root_addr, MAX_DEPTH);
-				continue;
-			}
-			stack[sp++] = kids[k];
-		}
-	}
-	return NULL;
+	return e;
 }
 
 static struct kd_error *walk_list(struct kd_session *s, struct kd_vmalloc_table *t, uint64_t head, bool purge,
@@ -182,7 +172,7 @@ static struct kd_error *walk_list(struct kd_session *s, struct kd_vmalloc_table 
 		}
 		if ((e = kd_check_interrupt(s)))
 			return e;
-		read_va(s, t, p - t->va_list.m.offset, purge, NULL, NULL);
+		read_va(s, t, p - t->va_list.m.offset, purge);
 	}
 }
 

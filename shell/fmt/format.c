@@ -3,17 +3,27 @@
 // ranges and the parsing of ELF notes, which ELF and kdump-compressed dumps
 // both carry (the kdump header embeds the ELF notes of the crashed kernel).
 #include <elf.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
 
+// The table grows by doubling: room for n ranges is allocated when n reaches
+// a power of two, so the capacity is always at least n rounded up to one (the
+// backends only ever shrink nranges in place).  A kdump bitmap of alternating
+// bits makes tens of thousands of ranges: one realloc per range copied the
+// table each time (quadratic; with ASan, most of the fuzzer's time).
 struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range *r)
 {
-	struct kd_phys_range *n = realloc(c->ranges, (c->nranges + 1) * sizeof(*n));
-	if (!n)
-		return &kd_enomem;
-	c->ranges = n;
+	size_t n = c->nranges;
+	if ((n & (n - 1)) == 0) {
+		size_t cap = n ? 2 * n : 1;
+		struct kd_phys_range *t = cap <= SIZE_MAX / sizeof(*t) ? realloc(c->ranges, cap * sizeof(*t)) : NULL;
+		if (!t)
+			return &kd_enomem;
+		c->ranges = t;
+	}
 	c->ranges[c->nranges++] = *r;
 	return NULL;
 }

@@ -405,6 +405,71 @@ else
 	not_ok "the modules list cut: the guest has 3 modules and the second one's link is stored uncompressed"
 fi
 
+# The VMA tree cut (issue 20): in the marker's maple tree (mm->mm_mt), the
+# slot that holds its second VMA is set to a non-canonical address and to
+# NULL's neighbour 0x10 (an impossible pointer); vm must name that entry,
+# list every other VMA of the intact dump, and exit 1.  The slot is found by
+# its value in the root node or one of its children (256-byte maple nodes).
+"$KDIVE" -n -c "vm $mpid" "$R" >"$TMP/vm.out" 2>/dev/null
+mm=$(awk 'NR == 3 { print $1 }' "$TMP/vm.out")
+vma2=$(awk 'NR == 6 { print $1 }' "$TMP/vm.out")
+awk 'NR > 4 && $1 != v { print $2, $3 }' v="$vma2" "$TMP/vm.out" >"$TMP/vm.want"
+"$KDIVE" -n -c 'struct mm_struct -o; struct maple_tree -o' "$R" >"$TMP/layout" 2>/dev/null
+o_mt=$(off_of 'mm_mt') o_root=$(off_of 'ma_root')
+slot=
+# words NODE: "ADDRESS VALUE" for each 8-byte word of the 256-byte node
+words() {
+	local a rest v
+	"$KDIVE" -n -c "rd -x -64 $1 32" "$R" 2>/dev/null | while read -r a rest; do
+		a=$((0x${a%:}))
+		for v in $rest; do
+			printf '%x %s\n' "$a" "$v"
+			a=$((a + 8))
+		done
+	done
+}
+if [ -n "$mm" ] && [ -n "$vma2" ] && [ -n "$o_mt" ] && [ -n "$o_root" ]; then
+	root=$("$KDIVE" -n -c "rd -x -64 $(printf %x $((0x$mm + o_mt + o_root))) 1" "$R" 2>/dev/null | awk '{ print $2 }')
+	nodes=$(printf '%x' $((0x$root & ~0xff)))
+	words "$nodes" >"$TMP/node0"
+	slot=$(awk -v v="$vma2" '$2 == v { print $1; exit }' "$TMP/node0")
+	if [ -z "$slot" ]; then
+		for child in $(awk -v r="${root:0:8}" 'substr($2, 1, 8) == r && $2 != "0000000000000000" { print $2 }' "$TMP/node0"); do
+			words "$(printf '%x' $((0x$child & ~0xff)))" >"$TMP/node1"
+			slot=$(awk -v v="$vma2" '$2 == v { print $1; exit }' "$TMP/node1")
+			[ -n "$slot" ] && break
+		done
+	fi
+fi
+off=$([ -n "$slot" ] && fileoff "$slot")
+if [ -n "$off" ] && [ -s "$TMP/vm.want" ]; then
+	for v in dead000000000100 10; do
+		"$M" put "$R" "$off" "$v" "$TMP/undo"
+		RDADDR=0x100000
+		run_case "the marker's second VMA's maple slot set to 0x$v" "$R"
+		if [ -n "$ONLY" ] && [ "$ONLY" != "$ncase" ]; then
+			"$M" undo "$R" "$TMP/undo"
+			continue
+		fi
+		rc=0
+		timeout -k 2 10 "$KDIVE" -n -c "vm $mpid" "$R" >"$TMP/cut.out" 2>"$TMP/cut.err" || rc=$?
+		why=""
+		[ "$rc" = 1 ] || why="vm exits $rc, not 1"
+		awk 'NR > 4 { print $2, $3 }' "$TMP/cut.out" >"$TMP/vm.got"
+		cmp -s "$TMP/vm.want" "$TMP/vm.got" || why="$why; the other VMAs differ from the intact dump's"
+		grep -q "0x0*$v" "$TMP/cut.err" || why="$why; the cut entry 0x$v is not named"
+		if [ -n "$why" ]; then
+			group_bad=$((group_bad + 1))
+			group_msgs+=("case $ncase: the marker's second VMA's maple slot set to 0x$v: $why")
+			cp "$TMP/cut.err" "$TMP/last-bad-err"
+		fi
+		"$M" undo "$R" "$TMP/undo"
+	done
+	end_group "the VMA tree cut: vm names the entry and lists every other VMA"
+else
+	not_ok "the VMA tree cut: the marker's second VMA found in its maple tree's first two levels, stored uncompressed"
+fi
+
 # ---- slab damage (issue 13): a freelist pointer, a node partial list link
 # and the slab_caches list cut, in the kdump-raw copy.  kmem must name the
 # damage, exit 1, and still list every slab (the page array finds a slab cut

@@ -127,6 +127,8 @@ static inline void *fuzz_slab_btf(size_t *size_ret)
 	btf__add_field(b, "rb_right", rbp, 64, 0);
 	btf__add_field(b, "rb_left", rbp, 128, 0);
 	int rb = btf__find_by_name(b, "rb_node");
+	btf__add_struct(b, "rb_root", 8);
+	btf__add_field(b, "rb_node", rbp, 0, 0);
 	btf__add_struct(b, "vmap_area", 64);
 	btf__add_field(b, "va_start", u64, 0, 0);
 	btf__add_field(b, "va_end", u64, 64, 0);

@@ -50,8 +50,9 @@ static inline uint64_t bd_bits(uint64_t unit, unsigned size, unsigned bo, unsign
  *       +16 unsigned a:3 = 5, b:7 = 0x55, c:22 = 0x2abcd
  *       +20 int d:4 = -3; unsigned e:28 = 0xabcdef
  *       +24 u64 f:12 = 0xabc, g:40 = 0x123456789a, h:12 = 0xdef
- *       +32 enum = 2   +40 double 2.5 */
-enum { BD_STRUCT_OFF = 32, BD_STRUCT_SIZE = 48 };
+ *       +32 enum = 2   +40 double 2.5
+ *   +0x100 a list_head list: the head, then BD_LIST_N nodes 0x40 apart */
+enum { BD_STRUCT_OFF = 32, BD_STRUCT_SIZE = 48, BD_LIST_OFF = 0x100, BD_LIST_N = 3 };
 
 static inline void bd_fill(unsigned char *mem, const struct bd_spec *sp)
 {
@@ -86,6 +87,16 @@ static inline void bd_fill(unsigned char *mem, const struct bd_spec *sp)
 	uint64_t bits;
 	memcpy(&bits, &d, 8);
 	bd_put(o + 40, 8, bits, be);
+	// A list_head list (next at +0, prev at +8) of BD_LIST_N nodes, its
+	// head at BD_LIST_OFF, node i at BD_LIST_OFF + 0x40 * (i + 1); the
+	// links are physical addresses, in the dump's order.
+	uint64_t head = sp->page_size + BD_LIST_OFF;
+	for (unsigned i = 0; i <= BD_LIST_N; i++) {
+		uint64_t me = head + 0x40 * i;
+		uint64_t next = i < BD_LIST_N ? me + 0x40 : head, prev = i ? me - 0x40 : head + 0x40 * BD_LIST_N;
+		bd_put(p + BD_LIST_OFF + 0x40 * i, 8, next, be);
+		bd_put(p + BD_LIST_OFF + 0x40 * i + 8, 8, prev, be);
+	}
 }
 
 static inline char *bd_vmcoreinfo(const struct bd_spec *sp)

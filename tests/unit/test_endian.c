@@ -21,6 +21,7 @@
 #include <kdive/types.h>
 
 #include "core/session_priv.h"
+#include "core/walk_priv.h"
 #include "../tools/bedump.h"
 
 static const struct bd_spec specs[] = {
@@ -92,6 +93,30 @@ static const char want_text[] = "{\n"
 				"  x = 2.5\n"
 				"}";
 
+static uint64_t list_seen[8], list_bad;
+static size_t list_n;
+
+static int list_node(struct kd_session *s, const struct kd_walk_item *it, void *arg)
+{
+	(void)s, (void)arg;
+	if (list_n < 8)
+		list_seen[list_n++] = it->addr;
+	return 0;
+}
+
+static void list_lost(struct kd_session *s, uint64_t addr, const struct kd_error *why, void *arg)
+{
+	(void)s, (void)addr, (void)why, (void)arg;
+}
+
+// Physical reads; the node at list_bad is unreadable.
+static struct kd_error *phys_read(struct kd_session *s, uint64_t addr, void *buf, size_t len)
+{
+	if (list_bad && addr < list_bad + 16 && addr + len > list_bad)
+		return kd_error_addr(KD_ERR_NODATA, addr, "excluded (test)");
+	return kd_read_phys(s, addr, buf, len);
+}
+
 static void check_dump(const struct bd_spec *sp, bool kdump)
 {
 	char dump[] = "/tmp/kdive-test-endian.XXXXXX", btf[] = "/tmp/kdive-test-endian-btf.XXXXXX";
@@ -135,6 +160,25 @@ static void check_dump(const struct bd_spec *sp, bool kdump)
 	ck_assert_msg(strcmp(text, want_text) == 0, "%s %s: printed\n%s", sp->machine, kdump ? "kdump" : "elf",
 		      text);
 	free(text);
+	// The container walkers read their links in the dump's order: the
+	// list bd_fill wrote, walked forwards and then backwards past a lost
+	// link, through physical reads.
+	struct kd_walk w = { .fn = list_node, .lost = list_lost };
+	struct kd_walk_ctx c;
+	uint64_t head = sp->page_size + BD_LIST_OFF;
+	for (int lose = 0; lose < 2; lose++) {
+		list_n = 0;
+		list_bad = lose ? head + 0x40 * 2 : 0;
+		kd_walk_ctx_init(&c, s, phys_read, &w);
+		ck_assert_int_eq(c.big_endian, sp->be);
+		struct kd_list_layout ll = { .next = 0, .prev = 8 };
+		kd_walk_list_core(&c, &ll, head, false);
+		kd_error_destroy(kd_walk_ctx_finish(&c, "list node"));
+		ck_assert_msg(list_n == (size_t)(BD_LIST_N - lose), "%s %s: %zu list nodes", sp->machine,
+			      kdump ? "kdump" : "elf", list_n);
+		for (size_t i = 0; i < list_n; i++)
+			ck_assert_uint_eq(list_seen[i], head + 0x40 * (lose && i ? 3 : i + 1));
+	}
 	kd_session_destroy(s);
 	unlink(dump);
 	unlink(btf);

@@ -3,7 +3,10 @@
 // synthetic memory: lists (forward, recovery backwards past a lost node or a
 // loop), hlists, red-black trees (order, positions, a lost subtree), xarrays
 // (two levels, indexes, value and internal entries, a lost node) and maple
-// trees (an arange_64 root over leaf_64 nodes: ranges, a bad pivot).
+// trees (an arange_64 root over leaf_64 nodes: ranges, a bad pivot).  Every
+// test runs twice: memory little-endian, then big-endian (the links, indexes
+// and pivots written in that order, the walk told the dump's order as
+// kd_walk_ctx_init does from kd_dump_big_endian()).
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 enum { MEM_BASE = 0x100000, MEM_SIZE = 0x10000 };
 static uint8_t mem[MEM_SIZE];
 static uint64_t hole = 0; // an unreadable 256-byte block (0 = none)
+static bool be;           // the memory's byte order is big-endian
 
 static struct kd_error *fake_read(struct kd_session *s, uint64_t addr, void *buf, size_t len)
 {
@@ -27,7 +31,9 @@ static struct kd_error *fake_read(struct kd_session *s, uint64_t addr, void *buf
 
 static void put(uint64_t addr, uint64_t v)
 {
-	memcpy(mem + (addr - MEM_BASE), &v, 8);
+	uint8_t *p = mem + (addr - MEM_BASE);
+	for (int i = 0; i < 8; i++)
+		p[be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
 }
 
 struct got {
@@ -75,6 +81,7 @@ static void start(unsigned flags)
 	memset(&g, 0, sizeof(g));
 	w = (struct kd_walk){ .fn = each, .lost = lost, .arg = &g, .flags = flags };
 	kd_walk_ctx_init(&c, NULL, fake_read, &w);
+	c.big_endian = be;
 }
 
 static void teardown(void)
@@ -88,6 +95,13 @@ static void setup(void)
 {
 	memset(mem, 0, sizeof(mem));
 	hole = 0;
+	be = false;
+}
+
+static void setup_be(void)
+{
+	setup();
+	be = true;
 }
 
 // ---- lists: head at 0x100000, nodes at 0x100100 + 0x100 * i ----
@@ -373,17 +387,19 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("walk");
-	TCase *tc = tcase_create("walk");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, list_forward);
-	tcase_add_test(tc, list_lost_node_recovered_backwards);
-	tcase_add_test(tc, list_loop_and_null);
-	tcase_add_test(tc, hlist);
-	tcase_add_test(tc, rbtree_inorder);
-	tcase_add_test(tc, xarray_two_levels);
-	tcase_add_test(tc, maple_ranges);
-	tcase_add_test(tc, stop);
-	suite_add_tcase(s, tc);
+	for (int order = 0; order < 2; order++) {
+		TCase *tc = tcase_create(order ? "walk, big-endian memory" : "walk");
+		tcase_add_checked_fixture(tc, order ? setup_be : setup, teardown);
+		tcase_add_test(tc, list_forward);
+		tcase_add_test(tc, list_lost_node_recovered_backwards);
+		tcase_add_test(tc, list_loop_and_null);
+		tcase_add_test(tc, hlist);
+		tcase_add_test(tc, rbtree_inorder);
+		tcase_add_test(tc, xarray_two_levels);
+		tcase_add_test(tc, maple_ranges);
+		tcase_add_test(tc, stop);
+		suite_add_tcase(s, tc);
+	}
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
