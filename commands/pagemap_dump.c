@@ -94,6 +94,8 @@ static int frame(const struct kd_page *pg, const struct kd_error *err, void *arg
 	// may have begun before the range: look at the blocks around the page.
 	int fb = pg->pfn < f->free_end ? 1 : pg->pfn - f->lo < 4096 ? KD_KPF_LOOKUP : 0;
 	p.flags = kd_kpf_of_page(f->d, pg, fb, &p.count);
+	if (f->k->cg)
+		pm_cg_page(f->k->cg, pg, &p);
 	if ((f->err = pm_add(f->k, &p)))
 		return 1;
 	if ((pg->pfn & 0xffff) == 0 && (f->err = kd_check_interrupt(f->k->s)))
@@ -195,6 +197,8 @@ static struct kd_error *present_page(struct proc *p, uint64_t va, uint64_t pfn, 
 		return NULL;
 	}
 	pg.flags = kd_kpf_of_page(p->d, &page, KD_KPF_LOOKUP, &pg.count);
+	if (p->k->cg)
+		pm_cg_page(p->k->cg, &page, &pg);
 	if (!(pg.flags & KD_KPF_BIT(ANON)))
 		pg.pme |= KD_PM_FILE;
 	if (pg.count == 1)
