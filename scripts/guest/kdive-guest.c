@@ -91,9 +91,15 @@ enum {
 //   anon: 0x6b64697661000000 | p << 16 | w     ("kdiva" in the top 5 bytes)
 //   file: 0x6b64697666000000 | p << 16 | w     ("kdivf")
 //   swap: 0x6b64697673000000 | p << 16 | w     ("kdivs"; paged out to swap)
-static const uint64_t ANON_TAG = 0x6b64697661000000ULL;
-static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
-static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
+// The tags are made at run time from a high word kept apart: a literal
+// 0x6b64697661000000 would sit in the binary (a movabs immediate, or
+// .rodata) and, where the layout puts it on an 8-byte boundary, be found by
+// searches of the dump for the marker's patterns (its file pages are in
+// memory: the initramfs).
+static volatile uint64_t tag_hi = 0x6b646976;
+#define ANON_TAG (tag_hi << 32 | 0x61000000)
+#define FILE_TAG (tag_hi << 32 | 0x66000000)
+#define SWAP_TAG (tag_hi << 32 | 0x73000000)
 #define ANON_PATTERN "0x6b64697661000000|page<<16|word"
 #define FILE_PATTERN "0x6b64697666000000|page<<16|word"
 #define SWAP_PATTERN "0x6b64697673000000|page<<16|word"
