@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <kdive/page.h>
+
 #include "pagemap.h"
 
 enum { O_P, O_A, O_B, O_L, O_LL, O_N, O_R, O_M, O_C, O_D, O_F, O_LIVE, O_JSON, O_NOPT };
@@ -51,7 +53,9 @@ static void prefix_cols(struct pm_sink *k, const struct pm_page *p)
 {
 	if (k->by_va)
 		kd_printf(k->s, "%" PRIx64 "\t", p->vpn);
-	if (k->cgroup)
+	if (k->cgroup && p->cgroup_unknown)
+		kd_printf(k->s, "@?\t");
+	else if (k->cgroup)
 		kd_printf(k->s, "@%" PRIu64 "\t", p->cgroup);
 	if (k->mapcnt)
 		kd_printf(k->s, "%" PRIu64 "\t", p->count);
@@ -74,8 +78,12 @@ static void json_page(struct pm_sink *k, const struct pm_page *p, uint64_t flags
 	if (!p->swapped)
 		kd_json_hex(k->s, "kpageflags", p->flags); // the kernel's word, before either view
 	kd_json_u64(k->s, "mapcount", p->count);
-	if (k->cgroup)
+	if (k->cgroup && p->cgroup_unknown)
+		kd_json_null(k->s, "cgroup");
+	else if (k->cgroup)
 		kd_json_u64(k->s, "cgroup", p->cgroup);
+	if (k->cgroup && p->cgroup_path)
+		kd_json_string(k->s, "cgroup_path", p->cgroup_path);
 	if (p->pme) {
 		kd_json_hex(k->s, "pagemap_entry", p->pme);
 		kd_json_bool(k->s, "swapped", p->swapped);
@@ -131,6 +139,31 @@ static struct kd_error *count_flags(struct pm_sink *k, uint64_t flags)
 	return NULL;
 }
 
+// -C: pages per memory cgroup (few distinct: a linear search).
+static struct kd_error *count_cgroup(struct pm_sink *k, const struct pm_page *p)
+{
+	for (size_t i = 0; i < k->ncg; i++) {
+		struct pm_cgsum *c = &k->cgsum[i];
+		if (c->unknown == p->cgroup_unknown && (p->cgroup_unknown || c->ino == p->cgroup)) {
+			c->pages++;
+			if (!c->path)
+				c->path = p->cgroup_path;
+			return NULL;
+		}
+	}
+	if (k->ncg == k->capcg) {
+		size_t cap = k->capcg ? 2 * k->capcg : 16;
+		struct pm_cgsum *v = realloc(k->cgsum, cap * sizeof(*v));
+		if (!v)
+			return &kd_enomem;
+		k->cgsum = v;
+		k->capcg = cap;
+	}
+	k->cgsum[k->ncg++] = (struct pm_cgsum){ .ino = p->cgroup, .pages = 1, .path = p->cgroup_path,
+						.unknown = p->cgroup_unknown };
+	return NULL;
+}
+
 struct kd_error *pm_add(struct pm_sink *k, const struct pm_page *p)
 {
 	uint64_t flags = p->swapped ? (k->raw ? kd_kpf_raw(0, p->pme) : 0) : shown_flags(k, p);
@@ -147,7 +180,7 @@ struct kd_error *pm_add(struct pm_sink *k, const struct pm_page *p)
 	} else if (k->list_ranges) {
 		bool same = k->run_len && flags == k->run_flags && p->pfn == k->run.pfn + k->run_len &&
 			    p->vpn == k->run.vpn + k->run_len && p->swapped == k->run.swapped &&
-			    (!k->mapcnt || p->count == k->run.count) && (!k->cgroup || p->cgroup == k->run.cgroup);
+			    (!k->mapcnt || p->count == k->run.count) && (!k->cgroup || (p->cgroup == k->run.cgroup && p->cgroup_unknown == k->run.cgroup_unknown));
 		if (same) {
 			k->run_len++;
 		} else {
@@ -160,6 +193,11 @@ struct kd_error *pm_add(struct pm_sink *k, const struct pm_page *p)
 	// page-types' walk_swap() counts a swapped page too, under the flags
 	// its pagemap entry gives (none unless -r: then swap, file, ...).
 	k->total++;
+	if (k->cgroup) {
+		struct kd_error *err = count_cgroup(k, p);
+		if (err)
+			return err;
+	}
 	return count_flags(k, flags);
 }
 
@@ -167,6 +205,51 @@ static int cmp_sum(const void *a, const void *b)
 {
 	const struct pm_sum *x = a, *y = b;
 	return (x->flags > y->flags) - (x->flags < y->flags);
+}
+
+static int cmp_cgsum(const void *a, const void *b)
+{
+	const struct pm_cgsum *x = a, *y = b;
+	if (x->unknown != y->unknown)
+		return x->unknown - y->unknown;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+// -C: the pages of each memory cgroup, by inode ('?' last), with its path.
+static void cgroup_summary(struct pm_sink *k)
+{
+	if (k->ncg)
+		qsort(k->cgsum, k->ncg, sizeof(*k->cgsum), cmp_cgsum);
+	uint64_t ps = k->ps;
+	if (k->json) {
+		kd_json_begin_array(k->s, "cgroups");
+		for (size_t i = 0; i < k->ncg; i++) {
+			const struct pm_cgsum *c = &k->cgsum[i];
+			kd_json_begin_object(k->s, NULL);
+			if (c->unknown)
+				kd_json_null(k->s, "cgroup");
+			else
+				kd_json_u64(k->s, "cgroup", c->ino);
+			kd_json_u64(k->s, "pages", c->pages);
+			kd_json_u64(k->s, "mb", c->pages * ps >> 20);
+			if (c->path)
+				kd_json_string(k->s, "path", c->path);
+			kd_json_end_object(k->s);
+		}
+		kd_json_end_array(k->s);
+		return;
+	}
+	kd_printf(k->s, "\n            cgroup\tpage-count       MB  path\n");
+	for (size_t i = 0; i < k->ncg; i++) {
+		const struct pm_cgsum *c = &k->cgsum[i];
+		char ino[24];
+		if (c->unknown)
+			snprintf(ino, sizeof(ino), "@?");
+		else
+			snprintf(ino, sizeof(ino), "@%" PRIu64, c->ino);
+		kd_printf(k->s, "%18s\t%10" PRIu64 " %8" PRIu64 "  %s\n", ino, c->pages, c->pages * ps >> 20,
+			  c->unknown ? "(unreadable)" : c->path ? c->path : c->ino ? "-" : "(no memory cgroup)");
+	}
 }
 
 static void summary(struct pm_sink *k)
@@ -193,6 +276,8 @@ static void summary(struct pm_sink *k)
 		kd_json_end_array(k->s);
 		kd_json_u64(k->s, "total_pages", k->total);
 		kd_json_u64(k->s, "total_mb", k->total * ps >> 20);
+		if (k->cgroup)
+			cgroup_summary(k);
 		return;
 	}
 	kd_printf(k->s, "             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags\n");
@@ -202,6 +287,8 @@ static void summary(struct pm_sink *k)
 			  kd_kpf_symbolic(k->sum[i].flags, sym, sizeof(sym)),
 			  kd_kpf_long(k->sum[i].flags, lng, sizeof(lng)));
 	kd_printf(k->s, "             total\t%10" PRIu64 " %8" PRIu64 "\n", k->total, k->total * ps >> 20);
+	if (k->cgroup)
+		cgroup_summary(k);
 }
 
 // -d: the word in page-types' layout, then one line per set bit.
@@ -300,8 +387,6 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 	if (!live && v[O_F].arg)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "-f reads the running kernel's page cache: give --live (on a dump, see files and kmem -p)");
-	if (!live && v[O_C].count)
-		return kd_error_create(KD_ERR_UNSUPPORTED, "-C: memory cgroups are shown for the running kernel only (--live)");
 	struct pm_sink k = {
 		.s = s, .by_va = v[O_P].arg || v[O_F].arg, .raw = v[O_R].count, .list_each = v[O_LL].count,
 		.list_ranges = v[O_L].count && !v[O_LL].count, .no_summary = v[O_N].count,
@@ -316,6 +401,12 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 	k.has_filter = v[O_B].arg != NULL;
 	if (v[O_A].arg && (err = parse_range(v[O_A].arg, k.ps, &r)))
 		return err;
+	const char *owner = NULL;
+	if (!live && k.cgroup) {
+		if ((err = kd_pages_load(s)) || (err = pm_cg_create(s, &k.cg)))
+			return err;
+		owner = pm_page_owner_state(s);
+	}
 	long pid = 0;
 	if (v[O_P].arg) {
 		uint64_t p;
@@ -352,8 +443,23 @@ static struct kd_error *pagemap_run(struct kd_session *s, const struct kd_args *
 			kd_printf(s, "\n\n");
 		summary(&k);
 	}
+	if (k.json && owner)
+		kd_json_string(s, "page_owner", owner);
 	if (k.json)
 		kd_json_end_object(s);
+	if (owner && strcmp(owner, "absent") == 0)
+		kd_warn(s, "pagemap: page_owner: none in this kernel (built without CONFIG_PAGE_OWNER): no allocation stacks");
+	else if (owner)
+		kd_warn(s, "pagemap: page_owner: the kernel has CONFIG_PAGE_OWNER; its allocation stacks are not decoded");
+	if (k.cg) {
+		struct kd_error *cerr = pm_cg_end(k.cg);
+		if (!err)
+			err = cerr;
+		else
+			kd_error_destroy(cerr);
+		pm_cg_destroy(k.cg);
+	}
+	free(k.cgsum);
 	if (k.root_hint)
 		kd_warn(s, "pagemap: the kernel hid the page frames (pfn 0): reading them needs root (CAP_SYS_ADMIN)");
 	free(k.sum);
@@ -377,7 +483,12 @@ static const struct kd_command commands[] = {
 			"files (root needed for page frames and flags).  On a dump the same words\n"
 			"are computed from the dump: the process's VMAs and page tables, and each\n"
 			"page's flags from its struct page as the kernel's stable_page_flags()\n"
-			"does (-f and -C need the running kernel).\n\n"
+			"does (-f needs the running kernel).  -C adds each page's memory cgroup\n"
+			"(the inode /proc/kpagecgroup gives: '@INO', 0 for none, '?' when it\n"
+			"cannot be read) to the lists and, after the summary, the pages of each\n"
+			"cgroup with its path (on a dump: the folio's memcg_data, as the kernel's\n"
+			"page_cgroup_ino() reads it); on a dump it also says whether the kernel\n"
+			"keeps page_owner allocation stacks (not decoded).\n\n"
 			"JSON\n"
 			"  --json prints one object: \"summary\" (unless -N), an array of\n"
 			"  {flags, pages, mb, symbolic, long} by flags value, then total_pages and\n"
@@ -399,6 +510,7 @@ static const struct kd_command commands[] = {
 			"EXAMPLES\n"
 			"  kdive> pagemap -p 1234                 summary of a process's pages\n"
 			"  kdive> pagemap -p 1234 -L -b anon      its anonymous pages, one per line\n"
+			"  kdive> pagemap -C -N                   pages per memory cgroup\n"
 			"  kdive> pagemap -a page:0x1000,0x2000 -l  frames 0x1000-0x1fff as ranges\n"
 			"  kdive> pagemap -f /usr/lib/x86_64-linux-gnu/libc.so.6\n"
 			"  kdive> pagemap -d 0x828",

@@ -18,12 +18,23 @@ struct pm_page {
 	uint64_t flags;    /**< the kpageflags word as the kernel reports it */
 	uint64_t count;    /**< kpagecount: how many times mapped */
 	uint64_t cgroup;   /**< kpagecgroup: the memory cgroup's inode */
+	const char *cgroup_path; /**< its path, when known (dump: the kernfs names) */
+	bool cgroup_unknown;     /**< the memory cgroup could not be read ('?') */
 	bool swapped;
 };
 
 struct pm_sum {
 	uint64_t flags, pages;
 };
+
+/** -C's per-cgroup census: one memory cgroup's pages. */
+struct pm_cgsum {
+	uint64_t ino, pages;
+	const char *path;
+	bool unknown;
+};
+
+struct pm_cg;
 
 /** What the sink does with each page; one per run. */
 struct pm_sink {
@@ -38,6 +49,9 @@ struct pm_sink {
 	uint64_t total;
 	struct pm_sum *sum;  /**< open hash of flags values */
 	size_t nsum, capsum;
+	struct pm_cg *cg;        /**< -C on a dump: the memcg reader */
+	struct pm_cgsum *cgsum;  /**< -C: pages per cgroup */
+	size_t ncg, capcg;
 	// the range being gathered for -l
 	struct pm_page run;
 	uint64_t run_len, run_flags;
@@ -59,5 +73,16 @@ struct kd_error *pm_live_file(struct pm_sink *k, const char *path, const struct 
 /* Dump sources (pagemap_dump.c). */
 struct kd_error *pm_dump_pid(struct pm_sink *k, long pid, const struct pm_range *r);
 struct kd_error *pm_dump_frames(struct pm_sink *k, const struct pm_range *r);
+
+/* -C on a dump (pagemap_cgroup.c). */
+struct kd_page;
+struct kd_error *pm_cg_create(struct kd_session *s, struct pm_cg **ret);
+void pm_cg_destroy(struct pm_cg *c);
+/** Fill p's cgroup, cgroup_path and cgroup_unknown from pg's folio. */
+void pm_cg_page(struct pm_cg *c, const struct kd_page *pg, struct pm_page *p);
+/** Name the pages whose memcg was unreadable, once; an error if any. */
+struct kd_error *pm_cg_end(struct pm_cg *c);
+/** "present" or "absent": whether the kernel has CONFIG_PAGE_OWNER. */
+const char *pm_page_owner_state(struct kd_session *s);
 
 #endif

@@ -96,6 +96,8 @@ static int frame(const struct kd_page *pg, const struct kd_error *err, void *arg
 	// may have begun before the range: look at the blocks around the page.
 	int fb = pg->pfn < f->free_end ? 1 : pg->pfn - f->lo < 4096 ? KD_KPF_LOOKUP : 0;
 	p.flags = kd_kpf_of_page(f->d, pg, fb, &p.count);
+	if (f->k->cg)
+		pm_cg_page(f->k->cg, pg, &p);
 	if ((f->err = pm_add(f->k, &p)))
 		return 1;
 	if ((pg->pfn & 0xffff) == 0 && (f->err = kd_check_interrupt(f->k->s)))
@@ -208,6 +210,8 @@ static int got_page(const struct kd_page *pg, const struct kd_error *why, void *
 		return 0;
 	}
 	q->flags = kd_kpf_of_page(p->d, pg, KD_KPF_LOOKUP, &q->count);
+	if (p->k->cg)
+		pm_cg_page(p->k->cg, pg, q);
 	if (!(q->flags & KD_KPF_BIT(ANON)))
 		q->pme |= KD_PM_FILE;
 	if (q->count == 1)

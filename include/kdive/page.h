@@ -56,6 +56,8 @@ struct kd_page {
 	unsigned order;         /**< compound order (on the head; read from its first tail), or the
 				     free block's order for a buddy page; 0 otherwise */
 	unsigned types;         /**< enum kd_page_type bits */
+	uint64_t memcg_data;    /**< page->memcg_data (page->mem_cgroup before 5.11): the memory
+				     cgroup with flag bits; 0 without CONFIG_MEMCG */
 };
 
 /**

@@ -97,10 +97,16 @@ enum {
 //   anon: 0x6b64697661000000 | p << 16 | w     ("kdiva" in the top 5 bytes)
 //   file: 0x6b64697666000000 | p << 16 | w     ("kdivf")
 //   swap: 0x6b64697673000000 | p << 16 | w     ("kdivs"; paged out to swap)
-static const uint64_t ANON_TAG = 0x6b64697661000000ULL;
-static const uint64_t FILE_TAG = 0x6b64697666000000ULL;
-static const uint64_t SWAP_TAG = 0x6b64697673000000ULL;
-static const uint64_t BIG_TAG = 0x6b64697662000000ULL;   // "kdivb": kdive-bigmap's pages
+// The tags are made at run time from a high word kept apart: a literal
+// 0x6b64697661000000 would sit in the binary (a movabs immediate, or
+// .rodata) and, where the layout puts it on an 8-byte boundary, be found by
+// searches of the dump for the marker's patterns (its file pages are in
+// memory: the initramfs).
+static volatile uint64_t tag_hi = 0x6b646976;
+#define ANON_TAG (tag_hi << 32 | 0x61000000)
+#define FILE_TAG (tag_hi << 32 | 0x66000000)
+#define SWAP_TAG (tag_hi << 32 | 0x73000000)
+#define BIG_TAG (tag_hi << 32 | 0x62000000)   // "kdivb": kdive-bigmap's pages
 #define ANON_PATTERN "0x6b64697661000000|page<<16|word"
 #define FILE_PATTERN "0x6b64697666000000|page<<16|word"
 #define SWAP_PATTERN "0x6b64697673000000|page<<16|word"
@@ -119,6 +125,7 @@ static const uint64_t BIG_TAG = 0x6b64697662000000ULL;   // "kdivb": kdive-bigma
 #define CGROUP_INFO RUNDIR "/cgroup.info"
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP_NAME "kdive-grp"
+#define MEMCG_INFO RUNDIR "/memcg.info"
 
 // Texts written to /dev/kmsg by kdive-init, in order. A leading "<N>" is a
 // priority prefix consumed by the kernel, not part of the text; the
@@ -338,6 +345,8 @@ static void marker_extras(char *info, size_t size, int file_fd)
 		 MARKER_SEM_KEY, sem, MARKER_NSEMS, MARKER_MSG_KEY, mq, MARKER_MSG_TEXT);
 }
 
+static int write_str(const char *path, const char *text);
+
 static int marker_main(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
@@ -348,6 +357,10 @@ static int marker_main(void)
 	int fd;
 
 	mkdir(RUNDIR, 0755);
+	// Truth format 4: into /kdive-grp (memory controller) before touching
+	// any page, so that the marker's pages are charged to its memcg.
+	if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cgroup.procs", "0"))
+		fprintf(stderr, "kdive-marker: cgroup.procs: %s\n", strerror(errno));
 	anon = mmap(NULL, ANON_PAGES * ps, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (anon == MAP_FAILED)
@@ -1364,6 +1377,110 @@ static void kpageflags_census(void)
 	free(buf);
 }
 
+// Truth format 4: /proc/kpagecgroup over every pfn: "ino pages" per
+// distinct cgroup inode (0: charged to no memory cgroup).
+static void kpagecgroup_census(void)
+{
+	size_t len;
+	char *buf = read_whole("/proc/kpagecgroup", &len);
+	uint64_t *v = (uint64_t *)buf;
+	size_t n = len / 8;
+
+	begin("kpagecgroup_census");
+	if (buf) {
+		qsort(v, n, sizeof(*v), cmp_u64);
+		fprintf(out, "pfns %zu\n", n);
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && v[j] == v[i])
+				j++;
+			fprintf(out, "%" PRIu64 " %zu\n", v[i], j - i);
+			i = j;
+		}
+	}
+	end("kpagecgroup_census");
+	free(buf);
+}
+
+// Truth format 4: "INO PATH" for every directory under /sys/fs/cgroup
+// (st_ino, the kernfs node id that /proc/kpagecgroup reports), the root as
+// "/", depth first, by name.
+static void cgroup_dirs(const char *rel)
+{
+	char path[600], sub[512];
+	struct dirent **ents;
+	struct stat st;
+	int n;
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "%s", rel);
+	if (stat(path, &st) == 0)
+		fprintf(out, "%lu %s\n", (unsigned long)st.st_ino, *rel ? rel : "/");
+	n = scandir(path, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *d = ents[i]->d_name;
+
+		if (strcmp(d, ".") && strcmp(d, "..") && strlen(rel) < 256) {
+			snprintf(sub, sizeof(sub), "%s/%s", rel, d);
+			snprintf(path, sizeof(path), CGROUP_ROOT "%s", sub);
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				cgroup_dirs(sub);
+		}
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+}
+
+// Truth format 4: per marker page "vaddr pfn kpagecgroup kind" (as the
+// pagemap section; "-" for pfn and inode when the page is not present).
+static void kpagecgroup_lines(pid_t pid, unsigned long addr, int pages, const char *kind)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char path[64];
+	int pm, kc;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pm = open(path, O_RDONLY);
+	kc = open("/proc/kpagecgroup", O_RDONLY);
+	for (int i = 0; i < pages; i++) {
+		unsigned long va = addr + (unsigned long)i * ps;
+		uint64_t e = 0, pfn, ino;
+
+		if (pm < 0 || pread_u64(pm, (off_t)(va / ps) * 8, &e) || !(e >> 63 & 1) ||
+		    !(pfn = e & ((1ULL << 55) - 1))) {
+			fprintf(out, "0x%lx - - %s\n", va, kind);
+			continue;
+		}
+		if (kc >= 0 && !pread_u64(kc, (off_t)pfn * 8, &ino))
+			fprintf(out, "0x%lx 0x%" PRIx64 " %" PRIu64 " %s\n", va, pfn, ino, kind);
+		else
+			fprintf(out, "0x%lx 0x%" PRIx64 " - %s\n", va, pfn, kind);
+	}
+	if (pm >= 0)
+		close(pm);
+	if (kc >= 0)
+		close(kc);
+}
+
+static void truth4_sections(const struct pids *pids, const char *minfo)
+{
+	char path[64];
+
+	cat_section("memcg", MEMCG_INFO);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pids->marker);
+	cat_section("marker_cgroup", path);
+	begin("cgroup_inodes");
+	cgroup_dirs("");
+	end("cgroup_inodes");
+	begin("marker_kpagecgroup");
+	kpagecgroup_lines(pids->marker, info_ul(minfo, "anon_addr"), ANON_PAGES, "anon");
+	kpagecgroup_lines(pids->marker, info_ul(minfo, "file_addr"), FILE_PAGES, "file");
+	kpagecgroup_lines(pids->marker, info_ul(minfo, "swap_addr"), SWAP_PAGES, "swap");
+	end("marker_kpagecgroup");
+	kpagecgroup_census();
+}
+
 // Each hugepage size: "SIZE_KB nr free resv surplus".
 static void hugepages_section(void)
 {
@@ -1441,6 +1558,7 @@ static void truth2_sections(const struct pids *pids, const char *minfo)
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", pids->spin);
 		cat_section("spin_cgroup", path);
 	}
+	truth4_sections(pids, minfo);
 }
 
 static int record_truth(const struct pids *pids)
@@ -1612,23 +1730,46 @@ static int write_str(const char *path, const char *text)
 
 // Truth format 3: mount cgroup2, enable the cpu controller, make the group
 // /kdive-grp with the lowest cpu.weight (so that its spinner barely slows the
-// recorder) and start kdive-spin in it.  Writes CGROUP_INFO either way.
-static pid_t start_spin_group(char *const env[])
+// recorder).  Truth format 4 enables the memory controller with it (before
+// kdive-marker starts, which moves itself into the group) and writes
+// MEMCG_INFO.  Returns the failed step, or NULL.
+static const char *setup_group(void)
 {
-	static char *spin_argv[] = { "kdive-spin", NULL };
-	char info[256], procs[64];
 	const char *err = NULL;
-	pid_t spin = 0;
+	int memerr = 0;
 
 	mkdir(CGROUP_ROOT, 0755);
 	if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL) && errno != EBUSY)
 		err = "mount cgroup2";
-	else if (write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu"))
+	else if (write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu +memory") &&
+		 (memerr = errno, write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu")))
 		err = "enable +cpu";
 	else if (mkdir(CGROUP_ROOT "/" CGROUP_NAME, 0755) && errno != EEXIST)
 		err = "mkdir " CGROUP_NAME;
 	else if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cpu.weight", "1"))
 		err = "cpu.weight";
+	{
+		char info[256];
+
+		if (err || memerr)
+			snprintf(info, sizeof(info), "error=%s: %s\n",
+				 err ? err : "enable +memory", strerror(err ? errno : memerr));
+		else
+			snprintf(info, sizeof(info), "path=/" CGROUP_NAME "\ncontroller=memory\n"
+				 "marker=in " CGROUP_NAME " before its pages are touched\n");
+		write_file_atomic(MEMCG_INFO, info);
+	}
+	return err;
+}
+
+// Start kdive-spin in /kdive-grp (made by setup_group()).  Writes CGROUP_INFO
+// either way.
+static pid_t start_spin_group(const char *err, char *const env[])
+{
+	static char *spin_argv[] = { "kdive-spin", NULL };
+	char info[256], procs[64];
+	pid_t spin = 0;
+
 	if (!err) {
 		spin = spawn("/bin/kdive-spin", spin_argv, env);
 		snprintf(procs, sizeof(procs), "%d", spin);
@@ -1826,6 +1967,7 @@ static int init_main(void)
 	pid_t panicker = 0;
 	char *kdump = NULL;
 	struct pids pids;
+	const char *group_err;
 	char buf[400], zpath[64];
 	int tty = open_truth_tty(), kmsg, status;
 	pid_t rec;
@@ -1844,12 +1986,13 @@ static int init_main(void)
 		close(kmsg);
 
 	mkdir(RUNDIR, 0755);
+	group_err = setup_group();
 	pids.marker = spawn("/bin/kdive-marker", marker_argv, env);
 	pids.sleeper = spawn("/bin/kdive-sleeper", sleeper_argv, senv);
 	pids.zparent = spawn("/bin/kdive-zparent", zparent_argv, env);
 	start_crowd(tty, env);
 	start_bigmap(tty, env);
-	pids.spin = start_spin_group(env);
+	pids.spin = start_spin_group(group_err, env);
 	pids.tunread = spawn("/bin/kdive-tunread", tunread_argv, env);
 	if (wait_file(MARKER_INFO) || wait_file(ZOMBIE_INFO))
 		truth_fail(tty, "marker processes did not start");

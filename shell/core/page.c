@@ -49,7 +49,7 @@ struct kd_pages {
 	struct kd_error **root_err;   // per root: why it could not be read
 	uint64_t map_mask;
 	int bit_present, bit_map, bit_online, bit_early;
-	struct field f_flags, f_ref, f_mapcount, f_mapping, f_index, f_private, f_chead;
+	struct field f_flags, f_ref, f_mapcount, f_mapping, f_index, f_private, f_chead, f_memcg;
 	enum order_scheme ord;
 	struct field f_order;         // from the start of the head page (in page[1])
 	struct field f_dtor;          // page[1].compound_dtor (hugetlb, before folios)
@@ -371,6 +371,9 @@ static struct kd_error *load_page_struct(struct kd_session *s, struct kd_pages *
 		field_of(s, "page", "__folio_index", &p->f_index);
 	field_of(s, "page", "private", &p->f_private);
 	field_of(s, "page", "compound_head", &p->f_chead);
+	field_of(s, "page", "memcg_data", &p->f_memcg);
+	if (!p->f_memcg.size)
+		field_of(s, "page", "mem_cgroup", &p->f_memcg);
 	if (!p->f_flags.size || !p->f_chead.size)
 		return kd_error_create(KD_ERR_NOTFOUND, "the types have no struct page.flags or .compound_head");
 	if (!p->f_mapcount.size)
@@ -678,6 +681,7 @@ static void decode(struct kd_session *s, const struct kd_pages *p, const uint8_t
 		pg->mapping = le64_at(buf, p->f_mapping.off);
 		pg->index = le64_at(buf, p->f_index.off);
 		pg->private_ = le64_at(buf, p->f_private.off);
+		pg->memcg_data = p->f_memcg.size == 8 ? le64_at(buf, p->f_memcg.off) : get(s, buf, &p->f_memcg);
 		pg->refcount = (int32_t)le32_at(buf, p->f_ref.off);
 		pg->page_type = le32_at(buf, p->f_mapcount.off);
 		ch = le64_at(buf, p->f_chead.off);
@@ -686,6 +690,7 @@ static void decode(struct kd_session *s, const struct kd_pages *p, const uint8_t
 		pg->mapping = get(s, buf, &p->f_mapping);
 		pg->index = get(s, buf, &p->f_index);
 		pg->private_ = get(s, buf, &p->f_private);
+		pg->memcg_data = get(s, buf, &p->f_memcg);
 		pg->refcount = (int32_t)get(s, buf, &p->f_ref);
 		pg->page_type = (uint32_t)get(s, buf, &p->f_mapcount);
 		ch = get(s, buf, &p->f_chead);

@@ -45,7 +45,7 @@ cmds_for() {
 	foreach) echo "foreach bt; foreach -g bt; foreach -u ps" ;;
 	dis) echo "dis schedule 8" ;;
 	# pagemap and vm (issue 14)
-	pagemap) echo "pagemap -p 1 -L; pagemap -N; pagemap -d 0x828" ;;
+	pagemap) echo "pagemap -p 1 -L -C; pagemap -N; pagemap -C; pagemap -d 0x828" ;;
 	vm) echo "vm 1; vm -p 1; vm --json 1; vm -m 1" ;;
 	ipcs) echo "ipcs; ipcs --json" ;;
 	swap) echo "swap; swap --json" ;;
