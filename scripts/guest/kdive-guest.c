@@ -118,6 +118,7 @@ static volatile uint64_t tag_hi = 0x6b646976;
 #define TRUTH_TTY "/dev/ttyS1"
 #define CROWD_CONF "/lib/kdive/tasks"
 #define BIGMAP_CONF "/lib/kdive/bigmap"
+#define MEMCG_CONF "/lib/kdive/memcg"   // mkvmcore --memcg: the memory controller and its truth
 #define BIGMAP_INFO RUNDIR "/bigmap.info"
 #define PANIC_CONF "/lib/kdive/panic"
 #define PANIC_INFO RUNDIR "/panic.info"
@@ -357,9 +358,9 @@ static int marker_main(void)
 	int fd;
 
 	mkdir(RUNDIR, 0755);
-	// Truth format 4: into /kdive-grp (memory controller) before touching
+	// mkvmcore --memcg: into /kdive-grp (memory controller) before touching
 	// any page, so that the marker's pages are charged to its memcg.
-	if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cgroup.procs", "0"))
+	if (access(MEMCG_CONF, F_OK) == 0 && write_str(CGROUP_ROOT "/" CGROUP_NAME "/cgroup.procs", "0"))
 		fprintf(stderr, "kdive-marker: cgroup.procs: %s\n", strerror(errno));
 	anon = mmap(NULL, ANON_PAGES * ps, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1377,7 +1378,7 @@ static void kpageflags_census(void)
 	free(buf);
 }
 
-// Truth format 4: /proc/kpagecgroup over every pfn: "ino pages" per
+// mkvmcore --memcg: /proc/kpagecgroup over every pfn: "ino pages" per
 // distinct cgroup inode (0: charged to no memory cgroup).
 static void kpagecgroup_census(void)
 {
@@ -1403,7 +1404,7 @@ static void kpagecgroup_census(void)
 	free(buf);
 }
 
-// Truth format 4: "INO PATH" for every directory under /sys/fs/cgroup
+// mkvmcore --memcg: "INO PATH" for every directory under /sys/fs/cgroup
 // (st_ino, the kernfs node id that /proc/kpagecgroup reports), the root as
 // "/", depth first, by name.
 static void cgroup_dirs(const char *rel)
@@ -1432,7 +1433,7 @@ static void cgroup_dirs(const char *rel)
 		free(ents);
 }
 
-// Truth format 4: per marker page "vaddr pfn kpagecgroup kind" (as the
+// mkvmcore --memcg: per marker page "vaddr pfn kpagecgroup kind" (as the
 // pagemap section; "-" for pfn and inode when the page is not present).
 static void kpagecgroup_lines(pid_t pid, unsigned long addr, int pages, const char *kind)
 {
@@ -1558,7 +1559,8 @@ static void truth2_sections(const struct pids *pids, const char *minfo)
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", pids->spin);
 		cat_section("spin_cgroup", path);
 	}
-	truth4_sections(pids, minfo);
+	if (access(MEMCG_CONF, F_OK) == 0)
+		truth4_sections(pids, minfo);
 }
 
 static int record_truth(const struct pids *pids)
@@ -1730,25 +1732,26 @@ static int write_str(const char *path, const char *text)
 
 // Truth format 3: mount cgroup2, enable the cpu controller, make the group
 // /kdive-grp with the lowest cpu.weight (so that its spinner barely slows the
-// recorder).  Truth format 4 enables the memory controller with it (before
+// recorder).  mkvmcore --memcg enables the memory controller with it (before
 // kdive-marker starts, which moves itself into the group) and writes
 // MEMCG_INFO.  Returns the failed step, or NULL.
 static const char *setup_group(void)
 {
 	const char *err = NULL;
 	int memerr = 0;
+	int memcg = access(MEMCG_CONF, F_OK) == 0;
 
 	mkdir(CGROUP_ROOT, 0755);
 	if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL) && errno != EBUSY)
 		err = "mount cgroup2";
-	else if (write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu +memory") &&
-		 (memerr = errno, write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu")))
+	else if ((!memcg || write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu +memory")) &&
+		 (memerr = memcg ? errno : 0, write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu")))
 		err = "enable +cpu";
 	else if (mkdir(CGROUP_ROOT "/" CGROUP_NAME, 0755) && errno != EEXIST)
 		err = "mkdir " CGROUP_NAME;
 	else if (write_str(CGROUP_ROOT "/" CGROUP_NAME "/cpu.weight", "1"))
 		err = "cpu.weight";
-	{
+	if (memcg) {
 		char info[256];
 
 		if (err || memerr)
