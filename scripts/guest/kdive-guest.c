@@ -1353,15 +1353,17 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-// /proc/kpageflags over every pfn: "flags count pages" per distinct value.
-static void kpageflags_census(void)
+// A /proc file of one u64 per pfn (kpageflags, kpagecgroup) summarised as
+// "pfns N", then "VALUE pages" per distinct value, by value (VALUE in
+// 16-digit hexadecimal when hex, else decimal).
+static void pfn_census(const char *path, const char *section, int hex)
 {
 	size_t len;
-	char *buf = read_whole("/proc/kpageflags", &len);
+	char *buf = read_whole(path, &len);
 	uint64_t *v = (uint64_t *)buf;
 	size_t n = len / 8;
 
-	begin("kpageflags_census");
+	begin(section);
 	if (buf) {
 		qsort(v, n, sizeof(*v), cmp_u64);
 		fprintf(out, "pfns %zu\n", n);
@@ -1370,38 +1372,28 @@ static void kpageflags_census(void)
 
 			while (j < n && v[j] == v[i])
 				j++;
-			fprintf(out, "0x%016" PRIx64 " %zu\n", v[i], j - i);
+			if (hex)
+				fprintf(out, "0x%016" PRIx64 " %zu\n", v[i], j - i);
+			else
+				fprintf(out, "%" PRIu64 " %zu\n", v[i], j - i);
 			i = j;
 		}
 	}
-	end("kpageflags_census");
+	end(section);
 	free(buf);
+}
+
+// /proc/kpageflags over every pfn: "flags pages" per distinct value.
+static void kpageflags_census(void)
+{
+	pfn_census("/proc/kpageflags", "kpageflags_census", 1);
 }
 
 // mkvmcore --memcg: /proc/kpagecgroup over every pfn: "ino pages" per
 // distinct cgroup inode (0: charged to no memory cgroup).
 static void kpagecgroup_census(void)
 {
-	size_t len;
-	char *buf = read_whole("/proc/kpagecgroup", &len);
-	uint64_t *v = (uint64_t *)buf;
-	size_t n = len / 8;
-
-	begin("kpagecgroup_census");
-	if (buf) {
-		qsort(v, n, sizeof(*v), cmp_u64);
-		fprintf(out, "pfns %zu\n", n);
-		for (size_t i = 0; i < n;) {
-			size_t j = i;
-
-			while (j < n && v[j] == v[i])
-				j++;
-			fprintf(out, "%" PRIu64 " %zu\n", v[i], j - i);
-			i = j;
-		}
-	}
-	end("kpagecgroup_census");
-	free(buf);
+	pfn_census("/proc/kpagecgroup", "kpagecgroup_census", 0);
 }
 
 // mkvmcore --memcg: "INO PATH" for every directory under /sys/fs/cgroup
