@@ -227,14 +227,13 @@ static bool check_slab_caches(struct kd_session *s, uint64_t a)
 	return check_named_list(s, a, "kmem_cache", "list", "name", true);
 }
 
-// chrdevs[CHRDEV_MAJOR_HASH_SIZE]: each entry NULL or a char_device_struct
-// of a major that hashes to its index, with a printable name.
-static bool check_chrdevs(struct kd_session *s, uint64_t a)
+// A table of 255 pointers (CHRDEV_MAJOR_HASH_SIZE, BLKDEV_MAJOR_HASH_SIZE):
+// each entry NULL or a struct `type` of a major that hashes to its index,
+// with a printable name of name_len bytes; at least one used.
+static bool check_major_table(struct kd_session *s, uint64_t a, const char *type, size_t name_len)
 {
-	uint64_t major_off, name_off, next_off;
-	if (!member_off(s, "char_device_struct", "major", &major_off) ||
-	    !member_off(s, "char_device_struct", "name", &name_off) ||
-	    !member_off(s, "char_device_struct", "next", &next_off))
+	uint64_t major_off, name_off;
+	if (!member_off(s, type, "major", &major_off) || !member_off(s, type, "name", &name_off))
 		return false;
 	unsigned used = 0;
 	for (unsigned i = 0; i < 255; i++) {
@@ -245,37 +244,26 @@ static bool check_chrdevs(struct kd_session *s, uint64_t a)
 			return false;
 		if (!p)
 			continue;
-		if (!rd32(s, p + major_off, &major) || major % 255 != i || !rd(s, p + name_off, name, sizeof(name)) ||
-		    !printable(name, sizeof(name)))
+		if (!rd32(s, p + major_off, &major) || major % 255 != i || !rd(s, p + name_off, name, name_len) ||
+		    !printable(name, name_len))
 			return false;
 		used++;
 	}
 	return used > 0;
 }
 
-// major_names[BLKDEV_MAJOR_HASH_SIZE] (255): each entry NULL or a
-// blk_major_name of a major that hashes to its index.
+// chrdevs[]: char_device_struct entries (with their hash chain's next).
+static bool check_chrdevs(struct kd_session *s, uint64_t a)
+{
+	uint64_t next_off;
+	return member_off(s, "char_device_struct", "next", &next_off) &&
+	       check_major_table(s, a, "char_device_struct", 32);
+}
+
+// major_names[]: blk_major_name entries.
 static bool check_major_names(struct kd_session *s, uint64_t a)
 {
-	uint64_t major_off, name_off;
-	if (!member_off(s, "blk_major_name", "major", &major_off) ||
-	    !member_off(s, "blk_major_name", "name", &name_off))
-		return false;
-	unsigned used = 0;
-	for (unsigned i = 0; i < 255; i++) {
-		uint64_t p;
-		uint32_t major;
-		char name[16];
-		if (!rd64(s, a + 8ull * i, &p))
-			return false;
-		if (!p)
-			continue;
-		if (!rd32(s, p + major_off, &major) || major % 255 != i || !rd(s, p + name_off, name, sizeof(name)) ||
-		    !printable(name, sizeof(name)))
-			return false;
-		used++;
-	}
-	return used > 0;
+	return check_major_table(s, a, "blk_major_name", 16);
 }
 
 // swap_info[]: the first nr_swapfiles entries are swap_info_structs whose
