@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <kdive/symbols.h>
 #include <kdive/types.h>
@@ -81,17 +82,23 @@ static struct kd_error *btf_from_memory(struct kd_session *s, struct btf **ret, 
 		return kd_error_create(KD_ERR_CORRUPT, "__start_BTF..__stop_BTF is %" PRIx64 "..%" PRIx64,
 				       start, stop);
 	size_t size = (size_t)(stop - start);
-	void *buf = malloc(size);
-	if (!buf)
+	// Mapped with its pages already in place: faulting in a 4 MiB buffer
+	// one page at a time cost more than reading it.  Only for this read:
+	// libbpf keeps a copy of its own.
+	size_t msize = size + (2u << 20);
+	char *map = mmap(NULL, msize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
 		return &kd_enomem;
+	char *buf = (char *)(((uintptr_t)map + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1));
+	madvise(buf, size, MADV_HUGEPAGE);
 	err = kd_read_kernel(s, start, buf, size);
 	if (err) {
-		free(buf);
+		munmap(map, msize);
 		return kd_error_prefix(err, "reading the kernel's BTF");
 	}
 	struct btf *btf = btf__new(buf, (uint32_t)size);
 	int e = errno;
-	free(buf);
+	munmap(map, msize);
 	if (!btf)
 		return kd_error_create(KD_ERR_CORRUPT, "the BTF at 0x%" PRIx64 " (%zu bytes) does not parse: %s",
 				       start, size, strerror(e));
