@@ -112,6 +112,7 @@ static struct kd_error *help_run(struct kd_session *s, const struct kd_args *a)
 	if (all && n)
 		return kd_error_create(KD_ERR_USAGE, "-a takes no command names");
 	if (n == 0) {
+		kd_shell_load_deferred(sh);
 		struct kd_cmd_entry *sorted = malloc((size_t)sh->ncmds * sizeof(*sorted));
 		if (!sorted)
 			return &kd_enomem;
@@ -246,6 +247,7 @@ static struct kd_error *load_run(struct kd_session *s, const struct kd_args *a)
 {
 	if (a->argc < 2)
 		return kd_error_create(KD_ERR_USAGE, "expected a module file");
+	kd_shell_load_deferred(the_shell); // a name clash is found as when all are open
 	for (int i = 1; i < a->argc; i++) {
 		struct kd_error *err = kd_module_load(the_shell, a->argv[i]);
 		if (err)
@@ -260,6 +262,7 @@ static struct kd_error *unload_run(struct kd_session *s, const struct kd_args *a
 {
 	if (a->argc < 2)
 		return kd_error_create(KD_ERR_USAGE, "expected a module name");
+	kd_shell_load_deferred(the_shell);
 	for (int i = 1; i < a->argc; i++) {
 		struct kd_error *err = kd_module_unload(the_shell, a->argv[i]);
 		if (err)
@@ -271,6 +274,7 @@ static struct kd_error *unload_run(struct kd_session *s, const struct kd_args *a
 static struct kd_error *modules_run(struct kd_session *s, const struct kd_args *a)
 {
 	struct kd_shell *sh = the_shell;
+	kd_shell_load_deferred(sh);
 	if (kd_json_mode(s)) {
 		kd_json_begin_array(s, NULL);
 		for (int i = 0; i < sh->nmods; i++) {

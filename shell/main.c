@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 	bool batch = cmds || script || !isatty(STDIN_FILENO);
 	sh.interactive = !batch;
 	sh.stop_on_error = stop_on_error;
+	sh.no_cache = opts.no_cache;
 	kd_module_load_default(&sh);
 
 	if (batch) {

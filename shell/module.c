@@ -29,6 +29,9 @@ void kd_shell_init(struct kd_shell *sh, struct kd_session *s)
 void kd_shell_deinit(struct kd_shell *sh)
 {
 	kd_module_unload_all(sh);
+	for (int i = 0; i < sh->ndeferred; i++)
+		kd_deferred_free(&sh->deferred[i]);
+	free(sh->deferred);
 	for (int i = 0; i < sh->naliases; i++) {
 		free(sh->aliases[i].name);
 		free(sh->aliases[i].expansion);
@@ -40,12 +43,52 @@ void kd_shell_deinit(struct kd_shell *sh)
 	*sh = (struct kd_shell){ 0 };
 }
 
-const struct kd_command *kd_shell_find(struct kd_shell *sh, const char *name)
+static struct kd_error *module_load(struct kd_shell *sh, const char *path, unsigned seq);
+
+/* Opens the deferred module at index i (it leaves the list); a failure is reported as at start. */
+static void load_deferred(struct kd_shell *sh, int i)
+{
+	struct kd_deferred d = sh->deferred[i];
+	memmove(&sh->deferred[i], &sh->deferred[i + 1], (size_t)(sh->ndeferred - i - 1) * sizeof(d));
+	sh->ndeferred--;
+	struct kd_error *err = module_load(sh, d.path, d.seq);
+	if (err) {
+		fprintf(stderr, "kdive: %s\n", err->msg);
+		kd_error_destroy(err);
+	}
+	kd_deferred_free(&d);
+}
+
+void kd_shell_load_deferred(struct kd_shell *sh)
+{
+	while (sh->ndeferred)
+		load_deferred(sh, 0);
+}
+
+static const struct kd_command *find_loaded(const struct kd_shell *sh, const char *name)
 {
 	for (int i = 0; i < sh->ncmds; i++)
 		if (strcmp(sh->cmds[i].cmd->name, name) == 0)
 			return sh->cmds[i].cmd;
 	return NULL;
+}
+
+const struct kd_command *kd_shell_find(struct kd_shell *sh, const char *name)
+{
+	const struct kd_command *cmd = find_loaded(sh, name);
+	for (int i = 0; !cmd && i < sh->ndeferred; i++)
+		for (int j = 0; j < sh->deferred[i].ncmds; j++)
+			if (strcmp(sh->deferred[i].cmds[j], name) == 0) {
+				char *path = strdup(sh->deferred[i].path);
+				load_deferred(sh, i);
+				cmd = find_loaded(sh, name);
+				if (!cmd)
+					fprintf(stderr, "kdive: module '%s' does not define '%s' (its module list in the cache is stale)\n",
+						path ? path : "?", name);
+				free(path);
+				return cmd;
+			}
+	return cmd;
 }
 
 struct kd_error *kd_shell_register(struct kd_shell *sh, const struct kd_command *cmd,
@@ -82,6 +125,11 @@ static const char *base_name(const char *path)
 }
 
 struct kd_error *kd_module_load(struct kd_shell *sh, const char *path)
+{
+	return module_load(sh, path, sh->next_seq++);
+}
+
+static struct kd_error *module_load(struct kd_shell *sh, const char *path, unsigned seq)
 {
 	// dlopen searches the library path for names without a slash; a module
 	// is always a file, so make relative names explicit.
@@ -151,7 +199,13 @@ struct kd_error *kd_module_load(struct kd_shell *sh, const char *path)
 			goto fail;
 		}
 	}
-	sh->mods[sh->nmods++] = lm;
+	lm->seq = seq;
+	int at = sh->nmods;
+	while (at > 0 && sh->mods[at - 1]->seq > seq)
+		at--;
+	memmove(&sh->mods[at + 1], &sh->mods[at], (size_t)(sh->nmods - at) * sizeof(*sh->mods));
+	sh->mods[at] = lm;
+	sh->nmods++;
 	return NULL;
 fail:
 	dlclose(h);
@@ -213,14 +267,19 @@ void kd_module_load_dir(struct kd_shell *sh, const char *dir)
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);  // stable order
-	for (size_t i = 0; i < n; i++) {
+	bool deferred = n > 0 && kd_module_cache_defer(sh, dir, names, n), failed = false;
+	for (size_t i = 0; !deferred && i < n; i++) {
 		struct kd_error *err = kd_module_load(sh, names[i]);
 		if (err) {
 			fprintf(stderr, "kdive: %s\n", err->msg);
 			kd_error_destroy(err);
+			failed = true; // no list then: the next run reports it again
 		}
-		free(names[i]);
 	}
+	if (n && !deferred && !failed)
+		kd_module_cache_store(sh, dir, names, n);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 }
 

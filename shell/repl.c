@@ -279,6 +279,7 @@ static int on_signal_event(void)
 void kd_repl(struct kd_shell *sh)
 {
 	cur = sh;
+	kd_shell_load_deferred(sh); // completion lists every command
 	sh->s->interrupted = &interrupted;
 	struct sigaction sa = { .sa_handler = on_sigint };
 	sigemptyset(&sa.sa_mask);

@@ -14,6 +14,15 @@ struct kd_loaded_module {
 	char *path;
 	void *handle;                  // NULL for the built-in table
 	const struct kd_module *mod;
+	unsigned seq;                  // the order modules were found in: mods[] stays in it
+};
+
+/* A module not opened yet: its commands, from the module list (module_cache.c). */
+struct kd_deferred {
+	char *path;
+	char **cmds;
+	int ncmds;
+	unsigned seq;
 };
 
 struct kd_cmd_entry {
@@ -33,6 +42,10 @@ struct kd_shell {
 	int ncmds;
 	struct kd_loaded_module **mods;
 	int nmods;
+	struct kd_deferred *deferred;  // modules opened when one of their commands is looked up
+	int ndeferred;
+	unsigned next_seq;
+	bool no_cache;     // --no-cache: open every module at start
 	struct kd_alias *aliases;
 	int naliases;
 	bool interactive;  // prompt, pager, readline
@@ -63,6 +76,13 @@ void kd_module_load_default(struct kd_shell *sh);
 /* kdive --help-all: every command's page, no dump opened; the exit status. */
 int kd_shell_help_all(void);
 void kd_module_unload_all(struct kd_shell *sh);
+/* Opens every deferred module (help, modules, load, the interactive shell's completion). */
+void kd_shell_load_deferred(struct kd_shell *sh);
+
+/* The module list (module_cache.c): defer dir's modules (paths sorted) if it describes them. */
+bool kd_module_cache_defer(struct kd_shell *sh, const char *dir, char *const *paths, size_t n);
+void kd_module_cache_store(struct kd_shell *sh, const char *dir, char *const *paths, size_t n);
+void kd_deferred_free(struct kd_deferred *d);
 
 /* Built-in commands (builtins.c). */
 void kd_builtins_register(struct kd_shell *sh);
