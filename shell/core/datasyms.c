@@ -376,11 +376,13 @@ static void ksymtab_symbols(struct kd_session *s, struct kd_symtab *t, uint64_t 
  */
 static bool has_data_symbols(struct kd_symtab *t)
 {
+	// From the end: kallsyms lists .data and .bss after the text, so a
+	// kernel that has them answers after a few symbols, not 60,000.
 	size_t n = kd_symtab_count(t), data = 0;
-	for (size_t i = 0; i < n && data < 16; i++) {
+	for (size_t i = n; i > 0 && data < 16; i--) {
 		struct kd_symbol sym;
-		kd_symtab_get(t, i, &sym);
-		data += strchr("DdBb", sym.type) != NULL && sym.type;
+		kd_symtab_get(t, i - 1, &sym);
+		data += sym.type == 'D' || sym.type == 'd' || sym.type == 'B' || sym.type == 'b';
 	}
 	return data >= 16;
 }

@@ -5,9 +5,14 @@
 //
 // File (host byte order; the header's endian word refuses a foreign one):
 //   struct file_header (its own checksum over its other bytes)
-//   u32 start[n + 1]  u32 hash[n]  u64 addr[n]  char text[text_len]
-// (kd_kallsyms_table with the symbol table's name hashes); payload_sum
-// covers the arrays.  A file is used only when every
+//   u64 addr[n]  u32 start[n + 1]  u32 hash[n]  u32 ht[hcap]
+//   char text[text_len]  8 zero bytes
+// (kd_kallsyms_table with the symbol table's name hashes and its hash
+// table; each array aligned for its type); payload_sum covers them all.
+// The file is mapped, not read: the symbol table uses the arrays in place
+// (symtab.c), so a warm start neither copies nor rebuilds them.  The
+// mapping is private: the symbol table's later inserts into ht (modules'
+// symbols) go to copies of the pages they touch, never to the file.  A file is used only when every
 // check holds: magic, version, header size, checksums, the sizes against
 // each other and the file's, the layout (the kallsyms tables' addresses from
 // VMCOREINFO), the dump's kallsyms_num_syms and relative_base, a hash of the
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,7 +41,7 @@
 #include "session_priv.h"
 
 enum {
-	CACHE_VERSION = 1,
+	CACHE_VERSION = 2,       // 2: addr first, the hash table kept, mapped in place
 	ENDIAN_TAG = 0x01020304,
 	BUILD_ID_MAX = 128,
 	SAMPLES = 17,
@@ -69,6 +75,7 @@ struct file_header {
 	uint64_t payload_size;
 	uint64_t payload_sum;
 	uint64_t probe_sum;      // the dump's token index and first names
+	uint64_t hcap;           // entries of ht: a power of two, at least 2n
 	uint64_t header_sum;     // of this header with header_sum 0
 };
 
@@ -114,10 +121,16 @@ static uint64_t sum64(uint64_t h, const void *buf, size_t len)
 
 static uint64_t payload_sum(const struct kd_kallsyms_table *t, uint64_t n, uint64_t text_len)
 {
-	uint64_t h = sum64(0x7061796cull, t->start, (n + 1) * 4);
+	uint64_t h = sum64(0x7061796cull, t->addr, n * 8);
+	h = sum64(h, t->start, (n + 1) * 4);
 	h = sum64(h, t->hash, n * 4);
-	h = sum64(h, t->addr, n * 8);
+	h = sum64(h, t->ht, (uint64_t)t->hcap * 4);
 	return sum64(h, t->text, text_len);
+}
+
+static uint64_t payload_size(uint64_t n, uint64_t hcap, uint64_t text_len)
+{
+	return n * 8 + (n + 1) * 4 + n * 4 + hcap * 4 + text_len + 8;
 }
 
 static bool hex_string(const char *s, size_t max)
@@ -291,8 +304,8 @@ static const char *prefix_check(int fd, void *hdr, size_t size, const char m[8],
 
 enum { KALLSYMS_SEED = 0x68656164, BTF_SEED = 0x62746668 };
 _Static_assert(offsetof(struct file_header, header_sum) == sizeof(struct file_header) - 8 &&
-		       sizeof(struct file_header) <= 512,
-	       "header_sum ends the header");
+		       sizeof(struct file_header) <= 512 && sizeof(struct file_header) % 8 == 0,
+	       "header_sum ends the header; the addresses after it are aligned");
 
 /* Why the file cannot be used, NULL when it can; fills t. */
 static const char *load_file(struct kd_session *s, int fd, const struct kd_kallsyms_layout *l,
@@ -309,7 +322,7 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 	    h.encoding > KD_KALLSYMS_ABSOLUTE_PERCPU || h.text_len > UINT32_MAX - 4096)
 		return "implausible header";
 	uint64_t n = h.p.n;
-	if (h.payload_size != (n + 1) * 4 + n * 4 + n * 8 + h.text_len || fsize != sizeof(h) + h.payload_size)
+	if (h.payload_size != payload_size(n, h.hcap, h.text_len) || fsize != sizeof(h) + h.payload_size)
 		return "sizes disagree (truncated?)";
 	// The dump must agree before the payload is read.
 	uint32_t dump_n;
@@ -334,22 +347,28 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 		if (!same)
 			return "the dump's kallsyms_relative_base differs";
 	}
-	t->start = malloc((n + 1) * 4);
-	t->hash = malloc(n * 4 + 4);
-	t->addr = malloc(n * 8);
-	t->text = malloc(h.text_len + 8);
-	if (!t->start || !t->hash || !t->addr || !t->text)
-		return "out of memory";
-	memset(t->text + h.text_len, 0, 8);
-	off_t off = sizeof(h);
-	if (!pread_all(fd, t->start, (n + 1) * 4, off) ||
-	    !pread_all(fd, t->hash, n * 4, off += (off_t)((n + 1) * 4)) ||
-	    !pread_all(fd, t->addr, n * 8, off += (off_t)(n * 4)) ||
-	    !pread_all(fd, t->text, h.text_len, off + (off_t)(n * 8)))
-		return "short read";
+	if (h.hcap < 2 * n || h.hcap > (1u << 28) || (h.hcap & (h.hcap - 1)))
+		return "implausible hash table size";
+	// Mapped whole (the header is checked above, the sizes against the
+	// file's): the arrays are used where they lie.
+	char *map = mmap(NULL, (size_t)fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return "cannot map the file";
+	t->map = map;
+	t->map_size = (size_t)fsize;
+	char *q = map + sizeof(h);
+	t->addr = (uint64_t *)q;
+	t->start = (uint32_t *)(q += n * 8);
+	t->hash = (uint32_t *)(q += (n + 1) * 4);
+	t->ht = (uint32_t *)(q += n * 4);
+	t->hcap = (uint32_t)h.hcap;
+	t->text = q + h.hcap * 4;
 	uint64_t sum = payload_sum(t, n, h.text_len);
 	if (sum != h.payload_sum)
 		return "payload checksum mismatch";
+	for (uint64_t i = 0; i < h.hcap; i++)
+		if (t->ht[i] > n)
+			return "bad hash table";
 	if (t->start[0] != 0 || t->start[n] != h.text_len)
 		return "bad name offsets";
 	for (uint64_t i = 0; i < n; i++)
@@ -453,20 +472,23 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 {
 	char dir[4096], file[4096 + 256], bid[BUILD_ID_MAX + 8];
 	uint64_t kaslr;
-	if (!t->n || !t->hash || !cache_paths(s, "kallsyms", dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
+	if (!t->n || !t->hash || !t->ht ||
+	    !cache_paths(s, "kallsyms", dir, sizeof(dir), file, sizeof(file), bid, &kaslr))
 		return;
 	uint64_t n = t->n, text_len = t->start[n];
 	struct file_header h;
 	header_fill(&h, bid, kaslr, l, &t->info, t->n);
 	h.text_len = text_len;
-	h.payload_size = (n + 1) * 4 + n * 4 + n * 8 + text_len;
+	h.hcap = t->hcap;
+	h.payload_size = payload_size(n, h.hcap, text_len);
 	h.payload_sum = payload_sum(t, n, text_len);
 	if (!probe_sum(s, l, t->n, &h.probe_sum))
 		return;
 	h.header_sum = header_sum(&h, sizeof(h), KALLSYMS_SEED);
+	static const char zeros[8];
 	const struct part parts[] = {
-		{ &h, sizeof(h) }, { t->start, (n + 1) * 4 }, { t->hash, n * 4 }, { t->addr, n * 8 },
-		{ t->text, text_len },
+		{ &h, sizeof(h) }, { t->addr, n * 8 }, { t->start, (n + 1) * 4 }, { t->hash, n * 4 },
+		{ t->ht, (size_t)t->hcap * 4 }, { t->text, text_len }, { zeros, 8 },
 	};
 	if (!write_file(dir, file, parts, sizeof(parts) / sizeof(parts[0])))
 		return;

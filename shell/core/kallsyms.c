@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kallsyms.h"
 
@@ -462,10 +463,15 @@ struct kd_error *kd_kallsyms_read_addr(const struct kd_kallsyms_layout *l,
 
 void kd_kallsyms_table_free(struct kd_kallsyms_table *t)
 {
-	free(t->text);
-	free(t->start);
-	free(t->addr);
-	free(t->hash);
+	if (t->map) {
+		munmap(t->map, t->map_size);
+	} else {
+		free(t->text);
+		free(t->start);
+		free(t->addr);
+		free(t->hash);
+		free(t->ht);
+	}
 	memset(t, 0, sizeof(*t));
 }
 

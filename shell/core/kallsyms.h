@@ -60,6 +60,14 @@ struct kd_kallsyms_table {
 	uint32_t *start;
 	uint64_t *addr;
 	uint32_t *hash;  /* the symbol table's name hashes, NULL until kd_symtab_hash_names() */
+	/* The symbol table's name hash table over indices 0..n-1 (entry idx + 1, 0 empty;
+	 * hcap a power of two), built by kd_symtab_hash_names() or kept in the index cache. */
+	uint32_t *ht;
+	uint32_t hcap;
+	/* Non-NULL: the arrays above point into this mapping of the index cache file
+	 * (index_cache.c), unmapped by kd_kallsyms_table_free() instead of freed. */
+	void *map;
+	size_t map_size;
 	struct kd_kallsyms_info info;
 };
 struct kd_error *kd_kallsyms_decode_table(const struct kd_kallsyms_layout *l, kd_kallsyms_read_fn *read,

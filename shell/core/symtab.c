@@ -50,11 +50,18 @@ struct image {
 };
 
 struct kd_symtab {
-	struct sym *syms;
-	size_t n, cap;
+	// Symbols 0..nbase-1: the kallsyms table adopted whole and used where it
+	// lies (decoded, or mapped from the index cache): no copy per symbol.
+	struct kd_kallsyms_table base;
+	size_t nbase;
+	uint8_t base_origin;
+	uint64_t *base_size;   // sizes learnt later (kd_symtab_set_size); NULL until one is
+	struct sym *syms;      // symbols nbase..n-1 (files, fallbacks, modules)
+	size_t n, cap;         // n: all symbols; cap: syms' room
 	struct arena_chunk *arena;
 	uint32_t *hash;        // index + 1, 0 empty
 	size_t hcap;           // power of two
+	bool hash_borrowed;    // hash is the base's table (base.ht): not freed here
 	uint32_t *by_addr;     // indices sorted by (addr, index)
 	size_t n_by_addr;      // how many of syms are in by_addr
 	uint32_t *by_name;     // indices sorted by (name, index); NULL until needed
@@ -70,6 +77,21 @@ struct kd_symtab {
 	char **owned;            // name arenas adopted whole (kd_symtab_add_kallsyms)
 	size_t nowned;
 };
+
+/* Symbol i, wherever it is kept. */
+static inline struct sym sym_get(const struct kd_symtab *t, size_t i)
+{
+	if (i >= t->nbase)
+		return t->syms[i - t->nbase];
+	const char *p = t->base.text + t->base.start[i];
+	return (struct sym){ .addr = t->base.addr[i], .size = t->base_size ? t->base_size[i] : 0,
+			     .name = p + 1, .hash = t->base.hash[i], .type = p[0], .origin = t->base_origin };
+}
+
+static inline uint64_t sym_addr(const struct kd_symtab *t, size_t i)
+{
+	return i < t->nbase ? t->base.addr[i] : t->syms[i - t->nbase].addr;
+}
 
 /* ---- storage ---------------------------------------------------------------- */
 
@@ -102,7 +124,7 @@ static const char *arena_dup(struct kd_symtab *t, const char *s, size_t len)
 static void hash_insert(struct kd_symtab *t, uint32_t idx)
 {
 	size_t mask = t->hcap - 1;
-	size_t i = t->syms[idx].hash & mask;
+	size_t i = sym_get(t, idx).hash & mask;
 	while (t->hash[i])
 		i = (i + 1) & mask;
 	t->hash[i] = idx + 1;
@@ -118,7 +140,9 @@ static struct kd_error *hash_grow(struct kd_symtab *t, size_t want)
 	uint32_t *h = calloc(cap, sizeof(*h));
 	if (!h)
 		return &kd_enomem;
-	free(t->hash);
+	if (!t->hash_borrowed)
+		free(t->hash);
+	t->hash_borrowed = false;
 	t->hash = h;
 	t->hcap = cap;
 	// Reinserting in index order keeps same-name symbols in insertion order
@@ -130,12 +154,13 @@ static struct kd_error *hash_grow(struct kd_symtab *t, size_t want)
 
 struct kd_error *kd_symtab_reserve(struct kd_symtab *t, size_t n)
 {
-	if (t->n + n > t->cap) {
-		struct sym *s = realloc(t->syms, (t->n + n) * sizeof(*s));
+	size_t own = t->n - t->nbase;
+	if (own + n > t->cap) {
+		struct sym *s = realloc(t->syms, (own + n) * sizeof(*s));
 		if (!s)
 			return &kd_enomem;
 		t->syms = s;
-		t->cap = t->n + n;
+		t->cap = own + n;
 	}
 	return (t->n + n) * 2 > t->hcap ? hash_grow(t, t->n + n) : NULL;
 }
@@ -143,7 +168,7 @@ struct kd_error *kd_symtab_reserve(struct kd_symtab *t, size_t n)
 struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len, char type,
 			       uint64_t addr, uint64_t size, uint32_t image)
 {
-	if (t->n == t->cap) {
+	if (t->n - t->nbase == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024; // kallsyms reserves its count first
 		struct sym *s = realloc(t->syms, cap * sizeof(*s));
 		if (!s)
@@ -152,14 +177,14 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 		t->cap = cap;
 	}
 	if ((t->n + 1) * 2 > t->hcap) {
-		struct kd_error *err = hash_grow(t, t->cap);
+		struct kd_error *err = hash_grow(t, t->nbase + t->cap);
 		if (err)
 			return err;
 	}
 	const char *p = arena_dup(t, name, len);
 	if (!p)
 		return &kd_enomem;
-	struct sym *s = &t->syms[t->n];
+	struct sym *s = &t->syms[t->n - t->nbase];
 	*s = (struct sym){ .addr = addr, .size = size, .name = p, .hash = name_hash(name, len),
 			   .type = type, .origin = t->origin_now, .image = image };
 	hash_insert(t, (uint32_t)t->n);
@@ -169,41 +194,100 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 	return NULL;
 }
 
+/* The table's size for n symbols, as hash_grow() sizes it. */
+static size_t hash_cap(size_t n)
+{
+	size_t cap = 1024;
+	while (cap < n * 2)
+		cap *= 2;
+	return cap;
+}
+
 struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k)
 {
-	if (k->hash)
-		return NULL;
-	if (!(k->hash = malloc(((size_t)k->n + 1) * sizeof(*k->hash))))
-		return &kd_enomem;
-	for (uint32_t i = 0; i < k->n; i++) {
-		uint32_t span = k->start[i + 1] - k->start[i]; // type letter, name, NUL
-		k->hash[i] = span < 3 ? 0 : kd_hash32_fast_padded(k->text + k->start[i] + 1, span - 2);
+	if (!k->hash) {
+		if (!(k->hash = malloc(((size_t)k->n + 1) * sizeof(*k->hash))))
+			return &kd_enomem;
+		for (uint32_t i = 0; i < k->n; i++) {
+			uint32_t span = k->start[i + 1] - k->start[i]; // type letter, name, NUL
+			k->hash[i] = span < 3 ? 0 : kd_hash32_fast_padded(k->text + k->start[i] + 1, span - 2);
+		}
+	}
+	if (!k->ht) {
+		// The hash table the symbol table would build for these
+		// symbols alone, kept with them (index_cache.c).
+		size_t cap = hash_cap(k->n), mask = cap - 1;
+		if (cap > UINT32_MAX || !(k->ht = calloc(cap, sizeof(*k->ht))))
+			return &kd_enomem;
+		k->hcap = (uint32_t)cap;
+		for (uint32_t i = 0; i < k->n; i++) {
+			if (k->start[i + 1] - k->start[i] < 3)
+				continue;
+			size_t j = k->hash[i] & mask;
+			while (k->ht[j])
+				j = (j + 1) & mask;
+			k->ht[j] = i + 1;
+		}
 	}
 	return NULL;
 }
 
+/*
+ * kallsyms first into an empty table, every symbol named (the kernel's
+ * always are): the table is adopted whole, with its hash table, and read
+ * where it lies.  Anything else is copied symbol by symbol.
+ */
+static bool adopt(struct kd_symtab *t, struct kd_kallsyms_table *k)
+{
+	if (t->n || t->nbase || !k->ht || k->hcap < hash_cap(k->n))
+		return false;
+	for (uint32_t i = 0; i < k->n; i++)
+		if (k->start[i + 1] - k->start[i] < 3)
+			return false;
+	t->base = *k;
+	memset(k, 0, sizeof(*k));
+	t->nbase = t->n = t->base.n;
+	t->base_origin = t->origin_now;
+	t->hash = t->base.ht;
+	t->hcap = t->base.hcap;
+	t->hash_borrowed = true;
+	return true;
+}
+
 struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_table *k)
 {
+	struct kd_error *herr = kd_symtab_hash_names(k);
+	if (herr)
+		return herr;
+	if (adopt(t, k))
+		return NULL;
 	char **o = realloc(t->owned, (t->nowned + 1) * sizeof(*o));
 	if (!o)
 		return &kd_enomem;
 	t->owned = o;
-	struct kd_error *err = kd_symtab_hash_names(k);
-	if (!err)
-		err = kd_symtab_reserve(t, k->n);
+	struct kd_error *err = kd_symtab_reserve(t, k->n);
 	if (err)
 		return err;
-	t->owned[t->nowned++] = k->text;
+	char *text = k->text;
+	if (k->map) { // the names must outlive the cache file's mapping
+		size_t len = k->start[k->n];
+		if (!(text = malloc(len + 8)))
+			return &kd_enomem;
+		memcpy(text, k->text, len);
+		memset(text + len, 0, 8);
+	}
+	t->owned[t->nowned++] = text;
 	for (uint32_t i = 0; i < k->n; i++) {
 		if (k->start[i + 1] - k->start[i] < 3) // no name: the kernel skips these too
 			continue;
-		const char *p = k->text + k->start[i];
-		t->syms[t->n] = (struct sym){ .addr = k->addr[i], .name = p + 1, .hash = k->hash[i],
+		const char *p = text + k->start[i];
+		t->syms[t->n - t->nbase] = (struct sym){ .addr = k->addr[i], .name = p + 1, .hash = k->hash[i],
 					      .type = p[0], .origin = t->origin_now };
 		hash_insert(t, (uint32_t)t->n);
 		t->n++;
 	}
-	k->text = NULL;
+	if (!k->map)
+		k->text = NULL;
 	kd_kallsyms_table_free(k);
 	return NULL;
 }
@@ -249,7 +333,7 @@ static int for_each_named(const struct kd_symtab *t, const char *name, size_t le
 	size_t mask = t->hcap - 1;
 	for (size_t i = h & mask; t->hash[i]; i = (i + 1) & mask) {
 		uint32_t idx = t->hash[i] - 1;
-		const struct sym *s = &t->syms[idx];
+		const struct sym s_v = sym_get(t, idx), *s = &s_v;
 		if (s->hash == h && strncmp(s->name, name, len) == 0 && s->name[len] == '\0') {
 			int r = fn(t, idx, arg);
 			if (r)
@@ -267,7 +351,7 @@ struct origin_arg {
 static int origin_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
 {
 	struct origin_arg *o = arg;
-	const struct sym *sy = &t->syms[idx];
+	const struct sym sy_v = sym_get(t, idx), *sy = &sy_v;
 	if (sy->addr != o->addr)
 		return 0;
 	o->ret = sy->image && !sy->origin ? "module kallsyms" : sy->origin < t->norigins ? t->origins[sy->origin] : "kallsyms";
@@ -300,7 +384,7 @@ static const struct kd_symtab *sort_ctx;
 static int cmp_addr(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t ax = sort_ctx->syms[x].addr, ay = sort_ctx->syms[y].addr;
+	uint64_t ax = sym_addr(sort_ctx, x), ay = sym_addr(sort_ctx, y);
 	if (ax != ay)
 		return ax < ay ? -1 : 1;
 	return x < y ? -1 : x > y;
@@ -309,7 +393,7 @@ static int cmp_addr(const void *a, const void *b)
 static int cmp_name(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c = strcmp(sort_ctx->syms[x].name, sort_ctx->syms[y].name);
+	int c = strcmp(sym_get(sort_ctx, x).name, sym_get(sort_ctx, y).name);
 	if (c)
 		return c;
 	return x < y ? -1 : x > y;
@@ -336,7 +420,7 @@ static struct kd_error *index_update(struct kd_symtab *t, uint32_t **idxp, size_
 	bool sorted = true;
 	if (cmp == cmp_addr) // the common case (kallsyms), without a call per pair
 		for (size_t i = old + 1; i < n && sorted; i++)
-			sorted = t->syms[i - 1].addr <= t->syms[i].addr;
+			sorted = sym_addr(t, i - 1) <= sym_addr(t, i);
 	else
 		for (size_t i = old + 1; i < n && sorted; i++)
 			sorted = cmp(&idx[i - 1], &idx[i]) < 0;
@@ -384,7 +468,10 @@ void kd_symtab_destroy(struct kd_symtab *t)
 	free(t->owned);
 	free(t->images);
 	free(t->syms);
-	free(t->hash);
+	if (!t->hash_borrowed)
+		free(t->hash);
+	kd_kallsyms_table_free(&t->base);
+	free(t->base_size);
 	free(t->by_addr);
 	free(t->by_name);
 	free(t);
@@ -392,7 +479,7 @@ void kd_symtab_destroy(struct kd_symtab *t)
 
 static void fill(const struct kd_symtab *t, uint32_t idx, struct kd_symbol *ret)
 {
-	const struct sym *s = &t->syms[idx];
+	const struct sym s_v = sym_get(t, idx), *s = &s_v;
 	*ret = (struct kd_symbol){ .name = s->name, .address = s->addr, .size = s->size, .type = s->type,
 				   .module = s->image ? t->images[s->image - 1].name : NULL };
 }
@@ -443,8 +530,17 @@ void kd_symtab_get(const struct kd_symtab *t, size_t i, struct kd_symbol *ret)
 
 void kd_symtab_set_size(struct kd_symtab *t, size_t i, uint64_t size)
 {
-	if (i < t->n && !t->syms[i].size)
-		t->syms[i].size = size;
+	if (i >= t->n)
+		return;
+	if (i >= t->nbase) {
+		if (!t->syms[i - t->nbase].size)
+			t->syms[i - t->nbase].size = size;
+		return;
+	}
+	if (!t->base_size && !(t->base_size = calloc(t->nbase, sizeof(*t->base_size))))
+		return; // only less precise
+	if (!t->base_size[i])
+		t->base_size[i] = size;
 }
 
 bool kd_symtab_find(const struct kd_symtab *t, const char *name, struct kd_symbol *ret)
@@ -465,12 +561,10 @@ static int has_at_cb(const struct kd_symtab *ct, uint32_t idx, void *arg)
 {
 	(void)ct;
 	struct has_at_ctx *c = arg;
-	struct sym *s = &c->t->syms[idx];
-	if (s->addr != c->addr)
+	if (sym_addr(c->t, idx) != c->addr)
 		return 0;
 	c->found = true;
-	if (!s->size)
-		s->size = c->size;
+	kd_symtab_set_size(c->t, idx, c->size);
 	return 1;
 }
 
@@ -494,7 +588,7 @@ struct kd_error *kd_symtab_foreach_image(struct kd_symtab *t, uint32_t image, kd
 		return err;
 	for (size_t k = 0; k < t->n_by_addr; k++) {
 		uint32_t idx = t->by_addr[k];
-		if (t->syms[idx].image != image)
+		if (sym_get(t, idx).image != image)
 			continue;
 		struct kd_symbol ks;
 		fill(t, idx, &ks);
@@ -592,11 +686,11 @@ static struct kd_error *symbols_load(struct kd_session *s)
 		err = sync_by_addr(t);
 	if (!err) {
 		int64_t e = find_first(t, "_end");
-		t->core_end = e >= 0 ? t->syms[e].addr : 0;
+		t->core_end = e >= 0 ? sym_addr(t, e) : 0;
 		t->core_end_guessed = !t->core_end;
 		for (size_t i = 0; t->core_end_guessed && i < t->n; i++)
-			if (!kd_symtab_type_absolute(t->syms[i].type) && t->syms[i].addr + 4096 > t->core_end)
-				t->core_end = t->syms[i].addr + 4096;
+			if (!kd_symtab_type_absolute(sym_get(t, i).type) && sym_addr(t, i) + 4096 > t->core_end)
+				t->core_end = sym_addr(t, i) + 4096;
 	}
 	if (err) {
 		kd_error_destroy(kerr);
@@ -659,7 +753,7 @@ bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret
 	int64_t i = t ? find_first(t, name) : -1;
 	if (i < 0)
 		return false;
-	const struct sym *sy = &t->syms[i];
+	const struct sym sy_v = sym_get(t, i), *sy = &sy_v;
 	*addr_ret = sy->addr;
 	*exact_ret = sy->size != 0;
 	*size_ret = sy->size;
@@ -669,12 +763,12 @@ bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret
 	size_t lo = 0, hi = t->n_by_addr;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (t->syms[t->by_addr[mid]].addr <= sy->addr)
+		if (sym_addr(t, t->by_addr[mid]) <= sy->addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*size_ret = lo < t->n_by_addr ? t->syms[t->by_addr[lo]].addr - sy->addr : 0;
+	*size_ret = lo < t->n_by_addr ? sym_addr(t, t->by_addr[lo]) - sy->addr : 0;
 	return true;
 }
 
@@ -772,18 +866,18 @@ struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_sym
 	size_t lo = 0, hi = t->n_by_addr;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (t->syms[t->by_addr[mid]].addr <= addr)
+		if (sym_addr(t, t->by_addr[mid]) <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	while (lo > 0) {
-		uint64_t a = t->syms[t->by_addr[lo - 1]].addr;
+		uint64_t a = sym_addr(t, t->by_addr[lo - 1]);
 		size_t first = lo - 1;
-		while (first > 0 && t->syms[t->by_addr[first - 1]].addr == a)
+		while (first > 0 && sym_addr(t, t->by_addr[first - 1]) == a)
 			first--;
 		for (size_t k = first; k < lo; k++) {
-			const struct sym *sy = &t->syms[t->by_addr[k]];
+			const struct sym sy_v = sym_get(t, t->by_addr[k]), *sy = &sy_v;
 			bool absolute = kd_symtab_type_absolute(sy->type);
 			if (absolute && a != addr)
 				continue;
@@ -829,7 +923,7 @@ struct kd_error *kd_symbol_foreach(struct kd_session *s, unsigned set, kd_symbol
 	if (err)
 		return err;
 	for (size_t i = 0; i < t->n_by_addr; i++) {
-		const struct sym *sy = &t->syms[t->by_addr[i]];
+		const struct sym sy_v = sym_get(t, t->by_addr[i]), *sy = &sy_v;
 		if (!(set & (sy->image ? KD_SYM_MODULES : KD_SYM_CORE)))
 			continue;
 		struct kd_symbol ks;
@@ -879,14 +973,14 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 	size_t lo = 0, hi = t->n_by_name;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (strncmp(t->syms[t->by_name[mid]].name, prefix, plen) < 0)
+		if (strncmp(sym_get(t, t->by_name[mid]).name, prefix, plen) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	const char *last = NULL;
 	for (size_t i = lo; i < t->n_by_name; i++) {
-		const struct sym *sy = &t->syms[t->by_name[i]];
+		const struct sym sy_v = sym_get(t, t->by_name[i]), *sy = &sy_v;
 		if (strncmp(sy->name, prefix, plen) != 0)
 			break;
 		if (last && strcmp(last, sy->name) == 0)
