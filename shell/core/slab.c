@@ -324,7 +324,10 @@ static struct kd_error *read_cache(struct kd_session *s, struct kd_slab_table *t
 		oo = kd_dump_u32(s, buf + l->kc_oo.m.offset);
 	c->objects_per_slab = (unsigned)(oo & ((1u << OO_SHIFT) - 1));
 	c->order = (unsigned)(oo >> OO_SHIFT);
-	c->slab_bytes = c->order < 20 ? l->page_size << c->order : 0;
+	// A slab is one buddy block: no kernel allocates one above MAX_PAGE_ORDER
+	// (10 with 4 KiB pages, include/linux/mmzone.h), so one over 64 MiB
+	// is impossible (and the walk would read it whole).
+	c->slab_bytes = c->order < 20 && (l->page_size << c->order) <= (64u << 20) ? l->page_size << c->order : 0;
 	if (!c->size || c->size > (1ull << 30) || !c->slab_bytes || c->objects_per_slab * c->size > c->slab_bytes ||
 	    c->offset >= c->size + 8) {
 		c->unknown |= KD_SLAB_U_LAYOUT;
