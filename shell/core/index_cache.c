@@ -364,7 +364,8 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 	t->hcap = (uint32_t)h.hcap;
 	t->text = q + h.hcap * 4;
 	uint64_t sum = payload_sum(t, n, h.text_len);
-	if (sum != h.payload_sum)
+	static const char zeros[8];
+	if (sum != h.payload_sum || memcmp(t->text + h.text_len, zeros, 8) != 0)
 		return "payload checksum mismatch";
 	for (uint64_t i = 0; i < h.hcap; i++)
 		if (t->ht[i] > n)
