@@ -46,6 +46,85 @@
 
 #include "dwarf_ir.h"
 #include "dwarf_map.h"
+#include "dlib.h"
+
+// libdw is opened when a vmlinux's DWARF is first read (dlib.h): every run
+// paid for loading it, and only --vmlinux without BTF needs it.  The calls
+// below go through this table under their own names.
+static struct {
+	__typeof__(dwarf_begin) *dwarf_begin;
+	__typeof__(dwarf_end) *dwarf_end;
+	__typeof__(dwarf_errmsg) *dwarf_errmsg;
+	__typeof__(dwarf_next_unit) *dwarf_next_unit;
+	__typeof__(dwarf_offdie) *dwarf_offdie;
+	__typeof__(dwarf_getelf) *dwarf_getelf;
+	__typeof__(dwarf_diename) *dwarf_diename;
+	__typeof__(dwarf_tag) *dwarf_tag;
+	__typeof__(dwarf_child) *dwarf_child;
+	__typeof__(dwarf_siblingof) *dwarf_siblingof;
+	__typeof__(dwarf_bytesize) *dwarf_bytesize;
+	__typeof__(dwarf_attr) *dwarf_attr;
+	__typeof__(dwarf_attr_integrate) *dwarf_attr_integrate;
+	__typeof__(dwarf_hasattr) *dwarf_hasattr;
+	__typeof__(dwarf_whatform) *dwarf_whatform;
+	__typeof__(dwarf_formudata) *dwarf_formudata;
+	__typeof__(dwarf_formsdata) *dwarf_formsdata;
+	__typeof__(dwarf_formref_die) *dwarf_formref_die;
+	__typeof__(dwarf_dieoffset) *dwarf_dieoffset;
+	__typeof__(dwarf_getlocation) *dwarf_getlocation;
+	__typeof__(dwarf_aggregate_size) *dwarf_aggregate_size;
+} dw;
+static struct kd_dlib dw_lib = { .soname = KD_LIBDW_SONAME };
+
+static const char *dw_open(void)
+{
+	const struct kd_dlib_sym syms[] = {
+		{ "dwarf_begin", (void **)&dw.dwarf_begin },
+		{ "dwarf_end", (void **)&dw.dwarf_end },
+		{ "dwarf_errmsg", (void **)&dw.dwarf_errmsg },
+		{ "dwarf_next_unit", (void **)&dw.dwarf_next_unit },
+		{ "dwarf_offdie", (void **)&dw.dwarf_offdie },
+		{ "dwarf_getelf", (void **)&dw.dwarf_getelf },
+		{ "dwarf_diename", (void **)&dw.dwarf_diename },
+		{ "dwarf_tag", (void **)&dw.dwarf_tag },
+		{ "dwarf_child", (void **)&dw.dwarf_child },
+		{ "dwarf_siblingof", (void **)&dw.dwarf_siblingof },
+		{ "dwarf_bytesize", (void **)&dw.dwarf_bytesize },
+		{ "dwarf_attr", (void **)&dw.dwarf_attr },
+		{ "dwarf_attr_integrate", (void **)&dw.dwarf_attr_integrate },
+		{ "dwarf_hasattr", (void **)&dw.dwarf_hasattr },
+		{ "dwarf_whatform", (void **)&dw.dwarf_whatform },
+		{ "dwarf_formudata", (void **)&dw.dwarf_formudata },
+		{ "dwarf_formsdata", (void **)&dw.dwarf_formsdata },
+		{ "dwarf_formref_die", (void **)&dw.dwarf_formref_die },
+		{ "dwarf_dieoffset", (void **)&dw.dwarf_dieoffset },
+		{ "dwarf_getlocation", (void **)&dw.dwarf_getlocation },
+		{ "dwarf_aggregate_size", (void **)&dw.dwarf_aggregate_size },
+	};
+	return kd_dlib_open(&dw_lib, syms, sizeof(syms) / sizeof(syms[0]));
+}
+
+#define dwarf_begin dw.dwarf_begin
+#define dwarf_end dw.dwarf_end
+#define dwarf_errmsg dw.dwarf_errmsg
+#define dwarf_next_unit dw.dwarf_next_unit
+#define dwarf_offdie dw.dwarf_offdie
+#define dwarf_getelf dw.dwarf_getelf
+#define dwarf_diename dw.dwarf_diename
+#define dwarf_tag dw.dwarf_tag
+#define dwarf_child dw.dwarf_child
+#define dwarf_siblingof dw.dwarf_siblingof
+#define dwarf_bytesize dw.dwarf_bytesize
+#define dwarf_attr dw.dwarf_attr
+#define dwarf_attr_integrate dw.dwarf_attr_integrate
+#define dwarf_hasattr dw.dwarf_hasattr
+#define dwarf_whatform dw.dwarf_whatform
+#define dwarf_formudata dw.dwarf_formudata
+#define dwarf_formsdata dw.dwarf_formsdata
+#define dwarf_formref_die dw.dwarf_formref_die
+#define dwarf_dieoffset dw.dwarf_dieoffset
+#define dwarf_getlocation dw.dwarf_getlocation
+#define dwarf_aggregate_size dw.dwarf_aggregate_size
 
 enum { MAX_DEPTH = 512 };
 
@@ -797,6 +876,9 @@ struct kd_error *kd_dwarf_to_btf(const char *path, struct btf **ret, struct kd_d
 {
 	double t0 = now();
 	memset(st, 0, sizeof(*st));
+	const char *why = dw_open();
+	if (why)
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no DWARF types: %s", why);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return kd_error_create(KD_ERR_USAGE, "cannot open '%s': %s", path, strerror(errno));

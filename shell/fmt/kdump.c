@@ -24,6 +24,23 @@
 #endif
 #ifdef HAVE_SNAPPY
 #include <snappy-c.h>
+
+#include "../core/dlib.h"
+
+// snappy is opened when the first snappy page is read (dlib.h): the C++
+// runtime it pulls in cost every run, and few dumps use it.
+static snappy_status (*snappy_length_fn)(const char *, size_t, size_t *);
+static snappy_status (*snappy_uncompress_fn)(const char *, size_t, char *, size_t *);
+static struct kd_dlib snappy_lib = { .soname = KD_SNAPPY_SONAME };
+
+static const char *snappy_open(void)
+{
+	const struct kd_dlib_sym syms[] = {
+		{ "snappy_uncompressed_length", (void **)&snappy_length_fn },
+		{ "snappy_uncompress", (void **)&snappy_uncompress_fn },
+	};
+	return kd_dlib_open(&snappy_lib, syms, sizeof(syms) / sizeof(syms[0]));
+}
 #endif
 #ifdef HAVE_ZSTD
 #include <zstd.h>
@@ -673,9 +690,12 @@ static struct kd_error *kdump_read_page(struct kd_core *c, uint64_t pfn, uint64_
 	} else if (comp == DUMP_DH_COMPRESSED_SNAPPY) {
 #ifdef HAVE_SNAPPY
 		size_t dlen;
-		ok = snappy_uncompressed_length((const char *)p->cbuf, size, &dlen) == SNAPPY_OK &&
-		     dlen == bs && snappy_uncompress((const char *)p->cbuf, size, buf, &dlen) == SNAPPY_OK &&
-		     dlen == bs;
+		const char *why = snappy_open();
+		if (why)
+			return kd_error_addr(KD_ERR_UNSUPPORTED, pa, "physical address 0x%llx (pfn 0x%llx): snappy: %s",
+					     (unsigned long long)pa, (unsigned long long)pfn, why);
+		ok = snappy_length_fn((const char *)p->cbuf, size, &dlen) == SNAPPY_OK && dlen == bs &&
+		     snappy_uncompress_fn((const char *)p->cbuf, size, buf, &dlen) == SNAPPY_OK && dlen == bs;
 #else
 		goto missing;
 #endif
