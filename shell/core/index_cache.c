@@ -511,7 +511,7 @@ struct btf_header {
 };
 
 _Static_assert(offsetof(struct btf_header, header_sum) == sizeof(struct btf_header) - 8 &&
-		       sizeof(struct btf_header) <= 512,
+		       sizeof(struct btf_header) <= 512 && sizeof(struct btf_header) % 8 == 0,
 	       "header_sum ends the header");
 
 uint64_t kd_index_cache_btf_sum(const void *btf, size_t btf_size)
@@ -532,8 +532,17 @@ static bool entry_ok(const void *tab, uint64_t i, uint64_t esize, uint32_t nids)
 	return (v >> 32) < nids && (uint32_t)v <= 0x10000;
 }
 
+void kd_index_map_free(void *tab, struct kd_index_map *m)
+{
+	if (m->base)
+		munmap(m->base, m->size);
+	else
+		free(tab);
+	*m = (struct kd_index_map){ 0 };
+}
+
 static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, const struct kd_btf_index *x,
-				 void **tab_ret, size_t *ncap_ret)
+				 void **tab_ret, size_t *ncap_ret, struct kd_index_map *map_ret)
 {
 	struct btf_header h;
 	uint64_t fsize;
@@ -547,27 +556,26 @@ static const char *load_btf_file(int fd, const char *bid, uint64_t kaslr, const 
 		return "implausible header";
 	if (fsize != sizeof(h) + h.ncap * h.entry_size)
 		return "sizes disagree (truncated?)";
-	void *tab = malloc(h.ncap * h.entry_size);
-	if (!tab)
-		return "out of memory";
-	if (!pread_all(fd, tab, h.ncap * h.entry_size, sizeof(h))) {
-		free(tab);
-		return "short read";
-	}
+	// Mapped, not read (as the kallsyms file): the table is used where it lies.
+	char *map = mmap(NULL, (size_t)fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return "cannot map the file";
+	void *tab = map + sizeof(h);
 	bool bad = sum64(0x6e616d65ull, tab, h.ncap * h.entry_size) != h.payload_sum;
 	for (uint64_t i = 0; i < h.ncap && !bad; i++)
 		bad = !entry_ok(tab, i, h.entry_size, x->nids);
 	if (bad) {
-		free(tab);
+		munmap(map, (size_t)fsize);
 		return "payload checksum mismatch or a type id out of range";
 	}
+	*map_ret = (struct kd_index_map){ map, (size_t)fsize };
 	*tab_ret = tab;
 	*ncap_ret = (size_t)h.ncap;
 	return NULL;
 }
 
 bool kd_index_cache_btf_load(struct kd_session *s, const struct kd_btf_index *x, void **tab_ret,
-			     size_t *ncap_ret)
+			     size_t *ncap_ret, struct kd_index_map *map_ret)
 {
 	char dir[4096], file[4096 + 256], bid[BUILD_ID_MAX + 8];
 	uint64_t kaslr;
@@ -578,7 +586,7 @@ bool kd_index_cache_btf_load(struct kd_session *s, const struct kd_btf_index *x,
 		trace("%s: %s", file, strerror(errno));
 		return false;
 	}
-	const char *why = load_btf_file(fd, bid, kaslr, x, tab_ret, ncap_ret);
+	const char *why = load_btf_file(fd, bid, kaslr, x, tab_ret, ncap_ret, map_ret);
 	close(fd);
 	if (why) {
 		trace("%s: %s: rebuilt", file, why);

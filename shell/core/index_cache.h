@@ -20,6 +20,14 @@
 
 struct kd_session;
 
+/* A cache file mapped whole (base NULL: nothing mapped). */
+struct kd_index_map {
+	void *base;
+	size_t size;
+};
+/* Frees tab: unmaps *m if it is mapped, else free(tab); *m is cleared. */
+void kd_index_map_free(void *tab, struct kd_index_map *m);
+
 /* The build's table from the cache into *ret (text with 8 bytes of slack); false: decode it. */
 bool kd_index_cache_kallsyms_load(struct kd_session *s, const struct kd_kallsyms_layout *l,
 				  struct kd_kallsyms_table *ret);
@@ -42,9 +50,13 @@ struct kd_btf_index {
 	size_t entry_size;
 };
 uint64_t kd_index_cache_btf_sum(const void *btf, size_t btf_size);
-/* true and *tab_ret (malloc'd, *ncap_ret entries) when the cache has it. */
+/*
+ * true and *tab_ret (*ncap_ret entries) when the cache has it: the table lies
+ * in a private mapping of the file (writable, the file never changes), which
+ * *map_ret holds; kd_index_map_free() frees a table either way.
+ */
 bool kd_index_cache_btf_load(struct kd_session *s, const struct kd_btf_index *x, void **tab_ret,
-			     size_t *ncap_ret);
+			     size_t *ncap_ret, struct kd_index_map *map_ret);
 void kd_index_cache_btf_store(struct kd_session *s, const struct kd_btf_index *x, const void *tab,
 			      size_t ncap);
 

@@ -24,6 +24,8 @@
 #include <kdive/error.h>
 #include <kdive/types.h>
 
+#include "index_cache.h"
+
 struct kd_session;
 
 /*
@@ -76,6 +78,7 @@ struct kd_types {
 	size_t ncap;
 	uint64_t *enumerators;  // hash of enumerators: id << 32 | index + 1, 0 empty
 	size_t ecap;
+	struct kd_index_map names_map, enum_map; // set: the table lies in a mapped cache file
 	uint32_t percpu_sec;    // the .data..percpu DATASEC, 0 none, UINT32_MAX not looked up
 	struct synth_array *synth; // ids nids + i
 	size_t nsynth;

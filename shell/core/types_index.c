@@ -125,7 +125,7 @@ struct kd_error *kd_types_index_names_cached(struct kd_session *s, struct kd_typ
 	t->btf_sum = kd_index_cache_btf_sum(raw, size);
 	struct kd_btf_index key = cache_key(t, "btfnames", sizeof(*t->names));
 	void *tab;
-	if (kd_index_cache_btf_load(s, &key, &tab, &t->ncap)) {
+	if (kd_index_cache_btf_load(s, &key, &tab, &t->ncap, &t->names_map)) {
 		t->names = tab;
 		return NULL;
 	}
@@ -154,7 +154,7 @@ static struct kd_error *build_enum_index(struct kd_types *t)
 	if (t->cache_session) {
 		key = cache_key(t, "btfenums", sizeof(*t->enumerators));
 		void *tab;
-		if (kd_index_cache_btf_load(t->cache_session, &key, &tab, &t->ecap)) {
+		if (kd_index_cache_btf_load(t->cache_session, &key, &tab, &t->ecap, &t->enum_map)) {
 			t->enumerators = tab;
 			return NULL;
 		}

@@ -60,8 +60,8 @@ static void types_free(struct kd_types *t)
 	btf__free(t->btf);
 	btf__free(t->base);
 	kd_types_split_free(t);
-	free(t->names);
-	free(t->enumerators);
+	kd_index_map_free(t->names, &t->names_map);
+	kd_index_map_free(t->enumerators, &t->enum_map);
 	free(t->synth);
 	free(t->sorted);
 	free(t->described);

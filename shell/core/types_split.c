@@ -260,10 +260,10 @@ struct kd_error *kd_types_split_done(struct kd_session *s)
 	t->nsorted = 0;
 	if (kd_types_index_more(t, from))
 		return NULL;
-	free(t->names);
+	kd_index_map_free(t->names, &t->names_map);
 	t->names = NULL;
 	t->ncap = 0;
-	free(t->enumerators);
+	kd_index_map_free(t->enumerators, &t->enum_map);
 	t->enumerators = NULL;
 	t->ecap = 0;
 	err = kd_types_index_names(t);
