@@ -455,15 +455,23 @@ static struct kd_error *one_task(struct kd_session *s, const struct kd_task *t, 
 	if (!ok(kd_type_member(s, "vm_area_struct", "vm_private_data", &r.mi.priv)))
 		r.mi.priv.size = 0;
 	uint64_t kb = r.ps / 1024;
+	// Counters that could not be read are '?' (absent from --json), never 0.
+	bool rss_ok = !(t->unknown & (KD_TU_MM | KD_TU_RSS)), vm_ok = !(t->unknown & KD_TU_MM);
 	if (r.json) {
 		kd_json_hex(s, "pgd", r.mi.pgd);
-		kd_json_u64(s, "rss_kb", t->rss * kb);
-		kd_json_u64(s, "total_vm_kb", t->total_vm * kb);
+		if (rss_ok)
+			kd_json_u64(s, "rss_kb", t->rss * kb);
+		if (vm_ok)
+			kd_json_u64(s, "total_vm_kb", t->total_vm * kb);
 		kd_json_begin_array(s, "vmas");
 	} else {
+		char rss[24] = "?", tvm[24] = "?";
+		if (rss_ok)
+			snprintf(rss, sizeof(rss), "%" PRIu64 "k", t->rss * kb);
+		if (vm_ok)
+			snprintf(tvm, sizeof(tvm), "%" PRIu64 "k", t->total_vm * kb);
 		kd_printf(s, "       MM               PGD          RSS    TOTAL_VM\n");
-		kd_printf(s, "%016" PRIx64 "  %016" PRIx64 "  %" PRIu64 "k  %" PRIu64 "k\n", t->mm, r.mi.pgd,
-			  t->rss * kb, t->total_vm * kb);
+		kd_printf(s, "%016" PRIx64 "  %016" PRIx64 "  %s  %s\n", t->mm, r.mi.pgd, rss, tvm);
 		kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
 	}
 	err = kd_vma_foreach(s, t->mm, each_vma, vma_lost, &r, NULL);

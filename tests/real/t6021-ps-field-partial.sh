@@ -166,6 +166,15 @@ if [ -n "$rss_mm" ]; then
 		"$(jq -r ".[] | select(.task == \"0x$owner\") | .vsz_kb" "$TMP/intact.json")" \
 		"$(sed 's/^[> ]//' "$TMP/out" | awk -v t="$owner" '$4 == t { print $7 }')"
 	expect_eq "rss alone: %mem is '?' for $owner" "?" "$(sed 's/^[> ]//' "$TMP/out" | awk -v t="$owner" '$4 == t { print $6 }')"
+	# vm's header: the same '?' (it printed 0), total_vm still the intact one.
+	run_kd -c "vm $owner" "$TMP/d"
+	expect_eq "rss alone: vm's header shows RSS '?' and the intact TOTAL_VM" \
+		"? $(jq -r ".[] | select(.task == \"0x$owner\") | .vsz_kb" "$TMP/intact.json")k" \
+		"$(awk 'h { print $3, $4; exit } /^ *MM  *PGD  *RSS/ { h = 1 }' "$TMP/out")"
+	run_kd -c "vm --json $owner" "$TMP/d"
+	expect_eq "rss alone: vm --json has no rss_kb, and the intact total_vm_kb" \
+		"null $(jq -r ".[] | select(.task == \"0x$owner\") | .vsz_kb" "$TMP/intact.json")" \
+		"$(jq -r '.[0] | "\(.rss_kb) \(.total_vm_kb)"' "$TMP/out")"
 else
 	ok "rss counters of an mm # SKIP no mm_struct in this fixture has its rss counters on a page of their own"
 fi
