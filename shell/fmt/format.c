@@ -28,6 +28,20 @@ struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range
 	return NULL;
 }
 
+struct kd_error *kd_core_add_vseg(struct kd_core *c, const struct kd_vseg *v)
+{
+	size_t n = c->nvsegs;
+	if ((n & (n - 1)) == 0) {
+		size_t cap = n ? 2 * n : 1;
+		struct kd_vseg *t = cap <= SIZE_MAX / sizeof(*t) ? realloc(c->vsegs, cap * sizeof(*t)) : NULL;
+		if (!t)
+			return &kd_enomem;
+		c->vsegs = t;
+	}
+	c->vsegs[c->nvsegs++] = *v;
+	return NULL;
+}
+
 static int range_cmp(const void *a, const void *b)
 {
 	const struct kd_phys_range *x = a, *y = b;
