@@ -9,9 +9,11 @@
 # tasks (one process of three threads), two modules, a printk ring of four
 # records and known words, with a BTF and a System.map beside it.  The
 # expected values are what the generator wrote (OUT.truth), never kdive's
-# output.  Also: an address outside every segment gives a clear error and the
-# session goes on; a kdump-compressed big-endian dump (tests/tools/mkbedump)
-# says it records no virtual addresses while rd -p still works.
+# output.  search finds the known word at each virtual address mapping it;
+# vtop says it needs a walker.  An address outside every segment gives a
+# clear error and the session goes on; a kdump-compressed big-endian dump
+# (tests/tools/mkbedump) says it records no virtual addresses while rd -p
+# still works.
 . "$KDIVE_SRCDIR/tests/lib.sh"
 command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
 MK="$KDIVE_BUILDDIR/tests/tools/mkbekernel"
@@ -104,6 +106,15 @@ init_task.tasks.next = $(hx "$(awk '$1 == "p" { print $3 }' "$T")")" "$(cat "$TM
 	read -r _ addr vals < <(awk '$1 == "u64dm"' "$T")
 	kd "rd -x -64 $addr 2"
 	expect_eq "$m: rd -64 through the direct map" "$vals" "$(values)"
+
+	# search over the kernel's mapped addresses: the word at each
+	# virtual address a segment maps it at (the image and the direct map)
+	kd "search 0123456789abcdef"
+	expect_eq "$m: search exits 0" 0 "$rc"
+	expect_eq "$m: search finds the word at its virtual addresses" \
+		"$(awk '$1 == "u64" || $1 == "u64dm" { print $2 }' "$T" | sort -u)" "$(sed 's/:.*//' "$TMP/out")"
+	kd "vtop $addr"
+	check "$m: vtop says it needs a page-table walker" grep -q "^vtop: no page-table walker for $m dumps" "$TMP/err"
 
 	# outside every segment: a clear error, and the session goes on
 	hole=$(awk '$1 == "hole" { print $2 }' "$T")
