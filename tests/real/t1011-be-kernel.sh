@@ -47,6 +47,19 @@ for m in s390x ppc64 riscv64; do
 	expect_eq "$m: ps --json vsz_kb rss_kb (total_vm, file+anon+shmem pages)" "$want" "$got"
 	expect_eq "$m: ps --json has no incomplete task" "0" "$(jq '[.[] | select(.incomplete)] | length' "$TMP/out")"
 
+	# ps -p: the parent chain of a thread, from the truth's ppids; ps -c:
+	# the processes whose parent is init
+	chain=101 p=101
+	while [ "$p" != 0 ]; do
+		p=$(awk -v p="$p" '$1 == "task" && $2 == p { print $3 }' "$T")
+		chain="$p $chain"
+	done
+	kd "ps -p 101"
+	expect_eq "$m: ps -p 101 (parent chain)" "$chain" "$(awk '/PID:/ { print $2 }' "$TMP/out" | paste -sd' ')"
+	kd "ps -c 1"
+	expect_eq "$m: ps -c 1 (children)" "$(awk '$1 == "task" && $3 == 1 && $2 == $4 { print $2 }' "$T" | paste -sd' ')" \
+		"$(awk '/^  PID:/ { print $2 }' "$TMP/out" | paste -sd' ')"
+
 	# mod: address, name, base, size (every mem[] region); refcount
 	kd "mod"
 	expect_eq "$m: mod exits 0" 0 "$rc"
