@@ -17,6 +17,7 @@
 . "$KDIVE_SRCDIR/tests/lib.sh"
 command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
 MK="$KDIVE_BUILDDIR/tests/tools/mkbekernel"
+[ -x "$MK" ] || { echo "1..0 # SKIP mkbekernel not built (no libbpf)"; exit 0; }
 # 16 hex digits without leading zeros, as --json writes addresses
 hx() { local v; v=$(echo "$1" | sed 's/^0*//'); echo "0x${v:-0}"; }
 for m in s390x ppc64 riscv64; do
