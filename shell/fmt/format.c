@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers for format backends (declared in format.h): the table of physical
-// ranges and the parsing of ELF notes, which ELF and kdump-compressed dumps
-// both carry (the kdump header embeds the ELF notes of the crashed kernel).
+// ranges, the table of virtual segments (ELF PT_LOADs' p_vaddr -> p_paddr,
+// for machines without a page-table walker: shell/core/vm.c) and the parsing
+// of ELF notes, which ELF and kdump-compressed dumps both carry (the kdump
+// header embeds the ELF notes of the crashed kernel).
 #include <elf.h>
 #include <stdint.h>
 #include <stdlib.h>
