@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/arch.h>
 #include <kdive/module.h>
 
 enum { O_SVG, O_JSON, O_NOPT };
@@ -162,6 +163,8 @@ static struct kd_error *layout_run(struct kd_session *s, const struct kd_args *a
 		return kd_error_create(KD_ERR_USAGE, "no operands expected");
 	struct kd_vm_info info;
 	kd_vm_info_get(s, &info);
+	if (!info.arch && !kd_arch_info_get(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no page-table walker for %s dumps", kd_dump_machine_name(s));
 	if (!info.arch)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no address translation for this dump (see the warning at start-up)");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/arch.h>
 #include <kdive/module.h>
 
 enum { SO_K, SO_U, SO_P, SO_S, SO_E, SO_L, SO_M, SO_C, SO_W, SO_H, SO_B, SO_JSON, SO_NOPT };
@@ -327,7 +328,9 @@ static struct kd_error *search_run(struct kd_session *s, const struct kd_args *a
 			return kd_error_create(KD_ERR_USAGE, "-u: no user context (set PID to a process)");
 		st.end = vi.user_end;
 	} else if (!phys) {
-		if (!vi.arch)
+		// A machine without a page-table walker: the kernel addresses
+		// the dump's ELF segments map (kd_next_mapped says if none).
+		if (!vi.arch && kd_arch_info_get(s))
 			return kd_error_create(KD_ERR_UNSUPPORTED, "no address translation for this dump: use -p");
 		st.start = vi.user_end;
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kdive/arch.h>
 #include <kdive/module.h>
 
 enum { O_C, O_K, O_U, O_PGD, O_V, O_CHECK, O_ROOTS, O_JSON, O_NOPT };
@@ -586,6 +587,8 @@ static struct kd_error *vtop_run(struct kd_session *s, const struct kd_args *arg
 	struct kd_error *err = NULL;
 	struct ctx c = { .verbose = v[O_V].count > 0 };
 	kd_vm_info_get(s, &c.info);
+	if (!c.info.arch && !kd_arch_info_get(s))
+		return kd_error_create(KD_ERR_UNSUPPORTED, "no page-table walker for %s dumps", kd_dump_machine_name(s));
 	if (!c.info.arch)
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no address translation for this dump (see the warning at start-up)");

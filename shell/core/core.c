@@ -136,6 +136,7 @@ void kd_core_close(struct kd_core *c)
 	free(c->files);
 	kd_cache_destroy(c->cache);
 	free(c->ranges);
+	free(c->vsegs);
 	free(c->notes);
 	free(c->notes_buf);
 	free(c->vmcoreinfo);

@@ -13,9 +13,13 @@
 //     1 << size_bits bytes addressed by logical positions (lpos); a block
 //     that would wrap is stored from the start of the ring; lpos values with
 //     bit 0 set are "data-less" (no text).
-// The one field VMCOREINFO does not export is the syslog level: it is the
-// top 3 bits of the byte after `facility`, which follows the u16 text_len
-// (struct printk_info in kernel/printk/printk_ringbuffer.h).
+// The one field VMCOREINFO does not export is the syslog level: the
+// bitfield `u8 flags:5, level:3` in the byte after `facility`, which follows
+// the u16 text_len (struct printk_info in kernel/printk/printk_ringbuffer.h;
+// struct printk_log in 3.5-5.9).  The first bitfield of a unit takes its
+// least significant bits on little-endian machines and its most significant
+// on big-endian ones (the psABIs), so level is the top 3 bits there and the
+// low 3 bits here (level_of).
 // `log` formats these records; `sys` and the panic finder search them.
 #include <inttypes.h>
 #include <stddef.h>
@@ -166,6 +170,12 @@ static struct kd_error *get_layout(struct kd_session *s, struct layout *l)
 	    l->off_device + l->len_device > l->devinfo_size || l->desc_size == 0 || l->info_size == 0)
 		return kd_error_create(KD_ERR_CORRUPT, "VMCOREINFO's printk layout is inconsistent");
 	return NULL;
+}
+
+// The syslog level from the byte holding `u8 flags:5, level:3` (top of file).
+static unsigned level_of(const struct kd_session *s, unsigned char b)
+{
+	return kd_dump_big_endian(s) ? b & 7u : b >> 5;
 }
 
 // Fields of the ring, in the dump's byte order.
@@ -375,7 +385,7 @@ static struct kd_error *log_lockless(struct kd_session *s, kd_log_fn *fn, void *
 			struct kd_log_record rec = {
 				.seq = u64_at(s, info + l.off_seq),
 				.ts_nsec = u64_at(s, info + l.off_ts_nsec),
-				.level = info[l.off_text_len + 3] >> 5,
+				.level = level_of(s, info[l.off_text_len + 3]),
 				.facility = info[l.off_text_len + 2],
 				.has_caller = true,
 				.caller = u32_at(s, info + l.off_caller_id),
@@ -481,7 +491,7 @@ static struct kd_error *log_varlen(struct kd_session *s, kd_log_fn *fn, void *ar
 		struct kd_log_record rec = {
 			.seq = seq++,
 			.ts_nsec = u64_at(s, h + o_ts),
-			.level = h[o_dict + 3] >> 5,
+			.level = level_of(s, h[o_dict + 3]),
 			.facility = h[o_dict + 2],
 			.has_caller = has_caller,
 			.caller = has_caller ? u32_at(s, h + o_caller) : 0,

@@ -6,6 +6,18 @@
 // virtual-memory API of <kdive/session.h> (kd_translate, kd_read_virt,
 // kd_walk, kd_vm_regions ...) and the machine facts of <kdive/arch.h>.  A
 // `rd` of kernel memory goes command -> core -> arch -> core (physical read).
+//
+// A machine with no arch backend (s390x, ppc64, ...) has no page-table
+// walker; its kernel virtual addresses are translated through the ELF
+// program headers instead (seg_translate below): kexec writes /proc/vmcore's
+// PT_LOADs with the kernel image and the direct map at their virtual
+// addresses (p_vaddr -> p_paddr), and an address inside one of them is
+// p_paddr + (va - p_vaddr), the later segment winning where two overlap (the
+// rule of the physical ranges).  An address outside every segment (vmalloc,
+// modules, vmemmap on most machines) is KD_ERR_FAULT "not mapped by any ELF
+// segment"; user address spaces, vtop's walk and the memory map need a
+// walker and say so.  kdump-compressed dumps record no virtual addresses, so
+// there only physical reads work.  x86_64 and arm64 always use their walker.
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,15 +168,31 @@ void kd_vm_ctx_init(struct kd_session *s, struct kd_arch_ctx *ret)
 
 /* ---- layer hooks -------------------------------------------------------------- */
 
+// Why a dump of a machine without a walker has no kernel translation.
+static const char *no_vaddr_why(const struct kd_session *s)
+{
+	if (strcmp(kd_dump_format(s), "kdump") == 0)
+		return "a kdump-compressed dump records no virtual addresses";
+	if (strcmp(kd_dump_format(s), "elf") == 0)
+		return "the dump's ELF segments record no virtual addresses (every p_vaddr is 0)";
+	return "the dump records no virtual addresses";
+}
+
 struct kd_error *kd_vm_init(struct kd_session *s)
 {
 	unsigned m = kd_dump_machine(s);
 	if (!s->core)
 		return NULL;
 	const struct kd_arch_ops *ops = kd_arch_find(m);
-	if (!ops || !ops->init)
-		return kd_error_create(KD_ERR_UNSUPPORTED, "no address translation for %s dumps yet",
-				       kd_dump_machine_name(s));
+	if (!ops || !ops->init) {
+		if (s->core->nvsegs) {
+			s->vm.segments = true;
+			return NULL;
+		}
+		return kd_error_create(KD_ERR_UNSUPPORTED,
+				       "no page-table walker for %s, and %s: only physical reads (rd -p)",
+				       kd_dump_machine_name(s), no_vaddr_why(s));
+	}
 	if (!kd_vmcoreinfo_count(s))
 		return kd_error_create(KD_ERR_UNSUPPORTED,
 				       "no VMCOREINFO: cannot find the page tables (use --vmcoreinfo FILE)");
@@ -200,15 +228,84 @@ void kd_vm_deinit(struct kd_session *s)
 		s->vm.ops->fini(s->vm.be);
 	s->vm.ops = NULL;
 	s->vm.be = NULL;
+	s->vm.segments = false;
 }
 
 static struct kd_error *no_arch(struct kd_session *s, uint64_t va)
 {
 	if (!s->core)
 		return kd_error_create(KD_ERR_USAGE, "no dump is open");
+	if (s->vm.segments)
+		return kd_error_addr(KD_ERR_UNSUPPORTED, va,
+				     "cannot walk the page tables for 0x%" PRIx64 ": no page-table walker for %s (kernel addresses are translated through the ELF segments)",
+				     va, kd_dump_machine_name(s));
+	if (!kd_arch_find(kd_dump_machine(s)))
+		return kd_error_addr(KD_ERR_UNSUPPORTED, va,
+				     "cannot translate 0x%" PRIx64 ": no page-table walker for %s, and %s",
+				     va, kd_dump_machine_name(s), no_vaddr_why(s));
 	return kd_error_addr(KD_ERR_UNSUPPORTED, va,
 			     "cannot translate 0x%" PRIx64 ": no address translation for this dump (%s)",
 			     va, kd_vmcoreinfo_count(s) ? kd_dump_machine_name(s) : "no VMCOREINFO");
+}
+
+/* ---- no page-table walker: the ELF segments (top of file) ------------------------ */
+
+static const struct kd_vseg *seg_find(const struct kd_core *c, uint64_t va)
+{
+	for (size_t i = c->nvsegs; i-- > 0;) { // the later segment wins
+		const struct kd_vseg *v = &c->vsegs[i];
+		if (va >= v->vaddr && va - v->vaddr < v->size)
+			return v;
+	}
+	return NULL;
+}
+
+static struct kd_error *seg_translate(struct kd_session *s, const struct kd_as *as, uint64_t va,
+				      uint64_t *pa_ret, uint64_t *pagesize_ret)
+{
+	if (as && as->kind != KD_AS_KERNEL)
+		return kd_error_addr(KD_ERR_UNSUPPORTED, va,
+				     "cannot translate user address 0x%" PRIx64 ": no page-table walker for %s",
+				     va, kd_dump_machine_name(s));
+	const struct kd_vseg *v = seg_find(s->core, va);
+	if (!v)
+		return kd_error_addr(KD_ERR_FAULT, va,
+				     "0x%" PRIx64 " is not mapped by any ELF segment (no page-table walker for %s)",
+				     va, kd_dump_machine_name(s));
+	*pa_ret = v->paddr + (va - v->vaddr);
+	if (pagesize_ret)
+		*pagesize_ret = kd_page_size(s) ? kd_page_size(s) : 4096;
+	return NULL;
+}
+
+// kd_next_mapped() over the segments: the lowest mapped page in [va, end)
+// (end 0: the top of the address space).
+static struct kd_error *seg_next_mapped(struct kd_session *s, uint64_t va, uint64_t end, uint64_t *va_ret,
+					uint64_t *pa_ret, uint64_t *size_ret)
+{
+	const struct kd_core *c = s->core;
+	uint64_t ps = kd_page_size(s) ? kd_page_size(s) : 4096;
+	uint64_t lim = end ? end - 1 : UINT64_MAX, best = 0;
+	bool found = false;
+	for (size_t i = 0; i < c->nvsegs; i++) {
+		const struct kd_vseg *v = &c->vsegs[i];
+		uint64_t last = v->vaddr + (v->size - 1);
+		uint64_t at = v->vaddr > va ? v->vaddr : va;
+		if (last < va || at > lim || (found && at >= best))
+			continue;
+		best = at;
+		found = true;
+	}
+	if (!found)
+		return kd_error_addr(KD_ERR_NOTFOUND, va, "nothing mapped from 0x%" PRIx64 " to 0x%" PRIx64, va,
+				     lim);
+	*va_ret = best & ~(ps - 1);
+	if (size_ret)
+		*size_ret = ps;
+	struct kd_error *err = seg_translate(s, NULL, best, pa_ret, NULL);
+	if (!err)
+		*pa_ret -= best - *va_ret;
+	return err;
 }
 
 /* ---- public API ---------------------------------------------------------------- */
@@ -217,6 +314,8 @@ struct kd_error *kd_translate(struct kd_session *s, const struct kd_as *as, uint
 			      uint64_t *pa_ret, uint64_t *pagesize_ret)
 {
 	struct kd_vm *vm = &s->vm;
+	if (vm->segments)
+		return seg_translate(s, as, va, pa_ret, pagesize_ret);
 	if (!vm->ops)
 		return no_arch(s, va);
 	if (kd_tlb_lookup(&vm->tlb, as, va, pa_ret, pagesize_ret))
@@ -235,6 +334,8 @@ struct kd_error *kd_translate(struct kd_session *s, const struct kd_as *as, uint
 struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_as *as, uint64_t va,
 				   uint64_t *pa_ret, uint64_t *pagesize_ret)
 {
+	if (s->vm.segments)
+		return seg_translate(s, as, va, pa_ret, pagesize_ret);
 	if (!s->vm.ops)
 		return no_arch(s, va);
 	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_WALK, pa_ret, pagesize_ret);
@@ -243,6 +344,8 @@ struct kd_error *kd_translate_walk(struct kd_session *s, const struct kd_as *as,
 struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as, uint64_t va,
 				   uint64_t *pa_ret, uint64_t *pagesize_ret)
 {
+	if (s->vm.segments)
+		return seg_translate(s, as, va, pa_ret, pagesize_ret);
 	if (!s->vm.ops)
 		return no_arch(s, va);
 	return s->vm.ops->translate(s->vm.be, as, va, KD_XLAT_FAST, pa_ret, pagesize_ret);
@@ -251,6 +354,8 @@ struct kd_error *kd_translate_fast(struct kd_session *s, const struct kd_as *as,
 struct kd_error *kd_next_mapped(struct kd_session *s, const struct kd_as *as, uint64_t va,
 				uint64_t end, uint64_t *va_ret, uint64_t *pa_ret, uint64_t *size_ret)
 {
+	if (s->vm.segments && (!as || as->kind == KD_AS_KERNEL))
+		return seg_next_mapped(s, va, end, va_ret, pa_ret, size_ret);
 	if (!s->vm.ops)
 		return no_arch(s, va);
 	if (!s->vm.ops->next_mapped)

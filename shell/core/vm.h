@@ -57,6 +57,7 @@ struct kd_vm {
 	void *be;                      /* the backend's state */
 	struct kd_tlb tlb;
 	int swap_layout;               /* ops->swap_layouts: the one found, -1 until found */
+	bool segments;                 /* no backend: kernel addresses through the ELF segments */
 };
 
 /* The context an arch backend gets for this session (arch/arch.h). */

@@ -7,6 +7,14 @@
 // flattened -E -F file reads in place); every offset is checked against the
 // file size before use.
 //
+// Each PT_LOAD's p_vaddr -> p_paddr is also kept as it stands (c->vsegs,
+// before the overlap rule cuts the ranges): kexec's /proc/vmcore headers
+// (kexec-tools, kernel/crash_core.c crash_prepare_elf64_headers) list the
+// kernel image and the direct map at their virtual addresses, which is how
+// vm.c translates kernel addresses of a machine without a page-table walker.
+// A dump whose every p_vaddr is 0 (QEMU dump-guest-memory without paging)
+// records no virtual addresses and keeps none.
+//
 // Overlapping PT_LOAD segments of a vmcore: the later program header wins
 // (add_later_wins below), as in drgn and libkdumpfile.  /proc/kcore keeps
 // its own rule (drop_overlaps): its text segment aliases RAM, same bytes.
@@ -265,6 +273,12 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 			// /proc/kcore style segments without a physical address are not RAM.
 			if (ph.p_paddr == (Elf64_Addr)-1)
 				continue;
+			struct kd_vseg v = { .vaddr = ph.p_vaddr, .paddr = ph.p_paddr, .size = ph.p_memsz };
+			if (!kcore && ph.p_vaddr + (ph.p_memsz - 1) >= ph.p_vaddr &&
+			    (err = kd_core_add_vseg(c, &v))) {
+				free(notes);
+				return err;
+			}
 			err = kcore ? kd_core_add_range(c, &r) : add_later_wins(c, &r);
 			if (err) {
 				free(notes);
@@ -299,6 +313,11 @@ static struct kd_error *elf_open_common(struct kd_core *c, bool kcore)
 	}
 	if (kcore)
 		drop_overlaps(c);
+	bool any_vaddr = false;
+	for (size_t i = 0; i < c->nvsegs; i++)
+		any_vaddr |= c->vsegs[i].vaddr != 0;
+	if (!any_vaddr)
+		c->nvsegs = 0;
 	if (notes) {
 		err = kd_core_parse_notes(c, notes, notes_len, c->big_endian);
 		if (err)

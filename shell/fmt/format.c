@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Helpers for format backends (declared in format.h): the table of physical
-// ranges and the parsing of ELF notes, which ELF and kdump-compressed dumps
-// both carry (the kdump header embeds the ELF notes of the crashed kernel).
+// ranges, the table of virtual segments (ELF PT_LOADs' p_vaddr -> p_paddr,
+// for machines without a page-table walker: shell/core/vm.c) and the parsing
+// of ELF notes, which ELF and kdump-compressed dumps both carry (the kdump
+// header embeds the ELF notes of the crashed kernel).
 #include <elf.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +27,20 @@ struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range
 		c->ranges = t;
 	}
 	c->ranges[c->nranges++] = *r;
+	return NULL;
+}
+
+struct kd_error *kd_core_add_vseg(struct kd_core *c, const struct kd_vseg *v)
+{
+	size_t n = c->nvsegs;
+	if ((n & (n - 1)) == 0) {
+		size_t cap = n ? 2 * n : 1;
+		struct kd_vseg *t = cap <= SIZE_MAX / sizeof(*t) ? realloc(c->vsegs, cap * sizeof(*t)) : NULL;
+		if (!t)
+			return &kd_enomem;
+		c->vsegs = t;
+	}
+	c->vsegs[c->nvsegs++] = *v;
 	return NULL;
 }
 

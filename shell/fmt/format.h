@@ -49,6 +49,11 @@
 
 struct kd_core;
 
+/* A segment of memory the dump says is mapped at a virtual address. */
+struct kd_vseg {
+	uint64_t vaddr, paddr, size;
+};
+
 /*
  * An unsigned value of 1, 2, 4 or 8 bytes at p (any alignment) stored in the
  * given byte order: one load and, when that order is not the host's, one
@@ -123,6 +128,11 @@ struct kd_core {
 	bool big_endian;
 	struct kd_phys_range *ranges; // kd_core_add_range(); sorted by start, non-overlapping
 	size_t nranges;
+	// The virtual addresses the format records (ELF PT_LOAD p_vaddr ->
+	// p_paddr), every segment as the file lists it, before the ranges'
+	// overlap rule cuts them (kd_core_add_vseg); none for kdump-compressed.
+	struct kd_vseg *vsegs;
+	size_t nvsegs;
 	struct kd_note *notes;      // kd_core_parse_notes()
 	size_t nnotes;
 	void *notes_buf;            // backing store for notes (names and descs)
@@ -144,6 +154,8 @@ struct kd_core {
 /* Append a physical range (the core sorts them after open()). */
 struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range *r);
 void kd_core_sort_ranges(struct kd_core *c);
+/* Append a virtual segment (in the file's order; a later one wins). */
+struct kd_error *kd_core_add_vseg(struct kd_core *c, const struct kd_vseg *v);
 /* The range holding paddr, or NULL (binary search: ranges must be sorted). */
 const struct kd_phys_range *kd_core_find_range(const struct kd_core *c, uint64_t paddr);
 /*
