@@ -13,7 +13,6 @@
 // define a command it was listed with is reported, never trusted;
 // --no-cache (kd_shell.no_cache) opens every module at start.
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/index_cache.h"
 #include "shell.h"
 
 enum { LINE_MAX_LEN = 4096, MAX_CMDS = 64 };
@@ -63,17 +63,9 @@ static uint64_t name_hash(const char *s)
 /* The list file of dir (absolute), or false when there is no cache directory. */
 static bool list_path(const char *dir, char *cdir, size_t csize, char *file, size_t fsize)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	int r;
-	if (xdg && xdg[0] == '/')
-		r = snprintf(cdir, csize, "%s/kdive/modules", xdg);
-	else if (home && home[0] == '/')
-		r = snprintf(cdir, csize, "%s/.cache/kdive/modules", home);
-	else
+	if (!kd_cache_dir("modules", cdir, csize))
 		return false;
-	if (r < 0 || (size_t)r >= csize)
-		return false;
-	r = snprintf(file, fsize, "%s/%016" PRIx64, cdir, name_hash(dir));
+	int r = snprintf(file, fsize, "%s/%016" PRIx64, cdir, name_hash(dir));
 	return r > 0 && (size_t)r < fsize;
 }
 
@@ -181,21 +173,6 @@ bool kd_module_cache_defer(struct kd_shell *sh, const char *dir, char *const *pa
 	return true;
 }
 
-static bool write_all(int fd, const char *s)
-{
-	size_t len = strlen(s);
-	while (len) {
-		ssize_t w = write(fd, s, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		s += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
 /* Writes the line of one loaded module into buf; false if it cannot be listed. */
 static bool module_line(const struct kd_shell *sh, const char *path, char *buf, size_t size)
 {
@@ -222,34 +199,21 @@ static bool module_line(const struct kd_shell *sh, const char *path, char *buf, 
 
 void kd_module_cache_store(struct kd_shell *sh, const char *dir, char *const *paths, size_t n)
 {
-	char cdir[4096], file[4096 + 32], tmp[4096 + 64], line[LINE_MAX_LEN];
+	char cdir[4096], file[4096 + 32], line[LINE_MAX_LEN];
 	if (sh->no_cache || dir[0] != '/' || !list_path(dir, cdir, sizeof(cdir), file, sizeof(file)) ||
 	    !header(dir, line, sizeof(line)))
 		return;
-	// mkdir -p: what exists is left as it is; a read-only home only costs the speed.
-	for (char *p = cdir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(cdir, 0700) != 0 && errno != EEXIST)
-			return;
-		*p = c;
-		if (!c)
-			break;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", file, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
 		return;
-	bool ok = write_all(fd, line);
+	bool ok = fputs(line, m) >= 0;
 	for (size_t i = 0; ok && i < n; i++)
-		ok = module_line(sh, paths[i], line, sizeof(line)) && write_all(fd, line);
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, file) != 0) {
-		unlink(tmp);
-		trace(dir, "not written");
-		return;
-	}
-	trace(dir, "written");
+		ok = module_line(sh, paths[i], line, sizeof(line)) && fputs(line, m) >= 0;
+	ok = fclose(m) == 0 && ok;
+	// A read-only home only costs the speed.
+	ok = ok && kd_cache_write(cdir, file, buf, len);
+	free(buf);
+	trace(dir, ok ? "written" : "not written");
 }

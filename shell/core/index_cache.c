@@ -153,6 +153,19 @@ static bool hex_string(const char *s, size_t max)
 	return n > 0 && n <= max && s[n] == '\0';
 }
 
+bool kd_cache_dir(const char *sub, char *dir, size_t dsize)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int r;
+	if (xdg && xdg[0] == '/')
+		r = snprintf(dir, dsize, "%s/kdive/%s", xdg, sub);
+	else if (home && home[0] == '/')
+		r = snprintf(dir, dsize, "%s/.cache/kdive/%s", home, sub);
+	else
+		return false;
+	return r > 0 && (size_t)r < dsize;
+}
+
 /* The directory and file for this dump's build; false when there is none. */
 static bool cache_paths(struct kd_session *s, const char *suffix, char *dir, size_t dsize, char *file,
 			size_t fsize, char *bid_ret, uint64_t *kaslr_ret)
@@ -173,17 +186,9 @@ static bool cache_paths(struct kd_session *s, const char *suffix, char *dir, siz
 		}
 		kaslr = strtoull(ko, NULL, 16);
 	}
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	int r;
-	if (xdg && xdg[0] == '/')
-		r = snprintf(dir, dsize, "%s/kdive/index", xdg);
-	else if (home && home[0] == '/')
-		r = snprintf(dir, dsize, "%s/.cache/kdive/index", home);
-	else
+	if (!kd_cache_dir("index", dir, dsize))
 		return false;
-	if (r < 0 || (size_t)r >= dsize)
-		return false;
-	r = snprintf(file, fsize, "%s/%s-%" PRIx64 ".%s", dir, bid, kaslr, suffix);
+	int r = snprintf(file, fsize, "%s/%s-%" PRIx64 ".%s", dir, bid, kaslr, suffix);
 	if (r < 0 || (size_t)r >= fsize)
 		return false;
 	snprintf(bid_ret, BUILD_ID_MAX + 8, "%s", bid);
@@ -449,20 +454,18 @@ struct part {
 	size_t len;
 };
 
-/* The parts into a temporary file, renamed to file: true when done. */
-static bool write_file(char *dir, const char *file, const struct part *parts, size_t nparts)
+/* The parts into a temporary file, renamed to file: true when done; else *what failed (errno set). */
+static bool write_parts(char *dir, const char *file, const struct part *parts, size_t nparts, const char **what)
 {
 	char tmp[4096 + 300];
-	if (!make_dirs(dir)) {
-		trace("%s: %s: not cached", dir, strerror(errno));
+	*what = dir;
+	if (!make_dirs(dir))
 		return false;
-	}
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
 	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		trace("%s: %s: not cached", tmp, strerror(errno));
+	*what = file;
+	if (fd < 0)
 		return false;
-	}
 	bool ok = true;
 	for (size_t i = 0; i < nparts && ok; i++)
 		ok = write_all(fd, parts[i].p, parts[i].len);
@@ -477,9 +480,25 @@ static bool write_file(char *dir, const char *file, const struct part *parts, si
 	}
 	if (!ok) {
 		unlink(tmp);
-		trace("%s: %s: not cached", file, strerror(e));
+		errno = e;
 	}
 	return ok;
+}
+
+static bool write_file(char *dir, const char *file, const struct part *parts, size_t nparts)
+{
+	const char *what;
+	bool ok = write_parts(dir, file, parts, nparts, &what);
+	if (!ok)
+		trace("%s: %s: not cached", what, strerror(errno));
+	return ok;
+}
+
+bool kd_cache_write(char *dir, const char *file, const void *buf, size_t len)
+{
+	const struct part p = { buf, len };
+	const char *what;
+	return write_parts(dir, file, &p, 1, &what);
 }
 
 void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsyms_layout *l,

@@ -20,6 +20,14 @@
 
 struct kd_session;
 
+/*
+ * The cache's directory for sub ("index", "modules"): $XDG_CACHE_HOME/kdive/sub,
+ * else ~/.cache/kdive/sub; false without either (then nothing is cached).
+ */
+bool kd_cache_dir(const char *sub, char *dir, size_t dsize);
+/* buf into file, through a temporary renamed into place, dir made first (mode 0700); false if not. */
+bool kd_cache_write(char *dir, const char *file, const void *buf, size_t len);
+
 /* A cache file mapped whole (base NULL: nothing mapped). */
 struct kd_index_map {
 	void *base;
