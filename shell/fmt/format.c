@@ -16,30 +16,31 @@
 // backends only ever shrink nranges in place).  A kdump bitmap of alternating
 // bits makes tens of thousands of ranges: one realloc per range copied the
 // table each time (quadratic; with ASan, most of the fuzzer's time).
+static void *room_for_one(void *arr, size_t n, size_t esize)
+{
+	if (n & (n - 1))
+		return arr;
+	size_t cap = n ? 2 * n : 1;
+	return cap <= SIZE_MAX / esize ? realloc(arr, cap * esize) : NULL;
+}
+
 struct kd_error *kd_core_add_range(struct kd_core *c, const struct kd_phys_range *r)
 {
-	size_t n = c->nranges;
-	if ((n & (n - 1)) == 0) {
-		size_t cap = n ? 2 * n : 1;
-		struct kd_phys_range *t = cap <= SIZE_MAX / sizeof(*t) ? realloc(c->ranges, cap * sizeof(*t)) : NULL;
-		if (!t)
-			return &kd_enomem;
-		c->ranges = t;
-	}
+	struct kd_phys_range *t = room_for_one(c->ranges, c->nranges, sizeof(*t));
+	if (!t)
+		return &kd_enomem;
+	c->ranges = t;
 	c->ranges[c->nranges++] = *r;
 	return NULL;
 }
 
+/* The virtual segments grow the same way. */
 struct kd_error *kd_core_add_vseg(struct kd_core *c, const struct kd_vseg *v)
 {
-	size_t n = c->nvsegs;
-	if ((n & (n - 1)) == 0) {
-		size_t cap = n ? 2 * n : 1;
-		struct kd_vseg *t = cap <= SIZE_MAX / sizeof(*t) ? realloc(c->vsegs, cap * sizeof(*t)) : NULL;
-		if (!t)
-			return &kd_enomem;
-		c->vsegs = t;
-	}
+	struct kd_vseg *t = room_for_one(c->vsegs, c->nvsegs, sizeof(*t));
+	if (!t)
+		return &kd_enomem;
+	c->vsegs = t;
 	c->vsegs[c->nvsegs++] = *v;
 	return NULL;
 }
