@@ -30,13 +30,15 @@ const struct kd_arch_ops *kd_arch_find(unsigned e_machine)
  * Pages that follow each other in physical memory too are read in one call
  * (the kernel image, a vmalloc area backed by a contiguous block): an
  * uncompressed dump then serves a 4 MiB BTF with one pread instead of a
- * thousand.  When such a run cannot be read whole, it is read again page by
- * page, so the error names the very page that failed, as before.
+ * thousand.  When such a run cannot be read whole, its pages are read one by
+ * one (never as a shorter run again: that would read the run's tail once per
+ * page), so the error names the very page that failed, as before.
  */
 struct kd_error *kd_arch_read_virt(kd_virt_xlat_fn *xlat, void *xarg, kd_phys_read_fn *read, void *rarg,
 				   uint64_t page_size, uint64_t va, void *buf, size_t len)
 {
 	char *p = buf;
+	size_t by_page = 0; // bytes left of a run that failed whole
 	while (len) {
 		uint64_t in_page = page_size - (va & (page_size - 1));
 		size_t n = len < in_page ? len : (size_t)in_page;
@@ -46,7 +48,7 @@ struct kd_error *kd_arch_read_virt(kd_virt_xlat_fn *xlat, void *xarg, kd_phys_re
 			return err;
 		size_t run = n;
 		uint64_t next_pa;
-		while (run < len) {
+		while (!by_page && run < len) {
 			struct kd_error *e = xlat(xarg, va + run, &next_pa);
 			if (e) {
 				kd_error_destroy(e);
@@ -65,6 +67,7 @@ struct kd_error *kd_arch_read_virt(kd_virt_xlat_fn *xlat, void *xarg, kd_phys_re
 				continue;
 			}
 			kd_error_destroy(err);
+			by_page = run;
 		}
 		err = read(rarg, pa, p, n);
 		if (err)
@@ -72,6 +75,7 @@ struct kd_error *kd_arch_read_virt(kd_virt_xlat_fn *xlat, void *xarg, kd_phys_re
 		p += n;
 		va += n;
 		len -= n;
+		by_page -= by_page ? n : 0;
 	}
 	return NULL;
 }

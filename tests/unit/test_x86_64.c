@@ -320,6 +320,49 @@ START_TEST(tlb)
 }
 END_TEST
 
+/* kd_arch_read_virt (arch.c): contiguous pages in one read; a run that fails is read page by page once. */
+struct runs {
+	uint64_t bad_pa;   // the page no read may cover
+	unsigned reads;
+	size_t bytes;
+};
+
+static struct kd_error *runs_xlat(void *arg, uint64_t va, uint64_t *pa_ret)
+{
+	(void)arg;
+	*pa_ret = va - KTEXT + 0x100000; // one physically contiguous block
+	return NULL;
+}
+
+static struct kd_error *runs_read(void *arg, uint64_t pa, void *buf, size_t len)
+{
+	struct runs *r = arg;
+	r->reads++;
+	r->bytes += len;
+	if (r->bad_pa >= pa && r->bad_pa < pa + len)
+		return kd_error_addr(KD_ERR_FAULT, r->bad_pa, "page 0x%llx excluded", (unsigned long long)r->bad_pa);
+	memset(buf, 0x5a, len);
+	return NULL;
+}
+
+START_TEST(read_virt_runs)
+{
+	enum { PAGES = 64 };
+	static unsigned char buf[PAGES * 4096];
+	struct runs r = { .bad_pa = UINT64_MAX };
+	ck_assert_ptr_null(kd_arch_read_virt(runs_xlat, NULL, runs_read, &r, 4096, KTEXT + 16, buf, sizeof(buf) - 16));
+	ck_assert_uint_eq(r.reads, 1);
+	// The last page excluded: one try of the whole run, then each page once.
+	r = (struct runs){ .bad_pa = 0x100000 + (PAGES - 1) * 4096 };
+	struct kd_error *err = kd_arch_read_virt(runs_xlat, NULL, runs_read, &r, 4096, KTEXT, buf, sizeof(buf));
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err->msg, "physical 0x13f000") != NULL, "%s", err->msg);
+	kd_error_destroy(err);
+	ck_assert_uint_eq(r.reads, 1 + PAGES);
+	ck_assert_uint_eq(r.bytes, 2 * sizeof(buf));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("x86_64");
@@ -328,6 +371,7 @@ int main(void)
 	tcase_add_test(tc, five_level);
 	tcase_add_test(tc, flags);
 	tcase_add_test(tc, tlb);
+	tcase_add_test(tc, read_virt_runs);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
