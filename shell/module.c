@@ -118,7 +118,7 @@ static void unregister_owner(struct kd_shell *sh, struct kd_loaded_module *owner
 	sh->ncmds = j;
 }
 
-static const char *base_name(const char *path)
+const char *kd_path_base(const char *path)
 {
 	const char *b = strrchr(path, '/');
 	return b ? b + 1 : path;
@@ -216,7 +216,7 @@ struct kd_error *kd_module_unload(struct kd_shell *sh, const char *name)
 {
 	for (int i = 0; i < sh->nmods; i++) {
 		struct kd_loaded_module *lm = sh->mods[i];
-		if (strcmp(lm->mod->name, name) != 0 && strcmp(base_name(lm->path), name) != 0)
+		if (strcmp(lm->mod->name, name) != 0 && strcmp(kd_path_base(lm->path), name) != 0)
 			continue;
 		if (lm->mod->fini)
 			lm->mod->fini(sh->s);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "core/index_cache.h"
 #include "shell.h"
 
@@ -30,8 +31,7 @@ static const char magic[] = "kdive-modules 1";
 /* KDIVE_CACHE_TRACE=1: what the module list did, on stderr (as index_cache.c does). */
 static void trace(const char *dir, const char *what)
 {
-	const char *e = getenv("KDIVE_CACHE_TRACE");
-	if (e && *e && strcmp(e, "0") != 0)
+	if (kd_cache_tracing())
 		fprintf(stderr, "kdive: module list: %s: %s\n", dir, what);
 }
 
@@ -51,21 +51,13 @@ static bool ident_of(const char *path, struct ident *ret)
 	return true;
 }
 
-/* FNV-1a of the directory's name: one list file per directory. */
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
 /* The list file of dir (absolute), or false when there is no cache directory. */
 static bool list_path(const char *dir, char *cdir, size_t csize, char *file, size_t fsize)
 {
 	if (!kd_cache_dir("modules", cdir, csize))
 		return false;
-	int r = snprintf(file, fsize, "%s/%016" PRIx64, cdir, name_hash(dir));
+	// One list file per directory, named by a hash of its name.
+	int r = snprintf(file, fsize, "%s/%016" PRIx64, cdir, kd_hash64_str(dir));
 	return r > 0 && (size_t)r < fsize;
 }
 
@@ -84,12 +76,6 @@ static bool header(const char *dir, char *buf, size_t size)
 	int r = snprintf(buf, size, "%s %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", magic, KD_MODULE_ABI,
 			 self.size, self.mtime_ns, self.ino, dir);
 	return r > 0 && (size_t)r < size;
-}
-
-static const char *base(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return b ? b + 1 : path;
 }
 
 static bool plain_word(const char *s)
@@ -111,7 +97,7 @@ static bool parse_line(char *line, const char *path, struct kd_deferred *d)
 {
 	char *save = NULL, *w = strtok_r(line, " \n", &save);
 	struct ident want, have;
-	if (!w || strcmp(w, base(path)) != 0 || !ident_of(path, &have))
+	if (!w || strcmp(w, kd_path_base(path)) != 0 || !ident_of(path, &have))
 		return false;
 	uint64_t *f[] = { &want.size, &want.mtime_ns, &want.ino };
 	for (size_t i = 0; i < 3; i++) {
@@ -181,9 +167,9 @@ static bool module_line(const struct kd_shell *sh, const char *path, char *buf, 
 		if (strcmp(sh->mods[i]->path, path) == 0)
 			lm = sh->mods[i];
 	struct ident id;
-	if (!lm || !plain_word(base(path)) || !ident_of(path, &id))
+	if (!lm || !plain_word(kd_path_base(path)) || !ident_of(path, &id))
 		return false;
-	int r = snprintf(buf, size, "%s %" PRIu64 " %" PRIu64 " %" PRIu64, base(path), id.size, id.mtime_ns,
+	int r = snprintf(buf, size, "%s %" PRIu64 " %" PRIu64 " %" PRIu64, kd_path_base(path), id.size, id.mtime_ns,
 			 id.ino);
 	int ncmds = 0;
 	for (const struct kd_command *c = lm->mod->commands; c->name; c++, ncmds++) {

@@ -83,6 +83,8 @@ void kd_shell_load_deferred(struct kd_shell *sh);
 bool kd_module_cache_defer(struct kd_shell *sh, const char *dir, char *const *paths, size_t n);
 void kd_module_cache_store(struct kd_shell *sh, const char *dir, char *const *paths, size_t n);
 void kd_deferred_free(struct kd_deferred *d);
+/* The file name after the last '/' of path (module.c). */
+const char *kd_path_base(const char *path);
 
 /* Built-in commands (builtins.c). */
 void kd_builtins_register(struct kd_shell *sh);

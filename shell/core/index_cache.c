@@ -79,7 +79,7 @@ struct file_header {
 	uint64_t header_sum;     // of this header with header_sum 0
 };
 
-static bool tracing(void)
+bool kd_cache_tracing(void)
 {
 	const char *e = getenv("KDIVE_CACHE_TRACE");
 	return e && *e && strcmp(e, "0") != 0;
@@ -87,7 +87,7 @@ static bool tracing(void)
 
 __attribute__((format(printf, 1, 2))) static void trace(const char *fmt, ...)
 {
-	if (!tracing())
+	if (!kd_cache_tracing())
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -322,6 +322,7 @@ static const char *prefix_check(int fd, void *hdr, size_t size, const char m[8],
 }
 
 enum { KALLSYMS_SEED = 0x68656164, BTF_SEED = 0x62746668 };
+static const char slack[8]; // after the names: zero, so 8-byte reads past a name's end stay in the file
 _Static_assert(offsetof(struct file_header, header_sum) == sizeof(struct file_header) - 8 &&
 		       sizeof(struct file_header) <= 512 && sizeof(struct file_header) % 8 == 0,
 	       "header_sum ends the header; the addresses after it are aligned");
@@ -383,8 +384,7 @@ static const char *load_file(struct kd_session *s, int fd, const struct kd_kalls
 	t->hcap = (uint32_t)h.hcap;
 	t->text = q + h.hcap * 4;
 	uint64_t sum = payload_sum(t, n, h.text_len);
-	static const char zeros[8];
-	if (sum != h.payload_sum || memcmp(t->text + h.text_len, zeros, 8) != 0)
+	if (sum != h.payload_sum || memcmp(t->text + h.text_len, slack, sizeof(slack)) != 0)
 		return "payload checksum mismatch";
 	for (uint64_t i = 0; i < h.hcap; i++)
 		if (t->ht[i] > n)
@@ -519,10 +519,9 @@ void kd_index_cache_kallsyms_store(struct kd_session *s, const struct kd_kallsym
 	if (!probe_sum(s, l, t->n, &h.probe_sum))
 		return;
 	h.header_sum = header_sum(&h, sizeof(h), KALLSYMS_SEED);
-	static const char zeros[8];
 	const struct part parts[] = {
 		{ &h, sizeof(h) }, { t->addr, n * 8 }, { t->start, (n + 1) * 4 }, { t->hash, n * 4 },
-		{ t->ht, (size_t)t->hcap * 4 }, { t->text, text_len }, { zeros, 8 },
+		{ t->ht, (size_t)t->hcap * 4 }, { t->text, text_len }, { slack, sizeof(slack) },
 	};
 	if (!write_file(dir, file, parts, sizeof(parts) / sizeof(parts[0])))
 		return;

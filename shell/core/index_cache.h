@@ -25,6 +25,8 @@ struct kd_session;
  * else ~/.cache/kdive/sub; false without either (then nothing is cached).
  */
 bool kd_cache_dir(const char *sub, char *dir, size_t dsize);
+/* KDIVE_CACHE_TRACE is set (and not 0): say on stderr what the caches did. */
+bool kd_cache_tracing(void);
 /* buf into file, through a temporary renamed into place, dir made first (mode 0700); false if not. */
 bool kd_cache_write(char *dir, const char *file, const void *buf, size_t len);
 
