@@ -78,6 +78,12 @@ struct kd_symtab {
 	size_t nowned;
 };
 
+/* kallsyms entry i has a name (a type letter, a name, a NUL); the kernel skips those without. */
+static inline bool named(const struct kd_kallsyms_table *k, uint32_t i)
+{
+	return k->start[i + 1] - k->start[i] >= 3;
+}
+
 /* Symbol i, wherever it is kept. */
 static inline struct sym sym_get(const struct kd_symtab *t, size_t i)
 {
@@ -121,21 +127,33 @@ static const char *arena_dup(struct kd_symtab *t, const char *s, size_t len)
 	return p;
 }
 
+/* Open addressing, linear probing: index + 1 goes to the first free slot from hash. */
+static void probe_insert(uint32_t *tab, size_t cap, uint32_t hash, uint32_t idx)
+{
+	size_t mask = cap - 1, i = hash & mask;
+	while (tab[i])
+		i = (i + 1) & mask;
+	tab[i] = idx + 1;
+}
+
 static void hash_insert(struct kd_symtab *t, uint32_t idx)
 {
-	size_t mask = t->hcap - 1;
-	size_t i = sym_get(t, idx).hash & mask;
-	while (t->hash[i])
-		i = (i + 1) & mask;
-	t->hash[i] = idx + 1;
+	probe_insert(t->hash, t->hcap, sym_get(t, idx).hash, idx);
+}
+
+/* The table's size for n symbols: a power of two, at most half full. */
+static size_t hash_cap(size_t n)
+{
+	size_t cap = 1024;
+	while (cap < n * 2)
+		cap *= 2;
+	return cap;
 }
 
 static struct kd_error *hash_grow(struct kd_symtab *t, size_t want)
 {
-	size_t cap = t->hcap ? t->hcap : 1024;
-	while (cap < want * 2)
-		cap *= 2;
-	if (cap == t->hcap)
+	size_t cap = hash_cap(want);
+	if (cap <= t->hcap)
 		return NULL;
 	uint32_t *h = calloc(cap, sizeof(*h));
 	if (!h)
@@ -194,15 +212,6 @@ struct kd_error *kd_symtab_add(struct kd_symtab *t, const char *name, size_t len
 	return NULL;
 }
 
-/* The table's size for n symbols, as hash_grow() sizes it. */
-static size_t hash_cap(size_t n)
-{
-	size_t cap = 1024;
-	while (cap < n * 2)
-		cap *= 2;
-	return cap;
-}
-
 struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k)
 {
 	if (!k->hash) {
@@ -210,24 +219,19 @@ struct kd_error *kd_symtab_hash_names(struct kd_kallsyms_table *k)
 			return &kd_enomem;
 		for (uint32_t i = 0; i < k->n; i++) {
 			uint32_t span = k->start[i + 1] - k->start[i]; // type letter, name, NUL
-			k->hash[i] = span < 3 ? 0 : kd_hash32_fast_padded(k->text + k->start[i] + 1, span - 2);
+			k->hash[i] = named(k, i) ? kd_hash32_fast_padded(k->text + k->start[i] + 1, span - 2) : 0;
 		}
 	}
 	if (!k->ht) {
 		// The hash table the symbol table would build for these
 		// symbols alone, kept with them (index_cache.c).
-		size_t cap = hash_cap(k->n), mask = cap - 1;
+		size_t cap = hash_cap(k->n);
 		if (cap > UINT32_MAX || !(k->ht = calloc(cap, sizeof(*k->ht))))
 			return &kd_enomem;
 		k->hcap = (uint32_t)cap;
-		for (uint32_t i = 0; i < k->n; i++) {
-			if (k->start[i + 1] - k->start[i] < 3)
-				continue;
-			size_t j = k->hash[i] & mask;
-			while (k->ht[j])
-				j = (j + 1) & mask;
-			k->ht[j] = i + 1;
-		}
+		for (uint32_t i = 0; i < k->n; i++)
+			if (named(k, i))
+				probe_insert(k->ht, cap, k->hash[i], i);
 	}
 	return NULL;
 }
@@ -242,7 +246,7 @@ static bool adopt(struct kd_symtab *t, struct kd_kallsyms_table *k)
 	if (t->n || t->nbase || !k->ht || k->hcap < hash_cap(k->n))
 		return false;
 	for (uint32_t i = 0; i < k->n; i++)
-		if (k->start[i + 1] - k->start[i] < 3)
+		if (!named(k, i))
 			return false;
 	t->base = *k;
 	memset(k, 0, sizeof(*k));
@@ -278,7 +282,7 @@ struct kd_error *kd_symtab_add_kallsyms(struct kd_symtab *t, struct kd_kallsyms_
 	}
 	t->owned[t->nowned++] = text;
 	for (uint32_t i = 0; i < k->n; i++) {
-		if (k->start[i + 1] - k->start[i] < 3) // no name: the kernel skips these too
+		if (!named(k, i))
 			continue;
 		const char *p = text + k->start[i];
 		t->syms[t->n - t->nbase] = (struct sym){ .addr = k->addr[i], .name = p + 1, .hash = k->hash[i],
@@ -333,8 +337,8 @@ static int for_each_named(const struct kd_symtab *t, const char *name, size_t le
 	size_t mask = t->hcap - 1;
 	for (size_t i = h & mask; t->hash[i]; i = (i + 1) & mask) {
 		uint32_t idx = t->hash[i] - 1;
-		const struct sym s_v = sym_get(t, idx), *s = &s_v;
-		if (s->hash == h && strncmp(s->name, name, len) == 0 && s->name[len] == '\0') {
+		const struct sym s = sym_get(t, idx);
+		if (s.hash == h && strncmp(s.name, name, len) == 0 && s.name[len] == '\0') {
 			int r = fn(t, idx, arg);
 			if (r)
 				return r;
@@ -351,10 +355,10 @@ struct origin_arg {
 static int origin_cb(const struct kd_symtab *t, uint32_t idx, void *arg)
 {
 	struct origin_arg *o = arg;
-	const struct sym sy_v = sym_get(t, idx), *sy = &sy_v;
-	if (sy->addr != o->addr)
+	const struct sym sy = sym_get(t, idx);
+	if (sy.addr != o->addr)
 		return 0;
-	o->ret = sy->image && !sy->origin ? "module kallsyms" : sy->origin < t->norigins ? t->origins[sy->origin] : "kallsyms";
+	o->ret = sy.image && !sy.origin ? "module kallsyms" : sy.origin < t->norigins ? t->origins[sy.origin] : "kallsyms";
 	return 1;
 }
 
@@ -479,9 +483,9 @@ void kd_symtab_destroy(struct kd_symtab *t)
 
 static void fill(const struct kd_symtab *t, uint32_t idx, struct kd_symbol *ret)
 {
-	const struct sym s_v = sym_get(t, idx), *s = &s_v;
-	*ret = (struct kd_symbol){ .name = s->name, .address = s->addr, .size = s->size, .type = s->type,
-				   .module = s->image ? t->images[s->image - 1].name : NULL };
+	const struct sym s = sym_get(t, idx);
+	*ret = (struct kd_symbol){ .name = s.name, .address = s.addr, .size = s.size, .type = s.type,
+				   .module = s.image ? t->images[s.image - 1].name : NULL };
 }
 
 struct kd_error *kd_symtab_add_image(struct kd_symtab *t, const char *name, uint64_t base,
@@ -753,22 +757,22 @@ bool kd_symtab_extent(struct kd_session *s, const char *name, uint64_t *addr_ret
 	int64_t i = t ? find_first(t, name) : -1;
 	if (i < 0)
 		return false;
-	const struct sym sy_v = sym_get(t, i), *sy = &sy_v;
-	*addr_ret = sy->addr;
-	*exact_ret = sy->size != 0;
-	*size_ret = sy->size;
-	if (sy->size || sync_by_addr(t))
+	const struct sym sy = sym_get(t, i);
+	*addr_ret = sy.addr;
+	*exact_ret = sy.size != 0;
+	*size_ret = sy.size;
+	if (sy.size || sync_by_addr(t))
 		return true;
 	// Distance to the next higher address.
 	size_t lo = 0, hi = t->n_by_addr;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (sym_addr(t, t->by_addr[mid]) <= sy->addr)
+		if (sym_addr(t, t->by_addr[mid]) <= sy.addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*size_ret = lo < t->n_by_addr ? sym_addr(t, t->by_addr[lo]) - sy->addr : 0;
+	*size_ret = lo < t->n_by_addr ? sym_addr(t, t->by_addr[lo]) - sy.addr : 0;
 	return true;
 }
 
@@ -877,8 +881,8 @@ struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_sym
 		while (first > 0 && sym_addr(t, t->by_addr[first - 1]) == a)
 			first--;
 		for (size_t k = first; k < lo; k++) {
-			const struct sym sy_v = sym_get(t, t->by_addr[k]), *sy = &sy_v;
-			bool absolute = kd_symtab_type_absolute(sy->type);
+			const struct sym sy = sym_get(t, t->by_addr[k]);
+			bool absolute = kd_symtab_type_absolute(sy.type);
 			if (absolute && a != addr)
 				continue;
 			// Inside the kernel image or the module the symbol belongs to
@@ -886,18 +890,18 @@ struct kd_error *kd_symbol_at(struct kd_session *s, uint64_t addr, struct kd_sym
 			bool inside;
 			if (absolute || a == addr)
 				inside = true;
-			else if (sy->image) {
-				const struct image *m = &t->images[sy->image - 1];
+			else if (sy.image) {
+				const struct image *m = &t->images[sy.image - 1];
 				inside = m->nranges ? image_containing(t, addr) == m
-						 : addr - sy->addr < (sy->size ? sy->size : 4096);
+						 : addr - sy.addr < (sy.size ? sy.size : 4096);
 			} else {
-				inside = addr < t->core_end && reaches(t, sy, addr);
+				inside = addr < t->core_end && reaches(t, &sy, addr);
 			}
 			if (!inside)
 				goto notfound;
 			fill(t, t->by_addr[k], ret);
 			if (offset_ret)
-				*offset_ret = addr - sy->addr;
+				*offset_ret = addr - sy.addr;
 			return NULL;
 		}
 		lo = first;
@@ -923,8 +927,8 @@ struct kd_error *kd_symbol_foreach(struct kd_session *s, unsigned set, kd_symbol
 	if (err)
 		return err;
 	for (size_t i = 0; i < t->n_by_addr; i++) {
-		const struct sym sy_v = sym_get(t, t->by_addr[i]), *sy = &sy_v;
-		if (!(set & (sy->image ? KD_SYM_MODULES : KD_SYM_CORE)))
+		const struct sym sy = sym_get(t, t->by_addr[i]);
+		if (!(set & (sy.image ? KD_SYM_MODULES : KD_SYM_CORE)))
 			continue;
 		struct kd_symbol ks;
 		fill(t, t->by_addr[i], &ks);
@@ -980,12 +984,12 @@ struct kd_error *kd_symbol_complete(struct kd_session *s, const char *prefix, kd
 	}
 	const char *last = NULL;
 	for (size_t i = lo; i < t->n_by_name; i++) {
-		const struct sym sy_v = sym_get(t, t->by_name[i]), *sy = &sy_v;
-		if (strncmp(sy->name, prefix, plen) != 0)
+		const struct sym sy = sym_get(t, t->by_name[i]);
+		if (strncmp(sy.name, prefix, plen) != 0)
 			break;
-		if (last && strcmp(last, sy->name) == 0)
+		if (last && strcmp(last, sy.name) == 0)
 			continue;
-		last = sy->name;
+		last = sy.name;
 		struct kd_symbol ks;
 		fill(t, t->by_name[i], &ks);
 		if (fn(&ks, arg))
